@@ -1,0 +1,67 @@
+"""The whole chain for one file: ingest → text → restore → layout → extract.
+
+Plain functions only; ``flows/`` wraps these same calls as Prefect tasks.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from kehoach import PIPELINE_VERSION
+from schemas import DocumentText, PipelineSettings, PlanDocument, ProcessedDocument, SourceDocument
+
+
+def read_text(path: Path, settings: PipelineSettings) -> DocumentText:
+    """Identify the file and read its text (text layer, OCR, or plain text)."""
+    from pipeline.ingest import identify
+    from pipeline.text import extract_text
+
+    source = identify(path, settings.limits)
+    return extract_text(source, settings)
+
+
+def restore_text(raw: DocumentText, settings: PipelineSettings) -> DocumentText:
+    """Restore diacritics where the text needs it, unless told not to."""
+    if not settings.restore:
+        return raw
+    from pipeline.restoration import restore_document
+
+    return restore_document(raw)
+
+
+def extract(text: DocumentText) -> PlanDocument:
+    """Structure the text and extract the plan from it."""
+    from extractors import extract_plan
+    from pipeline.layout import build_tree
+
+    return extract_plan(build_tree(text), text.source)
+
+
+def process_text(
+    raw: DocumentText, settings: PipelineSettings, seconds: dict[str, float] | None = None
+) -> ProcessedDocument:
+    """Restore and extract from text already read; used for re-extraction without OCR."""
+    timings = dict(seconds or {})
+    start = time.perf_counter()
+    text = restore_text(raw, settings)
+    timings["restore"] = time.perf_counter() - start
+    start = time.perf_counter()
+    plan = extract(text)
+    timings["extract"] = time.perf_counter() - start
+    return ProcessedDocument(
+        source=raw.source,
+        raw_text=raw,
+        text=text,
+        plan=plan,
+        pipeline_version=PIPELINE_VERSION,
+        seconds=timings,
+    )
+
+
+def process_file(path: Path, settings: PipelineSettings | None = None) -> ProcessedDocument:
+    """Run every stage on one file; raises ``KehoachError`` for a file it cannot handle."""
+    settings = settings or PipelineSettings()
+    start = time.perf_counter()
+    raw = read_text(Path(path), settings)
+    return process_text(raw, settings, {"read": time.perf_counter() - start})

@@ -1,0 +1,57 @@
+"""Typed values that flow between kehoach's stages. Imports nothing else of the project."""
+
+from schemas.common import SCHEMA_VERSION, BBox, Provenance, nfc
+from schemas.errors import ErrorCode, ErrorReport, KehoachError
+from schemas.layout import Block, BlockKind, DocumentTree
+from schemas.plan import (
+    Assignment,
+    Award,
+    CriteriaGroup,
+    Deadline,
+    DocHeader,
+    LegalBasis,
+    Obligation,
+    PlanDocument,
+    Signer,
+    Target,
+)
+from schemas.result import ProcessedDocument
+from schemas.restore import RestoredToken, RestoreResult
+from schemas.settings import Limits, PipelineSettings
+from schemas.source import SourceDocument, SourceKind
+from schemas.text import DocumentText, Line, PageText, TextMethod, Word
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Assignment",
+    "Award",
+    "BBox",
+    "Block",
+    "BlockKind",
+    "CriteriaGroup",
+    "Deadline",
+    "DocHeader",
+    "DocumentText",
+    "DocumentTree",
+    "ErrorCode",
+    "ErrorReport",
+    "KehoachError",
+    "LegalBasis",
+    "Limits",
+    "Line",
+    "Obligation",
+    "PageText",
+    "PipelineSettings",
+    "PlanDocument",
+    "ProcessedDocument",
+    "Provenance",
+    "RestoreResult",
+    "RestoredToken",
+    "Signer",
+    "SourceDocument",
+    "SourceKind",
+    "Target",
+    "TextMethod",
+    "Word",
+    "nfc",
+]
