@@ -1,0 +1,43 @@
+"""Is this Vietnamese? A cheap check that also accepts text whose diacritics OCR lost.
+
+A Vietnamese syllable has a fixed shape (onset, vowel nucleus, optional coda), so the share of
+tokens with that shape separates Vietnamese, with or without diacritics, from English or French,
+whose words are mostly longer clusters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+_NUCLEUS = r"(?:uye|uya|uyu|oai|oay|oeo|uay|uoi|uou|ieu|yeu|uoi|ươi|ia|ie|ua|uo|ue|ui|uy|oa|oe|oi|ai|ao|au|ay|eo|eu|iu|oo|ou|[aeiouy])"
+_CODA = r"(?:ng|nh|ch|[cmnpt])?"
+_SYLLABLE = re.compile(rf"^{_ONSET}{_NUCLEUS}{_CODA}$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+MIN_TOKENS = 20
+VIETNAMESE_THRESHOLD = 0.6
+
+
+def syllable_shaped(token: str) -> bool:
+    """True when ``token``, stripped of diacritics, has the shape of a Vietnamese syllable."""
+    key = unidecode(unicodedata.normalize("NFC", token).lower().replace("đ", "d"))
+    return bool(_SYLLABLE.match(key))
+
+
+def vietnamese_share(text: str) -> tuple[float, int]:
+    """Share of word tokens shaped like Vietnamese syllables, and the number of tokens seen."""
+    tokens = _WORD.findall(text)
+    if not tokens:
+        return 0.0, 0
+    shaped = sum(syllable_shaped(token) for token in tokens)
+    return shaped / len(tokens), len(tokens)
+
+
+def looks_vietnamese(text: str) -> bool:
+    """True for Vietnamese text, including legacy OCR that lost every diacritic."""
+    share, count = vietnamese_share(text)
+    return count < MIN_TOKENS or share >= VIETNAMESE_THRESHOLD

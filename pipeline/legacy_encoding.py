@@ -1,0 +1,93 @@
+"""Text files in whatever encoding Vietnamese offices used: UTF-8, UTF-16, CP1258, TCVN3, VNI.
+
+TCVN3 (".VnTime" fonts) and VNI ("VNI-Times") are font encodings: their bytes read as Windows-1252
+give the familiar mojibake ("ViÖt Nam", "Vieät Nam"). We decode every plausible way and keep the
+reading whose letters are most Vietnamese.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from kehoach import DATA_DIR
+from schemas import ErrorCode, KehoachError
+
+_TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_ALPHABET_SHARE = 0.97
+"""Share of letters that must be Vietnamese for a reading to be accepted."""
+
+
+@cache
+def _alphabet() -> frozenset[str]:
+    letters = set("abcdefghijklmnopqrstuvwxyzđ")
+    for vowel in "aăâeêioôơuưy":
+        letters.update(unicodedata.normalize("NFC", vowel + tone) for tone in _TONES)
+    return frozenset(letters | {letter.upper() for letter in letters})
+
+
+@cache
+def _tables() -> dict[str, dict[str, str]]:
+    with open(DATA_DIR / "encodings" / "legacy_vietnamese.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def alphabet_share(text: str) -> float:
+    """Share of the letters in ``text`` that belong to the Vietnamese alphabet."""
+    letters = "".join(_WORD.findall(text))
+    if not letters:
+        return 0.0
+    alphabet = _alphabet()
+    return sum(letter in alphabet for letter in letters) / len(letters)
+
+
+def _translate(text: str, table: dict[str, str]) -> str:
+    # Longest keys first: VNI's "oâ" (ô) must win over its "o".
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    return pattern.sub(lambda match: table[match.group(0)], text)
+
+
+def _readings(data: bytes) -> dict[str, str]:
+    """Every plausible decoding of ``data``, by name."""
+    readings: dict[str, str] = {}
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return {"utf-16": data.decode("utf-16", errors="replace")}
+    try:
+        readings["utf-8"] = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        readings["cp1258"] = data.decode("cp1258", errors="replace")
+    as_cp1252 = readings.get("utf-8") or data.decode("cp1252", errors="replace")
+    for name, table in _tables().items():
+        readings[name] = _translate(as_cp1252, table)
+    return readings
+
+
+def detect_encoding(data: bytes) -> tuple[str, str, float]:
+    """The most Vietnamese reading of ``data``: (encoding name, NFC text, alphabet share)."""
+    readings = {name: unicodedata.normalize("NFC", text) for name, text in _readings(data).items()}
+    plain = next(iter(readings))
+    scores = {name: alphabet_share(text) for name, text in readings.items()}
+    # A legacy reading must beat the plain one clearly: genuine text has no mojibake to fix.
+    best = max(scores, key=lambda name: scores[name] - (0.0 if name == plain else 0.01))
+    return best, readings[best], scores[best]
+
+
+def decode_text_bytes(data: bytes, path: Path | str) -> str:
+    """Decode a text file to NFC with Unix line ends, converting legacy Vietnamese encodings.
+
+    Raises:
+        KehoachError: ENCODING when the bytes are not UTF-8 and no legacy reading is Vietnamese.
+    """
+    name, text, share = detect_encoding(data)
+    if name != "utf-8" and share < MIN_ALPHABET_SHARE:
+        raise KehoachError(
+            ErrorCode.ENCODING,
+            path,
+            "text is neither UTF-8 nor a Vietnamese legacy encoding (CP1258, TCVN3, VNI); "
+            "save it as UTF-8 and try again",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
