@@ -9,7 +9,14 @@ import time
 from pathlib import Path
 
 from kehoach import PIPELINE_VERSION
-from schemas import DocumentText, PipelineSettings, PlanDocument, ProcessedDocument, SourceDocument
+from schemas import (
+    DocumentText,
+    ErrorCode,
+    KehoachError,
+    PipelineSettings,
+    PlanDocument,
+    ProcessedDocument,
+)
 
 
 def read_text(path: Path, settings: PipelineSettings) -> DocumentText:
@@ -19,6 +26,24 @@ def read_text(path: Path, settings: PipelineSettings) -> DocumentText:
 
     source = identify(path, settings.limits)
     return extract_text(source, settings)
+
+
+def check_content(raw: DocumentText) -> None:
+    """Refuse text that cannot be a Vietnamese plan before spending time on it."""
+    from pipeline.language import looks_vietnamese, vietnamese_share
+
+    text = raw.text
+    if not text.strip():
+        raise KehoachError(
+            ErrorCode.EMPTY, raw.source.path, "no text found on any page (blank pages or an empty file)"
+        )
+    if not looks_vietnamese(text):
+        share, _ = vietnamese_share(text)
+        raise KehoachError(
+            ErrorCode.NOT_VIETNAMESE,
+            raw.source.path,
+            f"not a Vietnamese plan: only {share:.0%} of its words are Vietnamese syllables",
+        )
 
 
 def restore_text(raw: DocumentText, settings: PipelineSettings) -> DocumentText:
@@ -42,6 +67,7 @@ def process_text(
     raw: DocumentText, settings: PipelineSettings, seconds: dict[str, float] | None = None
 ) -> ProcessedDocument:
     """Restore and extract from text already read; used for re-extraction without OCR."""
+    check_content(raw)
     timings = dict(seconds or {})
     start = time.perf_counter()
     text = restore_text(raw, settings)
