@@ -5,7 +5,7 @@ cd "$(dirname "$0")"
 
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-vie  # OCR of scans and images
-  fonts-liberation poppler-utils   # the sample and benchmark scans are rendered with these
+  fonts-liberation fonts-liberation2 poppler-utils  # sample and benchmark scans (v2 has Vietnamese)
   chromium                         # the report's browser test
   python3-venv
 )

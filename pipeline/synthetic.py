@@ -1,0 +1,502 @@
+"""Realistic scanned pages from known text: the truth side of every OCR benchmark and test.
+
+Pages are A4 in Liberation Serif (metric twin of Times New Roman, the font of Vietnamese
+administrative documents), with the two-column header ("issuing body | national motto",
+"Số: ... | place and date") and closing block ("Nơi nhận" | signer) of real plans, an optional red
+stamp and blue signature, running page numbers, and three degradation levels. Everything is
+deterministic for a given seed. The truth of a page lists its printed lines in reading order: left
+header column, right header column, body, left closing column, right closing column; page numbers,
+stamps and signatures are not text.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+# Liberation 2 (Debian fonts-liberation2) has Vietnamese glyphs; 1.07 draws "Ủ", "ộ" as boxes.
+FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
+FONT_DIR = next((d for d in FONT_DIRS if (d / "LiberationSerif-Regular.ttf").is_file()), FONT_DIRS[0])
+FONT_FILES = {
+    (False, False): "LiberationSerif-Regular.ttf",
+    (True, False): "LiberationSerif-Bold.ttf",
+    (False, True): "LiberationSerif-Italic.ttf",
+    (True, True): "LiberationSerif-BoldItalic.ttf",
+}
+A4_MM = (210.0, 297.0)
+MARGINS_MM = (30.0, 20.0, 20.0, 20.0)  # left, top, right, bottom, as Decree 30/2020 sets them
+LEVELS = ("clean", "light", "heavy")
+STAMP_RED = (205, 35, 45)
+INK_BLUE = (30, 50, 170)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Two columns printed side by side: header or closing block; "" in a column is a blank row."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Degradation:
+    """How a scan was spoiled: each field is one physical cause."""
+
+    max_angle: float = 0.0  # degrees, skew of the sheet on the glass
+    blur: float = 0.0  # Gaussian radius in pixels at 300 dpi, focus and optics
+    noise: float = 0.0  # sensor noise, grey levels sigma
+    contrast: tuple[int, int] = (0, 255)  # paper and ink grey levels after toner fade
+    jpeg_quality: int = 0  # 0 = no JPEG round trip
+    speckles: int = 0  # dust and toner dots per page
+    resolution: float = 1.0  # < 1: scanned at lower resolution then resampled
+
+
+DEGRADATIONS = {
+    "clean": Degradation(),
+    "light": Degradation(
+        max_angle=0.4, blur=0.8, noise=10.0, contrast=(35, 235), jpeg_quality=55, speckles=150
+    ),
+    "heavy": Degradation(
+        max_angle=1.0,
+        blur=1.1,
+        noise=20.0,
+        contrast=(60, 215),
+        jpeg_quality=30,
+        speckles=600,
+        resolution=0.7,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """One printed line: position in pixels of the page at the layout's dpi."""
+
+    text: str
+    x: float
+    y: float  # top of the line box
+    size_pt: float
+    bold: bool = False
+    italic: bool = False
+    region: str = "body"
+    justify_width: float | None = None  # stretch spaces to this width
+    truth: bool = True  # page numbers are printed but are not text of the document
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """Every line of one page plus where stamp and signature go."""
+
+    lines: tuple[PlacedLine, ...]
+    width: int
+    height: int
+    dpi: int
+    signer_box: tuple[float, float, float, float] | None = None
+
+    @property
+    def truth(self) -> str:
+        """The page's text in reading order, one printed line per line."""
+        return "\n".join(line.text for line in self.lines if line.truth and line.text.strip())
+
+
+@dataclass(frozen=True)
+class SyntheticPage:
+    """A rendered page and the text printed on it."""
+
+    image: Image.Image
+    truth: str
+    layout: PageLayout = field(repr=False)
+
+
+@lru_cache(maxsize=64)
+def font(size_px: int, bold: bool = False, italic: bool = False) -> ImageFont.FreeTypeFont:
+    """Liberation Serif at a pixel size."""
+    return ImageFont.truetype(str(FONT_DIR / FONT_FILES[(bold, italic)]), size_px)
+
+
+def _px(mm: float, dpi: int) -> float:
+    return mm * dpi / 25.4
+
+
+def _pt_px(pt: float, dpi: int) -> int:
+    return round(pt * dpi / 72)
+
+
+def text_width(text: str, size_pt: float, dpi: int, bold: bool = False, italic: bool = False) -> float:
+    """Printed width of ``text`` in pixels."""
+    return font(_pt_px(size_pt, dpi), bold, italic).getlength(text)
+
+
+def wrap(text: str, width: float, size_pt: float, dpi: int, indent: float = 0.0) -> list[str]:
+    """Greedy word wrap of one paragraph to ``width`` pixels, first line indented."""
+    words = text.split()
+    lines: list[str] = []
+    current: list[str] = []
+    for word in words:
+        room = width - (indent if not lines else 0.0)
+        trial = " ".join([*current, word])
+        if current and text_width(trial, size_pt, dpi) > room:
+            lines.append(" ".join(current))
+            current = [word]
+        else:
+            current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
+def _is_heading(text: str) -> bool:
+    """Short all-capital lines ("KẾ HOẠCH", "I. MỤC ĐÍCH") print bold."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and text == text.upper() and len(text) < 90
+
+
+def _is_title(text: str) -> bool:
+    """The document-type line is printed centred."""
+    return text.strip() in {"KẾ HOẠCH", "QUYẾT ĐỊNH", "CÔNG VĂN", "BÁO CÁO", "THÔNG BÁO"}
+
+
+def split_plan_header(lines: Sequence[str]) -> tuple[Block | None, list[str]]:
+    """Split a corpus plan's first lines into its two-column header and the rest.
+
+    The corpus keeps header lines in extraction order (left, right, "Số", date); the block puts
+    the issuing body and "Số" on the left, motto and date on the right.
+    """
+    head = [line for line in lines[:8]]
+    motto = next((i for i, line in enumerate(head) if line.startswith("CỘNG HÒA")), None)
+    if motto is None:
+        return None, [line for line in lines if line.strip()]
+    left: list[str] = [line.strip() for line in head[:motto] if line.strip()]
+    right: list[str] = []
+    end = motto
+    for i in range(motto, len(head)):
+        line = head[i].strip()
+        if not line:
+            end = i + 1
+            break
+        if line.startswith("Số"):
+            left.append(re.sub(r"\s{2,}", "   ", line))
+        else:
+            right.append(line)
+        end = i + 1
+    return Block(tuple(left), tuple(right)), [line for line in lines[end:] if line.strip()]
+
+
+def default_closing(signer: str = "Nguyễn Văn An") -> Block:
+    """A typical closing block: recipients on the left, signer on the right."""
+    return Block(
+        left=(
+            "Nơi nhận:",
+            "- Thường trực Tỉnh ủy;",
+            "- Thường trực HĐND tỉnh;",
+            "- Chủ tịch, các PCT UBND tỉnh;",
+            "- Các sở, ban, ngành tỉnh;",
+            "- Lưu: VT, NC.",
+        ),
+        right=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "", "", signer),
+    )
+
+
+class _Cursor:
+    """Page-by-page placement of lines top to bottom."""
+
+    def __init__(self, dpi: int, page_numbers: bool) -> None:
+        self.dpi = dpi
+        self.width = round(_px(A4_MM[0], dpi))
+        self.height = round(_px(A4_MM[1], dpi))
+        left, top, right, bottom = (_px(m, dpi) for m in MARGINS_MM)
+        self.left, self.top, self.right, self.bottom = left, top, self.width - right, self.height - bottom
+        self.page_numbers = page_numbers
+        self.pages: list[list[PlacedLine]] = []
+        self.signer_boxes: dict[int, tuple[float, float, float, float]] = {}
+        self.y = 0.0
+        self.new_page()
+
+    def new_page(self) -> None:
+        self.pages.append([])
+        self.y = self.top
+        number = len(self.pages)
+        if self.page_numbers and number > 1:
+            label = str(number)
+            x = (self.width - text_width(label, 13, self.dpi)) / 2
+            self.pages[-1].append(PlacedLine(label, x, _px(10, self.dpi), 13, truth=False))
+
+    def line_height(self, size_pt: float) -> float:
+        return size_pt * 1.25 * self.dpi / 72
+
+    def ensure(self, height: float) -> None:
+        if self.y + height > self.bottom:
+            self.new_page()
+
+    def place(self, line: PlacedLine, height: float) -> None:
+        self.pages[-1].append(line)
+        self.y += height
+
+
+def _centre(text: str, x0: float, x1: float, size: float, dpi: int, bold: bool, italic: bool) -> float:
+    return x0 + max(0.0, (x1 - x0 - text_width(text, size, dpi, bold, italic)) / 2)
+
+
+def _place_block(cur: _Cursor, block: Block, kind: str) -> None:
+    """Place two columns side by side; the closing block's left column is small and left-aligned."""
+    dpi = cur.dpi
+    split = cur.left + (cur.right - cur.left) * (0.42 if kind == "header" else 0.5)
+    size = 13.0 if kind == "header" else 12.0
+    step = cur.line_height(size) * 1.05
+    rows = max(len(block.left), len(block.right))
+    cur.ensure(rows * step)
+    top = cur.y
+    for i, text in enumerate(block.left):
+        if not text:
+            continue
+        if kind == "header":
+            bold = i > 0 and not text.startswith("Số")
+            x = _centre(text, cur.left - _px(12, dpi), split, size, dpi, bold, False)
+            cur.pages[-1].append(PlacedLine(text, x, top + i * step, size, bold, region=f"{kind}-left"))
+        else:
+            first = i == 0
+            small = 12.0 if first else 11.0
+            line = PlacedLine(text, cur.left, top + i * step, small, first, first, f"{kind}-left")
+            cur.pages[-1].append(line)
+    signer_top = None
+    for i, text in enumerate(block.right):
+        if not text:
+            signer_top = signer_top or top + i * step
+            continue
+        italic = kind == "header" and "ngày" in text
+        bold = not italic
+        size_r = 12.5 if kind == "header" and i == 0 else size
+        x = _centre(text, split, cur.right + _px(8, dpi), size_r, dpi, bold, italic)
+        cur.pages[-1].append(PlacedLine(text, x, top + i * step, size_r, bold, italic, f"{kind}-right"))
+    if kind == "closing" and signer_top is not None:
+        cur.signer_boxes[len(cur.pages) - 1] = (split, signer_top - step, cur.right, signer_top + 3 * step)
+    cur.y = top + rows * step + step * 0.6
+
+
+def layout_document(
+    paragraphs: Sequence[str],
+    header: Block | None = None,
+    closing: Block | None = None,
+    dpi: int = 300,
+    size_pt: float = 14.0,
+    page_numbers: bool = True,
+) -> list[PageLayout]:
+    """Lay out paragraphs (one per entry) on A4 pages with optional header and closing blocks."""
+    cur = _Cursor(dpi, page_numbers)
+    if header is not None:
+        _place_block(cur, header, "header")
+    width = cur.right - cur.left
+    indent = _px(12.7, dpi)
+    height = cur.line_height(size_pt)
+    for paragraph in paragraphs:
+        text = " ".join(paragraph.split())
+        if not text:
+            continue
+        if _is_heading(text):
+            for piece in wrap(text, width, size_pt, dpi):
+                cur.ensure(height)
+                x = _centre(piece, cur.left, cur.right, size_pt, dpi, True, False)
+                x = x if _is_title(piece) or len(piece) < 40 else cur.left + indent
+                cur.place(PlacedLine(piece, x, cur.y, size_pt, bold=True), height)
+            continue
+        pieces = wrap(text, width, size_pt, dpi, indent)
+        for i, piece in enumerate(pieces):
+            cur.ensure(height)
+            x = cur.left + (indent if i == 0 else 0.0)
+            stretch = (cur.right - x) if i < len(pieces) - 1 else None
+            cur.place(PlacedLine(piece, x, cur.y, size_pt, justify_width=stretch), height)
+        cur.y += height * 0.2  # paragraph spacing
+    if closing is not None:
+        cur.y += height * 0.5
+        _place_block(cur, closing, "closing")
+    return [
+        PageLayout(tuple(lines), cur.width, cur.height, dpi, cur.signer_boxes.get(i))
+        for i, lines in enumerate(cur.pages)
+    ]
+
+
+def _draw_line(draw: ImageDraw.ImageDraw, line: PlacedLine, dpi: int) -> None:
+    """Draw one line, spreading spaces for justified lines."""
+    face = font(_pt_px(line.size_pt, dpi), line.bold, line.italic)
+    words = line.text.split()
+    if line.justify_width is None or len(words) < 2:
+        draw.text((line.x, line.y), line.text, font=face, fill=(0, 0, 0))
+        return
+    widths = [face.getlength(w) for w in words]
+    gap = (line.justify_width - sum(widths)) / (len(words) - 1)
+    gap = min(gap, face.getlength(" ") * 3)  # never spread a short line across the page
+    x = line.x
+    for word, w in zip(words, widths, strict=True):
+        draw.text((x, line.y), word, font=face, fill=(0, 0, 0))
+        x += w + gap
+
+
+def _draw_stamp(image: Image.Image, box: tuple[float, float, float, float], rng: random.Random) -> None:
+    """A red round seal with a star and text over the signer, as printed by a rubber stamp."""
+    x0, y0, x1, y1 = box
+    cx = (x0 + x1) / 2 - (x1 - x0) * 0.18 + rng.uniform(-20, 20)
+    cy = (y0 + y1) / 2 + rng.uniform(-20, 20)
+    r = (y1 - y0) * 0.42
+    layer = Image.new("L", image.size, 0)
+    d = ImageDraw.Draw(layer)
+    for radius, width in ((r, 9), (r * 0.93, 4), (r * 0.62, 4)):
+        d.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=255, width=width)
+    star = [
+        (cx + r * 0.22 * (1 if k % 2 == 0 else 0.42) * math.sin(k * math.pi / 5),
+         cy - r * 0.22 * (1 if k % 2 == 0 else 0.42) * math.cos(k * math.pi / 5))
+        for k in range(10)
+    ]
+    d.polygon(star, fill=255)
+    face = font(round(r * 0.16), True)
+    ring = "ỦY BAN NHÂN DÂN * TỈNH * "
+    for k, char in enumerate(ring * 2):
+        angle = 2 * math.pi * k / (2 * len(ring)) - math.pi / 2
+        px, py = cx + r * 0.78 * math.cos(angle), cy + r * 0.78 * math.sin(angle)
+        d.text((px, py), char, font=face, fill=255, anchor="mm")
+    ink = Image.new("RGB", image.size, STAMP_RED)
+    image.paste(ink, (0, 0), layer.point(lambda v: int(v * 0.85)))
+
+
+def _draw_signature(image: Image.Image, box: tuple[float, float, float, float], rng: random.Random) -> None:
+    """A blue pen scribble across the signer's blank rows."""
+    x0, y0, x1, y1 = box
+    d = ImageDraw.Draw(image)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    points = []
+    for t in range(120):
+        s = t / 119
+        points.append((
+            cx - 260 + 520 * s + 40 * math.sin(s * 19 + rng.random()),
+            cy + 70 * math.sin(s * 11 + rng.random()) * (1 - s * 0.5),
+        ))
+    d.line(points, fill=INK_BLUE, width=6, joint="curve")
+
+
+def render_layout(layout: PageLayout, stamps: bool = False, seed: int = 0) -> Image.Image:
+    """Draw a laid-out page as a clean RGB image at the layout's dpi."""
+    image = Image.new("RGB", (layout.width, layout.height), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for line in layout.lines:
+        _draw_line(draw, line, layout.dpi)
+    if stamps and layout.signer_box is not None:
+        rng = random.Random(seed)
+        _draw_signature(image, layout.signer_box, rng)
+        _draw_stamp(image, layout.signer_box, rng)
+    return image
+
+
+def degrade(image: Image.Image, level: str | Degradation, seed: int = 0) -> Image.Image:
+    """Spoil a clean page as a scanner would: skew, blur, fade, noise, dust, JPEG."""
+    spec = DEGRADATIONS[level] if isinstance(level, str) else level
+    if spec == Degradation():
+        return image
+    rng = np.random.default_rng(seed)
+    out = image
+    if spec.resolution < 1.0:
+        small = (round(out.width * spec.resolution), round(out.height * spec.resolution))
+        out = out.resize(small, Image.Resampling.BILINEAR).resize(out.size, Image.Resampling.BICUBIC)
+    if spec.max_angle:
+        angle = float(rng.uniform(-spec.max_angle, spec.max_angle))
+        out = out.rotate(angle, Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
+    if spec.blur:
+        out = out.filter(ImageFilter.GaussianBlur(spec.blur))
+    pixels = np.asarray(out, dtype=np.float32)
+    lo, hi = spec.contrast
+    pixels = lo + pixels * (hi - lo) / 255.0
+    if spec.noise:
+        pixels += (rng.standard_normal(pixels.shape[:2], dtype=np.float32) * spec.noise)[..., None]
+    for _ in range(spec.speckles):
+        y, x = int(rng.integers(0, pixels.shape[0])), int(rng.integers(0, pixels.shape[1]))
+        r = int(rng.integers(1, 4))
+        pixels[max(0, y - r) : y + r, max(0, x - r) : x + r] = lo + rng.uniform(0, 40)
+    out = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "RGB")
+    if spec.jpeg_quality:
+        buffer = io.BytesIO()
+        out.save(buffer, "JPEG", quality=spec.jpeg_quality)
+        out = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    return out
+
+
+def render_pages(
+    paragraphs: Sequence[str],
+    header: Block | None = None,
+    closing: Block | None = None,
+    level: str = "clean",
+    seed: int = 0,
+    dpi: int = 300,
+    stamps: bool = False,
+    page_numbers: bool = True,
+    max_pages: int | None = None,
+) -> list[SyntheticPage]:
+    """Render paragraphs to scanned-looking A4 pages at ``level``; returns images and truth."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    layouts = layout_document(paragraphs, header, closing, dpi, page_numbers=page_numbers)
+    pages = []
+    for i, layout in enumerate(layouts[:max_pages]):
+        clean = render_layout(layout, stamps=stamps, seed=seed + i)
+        pages.append(SyntheticPage(degrade(clean, level, seed * 1000 + i), layout.truth, layout))
+    return pages
+
+
+def render_plan(
+    text: str, level: str = "clean", seed: int = 0, max_pages: int | None = None, stamps: bool = False
+) -> list[SyntheticPage]:
+    """Render a corpus plan text (header lines first) as real plans look, closing block included."""
+    header, body = split_plan_header(text.splitlines())
+    return render_pages(
+        body, header, default_closing(), level, seed, stamps=stamps, max_pages=max_pages
+    )
+
+
+def save_scanned_pdf(
+    images: Sequence[Image.Image], path: Path, dpi: int = 300, quality: int = 60, grey: bool = True
+) -> Path:
+    """Write page images as an image-only PDF (JPEG inside, as scanners write them)."""
+    pages = [image.convert("L") if grey else image.convert("RGB") for image in images]
+    pages[0].save(
+        path, "PDF", save_all=True, append_images=pages[1:], resolution=float(dpi), quality=quality
+    )
+    return Path(path)
+
+
+def save_text_pdf(layouts: Sequence[PageLayout], path: Path) -> Path:
+    """Write laid-out pages as a born-digital PDF whose text layer holds the exact Vietnamese text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    names = {}
+    for (bold, italic), file in FONT_FILES.items():
+        name = file.removesuffix(".ttf")
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+        names[(bold, italic)] = name
+    width_pt, height_pt = (_px(mm, 72) for mm in A4_MM)
+    pdf = canvas.Canvas(str(path), pagesize=(width_pt, height_pt))
+    for layout in layouts:
+        scale = 72 / layout.dpi
+        for line in layout.lines:
+            name = names[(line.bold, line.italic)]
+            baseline = height_pt - (line.y * scale + line.size_pt * 0.95)
+            text = pdf.beginText(line.x * scale, baseline)
+            text.setFont(name, line.size_pt)
+            if line.justify_width is not None and line.text.count(" "):
+                natural = pdfmetrics.stringWidth(line.text, name, line.size_pt)
+                spare = line.justify_width * scale - natural
+                space = pdfmetrics.stringWidth(" ", name, line.size_pt)
+                text.setWordSpace(max(0.0, min(spare / line.text.count(" "), space * 2)))
+            text.textLine(line.text)
+            pdf.drawText(text)
+        pdf.showPage()
+    pdf.save()
+    return Path(path)
