@@ -1,7 +1,7 @@
 """Text accuracy metrics every benchmark shares: CER, WER and syllable accuracy.
 
 All metrics compare NFC text. ``tokens`` follows the definition of issue 3: the maximal runs of
-letters and digits of the NFC, lower-cased text, so punctuation and spacing never count as syllables.
+letters and digits of the NFC, lower-cased text; punctuation and spacing never count as syllables.
 """
 
 from __future__ import annotations

@@ -24,8 +24,13 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 # Liberation 2 (Debian fonts-liberation2) has Vietnamese glyphs; 1.07 draws "Ủ", "ộ" as boxes.
-FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation"))
-FONT_DIR = next((d for d in FONT_DIRS if (d / "LiberationSerif-Regular.ttf").is_file()), FONT_DIRS[0])
+FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/truetype/liberation"),
+)
+FONT_DIR = next(
+    (d for d in FONT_DIRS if (d / "LiberationSerif-Regular.ttf").is_file()), FONT_DIRS[0]
+)
 FONT_FILES = {
     (False, False): "LiberationSerif-Regular.ttf",
     (True, False): "LiberationSerif-Bold.ttf",
@@ -131,7 +136,9 @@ def _pt_px(pt: float, dpi: int) -> int:
     return round(pt * dpi / 72)
 
 
-def text_width(text: str, size_pt: float, dpi: int, bold: bool = False, italic: bool = False) -> float:
+def text_width(
+    text: str, size_pt: float, dpi: int, bold: bool = False, italic: bool = False
+) -> float:
     """Printed width of ``text`` in pixels."""
     return font(_pt_px(size_pt, dpi), bold, italic).getlength(text)
 
@@ -214,7 +221,12 @@ class _Cursor:
         self.width = round(_px(A4_MM[0], dpi))
         self.height = round(_px(A4_MM[1], dpi))
         left, top, right, bottom = (_px(m, dpi) for m in MARGINS_MM)
-        self.left, self.top, self.right, self.bottom = left, top, self.width - right, self.height - bottom
+        self.left, self.top, self.right, self.bottom = (
+            left,
+            top,
+            self.width - right,
+            self.height - bottom,
+        )
         self.page_numbers = page_numbers
         self.pages: list[list[PlacedLine]] = []
         self.signer_boxes: dict[int, tuple[float, float, float, float]] = {}
@@ -242,7 +254,9 @@ class _Cursor:
         self.y += height
 
 
-def _centre(text: str, x0: float, x1: float, size: float, dpi: int, bold: bool, italic: bool) -> float:
+def _centre(
+    text: str, x0: float, x1: float, size: float, dpi: int, bold: bool, italic: bool
+) -> float:
     return x0 + max(0.0, (x1 - x0 - text_width(text, size, dpi, bold, italic)) / 2)
 
 
@@ -261,7 +275,9 @@ def _place_block(cur: _Cursor, block: Block, kind: str) -> None:
         if kind == "header":
             bold = i > 0 and not text.startswith("Số")
             x = _centre(text, cur.left - _px(12, dpi), split, size, dpi, bold, False)
-            cur.pages[-1].append(PlacedLine(text, x, top + i * step, size, bold, region=f"{kind}-left"))
+            cur.pages[-1].append(
+                PlacedLine(text, x, top + i * step, size, bold, region=f"{kind}-left")
+            )
         else:
             first = i == 0
             small = 12.0 if first else 11.0
@@ -276,9 +292,16 @@ def _place_block(cur: _Cursor, block: Block, kind: str) -> None:
         bold = not italic
         size_r = 12.5 if kind == "header" and i == 0 else size
         x = _centre(text, split, cur.right + _px(8, dpi), size_r, dpi, bold, italic)
-        cur.pages[-1].append(PlacedLine(text, x, top + i * step, size_r, bold, italic, f"{kind}-right"))
+        cur.pages[-1].append(
+            PlacedLine(text, x, top + i * step, size_r, bold, italic, f"{kind}-right")
+        )
     if kind == "closing" and signer_top is not None:
-        cur.signer_boxes[len(cur.pages) - 1] = (split, signer_top - step, cur.right, signer_top + 3 * step)
+        cur.signer_boxes[len(cur.pages) - 1] = (
+            split,
+            signer_top - step,
+            cur.right,
+            signer_top + 3 * step,
+        )
     cur.y = top + rows * step + step * 0.6
 
 
@@ -340,7 +363,9 @@ def _draw_line(draw: ImageDraw.ImageDraw, line: PlacedLine, dpi: int) -> None:
         x += w + gap
 
 
-def _draw_stamp(image: Image.Image, box: tuple[float, float, float, float], rng: random.Random) -> None:
+def _draw_stamp(
+    image: Image.Image, box: tuple[float, float, float, float], rng: random.Random
+) -> None:
     """A red round seal with a star and text over the signer, as printed by a rubber stamp."""
     x0, y0, x1, y1 = box
     cx = (x0 + x1) / 2 - (x1 - x0) * 0.18 + rng.uniform(-20, 20)
@@ -351,8 +376,10 @@ def _draw_stamp(image: Image.Image, box: tuple[float, float, float, float], rng:
     for radius, width in ((r, 9), (r * 0.93, 4), (r * 0.62, 4)):
         d.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=255, width=width)
     star = [
-        (cx + r * 0.22 * (1 if k % 2 == 0 else 0.42) * math.sin(k * math.pi / 5),
-         cy - r * 0.22 * (1 if k % 2 == 0 else 0.42) * math.cos(k * math.pi / 5))
+        (
+            cx + r * 0.22 * (1 if k % 2 == 0 else 0.42) * math.sin(k * math.pi / 5),
+            cy - r * 0.22 * (1 if k % 2 == 0 else 0.42) * math.cos(k * math.pi / 5),
+        )
         for k in range(10)
     ]
     d.polygon(star, fill=255)
@@ -366,7 +393,9 @@ def _draw_stamp(image: Image.Image, box: tuple[float, float, float, float], rng:
     image.paste(ink, (0, 0), layer.point(lambda v: int(v * 0.85)))
 
 
-def _draw_signature(image: Image.Image, box: tuple[float, float, float, float], rng: random.Random) -> None:
+def _draw_signature(
+    image: Image.Image, box: tuple[float, float, float, float], rng: random.Random
+) -> None:
     """A blue pen scribble across the signer's blank rows."""
     x0, y0, x1, y1 = box
     d = ImageDraw.Draw(image)
@@ -374,10 +403,12 @@ def _draw_signature(image: Image.Image, box: tuple[float, float, float, float], 
     points = []
     for t in range(120):
         s = t / 119
-        points.append((
-            cx - 260 + 520 * s + 40 * math.sin(s * 19 + rng.random()),
-            cy + 70 * math.sin(s * 11 + rng.random()) * (1 - s * 0.5),
-        ))
+        points.append(
+            (
+                cx - 260 + 520 * s + 40 * math.sin(s * 19 + rng.random()),
+                cy + 70 * math.sin(s * 11 + rng.random()) * (1 - s * 0.5),
+            )
+        )
     d.line(points, fill=INK_BLUE, width=6, joint="curve")
 
 
@@ -403,7 +434,9 @@ def degrade(image: Image.Image, level: str | Degradation, seed: int = 0) -> Imag
     out = image
     if spec.resolution < 1.0:
         small = (round(out.width * spec.resolution), round(out.height * spec.resolution))
-        out = out.resize(small, Image.Resampling.BILINEAR).resize(out.size, Image.Resampling.BICUBIC)
+        out = out.resize(small, Image.Resampling.BILINEAR).resize(
+            out.size, Image.Resampling.BICUBIC
+        )
     if spec.max_angle:
         angle = float(rng.uniform(-spec.max_angle, spec.max_angle))
         out = out.rotate(angle, Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255))
@@ -449,7 +482,11 @@ def render_pages(
 
 
 def render_plan(
-    text: str, level: str = "clean", seed: int = 0, max_pages: int | None = None, stamps: bool = False
+    text: str,
+    level: str = "clean",
+    seed: int = 0,
+    max_pages: int | None = None,
+    stamps: bool = False,
 ) -> list[SyntheticPage]:
     """Render a corpus plan text (header lines first) as real plans look, closing block included."""
     header, body = split_plan_header(text.splitlines())
@@ -470,7 +507,7 @@ def save_scanned_pdf(
 
 
 def save_text_pdf(layouts: Sequence[PageLayout], path: Path) -> Path:
-    """Write laid-out pages as a born-digital PDF whose text layer holds the exact Vietnamese text."""
+    """Write laid-out pages as a born-digital PDF whose text layer holds the exact text."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
