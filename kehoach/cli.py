@@ -14,6 +14,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from kehoach import DEFAULT_DB
+from schemas.settings import Limits
+
+_LIMIT_DEFAULTS = Limits()
 
 app = typer.Typer(
     name="kehoach",
@@ -45,10 +48,35 @@ def _fail(error: Exception) -> NoReturn:
     raise error
 
 
-def _settings(restore: bool = True, dpi: int = 300):  # type: ignore[no-untyped-def]
+@app.callback()
+def main(
+    ctx: typer.Context,
+    max_bytes: Annotated[
+        int, typer.Option(help="Largest file accepted, in bytes.")
+    ] = _LIMIT_DEFAULTS.max_bytes,
+    max_pages: Annotated[
+        int, typer.Option(help="Most pages read from one document.")
+    ] = _LIMIT_DEFAULTS.max_pages,
+    max_pixels: Annotated[
+        int, typer.Option(help="Most pixels in one page or image.")
+    ] = _LIMIT_DEFAULTS.max_pixels,
+    ocr_timeout: Annotated[
+        float, typer.Option(help="OCR seconds per page before giving up on it.")
+    ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
+) -> None:
+    """Limits that protect a batch from one hostile file apply to every command."""
+    ctx.obj = Limits(
+        max_bytes=max_bytes,
+        max_pages=max_pages,
+        max_pixels=max_pixels,
+        ocr_seconds_per_page=ocr_timeout,
+    )
+
+
+def _settings(ctx: typer.Context, restore: bool = True):  # type: ignore[no-untyped-def]
     from schemas import PipelineSettings
 
-    return PipelineSettings(restore=restore, dpi=dpi)
+    return PipelineSettings(restore=restore, limits=ctx.obj or _LIMIT_DEFAULTS)
 
 
 def _print_json(value: object) -> None:
@@ -57,6 +85,7 @@ def _print_json(value: object) -> None:
 
 @app.command()
 def text(
+    ctx: typer.Context,
     file: FileArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Pages, lines and words with boxes.")] = False,
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = False,
@@ -67,7 +96,7 @@ def text(
     try:
         from pipeline.process import read_text, restore_text
 
-        settings = _settings(restore=restore)
+        settings = _settings(ctx, restore=restore)
         document = restore_text(read_text(file, settings), settings)
     except KehoachError as error:
         _fail(error)
@@ -79,6 +108,7 @@ def text(
 
 @app.command()
 def restore(
+    ctx: typer.Context,
     file: FileArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Tokens with confidence.")] = False,
 ) -> None:
@@ -89,7 +119,7 @@ def restore(
         from diacritics import restore as restore_diacritics
         from pipeline.process import read_text
 
-        source_text = read_text(file, _settings(restore=False)).text
+        source_text = read_text(file, _settings(ctx, restore=False)).text
     except KehoachError as error:
         _fail(error)
     result = restore_diacritics(source_text)
@@ -101,6 +131,7 @@ def restore(
 
 @app.command()
 def extract(
+    ctx: typer.Context,
     file: FileArgument,
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
@@ -110,7 +141,7 @@ def extract(
     try:
         from pipeline.process import process_file
 
-        processed = process_file(file, _settings(restore=restore))
+        processed = process_file(file, _settings(ctx, restore=restore))
     except KehoachError as error:
         _fail(error)
     _print_json(processed.plan.model_dump(mode="json"))
@@ -118,6 +149,7 @@ def extract(
 
 @app.command()
 def ingest(
+    ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or globs.")],
     db: DbOption = DEFAULT_DB,
     workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
@@ -137,7 +169,7 @@ def ingest(
             db=db,
             workers=workers,
             dask_address=dask_address,
-            settings=_settings(restore=restore),
+            settings=_settings(ctx, restore=restore),
         )
     except KehoachError as error:
         _fail(error)
