@@ -273,5 +273,15 @@ def eval_extract(
     print_scores(evaluate_gold(shared))
 
 
+def run() -> None:
+    """Console entry point: an unexpected exception is a bug, reported with exit code 5."""
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - the last line of defence, it re-reports
+        typer.echo(f"kehoach: internal error: {type(error).__name__}: {error}", err=True)
+        typer.echo("please report it with the file that caused it", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
 if __name__ == "__main__":
-    app()
+    run()
