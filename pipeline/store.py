@@ -1,0 +1,490 @@
+"""The comparison dataset: one DuckDB file, one row per fact, every row keyed by document sha256.
+
+A document's identity is its content hash. Saving the same document with the same pipeline version
+changes nothing; a new pipeline version replaces all of that document's rows in one transaction.
+``runs`` is the only append-only table: the log of what each run did to each file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from schemas import (
+    DocumentText,
+    ErrorCode,
+    ErrorReport,
+    KehoachError,
+    Obligation,
+    PlanDocument,
+    ProcessedDocument,
+    Provenance,
+    nfc,
+)
+
+if TYPE_CHECKING:
+    import pandas
+
+PROVENANCE_COLUMNS = "page INTEGER, line_start INTEGER, line_end INTEGER, confidence DOUBLE"
+FACT_KEY = "sha256 VARCHAR NOT NULL, ordinal INTEGER NOT NULL"
+VERSION_COLUMN = "pipeline_version VARCHAR NOT NULL"
+
+TABLES: dict[str, str] = {
+    "documents": """
+        sha256 VARCHAR PRIMARY KEY, path VARCHAR, kind VARCHAR, size_bytes BIGINT,
+        province VARCHAR, issuer VARCHAR, doc_type VARCHAR, number VARCHAR, issue_date VARCHAR,
+        title VARCHAR, signer_name VARCHAR, signer_title VARCHAR, signer_on_behalf VARCHAR,
+        place VARCHAR, page_count INTEGER, line_count INTEGER, text_methods VARCHAR,
+        plan JSON, raw_text JSON, text JSON, seconds JSON, schema_version VARCHAR,
+        pipeline_version VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL""",
+    "sections": f"""{FACT_KEY}, label VARCHAR, heading VARCHAR, canonical VARCHAR,
+        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "items": f"""{FACT_KEY}, field VARCHAR NOT NULL, target VARCHAR, text VARCHAR NOT NULL,
+        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "awards": f"""{FACT_KEY}, form VARCHAR NOT NULL, grantor VARCHAR, category VARCHAR,
+        quantity INTEGER, recipients VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "deadlines": f"""{FACT_KEY}, text VARCHAR NOT NULL, date VARCHAR, recurrence VARCHAR,
+        action VARCHAR, agency VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "obligations": f"""{FACT_KEY}, agency VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        task VARCHAR NOT NULL, deadline_text VARCHAR, deadline_date VARCHAR,
+        deadline_recurrence VARCHAR, province VARCHAR, document_title VARCHAR,
+        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "legal_basis": f"""{FACT_KEY}, ref VARCHAR NOT NULL, doc_type VARCHAR, date VARCHAR,
+        issuer VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "targets": f"""{FACT_KEY}, text VARCHAR NOT NULL, value DOUBLE, unit VARCHAR,
+        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "recipients": f"""{FACT_KEY}, text VARCHAR NOT NULL, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "runs": """run_id VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR,
+        outcome VARCHAR NOT NULL, error_code VARCHAR, reason VARCHAR,
+        pipeline_version VARCHAR NOT NULL, seconds DOUBLE, "at" TIMESTAMP NOT NULL""",
+}
+FACT_TABLES = tuple(name for name in TABLES if name not in ("documents", "runs"))
+DATA_TABLES = ("documents", *FACT_TABLES)
+OUTCOMES = ("ingested", "skipped", "failed")
+
+# The latest failed run of each path that has not succeeded since: files set aside with a reason.
+QUARANTINE_VIEW = """
+CREATE OR REPLACE VIEW quarantine AS
+SELECT path, sha256, error_code, reason, pipeline_version, "at" FROM (
+    SELECT *, row_number() OVER (PARTITION BY path ORDER BY "at" DESC) AS latest FROM runs
+) WHERE latest = 1 AND outcome = 'failed'
+"""
+
+LOCK_WAIT_SECONDS = 5.0
+_ROMAN_HEADING = re.compile(r"^\s*([IVXLC]{1,6})\s*[.\-–:]\s*(\S.{2,})$")
+
+
+# --------------------------------------------------------------------------- opening the file
+
+
+def _is_lock_error(error: Exception) -> bool:
+    message = str(error).lower()
+    return "lock" in message or "different configuration" in message
+
+
+def connect(db: Path, *, read_only: bool, wait_seconds: float = LOCK_WAIT_SECONDS):  # type: ignore[no-untyped-def]
+    """Open the DuckDB file, waiting a bounded while for another writer to finish."""
+    db = Path(db)
+    if read_only and not db.is_file():
+        raise KehoachError(
+            ErrorCode.NOT_FOUND, db, "no dataset here yet; run `kehoach ingest` first or pass --db"
+        )
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_lock_error(error):
+                raise KehoachError(
+                    ErrorCode.CORRUPT, db, f"cannot open the dataset: {error}"
+                ) from error
+            if time.monotonic() >= deadline:
+                raise KehoachError(
+                    ErrorCode.DATABASE_LOCKED,
+                    db,
+                    "the dataset is being written by another kehoach process; "
+                    "wait for it or use another --db",
+                ) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+def create_schema(connection: Any) -> None:
+    """Create every table and view that is missing; existing data is left alone."""
+    for name, columns in TABLES.items():
+        connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+    connection.execute(QUARANTINE_VIEW)
+
+
+# --------------------------------------------------------------------------- rows from a document
+
+
+def _provenance(provenance: Provenance | None) -> tuple[Any, ...]:
+    if provenance is None:
+        return (None, None, None, None)
+    return (provenance.page, provenance.line_start, provenance.line_end, provenance.confidence)
+
+
+def _listed_provenance(plan: PlanDocument, field: str, index: int) -> Provenance | None:
+    """Provenance of item ``index`` of a string-list field, kept beside the plan by field name."""
+    spans = plan.provenance.get(field, ())
+    return spans[index] if index < len(spans) else None
+
+
+def _numbered_lines(text: DocumentText) -> Iterator[tuple[int, int, str, float]]:
+    """(page, 1-based line number over the whole document, text, confidence) of every line."""
+    number = 0
+    for page in text.pages:
+        for line in page.lines:
+            number += 1
+            yield page.page_no, number, line.text, line.confidence
+
+
+@functools.cache
+def load_vocabulary() -> dict[str, Any]:
+    """The dataset's vocabulary (section keywords, labels, agency abbreviations), from data/."""
+    from kehoach import DATA_DIR
+
+    raw = json.loads((DATA_DIR / "report" / "vocabulary.json").read_text(encoding="utf-8"))
+    return {
+        "sections": {name: tuple(map(nfc, words)) for name, words in raw["sections"].items()},
+        "labels": {name: nfc(label) for name, label in raw["labels"].items()},
+        "abbreviations": {nfc(short): nfc(full) for short, full in raw["abbreviations"].items()},
+    }
+
+
+def _section_vocabulary() -> dict[str, tuple[str, ...]]:
+    return load_vocabulary()["sections"]  # type: ignore[no-any-return]
+
+
+def canonical_section(heading: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
+    """The canonical name of a section heading ("II. NỘI DUNG THI ĐUA" → content), if any."""
+    from unidecode import unidecode
+
+    folded = unidecode(heading).casefold()
+    for canonical, keywords in vocabulary.items():
+        if any(unidecode(keyword).casefold() in folded for keyword in keywords):
+            return canonical
+    return None
+
+
+def section_rows(text: DocumentText) -> list[tuple[Any, ...]]:
+    """The document's Roman-numbered headings ("I. MỤC ĐÍCH, YÊU CẦU") with their lines."""
+    vocabulary = _section_vocabulary()
+    rows: list[tuple[Any, ...]] = []
+    for page, number, line, confidence in _numbered_lines(text):
+        match = _ROMAN_HEADING.match(line)
+        letters = [char for char in match.group(2) if char.isalpha()] if match else []
+        # Headings are written in capitals; a sentence starting "I." is not a heading.
+        if not letters or sum(char.isupper() for char in letters) < 0.7 * len(letters):
+            continue
+        heading = " ".join(match.group(2).split())  # type: ignore[union-attr]
+        rows.append(
+            (
+                match.group(1),  # type: ignore[union-attr]
+                heading,
+                canonical_section(heading, vocabulary),
+                page,
+                number,
+                number,
+                confidence,
+            )
+        )
+    return rows
+
+
+def item_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
+    """Purposes, requirements and criteria as (field, target, text, provenance...)."""
+    rows: list[tuple[Any, ...]] = []
+    for field, name in (("purposes", "purpose"), ("requirements", "requirement")):
+        for index, text in enumerate(getattr(plan, field)):
+            rows.append((name, None, text, *_provenance(_listed_provenance(plan, field, index))))
+    for group in plan.criteria:
+        for text in group.items:
+            rows.append(("criterion", group.target, text, *_provenance(group.provenance)))
+    return rows
+
+
+def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
+    """Obligations of the plan: the extractors' own when they provide them, else derived here."""
+    try:
+        from extractors import obligations_of  # type: ignore[attr-defined]
+    except ImportError:
+        from pipeline.obligations import derive_obligations
+
+        return derive_obligations(plan, sha256)
+    keyed = plan if plan.sha256 else plan.model_copy(update={"sha256": sha256})
+    return list(obligations_of(keyed))
+
+
+def obligation_rows(plan: PlanDocument, sha256: str) -> list[tuple[Any, ...]]:
+    """One row per agency × role × task, with its deadline when the plan gives one."""
+    rows: list[tuple[Any, ...]] = []
+    for found in plan_obligations(plan, sha256):
+        deadline = found.deadline
+        rows.append(
+            (
+                found.agency,
+                found.role,
+                found.task,
+                deadline.text if deadline else None,
+                deadline.date if deadline else None,
+                deadline.recurrence if deadline else None,
+                found.province or plan.doc.province,
+                found.document_title or plan.doc.title,
+                *_provenance(found.provenance),
+            )
+        )
+    return rows
+
+
+def fact_rows(processed: ProcessedDocument) -> dict[str, list[tuple[Any, ...]]]:
+    """Every fact table's rows for one document, without key, ordinal and version columns."""
+    plan = processed.plan
+    sha256 = processed.source.sha256
+    return {
+        "sections": section_rows(processed.text),
+        "items": item_rows(plan),
+        "awards": [
+            (a.form, a.grantor, a.category, a.quantity, a.recipients, *_provenance(a.provenance))
+            for a in plan.awards
+        ],
+        "deadlines": [
+            (d.text, d.date, d.recurrence, d.action, d.agency, *_provenance(d.provenance))
+            for d in plan.deadlines
+        ],
+        "obligations": obligation_rows(plan, sha256),
+        "legal_basis": [
+            (b.ref, b.doc_type, b.date, b.issuer, *_provenance(b.provenance))
+            for b in plan.legal_basis
+        ],
+        "targets": [(t.text, t.value, t.unit, *_provenance(t.provenance)) for t in plan.targets],
+        "recipients": [
+            (text, *_provenance(_listed_provenance(plan, "recipients", index)))
+            for index, text in enumerate(plan.recipients)
+        ],
+    }
+
+
+def document_row(processed: ProcessedDocument, path: str, now: datetime) -> tuple[Any, ...]:
+    """The ``documents`` row: header fields flattened, plan and texts kept whole as JSON."""
+    doc = processed.plan.doc
+    pages = processed.raw_text.pages
+    methods = sorted({str(page.method) for page in pages})
+    return (
+        processed.source.sha256,
+        nfc(path),
+        str(processed.source.kind),
+        processed.source.size_bytes,
+        doc.province,
+        doc.issuer,
+        doc.doc_type,
+        doc.number,
+        doc.issue_date,
+        doc.title,
+        doc.signer.name,
+        doc.signer.title,
+        doc.signer.on_behalf,
+        doc.place,
+        len(pages),
+        processed.text.line_count,
+        ",".join(methods),
+        processed.plan.model_dump_json(),
+        processed.raw_text.model_dump_json(),
+        processed.text.model_dump_json(),
+        json.dumps(processed.seconds),
+        processed.plan.schema_version,
+        processed.pipeline_version,
+        now,
+    )
+
+
+def _insert(connection: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    width = len(rows[0])
+    connection.executemany(f"INSERT INTO {table} VALUES ({', '.join(['?'] * width)})", rows)
+
+
+# --------------------------------------------------------------------------- the dataset
+
+
+class Dataset:
+    """The DuckDB dataset, opened for one writer (or many readers) as a context manager."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._connection = connect(self.path, read_only=read_only)
+        # One DuckDB connection is not safe to share between threads; calls take turns.
+        self._lock = threading.RLock()
+        if not read_only:
+            create_schema(self._connection)
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> Any:
+        """The open DuckDB connection, for read queries."""
+        return self._connection
+
+    def stored_version(self, sha256: str) -> str | None:
+        """The pipeline version a document was stored with, or None when it is not stored."""
+        with self._lock:
+            row = self._connection.execute(
+                "SELECT pipeline_version FROM documents WHERE sha256 = ?", [sha256]
+            ).fetchone()
+        return row[0] if row else None
+
+    def is_current(self, sha256: str, pipeline_version: str) -> bool:
+        """True when the document is stored and was extracted by this pipeline version."""
+        return self.stored_version(sha256) == pipeline_version
+
+    def save(self, processed: ProcessedDocument, *, run_id: str, path: str) -> str:
+        """Store one document: "inserted", "replaced" (another version) or "unchanged"."""
+        sha256 = processed.source.sha256
+        version = processed.pipeline_version
+        rows = fact_rows(processed)  # computed before the transaction: it may fail on bad data
+        with self._lock:
+            stored = self.stored_version(sha256)
+            if stored == version:
+                return "unchanged"
+            self._connection.execute("BEGIN TRANSACTION")
+            try:
+                for table in DATA_TABLES:
+                    self._connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
+                _insert(self._connection, "documents", [document_row(processed, path, _now())])
+                for table, table_rows in rows.items():
+                    keyed = [
+                        (sha256, ordinal, *row, version) for ordinal, row in enumerate(table_rows)
+                    ]
+                    _insert(self._connection, table, keyed)
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+        return "inserted" if stored is None else "replaced"
+
+    def record_run(
+        self,
+        *,
+        run_id: str,
+        path: str,
+        sha256: str | None,
+        outcome: str,
+        pipeline_version: str,
+        error: ErrorReport | None = None,
+        seconds: float = 0.0,
+    ) -> None:
+        """Log what a run did to one file; a failed file keeps its code and reason (quarantine)."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+        row = (
+            run_id,
+            nfc(str(path)),
+            sha256,
+            outcome,
+            str(error.code) if error else None,
+            error.reason if error else None,
+            pipeline_version,
+            seconds,
+            _now(),
+        )
+        with self._lock:
+            _insert(self._connection, "runs", [row])
+
+    def stored_texts(self) -> Iterator[tuple[str, DocumentText]]:
+        """(path, text as read from the file) of every stored document, for re-extraction."""
+        with self._lock:
+            keys = self._connection.execute(
+                "SELECT sha256, path FROM documents ORDER BY ingested_at, sha256"
+            ).fetchall()
+        for sha256, path in keys:
+            with self._lock:
+                row = self._connection.execute(
+                    "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256]
+                ).fetchone()
+            if row is not None:
+                yield path, DocumentText.model_validate_json(row[0])
+
+    def table_counts(self, *, include_runs: bool = False) -> dict[str, int]:
+        """Rows per table; ``runs`` (an append-only log) only when asked for."""
+        tables = (*DATA_TABLES, "runs") if include_runs else DATA_TABLES
+        with self._lock:
+            return {
+                table: self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in tables
+            }
+
+    def plans(self) -> list[tuple[dict[str, Any], PlanDocument]]:
+        """(document row without texts, plan) of every stored document, in ingestion order."""
+        with self._lock:
+            cursor = self._connection.execute(
+                "SELECT sha256, path, kind, province, issuer, doc_type, number, issue_date, "
+                "title, pipeline_version, ingested_at, line_count, plan "
+                "FROM documents ORDER BY ingested_at, sha256"
+            )
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        found = []
+        for row in rows:
+            record = dict(zip(names, row, strict=True))
+            plan = PlanDocument.model_validate_json(record.pop("plan"))
+            found.append((record, plan))
+        return found
+
+    def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a read query as dicts (column name → value)."""
+        with self._lock:
+            cursor = self._connection.execute(sql, list(parameters))
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def close(self) -> None:
+        """Close the file; the dataset is consistent after every committed save."""
+        with self._lock:
+            self._connection.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export_parquet(db: Path, folder: Path) -> list[Path]:
+    """Write one Parquet file per table (runs included) into ``folder``; return their paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with Dataset(db, read_only=True) as dataset:
+        for table in (*DATA_TABLES, "runs"):
+            target = folder / f"{table}.parquet"
+            escaped = str(target).replace("'", "''")
+            dataset.connection.execute(f"COPY {table} TO '{escaped}' (FORMAT parquet)")
+            written.append(target)
+    return written
+
+
+def load_dataset(db: Path) -> dict[str, pandas.DataFrame]:
+    """Every table as a pandas DataFrame, for notebooks (see ``pipeline.dataset``)."""
+    from pipeline.dataset import load_dataset as load
+
+    return load(db)
