@@ -1,0 +1,18 @@
+"""Vietnamese diacritics restoration and OCR repair: ``restore(text)`` is the public entry point."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from schemas.restore import RestoreResult
+
+
+def restore(text: str) -> RestoreResult:
+    """Restore diacritics and repair OCR garbling; the model loads once per process, on first use."""
+    from diacritics.restore import restore as _restore
+
+    return _restore(text)
+
+
+__all__ = ["restore"]

@@ -1,0 +1,61 @@
+"""The syllable trigram model at query time: vectorised backoff lookups over sorted integer keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from diacritics.text import BOS, EOS, NUM, UNK
+
+BITS = 16
+LOW16 = np.uint64((1 << BITS) - 1)
+LOW32 = np.uint64((1 << 2 * BITS) - 1)
+
+
+def _find(sorted_keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``queries`` in ``sorted_keys`` and whether each was there."""
+    pos = np.searchsorted(sorted_keys, queries)
+    pos = np.minimum(pos, len(sorted_keys) - 1)
+    return pos, sorted_keys[pos] == queries
+
+
+class TrigramLM:
+    """Backoff trigram model over 16-bit word ids, scores in log10."""
+
+    def __init__(self, path: Path) -> None:
+        with np.load(path) as data:
+            self.words: list[str] = str(data["vocab"]).split("\n")
+            self.uni_logp = data["uni_logp"].astype(np.float32)
+            self.uni_bow = data["uni_bow"].astype(np.float32)
+            self.bi_keys = data["bi_keys"].astype(np.uint64)
+            self.bi_logp = data["bi_logp"].astype(np.float32)
+            self.bi_bow = data["bi_bow"].astype(np.float32)
+            self.tri_keys = np.cumsum(data["tri_keys_delta"], dtype=np.uint64)
+            self.tri_logp = data["tri_logp"].astype(np.float32)
+        self.index = {w: i for i, w in enumerate(self.words)}
+        self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
+
+    def word_id(self, token: str) -> int:
+        """Id of a language-model token, <unk> when out of vocabulary."""
+        return self.index.get(token, self.unk)
+
+    def bigram(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """log10 P(w3 | w2) for aligned uint64 id arrays."""
+        pos, found = _find(self.bi_keys, (w2 << np.uint64(BITS)) | w3)
+        backoff = self.uni_bow[w2.astype(np.intp)] + self.uni_logp[w3.astype(np.intp)]
+        return np.where(found, self.bi_logp[pos], backoff)
+
+    def trigram(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """log10 P(w3 | w1 w2) for aligned uint64 id arrays."""
+        ctx = (w1 << np.uint64(BITS)) | w2
+        pos, found = _find(self.tri_keys, (ctx << np.uint64(BITS)) | w3)
+        cpos, cfound = _find(self.bi_keys, ctx)
+        bow = np.where(cfound, self.bi_bow[cpos], 0.0)
+        return np.where(found, self.tri_logp[pos], bow + self.bigram(w2, w3))
+
+    def score_tokens(self, tokens: list[str]) -> float:
+        """log10 probability of one line of language-model tokens, </s> included."""
+        ids = [self.bos, self.bos, *(self.word_id(t) for t in tokens), self.eos]
+        arr = np.asarray(ids, dtype=np.uint64)
+        return float(self.trigram(arr[:-2], arr[1:-1], arr[2:]).sum())

@@ -1,0 +1,159 @@
+"""``restore(text)``: one line at a time, tokens classified, the lattice decoded, casing put back."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from diacritics.candidates import Generator, Inventory, printed_key
+from diacritics.channel import Channel
+from diacritics.decoder import viterbi
+from diacritics.lm import TrigramLM
+from diacritics.orthography import has_marks, is_syllable
+from schemas.restore import RestoredToken, RestoreResult
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+LM_FILE = MODEL_DIR / "syllable_lm.npz"
+CHANNEL_FILE = MODEL_DIR / "ocr_channel.json"
+EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>"
+_CHUNK = re.compile(r"\S+")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
+_PROTECTED = re.compile(r"[@/]|://|^www\.|\.(vn|com|org|net|gov)\b", re.IGNORECASE)
+_VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+CLEAN_INVALID_SHARE = 0.03
+CLEAN_UNMARKED_SHARE = 0.55
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A word to restore inside a line: where it is and what it says."""
+
+    start: int
+    end: int
+    text: str
+    fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
+
+
+class Restorer:
+    """The loaded models: language model, inventory, channel, candidate cache."""
+
+    def __init__(self, lm_path: Path = LM_FILE, channel_path: Path = CHANNEL_FILE) -> None:
+        self.lm = TrigramLM(lm_path)
+        self.generator = Generator(Inventory(self.lm), Channel.load(channel_path))
+
+    def classify(self, core: str) -> str | None:
+        """The fixed LM token of a core that must not change, or None when it is a word to restore."""
+        if _NUMBER.match(core):
+            return "<num>"
+        if _PROTECTED.search(core):
+            return "<unk>"
+        lower = core.lower()
+        if core.isupper() and (_ROMAN.match(core) or not _VOWEL.search(lower)):
+            return lower if lower in self.lm.index else "<unk>"
+        if core.isalpha() and not is_syllable(lower) and any(c.isupper() for c in core[1:]):
+            if lower in self.lm.index:
+                return lower  # an abbreviation the corpus knows (UBND, LLVT, TTg)
+        return None
+
+    def pieces(self, line: str) -> list[Piece]:
+        """Words of a line with edge punctuation cut off, each classified."""
+        out = []
+        for chunk in _CHUNK.finditer(line):
+            text = chunk.group(0)
+            left = len(text) - len(text.lstrip(EDGE_PUNCT))
+            core = text.strip(EDGE_PUNCT)
+            if not core:
+                continue
+            start = chunk.start() + left
+            piece_fixed = self.classify(core)
+            if piece_fixed is None and not any(ch.isalnum() for ch in core):
+                continue
+            out.append(Piece(start, start + len(core), core, piece_fixed))
+        return out
+
+    def restore_line(self, line: str, index: int) -> tuple[str, list[RestoredToken]]:
+        """Restore one line; returns the new line and its tokens."""
+        pieces = self.pieces(line)
+        if not pieces:
+            return line, []
+        stripped = not has_marks(line)
+        lattice, costs, forms = [], [], []
+        for piece in pieces:
+            if piece.fixed is not None:
+                lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))
+                costs.append(np.zeros(1, dtype=np.float32))
+                forms.append((piece.text,))
+                continue
+            cands = self.generator.candidates(piece.text.lower(), stripped)
+            lattice.append(cands.ids)
+            costs.append(cands.costs)
+            forms.append(cands.forms)
+        best, confidence = viterbi(self.lm, lattice, costs)
+        out, tokens, cursor, shift = [], [], 0, 0
+        for piece, choice, conf, options in zip(pieces, best, confidence, forms, strict=True):
+            new = piece.text if piece.fixed is not None else match_case(piece.text, options[choice])
+            out.append(line[cursor : piece.start])
+            start = piece.start + shift
+            out.append(new)
+            cursor = piece.end
+            shift += len(new) - len(piece.text)
+            tokens.append(
+                RestoredToken(
+                    line=index, start=start, end=start + len(new), source=piece.text, text=new,
+                    confidence=round(min(max(conf, 0.0), 1.0), 4),
+                )
+            )
+        out.append(line[cursor:])
+        return "".join(out), tokens
+
+    def looks_clean(self, text: str) -> bool:
+        """True when text reads as correct Vietnamese already: few invalid and few bare syllables."""
+        words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+        if len(words) < 5:
+            return False
+        invalid = sum(1 for w in words if not is_syllable(w) and w not in self.lm.index)
+        bare = sum(1 for w in words if not has_marks(w))
+        return invalid / len(words) <= CLEAN_INVALID_SHARE and bare / len(words) <= CLEAN_UNMARKED_SHARE
+
+    def restore(self, text: str, force: bool = False) -> RestoreResult:
+        """Restore every line of ``text``; text that already looks correct passes unchanged."""
+        text = unicodedata.normalize("NFC", text)
+        lines = text.split("\n")
+        if not force and self.looks_clean(text):
+            return RestoreResult(text=text, tokens=())
+        out_lines, tokens = [], []
+        for i, line in enumerate(lines):
+            new, line_tokens = self.restore_line(line, i)
+            out_lines.append(new)
+            tokens.extend(line_tokens)
+        return RestoreResult(text="\n".join(out_lines), tokens=tuple(tokens))
+
+
+def match_case(source: str, restored: str) -> str:
+    """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
+    letters = [c for c in source if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return restored.upper()
+    if source[:1].isupper() or (not source[:1].isalpha() and letters and letters[0].isupper()):
+        return restored[:1].upper() + restored[1:]
+    return restored
+
+
+@lru_cache(maxsize=1)
+def default_restorer() -> Restorer:
+    """The process-wide restorer, loaded once on first use."""
+    return Restorer()
+
+
+def restore(text: str) -> RestoreResult:
+    """Restore Vietnamese diacritics and repair OCR garbling, one output line per input line."""
+    return default_restorer().restore(text)
+
+
+__all__ = ["Restorer", "default_restorer", "printed_key", "restore", "match_case"]

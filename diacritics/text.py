@@ -1,0 +1,53 @@
+"""Tokens as the language model sees them, and the corpus split that keeps evaluation honest."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+from diacritics.orthography import normalize_tones
+
+UNK, BOS, EOS, NUM = "<unk>", "<s>", "</s>", "<num>"
+SPECIALS = (UNK, BOS, EOS, NUM)
+HELDOUT_PERCENT = 3
+"""Share of corpus documents (by a hash of their id) that training never sees."""
+
+_ALNUM = re.compile(r"[^\W_]+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+
+
+def is_heldout(doc_id: str) -> bool:
+    """True for the ~3% of corpus documents kept out of training for evaluation."""
+    digest = hashlib.sha1(doc_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT
+
+
+def lm_token(word: str) -> str:
+    """The language-model form of one letter/digit run: lower case, modern tones, digits as <num>."""
+    if _DIGIT.search(word):
+        return NUM
+    return word.lower()
+
+
+def lm_tokens(line: str) -> list[str]:
+    """Language-model tokens of one NFC line (punctuation dropped)."""
+    return [lm_token(m.group(0)) for m in _ALNUM.finditer(normalize_tones(line))]
+
+
+def metric_tokens(text: str) -> list[str]:
+    """Tokens of the restoration metric: letter/digit runs of the NFC, lower-cased text."""
+    return _ALNUM.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def corpus_documents(shared: Path, heldout: bool) -> Iterator[tuple[str, str]]:
+    """(id, text) of the legal corpus documents on one side of the split."""
+    with gzip.open(shared / "corpus" / "legal_vi.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for raw in lines:
+            doc = json.loads(raw)
+            if is_heldout(doc["id"]) == heldout:
+                yield doc["id"], unicodedata.normalize("NFC", doc["text"])
