@@ -1,0 +1,93 @@
+"""Vocabularies in ``data/vocab`` (headings, agencies, abbreviations, award forms), loaded once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from kehoach import DATA_DIR
+
+VOCAB_DIR = DATA_DIR / "vocab"
+
+
+def nfc(text: str) -> str:
+    """NFC form of ``text``."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-cased, NFC, whitespace-collapsed text for comparisons."""
+    return re.sub(r"\s+", " ", nfc(text).lower()).strip()
+
+
+@cache
+def load_yaml(name: str) -> Any:
+    """One YAML vocabulary file, NFC throughout."""
+    text = nfc((VOCAB_DIR / name).read_text(encoding="utf-8"))
+    return yaml.safe_load(text)
+
+
+@cache
+def load_lines(name: str) -> tuple[str, ...]:
+    """A one-entry-per-line vocabulary file without comments."""
+    path: Path = VOCAB_DIR / name
+    lines = nfc(path.read_text(encoding="utf-8")).splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Abbreviation patterns (whole tokens, longest first) with their expansions."""
+    pairs = []
+    for line in load_lines("abbreviations.tsv"):
+        short, _, long = line.partition("\t")
+        if short and long:
+            pairs.append((short.strip(), long.strip()))
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    compiled = []
+    for short, long in pairs:
+        tail = r"(?![\wĐđ])" if short[-1].isalnum() else ""
+        compiled.append((re.compile(r"(?<![\wĐđ&.])" + re.escape(short) + tail), long))
+    return tuple(compiled)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Expand "UBND", "MTTQ", "HĐND", ... into their full names; joins like "PCT.UBND" split first."""
+    text = re.sub(r"(?<=[A-ZĐ]{2})\.(?=[A-ZĐ]{2,})(?!TH\b)", " ", text)
+    for pattern, long in abbreviations():
+        text = pattern.sub(long, text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def section_headings() -> tuple[tuple[str, str], ...]:
+    """(folded heading, category) pairs from ``sections.yaml``."""
+    data = load_yaml("sections.yaml")
+    pairs = []
+    for category in ("purposes", "requirements", "criteria", "awards", "targets", "schedule",
+                     "organisation", "other"):
+        pairs.extend((fold(heading), category) for heading in data.get(category, []))
+    return tuple(pairs)
+
+
+def vocab_list(name: str, key: str) -> tuple[str, ...]:
+    """One list from a YAML vocabulary."""
+    return tuple(load_yaml(name).get(key, []))
+
+
+def heading_match(text: str, threshold: float = 88.0) -> tuple[str, float] | None:
+    """The closest known heading to ``text`` (numbering stripped) and its score, if close enough."""
+    key = fold(re.sub(r"^[\W\d_IVXivx]*\s*[.)]\s*", "", text)).rstrip(":. ")
+    if not key or len(key) > 90:
+        return None
+    headings = [heading for heading, _ in section_headings()]
+    found = process.extractOne(key, headings, scorer=fuzz.ratio)
+    if found is None or found[1] < threshold:
+        return None
+    return found[0], float(found[1])
