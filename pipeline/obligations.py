@@ -37,13 +37,12 @@ def _fold(text: str) -> str:
 
 def canonical_agency(name: str) -> str:
     """The agency's full name: abbreviations expanded, sub-unit and punctuation dropped."""
-    from pipeline.store import load_vocabulary
+    from extractors.vocab import expand_abbreviations  # data/vocab/abbreviations.tsv
 
     text = " ".join(nfc(name).split())
     # "Công an tỉnh (Phòng Công tác Chính trị)": the sub-unit stays in the task text.
     text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" :;,.-–")
-    for short, full in load_vocabulary()["abbreviations"].items():
-        text = re.sub(rf"(?<!\w){re.escape(short)}(?!\w)", full, text)
+    text = expand_abbreviations(text)
     return text[:1].upper() + text[1:] if text else text
 
 

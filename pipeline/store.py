@@ -91,9 +91,10 @@ def _is_lock_error(error: Exception) -> bool:
     return "lock" in message or "different configuration" in message
 
 
-def connect(db: Path, *, read_only: bool, wait_seconds: float = LOCK_WAIT_SECONDS):  # type: ignore[no-untyped-def]
-    """Open the DuckDB file, waiting a bounded while for another writer to finish."""
+def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None):  # type: ignore[no-untyped-def]
+    """Open the DuckDB file, waiting a bounded while (``LOCK_WAIT_SECONDS``) for another writer."""
     db = Path(db)
+    wait_seconds = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
     if read_only and not db.is_file():
         raise KehoachError(
             ErrorCode.NOT_FOUND, db, "no dataset here yet; run `kehoach ingest` first or pass --db"
@@ -154,14 +155,13 @@ def _numbered_lines(text: DocumentText) -> Iterator[tuple[int, int, str, float]]
 
 @functools.cache
 def load_vocabulary() -> dict[str, Any]:
-    """The dataset's vocabulary (section keywords, labels, agency abbreviations), from data/."""
+    """The dataset's vocabulary (section keywords, display labels), from data/report/."""
     from kehoach import DATA_DIR
 
     raw = json.loads((DATA_DIR / "report" / "vocabulary.json").read_text(encoding="utf-8"))
     return {
         "sections": {name: tuple(map(nfc, words)) for name, words in raw["sections"].items()},
         "labels": {name: nfc(label) for name, label in raw["labels"].items()},
-        "abbreviations": {nfc(short): nfc(full) for short, full in raw["abbreviations"].items()},
     }
 
 
@@ -185,7 +185,8 @@ def section_rows(text: DocumentText) -> list[tuple[Any, ...]]:
     vocabulary = _section_vocabulary()
     rows: list[tuple[Any, ...]] = []
     for page, number, line, confidence in _numbered_lines(text):
-        match = _ROMAN_HEADING.match(line)
+        # Legacy dumps mark headings up as Markdown ("**II. NỘI DUNG**", "## III. ...").
+        match = _ROMAN_HEADING.match(line.strip().strip("*#_ ").strip())
         letters = [char for char in match.group(2) if char.isalpha()] if match else []
         # Headings are written in capitals; a sentence starting "I." is not a heading.
         if not letters or sum(char.isupper() for char in letters) < 0.7 * len(letters):
