@@ -199,8 +199,12 @@ def compare(
 ) -> None:
     """Side-by-side table of FIELD across documents, matching items aligned."""
     from pipeline.compare import compare_field, render_comparison
+    from schemas import KehoachError
 
-    table = compare_field(db, field, documents=documents, reference=reference)
+    try:
+        table = compare_field(db, field, documents=documents, reference=reference)
+    except KehoachError as error:
+        _fail(error)
     if as_json:
         _print_json(table.model_dump(mode="json"))
     else:
@@ -216,8 +220,12 @@ def obligations(
 ) -> None:
     """Print the normalized obligations per agency across all stored documents, as JSON."""
     from pipeline.obligations import obligations_json, query_obligations, write_ics
+    from schemas import KehoachError
 
-    found = query_obligations(db, agency=agency, province=province)
+    try:
+        found = query_obligations(db, agency=agency, province=province)
+    except KehoachError as error:
+        _fail(error)
     _print_json(obligations_json(found))
     if ics is not None:
         write_ics(found, ics)
@@ -232,8 +240,12 @@ def report(
 ) -> None:
     """Write a self-contained HTML report of the dataset."""
     from pipeline.report import write_report
+    from schemas import KehoachError
 
-    write_report(db, output)
+    try:
+        write_report(db, output)
+    except KehoachError as error:
+        _fail(error)
     typer.echo(f"wrote {output}")
 
 
@@ -244,8 +256,13 @@ def export_parquet(
 ) -> None:
     """Export every table of the dataset to Parquet."""
     from pipeline.store import export_parquet as export
+    from schemas import KehoachError
 
-    for path in export(db, folder):
+    try:
+        written = export(db, folder)
+    except KehoachError as error:
+        _fail(error)
+    for path in written:
         typer.echo(str(path))
 
 

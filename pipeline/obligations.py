@@ -120,14 +120,15 @@ def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
     }
     for assignment in plan.assignments:
         agency = canonical_agency(assignment.agency)
-        for task in assignment.tasks:
+        spans = getattr(assignment, "task_provenance", ())  # each task's own lines, when given
+        for index, task in enumerate(assignment.tasks):
             found.append(
                 Obligation(
                     agency=agency,
                     role=assignment.role,
                     task=task,
                     deadline=deadline_for(task, agency, plan.deadlines),
-                    provenance=assignment.provenance,
+                    provenance=spans[index] if index < len(spans) else assignment.provenance,
                     **common,
                 )
             )
