@@ -1,0 +1,114 @@
+"""What a file is, from its content: kind by magic bytes, sha256 identity, size limit.
+
+The extension is never trusted: a ZIP or an executable renamed ``.pdf`` is refused as unsupported,
+a PDF saved as ``.txt`` is read as a PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from schemas import ErrorCode, KehoachError, Limits, SourceDocument, SourceKind
+
+# (prefix, offset, kind, media type); WebP needs a second check at offset 8
+MAGIC: tuple[tuple[bytes, int, SourceKind, str], ...] = (
+    (b"%PDF-", 0, SourceKind.PDF, "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", 0, SourceKind.IMAGE, "image/png"),
+    (b"\xff\xd8\xff", 0, SourceKind.IMAGE, "image/jpeg"),
+    (b"II*\x00", 0, SourceKind.IMAGE, "image/tiff"),
+    (b"MM\x00*", 0, SourceKind.IMAGE, "image/tiff"),
+    (b"BM", 0, SourceKind.IMAGE, "image/bmp"),
+    (b"WEBP", 8, SourceKind.IMAGE, "image/webp"),
+    (b"GIF87a", 0, SourceKind.IMAGE, "image/gif"),
+    (b"GIF89a", 0, SourceKind.IMAGE, "image/gif"),
+)
+# known formats we do not read, named so the error says what the file is
+FOREIGN: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (or DOCX/XLSX/ODT)"),
+    (b"MZ", "a Windows executable"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (DOC/XLS)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"{\\rtf", "an RTF document"),
+)
+HEAD_BYTES = 64 * 1024  # enough to decide whether a file is text
+PDF_SEARCH = 1024  # "%PDF-" may follow some junk bytes, as readers accept
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def looks_like_text(head: bytes) -> bool:
+    """Bytes that are text in some encoding: no NULs, few control characters."""
+    if not head or b"\x00" in head:
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls <= len(head) * 0.01
+
+
+def detect_kind(head: bytes) -> tuple[SourceKind, str] | None:
+    """Kind and media type from the first bytes of a file; None when unknown."""
+    for magic, offset, kind, media in MAGIC:
+        if head[offset : offset + len(magic)] == magic:
+            if media == "image/webp" and head[:4] != b"RIFF":
+                continue
+            if media == "image/bmp" and head[6:10] != b"\x00\x00\x00\x00":
+                continue  # "BM" alone also starts plain text; a BMP's reserved bytes are zero
+            return kind, media
+    if any(head.startswith(magic) for magic, _ in FOREIGN):
+        return None
+    if b"%PDF-" in head[:PDF_SEARCH]:
+        return SourceKind.PDF, "application/pdf"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return SourceKind.TEXT, "text/plain; charset=utf-16"
+    if looks_like_text(head):
+        return SourceKind.TEXT, "text/plain"
+    return None
+
+
+def _foreign(head: bytes) -> str:
+    """What an unsupported file looks like, for the error message."""
+    for magic, name in FOREIGN:
+        if head.startswith(magic):
+            return name
+    return "binary content of an unknown format"
+
+
+def identify(path: Path, limits: Limits) -> SourceDocument:
+    """Identify a file by content; raise ``KehoachError`` naming the file and the reason."""
+    path = Path(path)
+    if not path.exists():
+        raise KehoachError(ErrorCode.NOT_FOUND, path, "no such file")
+    if not path.is_file():
+        raise KehoachError(ErrorCode.UNSUPPORTED, path, "not a regular file (a folder or device)")
+    size = path.stat().st_size
+    if size == 0:
+        raise KehoachError(ErrorCode.EMPTY, path, "the file is empty (0 bytes)")
+    if size > limits.max_bytes:
+        raise KehoachError(
+            ErrorCode.TOO_LARGE,
+            path,
+            f"{size:,} bytes is over the limit of {limits.max_bytes:,} bytes (raise max_bytes)",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    found = detect_kind(head)
+    if found is None:
+        raise KehoachError(
+            ErrorCode.UNSUPPORTED,
+            path,
+            f"unsupported format: {_foreign(head)}; kehoach reads PDF, images and plain text",
+        )
+    kind, media = found
+    return SourceDocument(
+        path=path, sha256=sha256_file(path), kind=kind, size_bytes=size, media_type=media
+    )

@@ -1,0 +1,121 @@
+"""OCR of one page image with the Tesseract binary: words with boxes and confidences, as lines.
+
+The binary is called directly on a PNG file with TSV output: pytesseract re-encodes every image
+(0.5–1.5 s per page of overhead) and hides the word boxes we need to find the header's columns.
+One Tesseract process uses one thread (OMP_THREAD_LIMIT=1): with more, processes running side by
+side stall each other for minutes on small machines.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageFilter
+
+from pipeline.scan import MIN_SKEW, Row, Token, clean_page, reading_order
+from schemas import BBox, Line, Word
+from schemas.common import nfc
+
+PSM = 4  # a single column of text of variable sizes; psm 6 reads margin dust as lines
+SHARPEN = ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2)
+
+
+class OcrTimeout(Exception):
+    """Tesseract ran past its time budget for one page."""
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """The lines OCR found on one page and what the cleaning did."""
+
+    lines: tuple[Line, ...]
+    width: int
+    height: int
+    skew_degrees: float = 0.0
+    coloured_share: float = 0.0
+
+    @property
+    def deskewed(self) -> bool:
+        return abs(self.skew_degrees) >= MIN_SKEW
+
+
+def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: int = PSM) -> str:
+    """Run the tesseract binary on an image file and return its TSV output."""
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    command = ["tesseract", str(image_path), "stdout", "-l", lang, "--psm", str(psm)]
+    command += ["--dpi", str(dpi), "tsv"]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise OcrTimeout(f"OCR took longer than {timeout:.0f} s") from error
+    if done.returncode != 0:
+        raise RuntimeError(f"tesseract failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    return done.stdout
+
+
+def parse_tsv(tsv: str) -> list[Row]:
+    """Tesseract TSV to rows of tokens, one row per Tesseract line, top to bottom."""
+    rows: dict[tuple[int, int, int], Row] = {}
+    for record in tsv.splitlines()[1:]:
+        fields = record.split("\t", 11)
+        if len(fields) < 12 or fields[0] != "5":
+            continue
+        text = nfc(fields[11].strip())
+        if not text:
+            continue
+        left, top, width, height = (int(v) for v in fields[6:10])
+        conf = max(0.0, min(1.0, float(fields[10]) / 100.0))
+        key = (int(fields[2]), int(fields[3]), int(fields[4]))
+        token = Token(text, left, top, left + width, top + height, conf)
+        rows.setdefault(key, []).append(token)
+    return sorted(rows.values(), key=lambda row: min(t.y0 for t in row))
+
+
+def tokens_to_line(tokens: Sequence[Token], region: str) -> Line:
+    """One printed line from its words, left to right."""
+    words = tuple(
+        Word(text=t.text, bbox=BBox(x0=t.x0, y0=t.y0, x1=t.x1, y1=t.y1), confidence=t.conf)
+        for t in sorted(tokens, key=lambda t: t.x0)
+    )
+    box = words[0].bbox
+    for word in words[1:]:
+        box = box.union(word.bbox) if box and word.bbox else box
+    conf = sum(w.confidence for w in words) / len(words)
+    return Line(
+        text=" ".join(w.text for w in words), words=words, bbox=box, confidence=conf, region=region
+    )
+
+
+def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
+    """Clean a page for Tesseract: colour ink out, borders out, level, sharpened."""
+    cleaned = clean_page(image)
+    return cleaned.image.filter(SHARPEN), cleaned.skew_degrees, cleaned.coloured_share
+
+
+def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
+    """OCR one page image into lines in reading order (header and closing column by column)."""
+    ready, skew, coloured = prepare(image)
+    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        ready.save(path, dpi=(dpi, dpi), compress_level=1)
+        tsv = tesseract_tsv(path, lang, timeout, dpi)
+    rows = parse_tsv(tsv)
+    lines = tuple(
+        tokens_to_line(tokens, region) for tokens, region in reading_order(rows, ready.height)
+    )
+    return OcrPage(lines, ready.width, ready.height, skew, coloured)
+
+
+def timed_ocr(image: Image.Image, lang: str, timeout: float, dpi: int) -> tuple[OcrPage, float]:
+    """``ocr_image`` with its wall time in seconds."""
+    start = time.perf_counter()
+    page = ocr_image(image, lang, timeout, dpi)
+    return page, time.perf_counter() - start

@@ -1,0 +1,389 @@
+"""Text out of every kind of file: PDF text layers, scanned PDFs and images by OCR, plain text.
+
+A PDF page goes through its text layer only when that layer is real text covering the page; scans
+often carry a layer holding only an e-signature stamp ("SAO Y; CÔNG AN TỈNH ...; 06/01/2026;
+16:42:26; +07:00") over a full-page image, and such pages are read by OCR. After reading, running
+headers and page numbers are dropped and words hyphenated across lines are rejoined; every line
+stays one printed line, as the layout stage expects.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from pipeline.ocr import OcrTimeout, ocr_image, tokens_to_line
+from pipeline.scan import Row, Token, reading_order
+from schemas import (
+    DocumentText,
+    ErrorCode,
+    KehoachError,
+    Line,
+    PageText,
+    PipelineSettings,
+    SourceDocument,
+    SourceKind,
+    TextMethod,
+)
+from schemas.common import nfc
+
+# "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 06/01/2026; 16:42:26; +07:00": a signing software's stamp
+E_SIGNATURE = re.compile(
+    r"\d{1,2}/\d{1,2}/\d{4}\s*;?\s*\d{1,2}:\d{2}(:\d{2})?\s*;?\s*[+-]\d{2}:?\d{2}"
+)
+PAGE_NUMBER = re.compile(r"^[\s\-–—.(]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[\s\-–—.)]*$", re.I)
+MIN_LAYER_CHARS = 200  # a real page of a plan has more; stamps and headers alone have less
+IMAGE_COVER = 0.5  # share of the page an image must cover to be a scan
+
+
+def extract_text(source: SourceDocument, settings: PipelineSettings) -> DocumentText:
+    """Read every page of an identified file; raises ``KehoachError`` for files it cannot read."""
+    if source.kind is SourceKind.PDF:
+        pages = list(_pdf_pages(source.path, settings))
+    elif source.kind is SourceKind.IMAGE:
+        pages = list(_image_pages(source.path, settings))
+    else:
+        pages = plain_text_pages(source.path)
+    if source.kind is not SourceKind.TEXT:
+        pages = tidy_pages(pages)
+    return DocumentText(source=source, pages=tuple(pages))
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 (BOM or not) or UTF-16 with BOM; anything else is a legacy encoding for now."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise KehoachError(ErrorCode.ENCODING, path, f"broken UTF-16 text: {error}") from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise KehoachError(
+            ErrorCode.ENCODING,
+            path,
+            f"not UTF-8 (byte {error.start}): a legacy encoding such as TCVN3, VNI or CP1258",
+        ) from error
+
+
+def plain_text_pages(path: Path) -> list[PageText]:
+    """A text file as it is: one page per form feed, every line kept (blank ones too)."""
+    text = decode_text(path.read_bytes(), path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = text.split("\f")
+    if chunks and chunks[-1].endswith("\n"):
+        chunks[-1] = chunks[-1][:-1]
+    return [
+        PageText(
+            page_no=i + 1,
+            lines=tuple(Line(text=line) for line in chunk.split("\n")),
+            method=TextMethod.PLAIN,
+        )
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _open_pdf(path: Path) -> tuple[Any, Any]:
+    """Open a PDF with pdfplumber and pypdfium2; encrypted and corrupt files raise KehoachError."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    try:
+        rendered = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        message = str(error).lower()
+        if "password" in message or "security" in message:
+            raise KehoachError(
+                ErrorCode.ENCRYPTED, path, "the PDF is password-protected; kehoach cannot open it"
+            ) from error
+        raise KehoachError(ErrorCode.CORRUPT, path, f"not a readable PDF: {error}") from error
+    try:
+        plumbed = pdfplumber.open(str(path))
+        _ = plumbed.pages  # parses the page tree now, so a broken tree fails here
+    except Exception as error:  # pdfminer raises many unrelated types for broken files
+        rendered.close()
+        name = type(error).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise KehoachError(
+                ErrorCode.ENCRYPTED, path, "the PDF is password-protected"
+            ) from error
+        raise KehoachError(ErrorCode.CORRUPT, path, f"broken PDF structure ({name})") from error
+    return plumbed, rendered
+
+
+def _pdf_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
+    """Every page of a PDF through its text layer or OCR."""
+    plumbed, rendered = _open_pdf(path)
+    try:
+        count = len(rendered)
+        if count == 0:
+            raise KehoachError(ErrorCode.EMPTY, path, "the PDF has no pages")
+        if count > settings.limits.max_pages:
+            raise KehoachError(
+                ErrorCode.TOO_MANY_PAGES,
+                path,
+                f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
+            )
+        for number in range(count):
+            yield _pdf_page(path, plumbed.pages[number], rendered[number], number + 1, settings)
+    finally:
+        plumbed.close()
+        rendered.close()
+
+
+def layer_text(page: Any) -> str:
+    """The page's text layer without e-signature stamps, NFC."""
+    try:
+        text = page.extract_text() or ""
+    except Exception:  # a broken content stream: treat as no layer, OCR still reads the page
+        return ""
+    lines = [line for line in nfc(text).splitlines() if not E_SIGNATURE.search(line)]
+    return "\n".join(lines)
+
+
+def is_garbage(text: str) -> bool:
+    """A layer of glyph ids, private-use or replacement characters, or too few letters."""
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return False
+    odd = text.count("(cid:") * 5 + sum(
+        1 for c in visible if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cc")
+    )
+    letters = sum(1 for c in visible if c.isalpha())
+    return odd > len(visible) * 0.05 or letters < len(visible) * 0.4
+
+
+def image_cover(page: Any) -> float:
+    """Share of the page covered by images (capped at 1)."""
+    area = float(page.width * page.height) or 1.0
+    covered = 0.0
+    for image in page.images:
+        w = max(0.0, min(image["x1"], page.width) - max(image["x0"], 0.0))
+        h = max(0.0, min(image["bottom"], page.height) - max(image["top"], 0.0))
+        covered += w * h
+    return min(1.0, covered / area)
+
+
+def needs_ocr(page: Any) -> bool:
+    """True when the text layer is missing, garbage, or a stamp over a full-page scan."""
+    text = layer_text(page)
+    letters = sum(1 for c in text if c.isalnum())
+    if is_garbage(text):
+        return True
+    if image_cover(page) >= IMAGE_COVER:
+        return letters < MIN_LAYER_CHARS
+    return False
+
+
+def _layer_lines(page: Any) -> tuple[Line, ...]:
+    """Text-layer words grouped into printed lines, header and closing read column by column."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    tokens = [
+        Token(nfc(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        for w in words
+        if not E_SIGNATURE.search(w["text"])
+    ]
+    rows = group_rows(tokens)
+    rows = [row for row in rows if not E_SIGNATURE.search(" ".join(t.text for t in row))]
+    return tuple(tokens_to_line(r, region) for r, region in reading_order(rows, float(page.height)))
+
+
+def group_rows(tokens: list[Token]) -> list[Row]:
+    """Tokens into rows: a token joins the row whose vertical middle it overlaps."""
+    rows: list[Row] = []
+    for token in sorted(tokens, key=lambda t: (t.y0, t.x0)):
+        middle = (token.y0 + token.y1) / 2
+        for row in rows[-3:]:
+            top, bottom = min(t.y0 for t in row), max(t.y1 for t in row)
+            if top <= middle <= bottom:
+                row.append(token)
+                break
+        else:
+            rows.append([token])
+    return [sorted(row, key=lambda t: t.x0) for row in rows]
+
+
+def _check_pixels(path: Path, width: float, height: float, settings: PipelineSettings) -> None:
+    """Refuse before rendering or decoding a page that would be too many pixels."""
+    if width * height > settings.limits.max_pixels:
+        raise KehoachError(
+            ErrorCode.TOO_MANY_PIXELS,
+            path,
+            f"a page of {width:.0f}×{height:.0f} pixels is over the limit of "
+            f"{settings.limits.max_pixels:,} (lower dpi or raise max_pixels)",
+        )
+
+
+def _pdf_page(
+    path: Path, page: Any, rendered: Any, number: int, settings: PipelineSettings
+) -> PageText:
+    """One PDF page: text layer when real, else rendered and read by OCR."""
+    start = time.perf_counter()
+    if not needs_ocr(page):
+        lines = _layer_lines(page)
+        return PageText(
+            page_no=number,
+            lines=lines,
+            method=TextMethod.TEXT_LAYER,
+            seconds=time.perf_counter() - start,
+            width=float(page.width),
+            height=float(page.height),
+        )
+    dpi = settings.dpi  # scans at 250 dpi still read better rendered at 300 (1.46% vs 1.69% CER)
+    width_pt, height_pt = rendered.get_size()
+    _check_pixels(path, width_pt * dpi / 72, height_pt * dpi / 72, settings)
+    image = rendered.render(scale=dpi / 72).to_pil()
+    return _ocr_page(image, number, dpi, settings, start)
+
+
+def _ocr_page(
+    image: Image.Image, number: int, dpi: int, settings: PipelineSettings, start: float
+) -> PageText:
+    """OCR one page image; a timeout leaves the page empty with a warning."""
+    try:
+        page = ocr_image(image, settings.ocr_lang, settings.limits.ocr_seconds_per_page, dpi)
+    except OcrTimeout as error:
+        return PageText(
+            page_no=number,
+            method=TextMethod.OCR,
+            seconds=time.perf_counter() - start,
+            width=float(image.width),
+            height=float(image.height),
+            warnings=(f"{ErrorCode.OCR_TIMEOUT}: {error}; page left empty",),
+        )
+    warnings = (f"deskewed by {page.skew_degrees:.2f}°",) if page.deskewed else ()
+    return PageText(
+        page_no=number,
+        lines=page.lines,
+        method=TextMethod.OCR,
+        seconds=time.perf_counter() - start,
+        width=float(page.width),
+        height=float(page.height),
+        warnings=warnings,
+    )
+
+
+# ---------------------------------------------------------------- images
+
+
+def _image_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
+    """Every frame of an image file (multi-page TIFF included) through OCR."""
+    try:
+        image = Image.open(path)
+    except Exception as error:  # Pillow raises several types for broken files
+        raise KehoachError(ErrorCode.CORRUPT, path, f"not a readable image: {error}") from error
+    with image:
+        frames = getattr(image, "n_frames", 1)
+        if frames > settings.limits.max_pages:
+            raise KehoachError(
+                ErrorCode.TOO_MANY_PAGES,
+                path,
+                f"{frames} pages is over the limit of {settings.limits.max_pages}",
+            )
+        for frame in range(frames):
+            start = time.perf_counter()
+            image.seek(frame)
+            _check_pixels(path, image.width, image.height, settings)
+            dpi = _image_dpi(image, settings.dpi)
+            try:
+                pixels = image.convert("RGB")
+            except Exception as error:
+                raise KehoachError(
+                    ErrorCode.CORRUPT, path, f"broken image data: {error}"
+                ) from error
+            yield _ocr_page(pixels, frame + 1, dpi, settings, start)
+
+
+def _image_dpi(image: Image.Image, default: int) -> int:
+    """The resolution an image declares, or the settings' dpi."""
+    dpi = image.info.get("dpi")
+    try:
+        value = int(round(float(dpi[0]))) if dpi else 0
+    except (TypeError, ValueError, IndexError):
+        value = 0
+    return value if 70 <= value <= 1200 else default
+
+
+# ---------------------------------------------------------------- tidying
+
+
+def _is_page_number(line: Line, height: float | None) -> bool:
+    """A short line of digits at the very top or bottom of a page."""
+    if not PAGE_NUMBER.match(line.text) or not any(c.isdigit() for c in line.text):
+        return False
+    if line.bbox is None or not height:
+        return True
+    return line.bbox.y1 < height * 0.12 or line.bbox.y0 > height * 0.88
+
+
+def _strip_edges(page: PageText, drop: set[str]) -> PageText:
+    """Drop page numbers and running headers or footers from a page's first and last lines."""
+    lines = list(page.lines)
+    for index in (0, -1):
+        while lines and (
+            _is_page_number(lines[index], page.height) or _running_key(lines[index]) in drop
+        ):
+            lines.pop(index)
+    return page.model_copy(update={"lines": tuple(lines)})
+
+
+def _running_key(line: Line) -> str:
+    """A line's text without digits, as running headers differ only in page numbers."""
+    return re.sub(r"[\d\s]+", " ", line.text.lower()).strip()
+
+
+def running_lines(pages: list[PageText]) -> set[str]:
+    """First or last lines repeated on at least half of the pages (and at least twice)."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages[1:]:
+        edges = {_running_key(page.lines[i]) for i in (0, -1) if page.lines}
+        counts.update(key for key in edges if len(key) >= 4)
+    return {key for key, n in counts.items() if n >= max(2, (len(pages) - 1) / 2)}
+
+
+HYPHENATED = re.compile(r"(\w+)[-\u00ad]$")
+
+
+def repair_hyphenation(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """Rejoin a word split by a hyphen at a line end: "Inter-" + "net ..." → "Internet" + "..."."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        match = HYPHENATED.search(out[i].text)
+        following = out[i + 1].text.split(maxsplit=1)
+        if not match or match.group(1).isdigit() or not following or not following[0][0].islower():
+            continue
+        head = out[i].text[: match.end() - 1] + following[0]
+        rest = following[1] if len(following) > 1 else ""
+        words = out[i].words
+        if words and out[i + 1].words:
+            last = words[-1].model_copy(
+                update={"text": words[-1].text.rstrip("-\u00ad") + following[0]}
+            )
+            words = (*words[:-1], last)
+        out[i] = out[i].model_copy(update={"text": head, "words": words})
+        out[i + 1] = out[i + 1].model_copy(update={"text": rest, "words": out[i + 1].words[1:]})
+    return tuple(line for line in out if line.text.strip())
+
+
+def tidy_pages(pages: list[PageText]) -> list[PageText]:
+    """Running headers, page numbers and end-of-line hyphens out of OCR and text-layer pages."""
+    drop = running_lines(pages)
+    return [
+        page.model_copy(update={"lines": repair_hyphenation(_strip_edges(page, drop).lines)})
+        for page in pages
+    ]
