@@ -72,6 +72,9 @@ class Assignment(Frozen):
     role: Role = "responsible"
     tasks: tuple[NFCStr, ...] = ()
     provenance: Provenance | None = None
+    task_provenance: tuple[Provenance, ...] = Field(
+        default=(), description="provenance of each task, index for index"
+    )
 
 
 class Target(Frozen):

@@ -1,0 +1,197 @@
+"""Agency names: find them at the head of a point, split lists of them, normalise their spelling.
+
+A plan names who must act at the start of a point ("Công an tỉnh chủ trì, ...", "Sở Nội vụ: ...",
+"Đề nghị Ủy ban MTTQ VN tỉnh, các tổ chức chính trị - xã hội: ..."). Names are expanded ("UBND" →
+"Ủy ban nhân dân") and fuzzy-matched against the gazetteer in ``data/vocab/agencies.yaml`` so that
+a plan's agencies come out with one spelling whatever the document wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+from unidecode import unidecode
+
+from extractors.vocab import expand_abbreviations, fold, load_yaml
+
+Role = str
+PREFIXES = re.compile(r"^(?:đề\s+nghị|giao(?:\s+cho)?|yêu\s+cầu)\s+", re.IGNORECASE)
+ADVERBIALS = re.compile(
+    r"^(?:định\s+kỳ\s*,?\s*)?(?:(?:hằng|hàng)\s+(?:năm|quý|tháng)|định\s+kỳ)\s*,\s*", re.IGNORECASE
+)
+NOT_VERB_AFTER_TOCHUC = ("chính", "xã", "đơn", "hội", "cá", "quần", "kinh", "đoàn", "đảng", "cơ")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The agencies a point opens with, the role its verb gives them, and the task text."""
+
+    agencies: tuple[str, ...]
+    role: Role
+    task: str
+    explicit: bool  # the point wrote "Agency: task" (a label) rather than a sentence
+
+
+@cache
+def _canonical() -> tuple[str, ...]:
+    return tuple(load_yaml("agencies.yaml")["canonical"])
+
+
+@cache
+def _canonical_folded() -> dict[str, str]:
+    return {fold(name): name for name in _canonical()}
+
+
+@cache
+def _ascii_folded() -> dict[str, str]:
+    return {unidecode(fold(name)): name for name in _canonical()}
+
+
+@cache
+def _heads() -> tuple[str, ...]:
+    return tuple(sorted(load_yaml("agencies.yaml")["heads"], key=len, reverse=True))
+
+
+@cache
+def _verbs() -> tuple[tuple[str, Role], ...]:
+    verbs = load_yaml("agencies.yaml")["task_verbs"]
+    pairs = [(verb, role) for role, words in verbs.items() for verb in words]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+@cache
+def _verb_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(verb) for verb, _ in _verbs())
+    return re.compile(r"(?<![\wÀ-ỹ])(" + words + r")(?![\wÀ-ỹ])")
+
+
+def starts_with_head(fragment: str) -> bool:
+    """Whether ``fragment`` opens with a word that names an agency ("Sở", "Ủy ban", "Các sở", ...)."""
+    fragment = fragment.strip()
+    for head in _heads():
+        if fragment.startswith(head):
+            return True
+        plural = head[:1].lower() + head[1:]
+        if head.lower().startswith(("các ", "tổ chức")) and fragment.lower().startswith(plural.lower()):
+            return True
+    return False
+
+
+def canonical_agency(name: str) -> str:
+    """One spelling for an agency: abbreviations expanded, gazetteer spelling where it is close."""
+    name = re.sub(r"\s*\([^)]*\)", "", name)
+    name = expand_abbreviations(name).strip(" ,;:.-–")
+    name = re.sub(r"^(?:đề nghị|giao)\s+", "", name, flags=re.IGNORECASE)
+    if not name:
+        return name
+    key = fold(name)
+    known = _canonical_folded()
+    if key in known:
+        return known[key]
+    found = process.extractOne(key, list(known), scorer=fuzz.ratio)
+    if found is not None and found[1] >= 92:
+        return known[found[0]]
+    ascii_key = unidecode(key)
+    if ascii_key in _ascii_folded():
+        return _ascii_folded()[ascii_key]
+    return name[:1].upper() + name[1:]
+
+
+def split_agencies(span: str) -> list[str]:
+    """Split "Công an tỉnh, Sở Nội vụ và đề nghị Ủy ban MTTQ VN tỉnh" into one name per agency."""
+    span = re.sub(r"\s*\([^)]*\)", "", span)
+    tokens = re.split(r"(\s*;\s*|\s*,\s*(?:và\s+)?(?:đề\s+nghị\s+)?|\s+và\s+(?:đề\s+nghị\s+)?)", span)
+    names: list[str] = []
+    separator = ""
+    for index, token in enumerate(tokens):
+        if index % 2 == 1:
+            separator = token
+            continue
+        piece = token.strip()
+        if not piece:
+            continue
+        if names and not starts_with_head(piece):
+            names[-1] = names[-1] + re.sub(r"\s*đề\s+nghị\s*", " ", separator).rstrip() + " " + piece
+            names[-1] = re.sub(r"\s+,", ",", names[-1])
+        else:
+            names.append(piece)
+    return [canonical_agency(name) for name in names if name]
+
+
+def _first_verb(text: str) -> re.Match[str] | None:
+    """The first task verb in ``text`` that is not part of an agency name ("các tổ chức, đơn vị")."""
+    for found in _verb_pattern().finditer(text):
+        if found.group(1) == "tổ chức":
+            after = text[found.end():].lstrip()
+            before = text[: found.start()].rstrip().lower()
+            if after.startswith(",") or after.split(" ", 1)[0] in NOT_VERB_AFTER_TOCHUC:
+                continue
+            if before.endswith(("các", ",")):
+                continue
+        return found
+    return None
+
+
+def role_of(task: str) -> Role:
+    """Role from a task's opening verb: "chủ trì" → lead, "phối hợp" → coordinate, else responsible."""
+    low = task.lower().lstrip(" :,-")
+    if low.startswith("chủ trì"):
+        return "lead"
+    if low.startswith("phối hợp"):
+        return "coordinate"
+    return "responsible"
+
+
+def subject_of(text: str) -> Subject | None:
+    """The agencies a point opens with, or None when it opens with a verb or anything else."""
+    body = ADVERBIALS.sub("", text.strip())
+    body = PREFIXES.sub("", body)
+    colon = body.find(":")
+    if 0 < colon <= 250:
+        label = body[:colon]
+        if starts_with_head(label) and _first_verb(label) is None:
+            rest = body[colon + 1 :].strip()
+            return Subject(tuple(split_agencies(label)), role_of(rest), rest, True)
+    verb = _first_verb(body)
+    if verb is None or verb.start() == 0 or verb.start() > 250:
+        return None
+    span = body[: verb.start()].strip(" ,")
+    if not span or not starts_with_head(span):
+        return None
+    agencies = tuple(name for name in split_agencies(span) if name)
+    if not agencies:
+        return None
+    return Subject(agencies, role_of(body[verb.start():]), text.strip(), False)
+
+
+def partners(task: str) -> list[str]:
+    """Agencies after "chủ trì, phối hợp với": they coordinate on the same task."""
+    found = re.search(r"chủ\s+trì\s*,?\s*phối\s+hợp\s+với\s+", task, re.IGNORECASE)
+    if not found:
+        return []
+    rest = task[found.end():]
+    rest_no_paren = re.sub(r"\s*\([^)]*\)", "", rest)
+    verb = _first_verb(rest_no_paren)
+    span = rest_no_paren[: verb.start()] if verb else rest_no_paren
+    span = re.split(r"[;.]", span)[0].strip(" ,")
+    if not span or not starts_with_head(span) or len(span) > 200:
+        return []
+    return split_agencies(span)
+
+
+def unify_spellings(names: list[str]) -> dict[str, str]:
+    """Map near-identical spellings of one agency in a plan to its most frequent spelling."""
+    mapping: dict[str, str] = {}
+    representatives: list[str] = []
+    counts = {name: names.count(name) for name in names}
+    for name in sorted(counts, key=lambda item: (-counts[item], item)):
+        match = next((rep for rep in representatives if fuzz.ratio(fold(rep), fold(name)) >= 95), None)
+        if match is None:
+            representatives.append(name)
+            mapping[name] = name
+        else:
+            mapping[name] = match
+    return mapping

@@ -1,0 +1,174 @@
+"""The document's header and signer: issuer, province, type, number, date, title; name and title.
+
+The header is the two-column block of Nghị định 30/2020/NĐ-CP (issuer | motto; "Số:" | place and
+date) followed by the document type and title; the signer stands in the closing block ("TM. ỦY BAN
+NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", name). Where OCR lost a part, the plan's number symbol,
+title and preamble fill what they can ("KH-UBND" → a Kế hoạch of the Ủy ban nhân dân).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from extractors.sections import Placed
+from extractors.vocab import fold, load_lines, load_yaml, vocab_list
+from schemas import DocHeader, DocumentTree, Signer
+
+MOTTO = re.compile(r"cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*[-–]\s*tự\s+do|hạnh\s+phúc", re.IGNORECASE)
+NUMBER = re.compile(r"^S[ốoô6]\s*[:.]?\s*(?P<num>.*)$", re.IGNORECASE)
+DATE = re.compile(
+    r"ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
+)
+PLACE = re.compile(r"^(?P<place>[^,\d]{2,40}),\s*ngày", re.IGNORECASE)
+PROVINCE_IN_TEXT = re.compile(r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})")
+MARK = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
+
+
+@cache
+def _provinces() -> tuple[str, ...]:
+    return load_lines("provinces.txt")
+
+
+def match_province(text: str, threshold: float = 85.0) -> str | None:
+    """The province ``text`` names, fuzzy, or None."""
+    text = text.strip(" ,.-")
+    if not text:
+        return None
+    found = process.extractOne(fold(text), [fold(p) for p in _provinces()], scorer=fuzz.ratio)
+    if found is None or found[1] < threshold:
+        return None
+    return _provinces()[found[2]]
+
+
+def _province_in(text: str) -> str | None:
+    for found in PROVINCE_IN_TEXT.finditer(text):
+        words = found.group("name").split()
+        for size in range(min(4, len(words)), 0, -1):
+            province = match_province(" ".join(words[:size]), 90.0)
+            if province:
+                return province
+    return None
+
+
+def _sentence_case(text: str, province: str | None) -> str:
+    """"ỦY BAN NHÂN DÂN TỈNH AN GIANG" → "Ủy ban nhân dân tỉnh An Giang"."""
+    low = re.sub(r"\s+", " ", text.lower()).strip()
+    out = low[:1].upper() + low[1:]
+    if province:
+        out = re.sub(re.escape(province.lower()), province, out)
+    return out
+
+
+def _doc_types() -> dict[str, str]:
+    return {fold(name): name for name in load_yaml("doc_types.yaml")}
+
+
+def _doc_type_from_symbol(number: str | None) -> str | None:
+    if not number or "/" not in number:
+        return None
+    code = number.split("/", 1)[1].split("-", 1)[0]
+    for name, abbr in load_yaml("doc_types.yaml").items():
+        if abbr and abbr.lower() == code.lower():
+            return name
+    return None
+
+
+def _parse_date(text: str) -> str | None:
+    found = DATE.search(text)
+    if not found:
+        return None
+    day = f"{int(found.group('d')):02d}" if found.group("d") else "??"
+    month = f"{int(found.group('m')):02d}" if found.group("m") else "??"
+    return f"{found.group('y')}-{month}-{day}"
+
+
+def _number(text: str) -> str | None:
+    number = re.sub(r"\s+", "", text)
+    return number if re.match(r"^\d", number) and "/" in number else None
+
+
+def signer_of(closing: tuple[str, ...]) -> Signer:
+    """The signer from the closing block: authority mark, title, name."""
+    titles = {fold(title): title for title in vocab_list("signer_titles.yaml", "titles")}
+    on_behalf = title = name = None
+    for text in closing:
+        text = text.strip()
+        mark = MARK.match(text)
+        if mark:
+            on_behalf = f"{mark.group('mark')}. {_sentence_case(mark.group('rest'), None)}"
+            continue
+        key = fold(text).strip(" .:")
+        if key in titles:
+            title = titles[key]
+            continue
+        words = text.split()
+        if 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words):
+            if not any(fold(w) in ("nơi", "nhận") for w in words) and (title or on_behalf or name is None):
+                name = " ".join(w[:1] + w[1:].lower() for w in words)
+    return Signer(name=name, title=title, on_behalf=on_behalf)
+
+
+def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
+    """Header fields, inferred from the number symbol, title and preamble where the page lacks them."""
+    types = _doc_types()
+    issuer_lines: list[str] = []
+    title_lines: list[str] = []
+    number = issue_date = place = doc_type = None
+    seen_type = False
+    for text in tree.header:
+        if MOTTO.search(text):
+            continue
+        found = NUMBER.match(text)
+        if found and not seen_type:
+            number = _number(found.group("num"))
+            continue
+        if DATE.search(text) and PLACE.match(text) and not seen_type:
+            issue_date = _parse_date(text)
+            place = PLACE.match(text).group("place").strip()  # type: ignore[union-attr]
+            continue
+        key = fold(text).strip(" :.")
+        if key in types and text.upper() == text:
+            doc_type, seen_type = types[key], True
+            continue
+        if seen_type or (text.upper() != text):
+            title_lines.append(text)
+        else:
+            issuer_lines.append(text)
+    preamble = " ".join(p.block.text for p in placed if "preamble" in p.categories)
+    title = re.sub(r"\s+", " ", " ".join(title_lines)).strip() or None
+    issuer_text = " ".join(issuer_lines)
+    province = (
+        _province_in(_sentence_case(issuer_text, None).title() if issuer_text else "")
+        or _province_in(title or "")
+        or (match_province(place) if place else None)
+        or _province_in(preamble)
+    )
+    if province is None and issuer_text:
+        province = match_province(re.sub(r"^(?:TỈNH|THÀNH PHỐ)\s+", "", issuer_lines[-1]))
+    doc_type = doc_type or _doc_type_from_symbol(number) or _doc_type_in(preamble)
+    signer = signer_of(tree.closing)
+    ubnd = bool(
+        (number and "UBND" in number)
+        or re.search(r"(?:ủy|uỷ) ban nhân dân (?:tỉnh|thành phố)", preamble.lower())
+        or (signer.on_behalf and "ủy ban nhân dân" in signer.on_behalf.lower())
+    )
+    issuer = _sentence_case(issuer_text, province) if issuer_text else None
+    if issuer and "ủy ban" not in issuer.lower() and ubnd:
+        issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
+    if issuer is None and province and ubnd:
+        issuer = f"Ủy ban nhân dân tỉnh {province}"
+    return DocHeader(
+        province=province, issuer=issuer, doc_type=doc_type, number=number,
+        issue_date=issue_date, title=title, signer=signer, place=place,
+    )
+
+
+def _doc_type_in(preamble: str) -> str | None:
+    """"... ban hành Kế hoạch ..." / "xây dựng kế hoạch ..." in the preamble names the type."""
+    for name in load_yaml("doc_types.yaml"):
+        if re.search(r"(?:ban hành|xây dựng)\s+" + re.escape(name.lower()) + r"\b", preamble.lower()):
+            return name
+    return None
