@@ -193,9 +193,9 @@ def align(columns: Sequence[Sequence[Item]]) -> list[list[int | None]]:
             placed.add(index)
         for index in range(len(items)):
             if index not in placed:
-                row: list[int | None] = [None] * len(columns)
-                row[column] = index
-                rows.append(row)
+                opened: list[int | None] = [None] * len(columns)
+                opened[column] = index
+                rows.append(opened)
     return rows
 
 
@@ -203,16 +203,18 @@ def _cell(reference: Item | None, item: Item | None, is_reference: bool) -> Cell
     """One plan's cell on a row, judged against the reference plan's item on that row."""
     if item is None:
         return Cell(status="dropped" if reference is not None else "absent")
-    base = {"text": item.text, "detail": item.detail, "line": item.line}
+    base = Cell(status="reference", text=item.text, detail=item.detail, line=item.line)
     if is_reference:
-        return Cell(status="reference", **base)
+        return base
     if reference is None:
-        return Cell(status="added", **base)
+        return base.model_copy(update={"status": "added"})
     # Matching forgives extra words (token_set); "same" must not: order-free full-text ratio.
     score = round(
         fuzz.token_sort_ratio(reference.match, item.match, processor=utils.default_process), 1
     )
-    return Cell(status="same" if score >= SAME else "changed", score=score, **base)
+    return base.model_copy(
+        update={"status": "same" if score >= SAME else "changed", "score": score}
+    )
 
 
 def build_comparison(

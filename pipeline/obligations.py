@@ -113,23 +113,23 @@ def deadline_for(task: str, agency: str, deadlines: Sequence[Deadline]) -> Deadl
 def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
     """Assignments × tasks with their deadlines, plus deadlines owed by agencies not yet covered."""
     found: list[Obligation] = []
-    common = {
-        "document_sha256": sha256,
-        "document_title": plan.doc.title,
-        "province": plan.doc.province,
-    }
+    common = Obligation(
+        agency="-", role="responsible", task="-", document_sha256=sha256,
+        document_title=plan.doc.title, province=plan.doc.province,
+    )  # fmt: skip
     for assignment in plan.assignments:
         agency = canonical_agency(assignment.agency)
         spans = getattr(assignment, "task_provenance", ())  # each task's own lines, when given
         for index, task in enumerate(assignment.tasks):
             found.append(
-                Obligation(
-                    agency=agency,
-                    role=assignment.role,
-                    task=task,
-                    deadline=deadline_for(task, agency, plan.deadlines),
-                    provenance=spans[index] if index < len(spans) else assignment.provenance,
-                    **common,
+                common.model_copy(
+                    update={
+                        "agency": agency,
+                        "role": assignment.role,
+                        "task": task,
+                        "deadline": deadline_for(task, agency, plan.deadlines),
+                        "provenance": spans[index] if index < len(spans) else assignment.provenance,
+                    }
                 )
             )
     covered = {(agency_key(o.agency), o.deadline) for o in found if o.deadline is not None}
@@ -142,13 +142,13 @@ def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
             if (agency_key(owner), deadline) in covered:
                 continue
             found.append(
-                Obligation(
-                    agency=owner,
-                    role="responsible",
-                    task=deadline.action or deadline.text,
-                    deadline=deadline,
-                    provenance=deadline.provenance,
-                    **common,
+                common.model_copy(
+                    update={
+                        "agency": owner,
+                        "task": deadline.action or deadline.text,
+                        "deadline": deadline,
+                        "provenance": deadline.provenance,
+                    }
                 )
             )
     return found

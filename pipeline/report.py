@@ -285,7 +285,7 @@ def awards_section(data: ReportData) -> str:
         f"<td>{_tag(labels.get(a['category'], a['category']))}</td>"
         f'<td class="num">{_e(a["quantity"] or "")}</td>'
         f"<td>{_source(views.get(a['sha256']), a['line_start'])}</td></tr>"
-        for a in data.awards
+        for a in sorted(data.awards, key=lambda a: (views[a["sha256"]].province, a["ordinal"]))
     ]
     table = (
         '<div class="scroll"><table><thead><tr><th>Tỉnh</th><th>Hình thức</th><th>Cấp khen</th>'
