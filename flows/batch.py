@@ -1,0 +1,208 @@
+"""A batch without Prefect: which files, which of them need work, and what happened to each.
+
+Plain functions over the store, so the command can answer "nothing to do" without starting a
+Prefect server, and so the flows stay thin.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from kehoach import PIPELINE_VERSION
+from schemas import ErrorCode, ErrorReport, KehoachError, PipelineSettings, SourceDocument
+from schemas.common import Frozen
+
+Outcome = Literal["ingested", "replaced", "skipped", "failed"]
+GLOB_CHARACTERS = frozenset("*?[")
+
+
+class DocumentOutcome(Frozen):
+    """What one run did to one file."""
+
+    path: str
+    sha256: str | None = None
+    outcome: Outcome
+    error: ErrorReport | None = None
+    seconds: float = 0.0
+    note: str = ""
+
+
+class IngestSummary(Frozen):
+    """What one run did to every file it was given."""
+
+    run_id: str
+    outcomes: tuple[DocumentOutcome, ...] = ()
+    seconds: float = 0.0
+    used_prefect: bool = True
+
+    @property
+    def ingested(self) -> list[DocumentOutcome]:
+        """Documents stored by this run (new or replacing an older pipeline version)."""
+        return [o for o in self.outcomes if o.outcome in ("ingested", "replaced")]
+
+    @property
+    def skipped(self) -> list[DocumentOutcome]:
+        """Documents already stored with this pipeline version (or repeated in the batch)."""
+        return [o for o in self.outcomes if o.outcome == "skipped"]
+
+    @property
+    def failed(self) -> list[DocumentOutcome]:
+        """Files set aside, each with its error code and reason."""
+        return [o for o in self.outcomes if o.outcome == "failed"]
+
+
+class RunLog(Protocol):
+    """The part of ``pipeline.store.Dataset`` a batch needs to decide and to record."""
+
+    def is_current(self, sha256: str, pipeline_version: str) -> bool: ...
+
+    def record_run(
+        self,
+        *,
+        run_id: str,
+        path: str,
+        sha256: str | None,
+        outcome: str,
+        pipeline_version: str,
+        error: ErrorReport | None = None,
+        seconds: float = 0.0,
+    ) -> None: ...
+
+
+@dataclass
+class BatchPlan:
+    """Files split into those to process and those already settled before any work."""
+
+    pending: list[SourceDocument] = field(default_factory=list)
+    settled: list[DocumentOutcome] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.pending) + len(self.settled)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Every non-hidden file under ``folder``, sorted; hidden files are editor and OS litter."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            found.append(path)
+    return found
+
+
+def _expand_one(pattern: str) -> list[Path]:
+    """A file, the files of a folder, or the matches of a glob; a missing name stays as given."""
+    if GLOB_CHARACTERS & set(pattern):
+        matches = [Path(m) for m in sorted(glob.glob(pattern, recursive=True))]
+        if matches:
+            return [f for m in matches for f in (_folder_files(m) if m.is_dir() else [m])]
+    path = Path(pattern)
+    return _folder_files(path) if path.is_dir() else [path]
+
+
+def expand_paths(patterns: Sequence[str | Path], *, exclude: Path | None = None) -> list[Path]:
+    """Files named by ``patterns`` (files, folders, globs) in order, each once.
+
+    ``exclude`` is the dataset file: a batch folder may hold it, and its WAL beside it.
+    """
+    seen: set[Path] = set()
+    if exclude is not None:
+        db = Path(exclude).resolve()
+        seen |= {db, db.with_name(db.name + ".wal")}
+    files: list[Path] = []
+    for pattern in patterns:
+        for path in _expand_one(str(pattern)):
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(path)
+    return files
+
+
+def error_report(error: BaseException, path: str | Path) -> ErrorReport:
+    """The stored form of any failure: a KehoachError keeps its code, anything else is internal."""
+    report = getattr(error, "report", None)
+    if callable(report):
+        found = report()
+        if isinstance(found, ErrorReport):
+            return found
+    reason = f"{type(error).__name__}: {error}"
+    return ErrorReport(code=ErrorCode.INTERNAL, path=str(path), reason=reason)
+
+
+def plan_batch(files: Iterable[Path], dataset: RunLog, settings: PipelineSettings) -> BatchPlan:
+    """Identify every file (hash only, no OCR) and set aside the stored, repeated and unreadable."""
+    from pipeline.ingest import identify
+
+    plan = BatchPlan()
+    first_path: dict[str, str] = {}
+    for path in files:
+        try:
+            source = identify(path, settings.limits)
+        except KehoachError as error:
+            plan.settled.append(
+                DocumentOutcome(path=str(path), outcome="failed", error=error.report())
+            )
+            continue
+        sha256 = source.sha256
+        if sha256 in first_path:
+            note = f"same content as {first_path[sha256]}"
+            plan.settled.append(
+                DocumentOutcome(path=str(path), sha256=sha256, outcome="skipped", note=note)
+            )
+        elif dataset.is_current(sha256, PIPELINE_VERSION):
+            plan.settled.append(
+                DocumentOutcome(path=str(path), sha256=sha256, outcome="skipped", note="unchanged")
+            )
+        else:
+            plan.pending.append(source)
+        first_path.setdefault(sha256, str(path))
+    return plan
+
+
+def record(dataset: RunLog, run_id: str, outcome: DocumentOutcome) -> None:
+    """Log one file's outcome in the ``runs`` table (a failure is the file's quarantine entry)."""
+    dataset.record_run(
+        run_id=run_id,
+        path=outcome.path,
+        sha256=outcome.sha256,
+        outcome="ingested" if outcome.outcome == "replaced" else outcome.outcome,
+        pipeline_version=PIPELINE_VERSION,
+        error=outcome.error,
+        seconds=outcome.seconds,
+    )
+
+
+# --------------------------------------------------------------------------- the one writer
+
+_shared: dict[Path, object] = {}
+
+
+@contextmanager
+def sharing(dataset: object, db: Path) -> Iterator[None]:
+    """Let flows run in this block use ``dataset`` (already open, its lock held) for ``db``."""
+    key = Path(db).resolve()
+    _shared[key] = dataset
+    try:
+        yield
+    finally:
+        _shared.pop(key, None)
+
+
+@contextmanager
+def open_dataset(db: Path) -> Iterator[Any]:
+    """The dataset the command already holds for ``db``, or a newly opened one (one writer)."""
+    shared = _shared.get(Path(db).resolve())
+    if shared is not None:
+        yield shared
+        return
+    from pipeline.store import Dataset
+
+    with Dataset(Path(db)) as dataset:
+        yield dataset

@@ -1,0 +1,145 @@
+"""Entry points the ``kehoach ingest`` and ``kehoach rebuild`` commands call.
+
+The dataset is opened first, before Prefect starts: a second command on the same file is refused
+at once (DATABASE_LOCKED), and a batch with nothing to do (every file stored with this pipeline
+version) is answered without starting a Prefect server at all. Prefect itself is imported only
+when there is work, and ``ingest_flow``/``rebuild_flow`` are importable from here for deployments.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import flows  # noqa: F401  (Prefect defaults before Prefect is imported)
+from flows.batch import (
+    BatchPlan,
+    DocumentOutcome,
+    IngestSummary,
+    expand_paths,
+    plan_batch,
+    record,
+    sharing,
+)
+from flows.progress import ConsoleReporter, Reporter, print_summary, reporting
+from kehoach import DEFAULT_DB, PIPELINE_VERSION
+from schemas import PipelineSettings
+
+__all__ = ["run_ingest", "run_rebuild"]  # and, lazily, ingest_flow and rebuild_flow
+
+
+def __getattr__(name: str) -> Any:
+    """``ingest_flow`` and ``rebuild_flow``, importing Prefect only when they are asked for."""
+    if name in ("ingest_flow", "rebuild_flow"):
+        from flows import definitions
+
+        return getattr(definitions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _settle_without_prefect(
+    dataset: Any, plan: BatchPlan, reporter: Reporter, title: str, started: float
+) -> IngestSummary:
+    """Record a batch that needs no work (all stored, or failed before any work)."""
+    run_id = str(uuid.uuid4())
+    reporter.start(plan.total, title)
+    for outcome in plan.settled:
+        record(dataset, run_id, outcome)
+        reporter.advance(outcome)
+    return IngestSummary(
+        run_id=run_id,
+        outcomes=tuple(plan.settled),
+        seconds=time.perf_counter() - started,
+        used_prefect=False,
+    )
+
+
+def run_ingest(
+    paths: list[str],
+    db: Path = DEFAULT_DB,
+    workers: int = 1,
+    dask_address: str | None = None,
+    settings: PipelineSettings | None = None,
+    *,
+    reporter: Reporter | None = None,
+    runner: Any = None,
+) -> IngestSummary:
+    """Ingest ``paths`` (files, folders, globs) into ``db``; print progress and a summary.
+
+    ``runner`` overrides the Prefect task runner chosen from ``workers`` and ``dask_address``.
+    Raises ``KehoachError`` (DATABASE_LOCKED) when another process is writing ``db``.
+    """
+    from pipeline.store import Dataset
+
+    settings = settings or PipelineSettings()
+    reporter = reporter or ConsoleReporter()
+    started = time.perf_counter()
+    with Dataset(Path(db)) as dataset:
+        plan = plan_batch(expand_paths(paths, exclude=Path(db)), dataset, settings)
+        if not plan.pending:
+            summary = _settle_without_prefect(dataset, plan, reporter, "ingest", started)
+            reporter.stop()
+        else:
+            from flows.definitions import ingest_flow
+            from flows.runners import task_runner, window_size
+
+            chosen = runner if runner is not None else task_runner(workers, dask_address)
+            flow = ingest_flow.with_options(task_runner=chosen)
+            with sharing(dataset, Path(db)), reporting(reporter):
+                summary = flow(
+                    paths=[str(p) for p in paths],
+                    db=str(db),
+                    settings=settings,
+                    window=window_size(workers, dask_address),
+                )
+    print_summary(summary, title="kehoach ingest")
+    return summary
+
+
+def _stale_count(dataset: Any) -> int:
+    """Stored documents extracted by another pipeline version than this one."""
+    rows = dataset.query(
+        "SELECT count(*) AS n FROM documents WHERE pipeline_version <> ?", [PIPELINE_VERSION]
+    )
+    return int(rows[0]["n"])
+
+
+def run_rebuild(
+    db: Path = DEFAULT_DB,
+    settings: PipelineSettings | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    *,
+    reporter: Reporter | None = None,
+) -> IngestSummary:
+    """Re-extract every document stored by an older pipeline version, from its stored text."""
+    from pipeline.store import Dataset
+
+    settings = settings or PipelineSettings()
+    reporter = reporter or ConsoleReporter()
+    started = time.perf_counter()
+    with Dataset(Path(db)) as dataset:
+        if _stale_count(dataset) == 0:
+            stored = dataset.query("SELECT path, sha256 FROM documents ORDER BY ingested_at")
+            current = [
+                DocumentOutcome(
+                    path=r["path"], sha256=r["sha256"], outcome="skipped", note="unchanged"
+                )
+                for r in stored
+            ]
+            plan = BatchPlan(settled=current)
+            summary = _settle_without_prefect(dataset, plan, reporter, "rebuild", started)
+            reporter.stop()
+        else:
+            from flows.definitions import rebuild_flow
+            from flows.runners import task_runner, window_size
+
+            flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
+            with sharing(dataset, Path(db)), reporting(reporter):
+                summary = flow(
+                    db=str(db), settings=settings, window=window_size(workers, dask_address)
+                )
+    print_summary(summary, title="kehoach rebuild")
+    return summary

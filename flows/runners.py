@@ -1,0 +1,54 @@
+"""Which Prefect task runner runs a batch: threads, local processes, or a Dask cluster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DASK_WINDOW_PER_WORKER = 4
+LOCAL_WINDOW_PER_WORKER = 3
+
+
+def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
+    """The task runner for these settings.
+
+    One worker runs tasks in a thread of the command's own process; more run in that many local
+    processes (each loads the models once and keeps them); a Dask address sends tasks to that
+    cluster's workers, which need kehoach installed and the files at the same paths.
+    """
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        return DaskTaskRunner(address=dask_address)
+    if workers <= 1:
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return ThreadPoolTaskRunner(max_workers=1)
+    from prefect.task_runners import ProcessPoolTaskRunner
+
+    from flows.tasks import warm_worker
+
+    return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+
+
+def local_dask_runner(workers: int) -> Any:
+    """A Dask LocalCluster of one-thread worker processes, for comparing with the process pool."""
+    from prefect_dask import DaskTaskRunner
+
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": None,
+        },
+    )
+
+
+def window_size(workers: int, dask_address: str | None = None) -> int:
+    """Documents in flight at once: enough to keep every worker busy, few enough to save as
+    they finish (a crash loses little) and to keep texts of a large batch out of memory."""
+    if dask_address:
+        return 64 * DASK_WINDOW_PER_WORKER
+    return max(2, workers * LOCAL_WINDOW_PER_WORKER)

@@ -1,0 +1,142 @@
+"""The pipeline's stages as Prefect tasks: thin wrappers over ``pipeline.process``.
+
+Tasks run in worker threads, worker processes or Dask workers and only RETURN values; the flow
+process is the one writer to the dataset. Results are cached under the document's content hash,
+the pipeline version and the settings that change the result, so a batch re-run after a crash
+does not read or OCR again what finished before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import timedelta
+from typing import Any
+
+from prefect import task
+
+from kehoach import PIPELINE_VERSION
+from schemas import (
+    DocumentText,
+    ErrorCode,
+    ErrorReport,
+    KehoachError,
+    PipelineSettings,
+    ProcessedDocument,
+    SourceDocument,
+)
+
+TRANSIENT_RETRIES = 2
+CACHE_DAYS = 14
+
+
+class DocumentFailed(Exception):
+    """A ``KehoachError`` that survives pickling between processes (its args are its fields)."""
+
+    def __init__(self, code: str, path: str, reason: str) -> None:
+        super().__init__(code, path, reason)
+        self.code = code
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason} [{self.code}]"
+
+    @classmethod
+    def from_error(cls, error: KehoachError) -> DocumentFailed:
+        return cls(str(error.code), error.path, error.reason)
+
+    def report(self) -> ErrorReport:
+        return ErrorReport(code=ErrorCode(self.code), path=self.path, reason=self.reason)
+
+
+def settings_digest(settings: PipelineSettings, *, exclude: set[str] | None = None) -> str:
+    """A short digest of the settings a stage's output depends on."""
+    dumped = settings.model_dump_json(exclude=exclude)
+    return hashlib.sha256(dumped.encode()).hexdigest()[:16]
+
+
+def text_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    """Text read from a file depends on its content and the reading settings, not on restore."""
+    source: SourceDocument = parameters["source"]
+    digest = settings_digest(parameters["settings"], exclude={"restore"})
+    return f"kehoach-text-{source.sha256}-{PIPELINE_VERSION}-{digest}"
+
+
+def processed_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    """Restoration and extraction depend on the text's source content and every setting."""
+    raw: DocumentText = parameters["raw"]
+    digest = settings_digest(parameters["settings"])
+    return f"kehoach-processed-{raw.source.sha256}-{PIPELINE_VERSION}-{digest}"
+
+
+def is_transient(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry on OS and timeout errors only: a bad file fails the same way every time."""
+    try:
+        state.result()
+    except DocumentFailed:
+        return False
+    except (OSError, TimeoutError):
+        return True
+    except Exception:  # a programming error: retrying repeats it
+        return False
+    return False
+
+
+def _one_thread_for_tesseract() -> None:
+    """Set on every worker (threads, processes, Dask machines) before Tesseract can start."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+def warm_worker() -> None:
+    """Run once per local worker process: import the chain so models load once per process."""
+    _one_thread_for_tesseract()
+    import pipeline.process  # noqa: F401
+
+
+@task(
+    name="read-text",
+    task_run_name="read {label}",
+    cache_key_fn=text_cache_key,
+    cache_expiration=timedelta(days=CACHE_DAYS),
+    retries=TRANSIENT_RETRIES,
+    retry_delay_seconds=2,
+    retry_condition_fn=is_transient,
+)
+def read_text_task(source: SourceDocument, settings: PipelineSettings, label: str) -> DocumentText:
+    """Read the file's text (text layer, OCR or plain text); raise DocumentFailed for a bad file."""
+    from pipeline.process import read_text
+
+    _one_thread_for_tesseract()
+    try:
+        text = read_text(source.path, settings)
+    except KehoachError as error:
+        raise DocumentFailed.from_error(error) from None
+    if text.source.sha256 != source.sha256:
+        raise DocumentFailed(
+            str(ErrorCode.INTERNAL), str(source.path), "the file changed while the batch ran"
+        )
+    return text
+
+
+@task(
+    name="process-text",
+    task_run_name="extract {label}",
+    cache_key_fn=processed_cache_key,
+    cache_expiration=timedelta(days=CACHE_DAYS),
+    retries=TRANSIENT_RETRIES,
+    retry_delay_seconds=2,
+    retry_condition_fn=is_transient,
+)
+def process_text_task(
+    raw: DocumentText, settings: PipelineSettings, label: str
+) -> ProcessedDocument:
+    """Restore and extract from text already read; raise DocumentFailed for a bad document."""
+    from pipeline.process import process_text
+
+    _one_thread_for_tesseract()
+    read_seconds = sum(page.seconds for page in raw.pages)
+    try:
+        return process_text(raw, settings, {"read": read_seconds})
+    except KehoachError as error:
+        raise DocumentFailed.from_error(error) from None

@@ -1,0 +1,260 @@
+"""Prefect flows against a real Prefect server, real DuckDB, real worker processes and Dask.
+
+One Prefect test server serves the whole session (it takes 12-20 s to start); the ``kehoach
+ingest`` subprocesses of the kill -9 test talk to the same server through PREFECT_API_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import flows  # noqa: F401  (kehoach's Prefect defaults, before Prefect is imported)
+from kehoach import PIPELINE_VERSION
+from pipeline.store import Dataset
+
+PLAN_TEMPLATE = """ỦY BAN NHÂN DÂN
+TỈNH {province_upper}
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: {number}/KH-UBND
+{province}, ngày {day} tháng 3 năm 2026
+KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2026 trên địa bàn tỉnh {province}
+Thực hiện Kế hoạch số 9669/KH-UBND ngày 24/12/2025 của UBND tỉnh về cải cách hành chính nhà nước
+năm 2026, UBND tỉnh ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2026 như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+a) Nâng cao nhận thức của cán bộ, công chức, viên chức và người dân về cải cách hành chính.
+b) Tạo sự đồng thuận của xã hội trong thực hiện các nhiệm vụ cải cách hành chính của tỉnh.
+2. Yêu cầu
+a) Công tác tuyên truyền bảo đảm kịp thời, thiết thực, hiệu quả.
+b) Nội dung tuyên truyền phù hợp với từng đối tượng, địa bàn.
+II. NỘI DUNG TUYÊN TRUYỀN
+1. Tuyên truyền các chủ trương, chính sách của Đảng, pháp luật của Nhà nước về cải cách hành chính.
+2. Tuyên truyền kết quả thực hiện Đề án 06 và chuyển đổi số trong cơ quan nhà nước.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch; báo cáo kết quả về UBND tỉnh
+trước ngày {day}/11/2026.
+2. Sở Văn hóa, Thể thao và Du lịch phối hợp với Sở Nội vụ tổ chức tuyên truyền.
+3. UBND các xã, phường căn cứ Kế hoạch này triển khai thực hiện tại địa phương.
+Nơi nhận:
+- Bộ Nội vụ;
+- Thường trực Tỉnh ủy;
+- Lưu: VT, SNV.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn {signer}
+"""
+PROVINCES = ("Lâm Đồng", "Quảng Ngãi", "Đồng Tháp", "Hưng Yên", "Gia Lai", "Cà Mau")
+SIGNERS = ("An", "Bình", "Cường", "Dũng", "Hùng", "Khoa", "Long", "Minh", "Nam", "Phúc")
+
+
+def write_plans(folder: Path, count: int, start: int = 0) -> list[Path]:
+    """``count`` short Vietnamese plans, each with distinct content (so a distinct sha256)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(start, start + count):
+        province = PROVINCES[index % len(PROVINCES)]
+        text = PLAN_TEMPLATE.format(
+            province=province,
+            province_upper=province.upper(),
+            number=100 + index,
+            day=1 + index % 28,
+            signer=SIGNERS[index % len(SIGNERS)],
+        )
+        path = folder / f"plan-{index:03d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_bad_files(folder: Path) -> dict[str, str]:
+    """An empty file (fails on identification) and a broken PDF (fails inside a worker task)."""
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> garbage, no xref\n")
+    return {"empty.txt": "empty", "broken.pdf": "corrupt"}
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One Prefect test server and result store for the session; the env its subprocesses need."""
+    from prefect.settings import PREFECT_LOCAL_STORAGE_PATH, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    storage = tmp_path_factory.mktemp("prefect-results")
+    with (
+        temporary_settings(updates={PREFECT_LOCAL_STORAGE_PATH: storage}),
+        prefect_test_harness(server_startup_timeout=180),
+    ):
+        from prefect.settings import get_current_settings
+
+        url = str(get_current_settings().api.url)
+        yield {"PREFECT_API_URL": url, "PREFECT_LOCAL_STORAGE_PATH": str(storage)}
+
+
+def _runs(db: Path) -> list[dict[str, object]]:
+    with Dataset(db, read_only=True) as dataset:
+        return dataset.query("SELECT path, sha256, outcome, error_code, reason FROM runs")
+
+
+def _counts(db: Path) -> dict[str, int]:
+    with Dataset(db, read_only=True) as dataset:
+        return dataset.table_counts()
+
+
+def test_ingest_stores_plans_records_failures_and_rerun_skips(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+
+    plans = write_plans(tmp_path / "batch", 3)
+    expected_codes = write_bad_files(tmp_path / "batch")
+    db = tmp_path / "kehoach.duckdb"
+
+    first = run_ingest([str(tmp_path / "batch")], db=db, reporter=SilentReporter())
+
+    assert first.used_prefect
+    assert sorted(Path(o.path).name for o in first.ingested) == [p.name for p in plans]
+    assert {Path(o.path).name: str(o.error.code) for o in first.failed if o.error} == expected_codes
+    assert _counts(db)["documents"] == 3
+    failed_runs = {Path(str(r["path"])).name: r for r in _runs(db) if r["outcome"] == "failed"}
+    assert {name: row["error_code"] for name, row in failed_runs.items()} == expected_codes
+    assert all(row["reason"] for row in failed_runs.values())
+
+    again = run_ingest([str(tmp_path / "batch" / "*.txt")], db=db, reporter=SilentReporter())
+
+    assert not again.used_prefect  # nothing to do: answered without starting Prefect
+    assert len(again.skipped) == 3 and not again.ingested
+    assert [Path(o.path).name for o in again.failed] == ["empty.txt"]
+    assert _counts(db)["documents"] == 3
+
+
+def test_rebuild_reextracts_documents_of_an_older_pipeline_version(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    from flows.ingest import run_ingest, run_rebuild
+    from flows.progress import SilentReporter
+
+    write_plans(tmp_path / "batch", 2)
+    db = tmp_path / "kehoach.duckdb"
+    run_ingest([str(tmp_path / "batch")], db=db, reporter=SilentReporter())
+    before = _counts(db)
+    with Dataset(db) as dataset:
+        dataset.connection.execute("UPDATE documents SET pipeline_version = '0.0.0+old'")
+
+    rebuilt = run_rebuild(db=db, reporter=SilentReporter())
+
+    assert rebuilt.used_prefect
+    assert len(rebuilt.ingested) == 2 and not rebuilt.failed
+    with Dataset(db, read_only=True) as dataset:
+        versions = dataset.query("SELECT DISTINCT pipeline_version AS v FROM documents")
+    assert [row["v"] for row in versions] == [PIPELINE_VERSION]
+    assert _counts(db) == before
+    assert not run_rebuild(db=db, reporter=SilentReporter()).used_prefect
+
+
+@pytest.mark.slow
+def test_two_local_worker_processes(tmp_path: Path, prefect_api: dict[str, str]) -> None:
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+
+    write_plans(tmp_path / "batch", 4, start=20)
+    (tmp_path / "batch" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
+    db = tmp_path / "kehoach.duckdb"
+
+    summary = run_ingest([str(tmp_path / "batch")], db=db, workers=2, reporter=SilentReporter())
+
+    assert len(summary.ingested) == 4
+    assert [str(o.error.code) for o in summary.failed if o.error] == ["corrupt"]
+    assert _counts(db)["documents"] == 4
+
+
+@pytest.mark.slow
+def test_dask_cluster_on_loopback_with_two_workers(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    from distributed import Client, LocalCluster
+
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+
+    write_plans(tmp_path / "batch", 4, start=40)
+    (tmp_path / "batch" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
+    db = tmp_path / "kehoach.duckdb"
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        summary = run_ingest(
+            [str(tmp_path / "batch")],
+            db=db,
+            dask_address=cluster.scheduler_address,
+            reporter=SilentReporter(),
+        )
+        # The tasks ran on the cluster's workers: each holds the chain's modules now.
+        loaded = client.run(lambda: "pipeline.process" in sys.modules)
+
+    assert len(loaded) == 2 and any(loaded.values())
+    assert len(summary.ingested) == 4
+    assert [str(o.error.code) for o in summary.failed if o.error] == ["corrupt"]
+    assert _counts(db)["documents"] == 4
+
+
+def _kehoach(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kehoach.cli", *args]
+
+
+@pytest.mark.slow
+def test_kill_9_mid_batch_then_rerun_stores_every_document_once(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+
+    batch = tmp_path / "batch"
+    plans = write_plans(batch, 12, start=60)
+    db = tmp_path / "killed.duckdb"
+    env = {**os.environ, **prefect_api}
+    command = _kehoach("ingest", str(batch), "--db", str(db))
+
+    victim = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    assert victim.stderr is not None
+    stored_before_kill = 0
+    for line in victim.stderr:
+        if " ingested " in line:
+            stored_before_kill += 1
+            break
+    still_running = victim.poll() is None
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait(timeout=60)
+    assert still_running, "the batch ended before it could be killed"
+    assert victim.returncode == -signal.SIGKILL
+    assert stored_before_kill == 1
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+
+    clean_db = tmp_path / "clean.duckdb"
+    run_ingest([str(batch)], db=clean_db, reporter=SilentReporter())
+    with Dataset(db, read_only=True) as dataset:
+        stored = dataset.query("SELECT path, count(*) AS n FROM documents GROUP BY path")
+    assert sorted(Path(str(r["path"])).name for r in stored) == [p.name for p in plans]
+    assert all(row["n"] == 1 for row in stored)
+    # Every fact table holds exactly what an uninterrupted run stores: nothing lost or doubled.
+    assert _counts(db) == _counts(clean_db)
+    skipped = [r for r in _runs(db) if r["outcome"] == "skipped"]
+    assert len(skipped) >= 1  # the documents stored before the kill were not processed again
