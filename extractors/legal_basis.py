@@ -1,4 +1,9 @@
-"""Legal basis: the documents cited by the preamble ("Căn cứ / Thực hiện / Tiếp nhận ...")."""
+"""Legal basis: the documents cited by the preamble ("Căn cứ / Thực hiện / Tiếp nhận ...").
+
+Citations are found in text folded without diacritics (one character per character), so a
+preamble that restoration left as "Can cu Nghi dinh so 98/2023/ND-CP" still yields its citation;
+the values are cut from the original text.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,24 @@ import re
 from extractors.agencies import canonical_agency
 from extractors.deadlines import normalize_date
 from extractors.sections import Placed
-from extractors.vocab import vocab_list
+from extractors.vocab import fold_ascii, fuzzy_opening, vocab_list
 from schemas import LegalBasis, Provenance
 
-TYPES = (
-    "Thông tư liên tịch|Nghị quyết liên tịch|Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Quyết định|"
-    "Thông tư|Chỉ thị|Kế hoạch|Công văn|Văn bản|Kết luận|Hướng dẫn|Thông báo|Chương trình|Đề án|"
-    "Quy định|Công điện|Hiến pháp"
+TYPE_NAMES = (
+    "Thông tư liên tịch", "Nghị quyết liên tịch", "Bộ luật", "Luật", "Pháp lệnh", "Nghị định",
+    "Nghị quyết", "Quyết định", "Thông tư", "Chỉ thị", "Kế hoạch", "Công văn", "Văn bản", "Kết luận",
+    "Hướng dẫn", "Thông báo", "Chương trình", "Đề án", "Quy định", "Công điện", "Hiến pháp",
 )
-REF = r"\d{1,5}(?:\s*[/-]\s*[\wĐđ.]+)*\s*/\s*[\wĐđ-]+"
+NAMED_LAWS = ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp")
+TYPES = "|".join(re.escape(fold_ascii(name)) for name in TYPE_NAMES)
+REF = r"\d{1,5}(?:\s*[/-]\s*[\w.]+)*\s*/\s*[\w-]+"
+DATE = r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}"
+STOP = r"ve|ban hanh|quy dinh|huong dan|phe duyet|trien khai|thuc hien|tiep tuc|v/v|cong bo|sua doi|so"
 CITATION = re.compile(
-    rf"(?P<type>{TYPES})\s+(?:(?:số|so)\s+)?(?:(?P<ref>{REF})(?=\s+ngày|\s+(?:của|do)\s|\s*[;,(]|\s|$)"
-    rf"|(?P<name>[^;:]+?)(?=\s+ngày\s|\s+(?:số|của)\s|\s*;|\s*$))"
-    rf"(?:\s+ngày\s+(?P<date>\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*\d{{4}}|\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}}))?"
-    rf"(?:\s+(?:của|do)\s+(?P<issuer>[^;,(]+?)(?=\s+(?:về|ban hành|quy định|hướng dẫn|phê duyệt|triển khai|"
-    rf"thực hiện|tiếp tục|v/v|công bố|sửa đổi|số)\b|\s*[;,(“\"]|$))?",
-    re.IGNORECASE,
+    rf"(?P<type>{TYPES})\s+(?:s[o0]\S?\s+)?(?:(?P<ref>{REF})(?=\s|[;,(]|$)"
+    rf"|(?P<name>[^;:]+?)(?=\s+ngay\s|\s+(?:so|cua)\s|\s*;|\s*$))"
+    rf"(?:\s+ngay\s+(?P<date>{DATE}))?"
+    rf"(?:\s+(?:cua|do)\s+(?P<issuer>[^;,(]+?)(?=\s+(?:{STOP})\b|\s*[;,(“\"]|$))?"
 )
 
 
@@ -32,23 +39,28 @@ def _clauses(text: str) -> list[str]:
 
 def citation_of(clause: str, prov: Provenance) -> LegalBasis | None:
     """The first document a preamble clause cites."""
-    found = CITATION.search(clause)
+    folded = fold_ascii(clause)
+    found = CITATION.search(folded)
     if not found or found.start() > 40:
         return None
-    doc_type = found.group("type")
-    doc_type = doc_type[:1].upper() + doc_type[1:].lower()
-    if found.group("ref"):
-        ref = re.sub(r"\s+", "", found.group("ref"))
-    elif doc_type in ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp"):
-        ref = f"{doc_type} {found.group('name').strip()}"
+    doc_type = next(name for name in TYPE_NAMES if fold_ascii(name) == found.group("type"))
+
+    def original(group: str) -> str | None:
+        return clause[found.start(group) : found.end(group)] if found.group(group) else None
+
+    ref = original("ref")
+    if ref:
+        ref = re.sub(r"\s+", "", ref)
+    elif doc_type in NAMED_LAWS and original("name"):
+        ref = f"{doc_type} {original('name').strip()}"  # type: ignore[union-attr]
     else:
         return None
-    date = normalize_date("ngày " + found.group("date")) if found.group("date") else None
-    issuer = found.group("issuer")
+    date_text = original("date")
+    issuer = original("issuer")
     return LegalBasis(
         ref=ref,
         doc_type=doc_type,
-        date=date,
+        date=normalize_date("ngày " + date_text) if date_text else None,
         issuer=canonical_agency(issuer.strip()) if issuer else None,
         provenance=prov,
     )
@@ -62,12 +74,10 @@ def extract_legal_basis(placed: list[Placed]) -> tuple[LegalBasis, ...]:
         if "preamble" not in entry.categories:
             continue
         for clause in _clauses(entry.block.text):
-            low = clause.lower()
-            start = next((s for s in starts if low.startswith(s)), None)
-            if start is None and not re.match(rf"(?:{TYPES})\b", clause):
+            cut = fuzzy_opening(clause, starts)
+            if cut is None and not CITATION.match(fold_ascii(clause)):
                 continue
-            rest = clause[len(start):].strip() if start else clause
-            cited = citation_of(rest, entry.block.provenance)
+            cited = citation_of(clause[cut or 0 :].strip(), entry.block.provenance)
             if cited and all(kept.ref != cited.ref for kept in out):
                 out.append(cited)
     return tuple(out)

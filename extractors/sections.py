@@ -13,7 +13,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from extractors.vocab import fold, section_headings, vocab_list
+from extractors.vocab import fold, fold_ascii, section_headings, vocab_list
 from schemas import Block, BlockKind, DocumentTree
 
 NOTE = re.compile(r"^(?:lưu\s+ý|ghi\s+chú|chú\s+ý)\b", re.IGNORECASE)
@@ -31,7 +31,8 @@ class Placed:
 
 @cache
 def _headings() -> dict[str, str]:
-    return dict(section_headings())
+    """Vocabulary headings folded without diacritics, so that OCR-stripped headings still match."""
+    return {fold_ascii(heading): category for heading, category in section_headings()}
 
 
 def _part_category(part: str) -> tuple[str, float] | None:
@@ -51,11 +52,11 @@ def _part_category(part: str) -> tuple[str, float] | None:
 
 def heading_categories(text: str) -> frozenset[str]:
     """Kinds of content a heading announces ("MỤC ĐÍCH, YÊU CẦU" → purposes and requirements)."""
-    key = fold(text).strip(" :.")
+    key = fold_ascii(fold(text)).strip(" :.")
     if not key or len(key) > 130:
         return frozenset()
     whole = _part_category(key)
-    parts = [part.strip() for part in re.split(r",\s*|\s+và\s+|\s*;\s*", key) if part.strip()]
+    parts = [part.strip() for part in re.split(r",\s*|\s+va\s+|\s*;\s*", key) if part.strip()]
     found = {whole[0]} if whole else set()
     if len(parts) > 1:
         for part in parts:
@@ -105,8 +106,8 @@ def place_blocks(tree: DocumentTree) -> list[Placed]:
 
 
 def _is_formula(text: str) -> bool:
-    low = text.lower()
-    return any(low.startswith(start) for start in vocab_list("sections.yaml", "closing_formulas"))
+    low = fold_ascii(text)
+    return any(low.startswith(fold_ascii(s)) for s in vocab_list("sections.yaml", "closing_formulas"))
 
 
 def is_note(block: Block) -> bool:

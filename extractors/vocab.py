@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from kehoach import DATA_DIR
 
@@ -24,6 +25,23 @@ def nfc(text: str) -> str:
 def fold(text: str) -> str:
     """Lower-cased, NFC, whitespace-collapsed text for comparisons."""
     return re.sub(r"\s+", " ", nfc(text).lower()).strip()
+
+
+def fold_ascii(text: str) -> str:
+    """Lower case without diacritics, one output character per input character.
+
+    Comparing folded text lets headings and keywords that OCR or restoration left without their
+    marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
+    the original.
+    """
+    out = []
+    for char in nfc(text).lower():
+        if char == "đ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", char)[0]
+        out.append(base if len(base) == 1 else char)
+    return "".join(out)
 
 
 @cache
@@ -83,11 +101,29 @@ def vocab_list(name: str, key: str) -> tuple[str, ...]:
 
 def heading_match(text: str, threshold: float = 88.0) -> tuple[str, float] | None:
     """The closest known heading to ``text`` (numbering stripped) and its score, if close enough."""
-    key = fold(re.sub(r"^[\W\d_IVXivx]*\s*[.)]\s*", "", text)).rstrip(":. ")
+    key = fold_ascii(fold(re.sub(r"^[\W\d_IVXivx]*\s*[.)]\s*", "", text))).rstrip(":. ")
     if not key or len(key) > 90:
         return None
     headings = [heading for heading, _ in section_headings()]
-    found = process.extractOne(key, headings, scorer=fuzz.ratio)
+    found = process.extractOne(key, [fold_ascii(h) for h in headings], scorer=fuzz.ratio)
     if found is None or found[1] < threshold:
         return None
-    return found[0], float(found[1])
+    return headings[found[2]], float(found[1])
+
+
+def fuzzy_opening(text: str, phrases: tuple[str, ...]) -> int | None:
+    """Length of the opening phrase of ``text`` ("Căn cứ"), fuzzy for OCR leftovers ("Cần ctr")."""
+    stripped = text.lstrip("~-–•* ")
+    offset = len(text) - len(stripped)
+    folded = fold_ascii(stripped)
+    for phrase in phrases:
+        key = fold_ascii(phrase)
+        if folded.startswith(key):
+            return offset + len(key)
+        words = folded.split()
+        size = len(key.split())
+        head = " ".join(words[:size])
+        close = Levenshtein.distance(head, key) <= min(3, len(key) // 2)
+        if size > 1 and len(words) > size and head[:1] == key[:1] and close and not stripped.isupper():
+            return offset + folded.find(head) + len(head)
+    return None

@@ -150,8 +150,11 @@ def _numbered_lines(doc: DocumentText) -> list[_Line]:
 
 
 def _starts_with(text: str, phrases: tuple[str, ...]) -> bool:
-    low = text.lower()
-    return any(low.startswith(phrase) for phrase in phrases)
+    """Whether ``text`` opens with one of ``phrases``, compared without diacritics."""
+    from extractors.vocab import fold_ascii
+
+    low = fold_ascii(text.lstrip("~-–•* "))
+    return any(low.startswith(fold_ascii(phrase)) for phrase in phrases)
 
 
 def _is_upper(text: str) -> bool:
@@ -160,16 +163,16 @@ def _is_upper(text: str) -> bool:
 
 
 def _doc_type_line(text: str) -> bool:
-    from extractors.vocab import fold, load_yaml
+    from extractors.vocab import fold_ascii, load_yaml
 
-    key = fold(text).strip(" :.")
-    return key in {fold(name) for name in load_yaml("doc_types.yaml")} and _is_upper(text)
+    key = fold_ascii(text).strip(" :.")
+    return key in {fold_ascii(name) for name in load_yaml("doc_types.yaml")} and _is_upper(text)
 
 
 def _preamble(text: str) -> bool:
-    from extractors.vocab import vocab_list
+    from extractors.vocab import fuzzy_opening, vocab_list
 
-    return _starts_with(text, vocab_list("sections.yaml", "preamble_starts"))
+    return fuzzy_opening(text, vocab_list("sections.yaml", "preamble_starts")) is not None
 
 
 def _header_end(lines: list[_Line]) -> int:
