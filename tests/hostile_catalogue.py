@@ -232,7 +232,7 @@ CASES: tuple[Case, ...] = (
     Case("french-document", _write("french.txt", FRENCH_TEXT.encode()), ErrorCode.NOT_VIETNAMESE),
     Case("english-pdf", _pdf("english.pdf", lambda pdf: [_text_page(pdf, line) for line in ENGLISH_TEXT.split(". ")]), ErrorCode.NOT_VIETNAMESE),
     Case("missing-file", lambda f: f / "does-not-exist.pdf", ErrorCode.NOT_FOUND),
-    Case("directory", lambda f: (f / "a-folder.pdf").mkdir() or f / "a-folder.pdf", ErrorCode.NOT_FOUND),
+    Case("directory", lambda f: (f / "a-folder.pdf").mkdir() or f / "a-folder.pdf", ErrorCode.UNSUPPORTED),
     Case("tcvn3-text", _write("tcvn3.txt", tcvn3_bytes(PLAN_TEXT)), check=_text_has("phát động phong trào thi đua")),
     Case("vni-text", _write("vni.txt", vni_bytes(PLAN_TEXT)), check=_text_has("Phát động phong trào thi đua")),
     Case("cp1258-text", _write("cp1258.txt", cp1258_bytes(PLAN_TEXT)), check=_text_has("Phát động phong trào thi đua")),
