@@ -116,9 +116,9 @@ def reporting(reporter: Reporter) -> Iterator[Reporter]:
         _current = previous
 
 
-def summary_table(summary: IngestSummary, title: str = "kehoach ingest") -> Table:
+def summary_table(summary: IngestSummary) -> Table:
     """Counts per outcome: ingested, skipped as unchanged (or repeated), failed."""
-    table = Table(title=f"{title} — run {summary.run_id[:8]}, {summary.seconds:.1f} s")
+    table = Table()
     table.add_column("outcome")
     table.add_column("files", justify="right")
     unchanged = sum(1 for o in summary.skipped if o.note == "unchanged")
@@ -131,24 +131,25 @@ def summary_table(summary: IngestSummary, title: str = "kehoach ingest") -> Tabl
     return table
 
 
-def failures_table(summary: IngestSummary) -> Table:
-    """One row per failed file: the file, the error code, the reason a person can act on."""
-    table = Table(title="failed files (recorded in the runs table, see the quarantine view)")
-    table.add_column("file", overflow="fold")
-    table.add_column("code")
-    table.add_column("reason", overflow="fold")
-    for failure in summary.failed:
-        error = failure.error
-        table.add_row(failure.path, str(error.code) if error else "", error.reason if error else "")
-    return table
+def failure_lines(summary: IngestSummary) -> list[str]:
+    """One line per failed file, path whole (copy-pasteable), then the reason and the code."""
+    return [
+        f"failed: {o.path} — {o.error.reason} [{o.error.code}]"
+        for o in summary.failed
+        if o.error is not None
+    ]
 
 
 def print_summary(summary: IngestSummary, console: Console | None = None, title: str = "") -> None:
     """Print the summary table to standard output."""
     console = console or Console()
-    console.print(summary_table(summary, title or "kehoach ingest"))
+    heading = f"{title or 'kehoach ingest'}: run {summary.run_id}, {summary.seconds:.1f} s"
+    console.print(heading, soft_wrap=True, markup=False, highlight=False)
+    console.print(summary_table(summary))
+    for line in failure_lines(summary):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
     if summary.failed:
-        console.print(failures_table(summary))
+        console.print("(failed files are listed in the quarantine view of the dataset)")
 
 
 def artifact_markdown(summary: IngestSummary, title: str) -> str:
