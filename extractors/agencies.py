@@ -70,7 +70,7 @@ def _verb_pattern() -> re.Pattern[str]:
 
 def starts_with_head(fragment: str) -> bool:
     """Whether ``fragment`` opens with a word that names an agency ("Sở", "Ủy ban", "Các sở", ...)."""
-    fragment = fragment.strip()
+    fragment = expand_abbreviations(fragment.strip())
     for head in _heads():
         if fragment.startswith(head):
             return True

@@ -208,3 +208,43 @@ def print_scores(result: EvalResult) -> None:
     for document in result.documents:
         value = "n/a" if document.error else f"{document.micro.f1:.3f}"
         print(f"  {document.name} {document.mode:<26} {value}")
+
+
+COUNT_FIELDS = ("legal_basis", "purposes", "requirements", "criteria", "awards", "deadlines",
+                "assignments", "targets", "recipients")
+
+
+def count_fields(plan: dict[str, Any]) -> dict[str, int]:
+    """Number of items per field of one extracted plan (criteria count their items)."""
+    counts = {name: len(plan.get(name, [])) for name in COUNT_FIELDS}
+    counts["criteria"] = sum(len(group["items"]) for group in plan.get("criteria", []))
+    counts["tasks"] = sum(len(a["tasks"]) for a in plan.get("assignments", []))
+    return counts
+
+
+def corpus_counts(paths: list[Path], pipeline: bool = False) -> dict[str, dict[str, int] | str]:
+    """Items per field for each file (plain text directly, or through the whole chain)."""
+    out: dict[str, dict[str, int] | str] = {}
+    for path in paths:
+        try:
+            if pipeline:
+                plan = _plan_from_pipeline(path)
+            else:
+                plan = _plan_from_text(path.read_text(encoding="utf-8"), path)
+        except Exception as error:  # noqa: BLE001 - one failing file is reported, not fatal
+            out[path.name] = f"{type(error).__name__}: {error}"
+            continue
+        out[path.name] = count_fields(plan)
+    return out
+
+
+def print_counts(counts: dict[str, dict[str, int] | str]) -> None:
+    """A table of items per field, one row per file."""
+    names = (*COUNT_FIELDS, "tasks")
+    short = {"legal_basis": "legal", "requirements": "reqs", "recipients": "recip"}
+    print(f"{'file':<58}" + "".join(f"{short.get(n, n)[:8]:>9}" for n in names))
+    for name, row in counts.items():
+        if isinstance(row, str):
+            print(f"{name:<58} ERROR {row}")
+        else:
+            print(f"{name:<58}" + "".join(f"{row[n]:>9}" for n in names))

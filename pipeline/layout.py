@@ -340,7 +340,8 @@ def _new_paragraph(line: _Line, previous: _Line | None, current: _Item | None, w
     if not starts_upper:
         return False
     prev_text = previous.text
-    short = len(prev_text) < 0.75 * width
+    # Unwrapped text (a paragraph per line, typical of text layers) has no short last lines.
+    short = len(prev_text) < 0.75 * width or width > 130
     if prev_text[-1:] in TERMINAL:
         return line.blank_before or short
     # A short first line without punctuation is a heading ("1. Mục đích"); the next line is new.

@@ -1,0 +1,50 @@
+"""Extraction against ../shared gold, the corpus plans, and the committed JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.evaluate import corpus_counts, evaluate_gold, match_items, similar
+from schemas.json.export import FOLDER, MODELS, render
+
+
+@pytest.fixture(scope="module")
+def scores(shared_dir: Path):  # type: ignore[no-untyped-def]
+    return {(d.name[:3], d.mode): d for d in evaluate_gold(shared_dir, pipeline=False).documents}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [("000", "from restored gold text"), ("002", "from clean text"), ("003", "from restored gold text")],
+)
+def test_gold_micro_f1_at_least_090(scores, key) -> None:  # type: ignore[no-untyped-def]
+    document = scores[key]
+    assert document.error is None
+    assert document.micro.f1 >= 0.90, {name: round(s.f1, 3) for name, s in document.fields.items()}
+
+
+def test_every_corpus_plan_has_purposes_and_assignments(shared_dir: Path) -> None:
+    paths = sorted((shared_dir / "corpus" / "plans").glob("*.txt"))
+    assert paths
+    for name, counts in corpus_counts(paths).items():
+        assert not isinstance(counts, str), f"{name}: {counts}"
+        assert counts["purposes"] > 0 and counts["assignments"] > 0, (name, counts)
+
+
+def test_matching_is_one_to_one_and_fuzzy() -> None:
+    assert similar("Sở Nội vụ", "sở  nội vụ") == 100
+    score = match_items(["Bằng khen | Chủ tịch", "Bằng khen | Chủ tịch"], ["bằng khen | chủ tịch"])
+    assert (score.tp, score.fp, score.fn) == (1, 1, 0)
+
+
+def test_json_schema_files_are_current() -> None:
+    for name, model in MODELS.items():
+        path = FOLDER / f"{name}.schema.json"
+        assert path.read_text(encoding="utf-8") == render(model), f"run python -m schemas.json.export"
+    plan = json.loads((FOLDER / "plan.schema.json").read_text(encoding="utf-8"))
+    for field in ("doc", "legal_basis", "purposes", "requirements", "criteria", "awards",
+                  "deadlines", "assignments", "targets", "recipients", "schema_version"):
+        assert field in plan["properties"]
