@@ -234,18 +234,24 @@ def build_comparison(
             for column, index in enumerate(indexes)
         ]
         rows.append(ComparisonRow(cells=cells))
-    compared = [_compared(record, rows, column) for column, (record, _) in enumerate(documents)]
+    labels = unique_labels([record for record, _ in documents])
+    compared = [
+        _compared(record, labels[column], rows, column)
+        for column, (record, _) in enumerate(documents)
+    ]
     return Comparison(
         field=field, reference=documents[0][0]["sha256"], documents=compared, rows=rows
     )
 
 
-def _compared(record: dict[str, Any], rows: list[ComparisonRow], column: int) -> ComparedDocument:
+def _compared(
+    record: dict[str, Any], label: str, rows: list[ComparisonRow], column: int
+) -> ComparedDocument:
     statuses = [row.cells[column] for row in rows]
     present = [c for c in statuses if c.text is not None]
     return ComparedDocument(
         sha256=record["sha256"],
-        label=document_label(record),
+        label=label,
         province=record.get("province"),
         title=record.get("title"),
         items=len(present),
@@ -256,11 +262,24 @@ def _compared(record: dict[str, Any], rows: list[ComparisonRow], column: int) ->
     )
 
 
-def document_label(record: dict[str, Any]) -> str:
-    """A short name for a plan: its province and number, else its file name."""
-    parts = [record.get("province"), record.get("number")]
-    label = " ".join(part for part in parts if part)
+def document_label(record: dict[str, Any], width: int = 36) -> str:
+    """A short name for a plan: province and number, else province and the title's start."""
+    province = record.get("province")
+    detail = record.get("number") or record.get("title")
+    if detail and len(detail) > width:
+        detail = detail[: width - 1].rstrip() + "…"
+    label = " · ".join(part for part in (province, detail) if part)
     return label or Path(str(record.get("path") or record["sha256"][:12])).name
+
+
+def unique_labels(records: Sequence[dict[str, Any]]) -> list[str]:
+    """``document_label`` of each plan, a sha256 prefix added where two plans would share one."""
+    labels = [document_label(record) for record in records]
+    repeated = {label for label in labels if labels.count(label) > 1}
+    return [
+        f"{label} · {record['sha256'][:6]}" if label in repeated else label
+        for label, record in zip(labels, records, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------- choosing plans

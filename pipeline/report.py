@@ -43,6 +43,7 @@ class DocumentView:
     record: dict[str, Any]
     plan: PlanDocument
     lines: list[tuple[int, int, str]] = field(default_factory=list)  # (page, number, text)
+    label: str = ""  # unique among the report's documents
 
     @property
     def sha256(self) -> str:
@@ -55,12 +56,6 @@ class DocumentView:
     @property
     def province(self) -> str:
         return str(self.record.get("province") or "—")
-
-    @property
-    def label(self) -> str:
-        from pipeline.compare import document_label
-
-        return document_label(self.record)
 
     def href(self, line: int | None = None) -> str:
         """The in-page link to this document, or to one of its lines."""
@@ -101,6 +96,7 @@ def _numbered(text_json: str) -> list[tuple[int, int, str]]:
 
 def gather(db: Path) -> ReportData:
     """Read what the report needs from the dataset (read-only)."""
+    from pipeline.compare import unique_labels
     from pipeline.store import Dataset
 
     with Dataset(db, read_only=True) as dataset:
@@ -108,6 +104,9 @@ def gather(db: Path) -> ReportData:
         for record, plan in dataset.plans():
             text = dataset.query("SELECT text FROM documents WHERE sha256 = ?", [record["sha256"]])
             documents.append(DocumentView(record, plan, _numbered(text[0]["text"])))
+        labels = unique_labels([view.record for view in documents])
+        for view, label in zip(documents, labels, strict=True):
+            view.label = label
         ordered = "ORDER BY sha256, ordinal"
         return ReportData(
             db=Path(db),
@@ -222,7 +221,7 @@ def documents_table(data: ReportData) -> str:
 def matrix(data: ReportData) -> str:
     """Provinces × sections: how much each plan says under each heading, and which it has."""
     labels = _labels()
-    names = [f"{d.province} · {d.record.get('number') or d.sha256[:6]}" for d in data.documents]
+    names = [d.label for d in data.documents]
     values = [[float(d.count(name)) for name in PLAN_FIELDS] for d in data.documents]
     chart = report_svg.heatmap(
         names,

@@ -65,7 +65,7 @@ def heatmap(
 ) -> str:
     """A rows × columns grid of counts, darker for more; row labels link to ``links``."""
     cell_w, cell_h, head = 74.0, 26.0, 46.0
-    left = _label_width(rows, 34)
+    left = _label_width(rows, 56)
     width, height = left + cell_w * len(columns) + 8, head + cell_h * len(rows) + 8
     top = max((v for row in values for v in row), default=0)
     body: list[str] = []
@@ -80,7 +80,7 @@ def heatmap(
         href = links[r] if r < len(links) else None
         label = (
             f'<text x="{left - 8:.1f}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="end" '
-            f'fill="#1f4e79">{escape(_shorten(name, 34))}</text>'
+            f'fill="#1f4e79">{escape(_shorten(name, 56))}</text>'
         )
         body.append(_link(label, href))
         for c, value in enumerate(values[r]):
@@ -215,8 +215,8 @@ def timeline(lanes: Sequence[str], events: Sequence[Event], *, title: str) -> st
     last = max(_month_index(e.day) for e in events)
     if last - first < 11:  # show at least a year so recurring deadlines read as a calendar
         last = first + 11
-    lane_h, head, plot_w = 30.0, 40.0, 760.0
-    left = _label_width(lanes, 26)
+    lane_h, head, plot_w = 30.0, 40.0, 660.0
+    left = _label_width(lanes, 56)
     months = last - first + 1
     step = plot_w / months
     width, height = left + plot_w + 16, head + lane_h * len(lanes) + 10
@@ -230,8 +230,11 @@ def timeline(lanes: Sequence[str], events: Sequence[Event], *, title: str) -> st
             f'<line x1="{x:.1f}" y1="{head - 6:.1f}" x2="{x:.1f}" y2="{height - 8:.1f}" '
             f'stroke="{"#b8c2cc" if strong else "#e4e8ec"}"/>'
         )
-        if months <= 24 or month % 3 == 0:
+        # Label every month within a year, quarters within two, only the years beyond.
+        every = 1 if months <= 12 else 3 if months <= 24 else 12
+        if month % every == 0 or offset == 0:
             text = f"{MONTHS[month]}/{year}" if strong else MONTHS[month]
+            text = str(year) if every == 12 else text
             body.append(
                 f'<text x="{x + step / 2:.1f}" y="{head - 12:.1f}" text-anchor="middle" '
                 f'fill="#555" font-size="10px">{text}</text>'
@@ -241,7 +244,7 @@ def timeline(lanes: Sequence[str], events: Sequence[Event], *, title: str) -> st
         body.append(
             f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
             f'stroke="#d7dde3" stroke-dasharray="2 3"/><text x="{left - 8:.1f}" y="{y + 4:.1f}" '
-            f'text-anchor="end" fill="#1b2430">{escape(_shorten(name, 26))}</text>'
+            f'text-anchor="end" fill="#1b2430">{escape(_shorten(name, 56))}</text>'
         )
     for event in sorted(events, key=lambda e: (e.lane, e.day)):
         offset = _month_index(event.day) - first

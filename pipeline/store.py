@@ -221,8 +221,8 @@ def item_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
 def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
     """Obligations of the plan: the extractors' own when they provide them, else derived here."""
     try:
-        from extractors import obligations_of  # type: ignore[attr-defined]
-    except ImportError:
+        from extractors import obligations_of
+    except ImportError:  # an extractors package without it: derive them here
         from pipeline.obligations import derive_obligations
 
         return derive_obligations(plan, sha256)
@@ -232,12 +232,14 @@ def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
 
 def obligation_rows(plan: PlanDocument, sha256: str) -> list[tuple[Any, ...]]:
     """One row per agency × role × task, with its deadline when the plan gives one."""
+    from pipeline.obligations import canonical_agency
+
     rows: list[tuple[Any, ...]] = []
     for found in plan_obligations(plan, sha256):
         deadline = found.deadline
         rows.append(
             (
-                found.agency,
+                canonical_agency(found.agency),
                 found.role,
                 found.task,
                 deadline.text if deadline else None,
