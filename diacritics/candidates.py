@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
@@ -21,8 +22,16 @@ from diacritics.orthography import is_syllable, strip_marks
 
 MAX_CANDIDATES = 8
 MAX_GARBLED_CANDIDATES = 10
-UNK_PENALTY = 3.0
+UNK_PENALTY = 5.0
 """log10 cost of keeping a token the model does not know: <unk> stands for every rare word at once."""
+RARE_FORM = 3.0
+"""Accent variants this much rarer (log10, unigram) than the commonest one are not considered."""
+MAX_GAP = 4.0
+"""Candidates scoring this much worse (log10) than the best one are dropped."""
+DIGIT_WORD = 1.0
+"""Extra log10 cost of reading a printed number as a word ("16" → "tổ" only in a word's place)."""
+NEAR_KEYS = 14
+"""Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
 KEY_FORMS = 6
 """Accent variants kept per key for a garbled token, the most frequent first."""
 
@@ -62,7 +71,9 @@ class Inventory:
         self.by_key = {
             key: sorted(ids, key=lambda i: -lm.uni_logp[i]) for key, ids in by_key.items()
         }
-        self.syllable_keys = [k for k, ids in self.by_key.items() if any(is_syllable(lm.words[i]) for i in ids)]
+        self.syllable_keys = [
+            k for k, ids in self.by_key.items() if any(is_syllable(lm.words[i]) for i in ids)
+        ]
         self.deletes: dict[str, list[str]] = defaultdict(list)
         for key in self.syllable_keys:
             for d in _deletes(key, max_edits(key)):
@@ -103,31 +114,58 @@ class Generator:
             self._cache[cache_key] = found
         return found
 
+    def _near(self, key: str) -> list[str]:
+        """Syllable keys near a garbled key (and its digit/symbol readings), nearest first."""
+        found: dict[str, int] = {}
+        for variant in self.channel.key_variants(key):
+            for near in self.inventory.near_keys(variant) | {variant}:
+                dist = Levenshtein.distance(variant, near)
+                if dist < found.get(near, 99):
+                    found[near] = dist
+        ranked = sorted(found, key=lambda k: (found[k], -self._key_weight(k)))
+        return ranked[:NEAR_KEYS]
+
+    def _key_weight(self, key: str) -> float:
+        forms = self.inventory.forms(key)
+        return float(self.lm.uni_logp[forms[0]]) if forms else -99.0
+
     def _build(self, token: str, stripped_mode: bool) -> Candidates:
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
         scored: dict[int, float] = {}
         if stripped_mode and forms and token == key:
+            floor = lm.uni_logp[forms[0]] - RARE_FORM
             for i in forms[:MAX_CANDIDATES]:
-                scored[i] = 0.0
+                if lm.uni_logp[i] >= floor:
+                    scored[i] = 0.0
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
             for i in forms[:MAX_CANDIDATES]:
                 scored[i] = self.channel.distance(token, lm.words[i])
             if not known or not is_syllable(token):
-                for near in inv.near_keys(key):
+                for near in self._near(key):
                     for i in inv.forms(near)[:KEY_FORMS]:
                         if i not in scored:
                             scored[i] = self.channel.distance(token, lm.words[i])
+            for word, cost in self.channel.word_sources(token).items():
+                i = lm.word_id(word)
+                if i != lm.unk:
+                    scored[i] = min(scored.get(i, cost), cost)
         own = lm.word_id(token) if token.isalpha() else lm.unk
+        if token.isdigit():
+            own = lm.num  # a number stays a number unless its neighbours say it is a word
+            scored = {i: c + DIGIT_WORD for i, c in scored.items()}
         ranked = sorted(scored.items(), key=lambda item: item[1] - 0.3 * lm.uni_logp[item[0]])
+        if ranked:
+            worst = ranked[0][1] - 0.3 * lm.uni_logp[ranked[0][0]] + MAX_GAP
+            ranked = [r for r in ranked if r[1] - 0.3 * lm.uni_logp[r[0]] <= worst]
         ranked = ranked[:MAX_GARBLED_CANDIDATES]
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
-        elif own not in dict(ranked):
+        elif own == lm.num or own not in dict(ranked):
             ranked.append((own, 0.0))
-        forms_out = tuple(token if i in (lm.unk, own) else lm.words[i] for i, _ in ranked)
+        forms_out = tuple(token if i in (lm.unk, lm.num, own) else lm.words[i] for i, _ in ranked)
         return Candidates(
             ids=np.asarray([i for i, _ in ranked], dtype=np.uint64),
             forms=forms_out,

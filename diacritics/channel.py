@@ -23,10 +23,12 @@ MARK_LOSS = 0.6
 MARK_CHANGE = 1.2
 
 
+@lru_cache(maxsize=4096)
 def _base(ch: str) -> str:
     return strip_marks(ch).lower()
 
 
+@lru_cache(maxsize=65536)
 def default_cost(intended: str, printed: str) -> float:
     """Generic cost of printing ``printed`` (0–2 chars) for the intended character."""
     if printed == intended:
@@ -45,24 +47,66 @@ def default_cost(intended: str, printed: str) -> float:
 class Channel:
     """Learned piece costs with the generic shape as a fallback."""
 
-    def __init__(self, costs: Mapping[str, Mapping[str, float]] | None = None) -> None:
+    def __init__(
+        self,
+        costs: Mapping[str, Mapping[str, float]] | None = None,
+        words: Mapping[str, Mapping[str, float]] | None = None,
+    ) -> None:
         self.costs = {k: dict(v) for k, v in (costs or {}).items()}
         self.insert = dict(self.costs.pop("", {}))
+        self.printed_words: dict[str, dict[str, float]] = {}
+        for intended, table in (words or {}).items():
+            for printed, cost in table.items():
+                if printed != "*":
+                    self.printed_words.setdefault(printed, {})[intended] = cost
+
+        self.letters_for = self._inverse_letters()
+
+    def _inverse_letters(self) -> dict[str, list[str]]:
+        """For each printed non-letter (digit, symbol), the base letters it most often stood for."""
+        seen: dict[str, dict[str, float]] = {}
+        for intended, table in self.costs.items():
+            base = strip_marks(intended).lower()
+            if not base.isalpha():
+                continue
+            for printed, cost in table.items():
+                if len(printed) == 1 and printed != "*" and not printed.isalpha() and cost < 3.0:
+                    best = seen.setdefault(printed, {})
+                    best[base] = min(best.get(base, 9.0), cost)
+        return {p: sorted(b, key=b.get)[:3] for p, b in seen.items()}  # type: ignore[arg-type]
+
+    def key_variants(self, key: str, limit: int = 9) -> list[str]:
+        """The key with each printed non-letter replaced by the letters it usually stood for."""
+        variants = [""]
+        for ch in key:
+            options = self.letters_for.get(ch) if not ch.isalpha() else None
+            if options:
+                variants = [v + o for v in variants for o in (*options, ch)][:limit]
+            else:
+                variants = [v + ch for v in variants]
+        return variants
 
     @classmethod
     def load(cls, path: Path) -> Channel:
         """Read a channel table written by ``diacritics.learn_channel``; empty when absent."""
         if not path.is_file():
             return cls()
-        return cls(json.loads(path.read_text(encoding="utf-8"))["costs"])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["costs"], data.get("words"))
+
+    def word_sources(self, printed: str) -> dict[str, float]:
+        """Intended words OCR was seen to print as ``printed``, with -log10 P(printed | word)."""
+        return self.printed_words.get(printed, {})
 
     def piece_cost(self, intended: str, printed: str) -> float:
         """-log10 P(printed | intended char), learned when seen, generic otherwise."""
         table = self.costs.get(intended)
-        if table is not None and printed in table:
+        if table is None:
+            return default_cost(intended, printed)
+        if printed in table:
             return table[printed]
-        cost = default_cost(intended, printed)
-        return cost if table is None or cost == 0.0 else cost + 0.5
+        unseen = table["*"] + (0.0 if len(printed) == 1 else 0.5)
+        return max(unseen, default_cost(intended, printed))
 
     def insert_cost(self, printed: str) -> float:
         """Cost of a printed character with nothing intended (dust, stray marks)."""

@@ -17,25 +17,40 @@ CHANNEL_WEIGHT = 1.0
 LN10 = math.log(10.0)
 
 
-def _triples(
-    prev2: np.ndarray, prev1: np.ndarray, cur: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All (i, j, k) id combinations of three positions, flattened in C order."""
-    a, b, c = np.meshgrid(prev2, prev1, cur, indexing="ij")
-    return a.ravel(), b.ravel(), c.ravel()
+def _line_triples(ids: list[np.ndarray]) -> tuple[list[np.ndarray], list[tuple[int, int, int]]]:
+    """Every (i, j, k) id triple of consecutive positions of a line, in one set of flat arrays."""
+    sizes = np.asarray([len(a) for a in ids])
+    flat_ids = np.concatenate(ids)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    k0, k1, k2 = sizes[:-2], sizes[1:-1], sizes[2:]
+    counts = k0 * k1 * k2
+    position = np.repeat(np.arange(len(counts)), counts)
+    local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    inner = (k1 * k2)[position]
+    i = local // inner
+    j = (local // k2[position]) % k1[position]
+    k = local % k2[position]
+    columns = [
+        flat_ids[offsets[:-2][position] + i],
+        flat_ids[offsets[1:-1][position] + j],
+        flat_ids[offsets[2:][position] + k],
+    ]
+    return columns, list(zip(k0.tolist(), k1.tolist(), k2.tolist(), strict=True))
 
 
 def viterbi(
-    lm: TrigramLM, lattice: list[np.ndarray], costs: list[np.ndarray], weight: float = CHANNEL_WEIGHT
+    lm: TrigramLM,
+    lattice: list[np.ndarray],
+    costs: list[np.ndarray],
+    weight: float = CHANNEL_WEIGHT,
 ) -> tuple[list[int], list[float]]:
     """Best candidate index per position and its confidence (a local posterior, 0–1)."""
     bos = np.asarray([lm.bos], dtype=np.uint64)
     eos = np.asarray([lm.eos], dtype=np.uint64)
     ids = [bos, bos, *lattice, eos]
     chan = [np.zeros(1, np.float32)] * 2 + [weight * c for c in costs] + [np.zeros(1, np.float32)]
-    shapes = [(len(ids[t - 2]), len(ids[t - 1]), len(ids[t])) for t in range(2, len(ids))]
-    parts = [_triples(ids[t - 2], ids[t - 1], ids[t]) for t in range(2, len(ids))]
-    flat = lm.trigram(*(np.concatenate([p[n] for p in parts]) for n in range(3)))
+    columns, shapes = _line_triples(ids)
+    flat = lm.trigram(*columns)
     scores: list[np.ndarray] = []
     offset = 0
     for shape in shapes:

@@ -16,8 +16,34 @@ QUALITY_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex, breve, horn
 VOWELS = frozenset("aăâeêioôơuưy")
 MARKED_VOWELS = frozenset("ăâêôơư")
 ONSETS = (
-    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
-    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+    "ngh",
+    "ng",
+    "nh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
 )
 CODAS = frozenset(["", "c", "ch", "m", "n", "ng", "nh", "p", "t"])
 STOP_CODAS = frozenset(["c", "ch", "p", "t"])
@@ -28,8 +54,7 @@ _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?([aăâeêioôơuưy]{1,3})(ch|ng|nh|[cmnpt])?$"
 )
 VALID_NUCLEI = frozenset(
-    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iu iê oa oă oe oi oo ôi ơi ua uâ ue uê ui uô uơ"
-    " uy ưa ưi ưu ươ yê oai oao oay oeo uây uôi uya uyê uyu ươi ươu iêu yêu".split()
+    ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "iê", "oa", "oă", "oe", "oi", "oo", "ôi", "ơi", "ua", "uâ", "ue", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyê", "uyu", "ươi", "ươu", "iêu", "yêu"]
 )
 
 
@@ -56,9 +81,7 @@ def strip_tone(text: str) -> tuple[str, int]:
 def _nucleus_span(lower: str) -> tuple[int, int] | None:
     """Start and end of the vowel cluster of a toneless lower-case syllable, onset glides excluded."""
     start = 0
-    if lower.startswith("qu") and len(lower) > 2 and lower[2] in VOWELS:
-        start = 2
-    elif lower.startswith("gi") and len(lower) > 2 and lower[2] in VOWELS:
+    if lower.startswith("qu") and len(lower) > 2 and lower[2] in VOWELS or lower.startswith("gi") and len(lower) > 2 and lower[2] in VOWELS:
         start = 2
     while start < len(lower) and lower[start] not in VOWELS:
         start += 1

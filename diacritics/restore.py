@@ -14,7 +14,13 @@ from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
 from diacritics.decoder import viterbi
 from diacritics.lm import TrigramLM
-from diacritics.orthography import has_marks, is_syllable
+from diacritics.orthography import (
+    has_marks,
+    is_syllable,
+    is_syllable_shape,
+    normalize_tones,
+    strip_tone,
+)
 from schemas.restore import RestoredToken, RestoreResult
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
@@ -26,6 +32,8 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
 _PROTECTED = re.compile(r"[@/]|://|^www\.|\.(vn|com|org|net|gov)\b", re.IGNORECASE)
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+_WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
+_SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
 CLEAN_INVALID_SHARE = 0.03
 CLEAN_UNMARKED_SHARE = 0.55
 
@@ -38,6 +46,7 @@ class Piece:
     end: int
     text: str
     fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
+    chunk: int = 0  # index of the whitespace-separated chunk the word came from
 
 
 class Restorer:
@@ -54,17 +63,19 @@ class Restorer:
         if _PROTECTED.search(core):
             return "<unk>"
         lower = core.lower()
-        if core.isupper() and (_ROMAN.match(core) or not _VOWEL.search(lower)):
+        if not core.isalpha():
+            return None
+        if core.isupper() and (_ROMAN.match(core) or (len(core) > 1 and not _VOWEL.search(lower))):
             return lower if lower in self.lm.index else "<unk>"
-        if core.isalpha() and not is_syllable(lower) and any(c.isupper() for c in core[1:]):
-            if lower in self.lm.index:
-                return lower  # an abbreviation the corpus knows (UBND, LLVT, TTg)
+        shaped = is_syllable_shape(strip_tone(lower)[0])
+        if not shaped and any(c.isupper() for c in core[1:]) and lower in self.lm.index:
+            return lower  # an abbreviation the corpus knows (UBND, LLVT, TTg)
         return None
 
     def pieces(self, line: str) -> list[Piece]:
         """Words of a line with edge punctuation cut off, each classified."""
         out = []
-        for chunk in _CHUNK.finditer(line):
+        for n, chunk in enumerate(_CHUNK.finditer(line)):
             text = chunk.group(0)
             left = len(text) - len(text.lstrip(EDGE_PUNCT))
             core = text.strip(EDGE_PUNCT)
@@ -72,14 +83,23 @@ class Restorer:
                 continue
             start = chunk.start() + left
             piece_fixed = self.classify(core)
+            if piece_fixed == "<num>" and _WORDLIKE_NUMBER.match(text):
+                piece_fixed = None  # "16 trách nhiệm": maybe a garbled word, the lattice decides
             if piece_fixed is None and not any(ch.isalnum() for ch in core):
                 continue
-            out.append(Piece(start, start + len(core), core, piece_fixed))
-        return out
+            out.append(Piece(start, start + len(core), core, piece_fixed, n))
+        return merge_split(line, out)
 
-    def restore_line(self, line: str, index: int) -> tuple[str, list[RestoredToken]]:
-        """Restore one line; returns the new line and its tokens."""
-        pieces = self.pieces(line)
+    def restore_line(
+        self, line: str, index: int, keep: set[int] | frozenset[int] = frozenset()
+    ) -> tuple[str, list[RestoredToken]]:
+        """Restore one line; chunks (whitespace-separated) listed in ``keep`` stay as they are."""
+        pieces = [
+            p
+            if p.chunk not in keep or p.fixed is not None
+            else Piece(p.start, p.end, p.text, _lm_form(p.text, self.lm.index), p.chunk)
+            for p in self.pieces(line)
+        ]
         if not pieces:
             return line, []
         stripped = not has_marks(line)
@@ -97,15 +117,21 @@ class Restorer:
         best, confidence = viterbi(self.lm, lattice, costs)
         out, tokens, cursor, shift = [], [], 0, 0
         for piece, choice, conf, options in zip(pieces, best, confidence, forms, strict=True):
-            new = piece.text if piece.fixed is not None else match_case(piece.text, options[choice])
+            source = line[piece.start : piece.end]
+            kept = piece.fixed is not None or options[choice] == piece.text.lower()
+            new = source if kept else match_case(piece.text, options[choice])
             out.append(line[cursor : piece.start])
             start = piece.start + shift
             out.append(new)
             cursor = piece.end
-            shift += len(new) - len(piece.text)
+            shift += len(new) - len(source)
             tokens.append(
                 RestoredToken(
-                    line=index, start=start, end=start + len(new), source=piece.text, text=new,
+                    line=index,
+                    start=start,
+                    end=start + len(new),
+                    source=source,
+                    text=new,
                     confidence=round(min(max(conf, 0.0), 1.0), 4),
                 )
             )
@@ -119,11 +145,14 @@ class Restorer:
             return False
         invalid = sum(1 for w in words if not is_syllable(w) and w not in self.lm.index)
         bare = sum(1 for w in words if not has_marks(w))
-        return invalid / len(words) <= CLEAN_INVALID_SHARE and bare / len(words) <= CLEAN_UNMARKED_SHARE
+        return (
+            invalid / len(words) <= CLEAN_INVALID_SHARE
+            and bare / len(words) <= CLEAN_UNMARKED_SHARE
+        )
 
     def restore(self, text: str, force: bool = False) -> RestoreResult:
         """Restore every line of ``text``; text that already looks correct passes unchanged."""
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
         if not force and self.looks_clean(text):
             return RestoreResult(text=text, tokens=())
@@ -133,6 +162,31 @@ class Restorer:
             out_lines.append(new)
             tokens.extend(line_tokens)
         return RestoreResult(text="\n".join(out_lines), tokens=tuple(tokens))
+
+
+def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
+    """Join a short word and a lone digit OCR split apart ("T 6 quéc" → one piece "T6")."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.fixed is None
+            and piece.text.isdigit()
+            and len(piece.text) == 1
+            and _SHORT_LETTERS.match(prev.text)
+            and line[prev.end : piece.start] == " "
+        ):
+            out[-1] = Piece(prev.start, piece.end, prev.text + piece.text, None, prev.chunk)
+            continue
+        out.append(piece)
+    return out
+
+
+def _lm_form(text: str, vocab: dict[str, int]) -> str:
+    """The LM token of a word kept as printed."""
+    lower = normalize_tones(text.lower())
+    return lower if lower in vocab else "<unk>"
 
 
 def match_case(source: str, restored: str) -> str:

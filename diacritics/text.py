@@ -19,6 +19,7 @@ HELDOUT_PERCENT = 3
 
 _ALNUM = re.compile(r"[^\W_]+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+_MARKED = re.compile(r"[^a-z]")
 
 
 def is_heldout(doc_id: str) -> bool:
@@ -34,9 +35,25 @@ def lm_token(word: str) -> str:
     return word.lower()
 
 
+_URL = re.compile(r"\S*(://|www\.|@|\.(vn|com|org|net)\b)\S*", re.IGNORECASE)
+
+
 def lm_tokens(line: str) -> list[str]:
     """Language-model tokens of one NFC line (punctuation dropped)."""
     return [lm_token(m.group(0)) for m in _ALNUM.finditer(normalize_tones(line))]
+
+
+def training_tokens(line: str) -> list[str]:
+    """Tokens of a corpus line fit to learn from: addresses removed, lines without diacritics dropped.
+
+    A corpus line of several words and no diacritic at all is stripped text (a file name, a URL
+    slug, an English line): learning from it would teach the model that "yeu cau" is Vietnamese.
+    """
+    tokens = lm_tokens(_URL.sub(" ", line))
+    words = [t for t in tokens if t.isalpha()]
+    if len(words) >= 3 and not any(_MARKED.search(w) for w in words):
+        return []
+    return tokens
 
 
 def metric_tokens(text: str) -> list[str]:

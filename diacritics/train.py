@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diacritics.text import BOS, EOS, NUM, SPECIALS, UNK, corpus_documents, lm_tokens
+from diacritics.text import BOS, EOS, SPECIALS, UNK, corpus_documents, training_tokens
 
 MAX_VOCAB = 65_535
 MIN_WORD_COUNT = 2
@@ -32,11 +32,11 @@ def training_lines(shared: Path) -> list[list[str]]:
     """Token lists of every training line: corpus documents outside the held-out split, plus plans."""
     lines: list[list[str]] = []
     for _, text in corpus_documents(shared, heldout=False):
-        lines.extend(tokens for tokens in map(lm_tokens, text.split("\n")) if tokens)
+        lines.extend(tokens for tokens in map(training_tokens, text.split("\n")) if tokens)
     for path in sorted((shared / "corpus" / "plans").glob("*.txt")):
         if not path.name.startswith(EXCLUDED_PLANS):
             text = path.read_text(encoding="utf-8")
-            lines.extend(tokens for tokens in map(lm_tokens, text.split("\n")) if tokens)
+            lines.extend(tokens for tokens in map(training_tokens, text.split("\n")) if tokens)
     return lines
 
 
@@ -100,7 +100,9 @@ def kn_order(
     return prob, contexts, gamma
 
 
-def lookup(sorted_keys: np.ndarray, values: np.ndarray, queries: np.ndarray, default: float) -> np.ndarray:
+def lookup(
+    sorted_keys: np.ndarray, values: np.ndarray, queries: np.ndarray, default: float
+) -> np.ndarray:
     """``values`` of ``queries`` in ``sorted_keys``, ``default`` where absent."""
     pos = np.minimum(np.searchsorted(sorted_keys, queries), len(sorted_keys) - 1)
     found = sorted_keys[pos] == queries
@@ -166,14 +168,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     lines = training_lines(args.shared)
-    print(f"{len(lines):,} lines, {sum(map(len, lines)):,} tokens "
-          f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+    print(
+        f"{len(lines):,} lines, {sum(map(len, lines)):,} tokens "
+        f"({time.perf_counter() - start:.0f} s)",
+        file=sys.stderr,
+    )
     arrays = train(lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, **arrays)
-    print(f"vocab {len(str(arrays['vocab']).splitlines()):,}, bigrams {len(arrays['bi_keys']):,}, "
-          f"trigrams {len(arrays['tri_logp']):,}, {args.out.stat().st_size / 1e6:.1f} MB "
-          f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+    print(
+        f"vocab {len(str(arrays['vocab']).splitlines()):,}, bigrams {len(arrays['bi_keys']):,}, "
+        f"trigrams {len(arrays['tri_logp']):,}, {args.out.stat().st_size / 1e6:.1f} MB "
+        f"({time.perf_counter() - start:.0f} s)",
+        file=sys.stderr,
+    )
     return 0
 
 

