@@ -74,6 +74,7 @@ class Comparison(BaseModel):
     reference: str
     documents: list[ComparedDocument]
     rows: list[ComparisonRow]
+    omitted: list[str] = []  # plans left out because they have nothing under this field
 
 
 # --------------------------------------------------------------------------- items of a plan
@@ -344,7 +345,13 @@ def compare_field(
         )
     with Dataset(db, read_only=True) as dataset:
         stored = dataset.plans()
-    return build_comparison(field, choose(stored, field, documents, reference))
+    chosen = choose(stored, field, documents, reference)
+    omitted: list[tuple[dict[str, Any], PlanDocument]] = []
+    if not documents:  # plans the analyst did not name are only shown when they have the field
+        omitted = [entry for entry in chosen[1:] if not items_of(entry[1], field)]
+        chosen = [entry for entry in chosen if entry not in omitted]
+    table = build_comparison(field, chosen)
+    return table.model_copy(update={"omitted": unique_labels([r for r, _ in omitted])})
 
 
 # --------------------------------------------------------------------------- printing
@@ -385,7 +392,7 @@ def render_comparison(table: Comparison, console: Any = None) -> None:
         cells = []
         for cell in row.cells:
             if cell.text is None:
-                mark = "− (dropped)" if cell.status == "dropped" else ""
+                mark = "−" if cell.status == "dropped" else ""
                 cells.append(Text(mark, style=STYLES[cell.status] if mark else ""))
                 continue
             score = f" {cell.score:.0f}" if cell.score is not None and cell.status != "same" else ""
@@ -398,4 +405,6 @@ def render_comparison(table: Comparison, console: Any = None) -> None:
             cells.append(body)
         grid.add_row(str(number), *cells)
     console.print(grid)
+    if table.omitted:
+        console.print(f"without {table.field}: {'; '.join(table.omitted)}", style="dim")
     console.print("★ reference  = same  ≈ reworded (score)  − dropped  + added", style="dim")
