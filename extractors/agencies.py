@@ -15,13 +15,13 @@ from functools import cache
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from extractors.vocab import expand_abbreviations, fold, load_yaml
+from extractors.vocab import expand_abbreviations, fold, fold_ascii, load_yaml
 
 Role = str
-PREFIXES = re.compile(r"^(?:đề\s+nghị|giao(?:\s+cho)?|yêu\s+cầu)\s+", re.IGNORECASE)
-ADVERBIALS = re.compile(
-    r"^(?:định\s+kỳ\s*,?\s*)?(?:(?:hằng|hàng)\s+(?:năm|quý|tháng)|định\s+kỳ)\s*,\s*", re.IGNORECASE
-)
+# "Đề nghị", "Giao", "Yêu cầu" open a point before the agency; "\w{1,3} nghị" tolerates OCR leftovers.
+PREFIXES = re.compile(r"^(?:đề\s+nghị|\w{1,3}\s+nghị|giao(?:\s+cho)?|yêu\s+cầu)\s+", re.IGNORECASE)
+# A short time adverbial before the subject: "Định kỳ hằng năm, các sở ...".
+ADVERBIALS = re.compile(r"^[^,;:]{0,20}?(?:(?:hằng|hàng)\s+(?:năm|quý|tháng)|định\s+kỳ)\s*,\s*", re.IGNORECASE)
 NOT_VERB_AFTER_TOCHUC = ("chính", "xã", "đơn", "hội", "cá", "quần", "kinh", "đoàn", "đảng", "cơ")
 
 
@@ -71,8 +71,13 @@ def _verb_pattern() -> re.Pattern[str]:
 def starts_with_head(fragment: str) -> bool:
     """Whether ``fragment`` opens with a word that names an agency ("Sở", "Ủy ban", "Các sở", ...)."""
     fragment = expand_abbreviations(fragment.strip())
+    folded = fold_ascii(fragment)
     for head in _heads():
         if fragment.startswith(head):
+            return True
+        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital must still open it.
+        key = fold_ascii(head)
+        if head[:1].isupper() and folded.startswith(key + " ") and fragment[:1].isupper():
             return True
         plural = head[:1].lower() + head[1:]
         if head.lower().startswith(("các ", "tổ chức")) and fragment.lower().startswith(plural.lower()):

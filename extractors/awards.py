@@ -63,7 +63,9 @@ def awards_in_text(text: str, category: str, prov: Provenance) -> list[Award]:
         tail = text[found.end() : end]
         grantor_text = ""
         rest = tail
-        of = re.match(r"\s*của\s+(?P<g>[^;:.(]+?)(?=\s+cho\s+|\s*[;:.(]|\s+(?:tặng|trao)\s|$)", tail)
+        of = re.match(
+            r"\s*(?:của|c[iut]{1,2}a)\s+(?P<g>[^;:.(]+?)(?=\s+cho\s+|\s*[;:.(]|\s+(?:tặng|trao)\s|$)", tail
+        )
         if of:
             grantor_text = of.group("g").strip(" ,")
             rest = tail[of.end():]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from extractors.agencies import subject_of
 from extractors.sections import Placed
+from extractors.vocab import fold_ascii
 from schemas import Deadline, Provenance
 
 NUM_DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?"
@@ -24,8 +25,10 @@ LEAD = r"(?:trước|chậm\s+nhất(?:\s+(?:là|vào|trước|trong))?|đến|v
 EDGE = r"(?:(?:đầu|cuối|giữa)\s+)?"
 END = rf"(?:{DATE}|{MONTH}|(?:hết\s+)?năm\s+\d{{4}})"
 
+# Patterns run on text folded without diacritics (one character per character), so that
+# "05 nam/lan" left by restoration still reads; spans index the original text.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
+    (name, re.compile(fold_ascii(pattern)))
     for name, pattern in (
         ("range", rf"từ\s+(?:{DATE}|{MONTH})\s*(?:-|–|đến)\s*{END}"),
         ("issue_range", rf"từ\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?\s+đến\s+{END}"),
@@ -64,25 +67,25 @@ def _iso(day: int | None, month: int, year: int | None) -> str | None:
 
 def _date_part(text: str) -> str | None:
     """The normalised form of one date, month, quarter or year expression (no range)."""
-    low = text.lower()
+    low = fold_ascii(text)
     found = re.search(r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?", low)
-    if found and "tháng" not in low[: found.start()]:
+    if found and "thang" not in low[: found.start()]:
         year = int(found.group(3)) if found.group(3) else None
         return _iso(int(found.group(1)), int(found.group(2)), year)
-    found = re.search(r"(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s*(?:năm|/)\s*(\d{4}))?", low)
+    found = re.search(r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s*(?:nam|/)\s*(\d{4}))?", low)
     if found:
         year = int(found.group(3)) if found.group(3) else None
         return _iso(int(found.group(1)), int(found.group(2)), year)
-    found = re.search(r"tháng\s+(\d{1,2})(?:\s*(?:/|năm)\s*(\d{4}))?", low)
+    found = re.search(r"thang\s+(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?", low)
     if found:
         year = int(found.group(2)) if found.group(2) else None
         return _iso(None, int(found.group(1)), year)
-    found = re.search(r"quý\s+(iv|i{1,3}|[1-4])(?:\s*(?:/|năm)\s*(\d{4}))?", low)
+    found = re.search(r"quy\s+(iv|i{1,3}|[1-4])(?:\s*(?:/|nam)\s*(\d{4}))?", low)
     if found:
         label = found.group(1).upper()
         quarter = ROMAN_QUARTERS.get(label) or int(label)
         return f"{found.group(2)}-Q{quarter}" if found.group(2) else None
-    found = re.search(r"(hết\s+)?năm\s+(\d{4})", low)
+    found = re.search(r"(het\s+)?nam\s+(\d{4})", low)
     if found:
         return f"{found.group(2)}-12-31" if found.group(1) else found.group(2)
     return None
@@ -90,20 +93,20 @@ def _date_part(text: str) -> str | None:
 
 def normalize_date(text: str, issue_date: str | None = None) -> str | None:
     """Normalise a deadline expression as written into the gold's date forms; None if undated."""
-    low = text.lower().strip()
-    if re.search(r"năm\s*/\s*lần|định\s+kỳ|kết\s+thúc|(?:hằng|hàng)\s+quý", low) and not re.search(
-        r"\d{1,2}\s*/\s*\d{1,2}|tháng\s+\d", low
+    low = fold_ascii(text).strip()
+    if re.search(r"nam\s*/\s*lan|dinh\s+ky|ket\s+thuc|(?:hang)\s+quy", low) and not re.search(
+        r"\d{1,2}\s*/\s*\d{1,2}|thang\s+\d", low
     ):
         return None
-    if re.fullmatch(r"(?:vào\s+)?(?:đầu|cuối)\s+năm(?:\s+\d{4})?", low):
+    if re.fullmatch(r"(?:vao\s+)?(?:dau|cuoi)\s+nam(?:\s+\d{4})?", low):
         return None
-    if re.match(r"từ\s+(?:ngày|khi)\s+ban\s+hành", low):
-        end = re.search(r"\bđến\s+(.+)$", low)
+    if re.match(r"tu\s+(?:ngay|khi)\s+ban\s+hanh", low):
+        end = re.search(r"\bden\s+(.+)$", low)
         if end:
             return _date_part(end.group(1))
         return _issue_form(issue_date)
-    if low.startswith("từ"):
-        parts = re.split(r"\s*(?:-|–|\bđến\b)\s*", low[2:], maxsplit=1)
+    if low.startswith("tu "):
+        parts = re.split(r"\s*(?:-|–|\bden\b)\s*", low[3:], maxsplit=1)
         if len(parts) == 2 and re.search(r"\d", parts[1]):
             end = _date_part(parts[1])
             start = _date_part(parts[0])
@@ -129,20 +132,21 @@ def _issue_form(issue_date: str | None) -> str | None:
 
 def recurrence_of(text: str) -> str:
     """"yearly", "periodic" or "once" for an expression as written."""
-    low = text.lower()
-    if re.search(r"(?:hằng|hàng|mỗi|của)\s+năm", low) and "năm/lần" not in low.replace(" ", ""):
+    low = fold_ascii(text)
+    if re.search(r"(?:hang|moi|cua)\s+nam", low) and "nam/lan" not in low.replace(" ", ""):
         return "yearly"
-    if re.search(r"năm\s*/\s*lần|định\s+kỳ|(?:hằng|hàng)\s+(?:quý|tháng|tuần)|mỗi\s+đợt", low):
+    if re.search(r"nam\s*/\s*lan|dinh\s+ky|hang\s+(?:quy|thang|tuan)|moi\s+dot", low):
         return "periodic"
     return "once"
 
 
 def find_expressions(text: str) -> list[Found]:
     """Non-overlapping time expressions in ``text``, longest first where two overlap."""
+    folded = fold_ascii(text)
     candidates = [
-        Found(kind, match.start(), match.end(), match.group(0).strip())
+        Found(kind, match.start(), match.end(), text[match.start() : match.end()].strip())
         for kind, pattern in PATTERNS
-        for match in pattern.finditer(text)
+        for match in pattern.finditer(folded)
     ]
     candidates.sort(key=lambda found: (-(found.end - found.start), found.start))
     chosen: list[Found] = []

@@ -13,7 +13,8 @@ LUU = re.compile(r"^l[ưu]u\s*[:.]?\s*", re.IGNORECASE)
 
 def normalize_recipient(text: str) -> str:
     """One recipient without its bullet and final punctuation, abbreviations expanded."""
-    text = re.sub(r"^[-+•*–]\s*", "", text.strip()).strip(" ;,")
+    text = re.sub(r"^[-+•*–]\s*", "", text.strip())
+    text = re.sub(r"[\s;,.*~•·'\"]+$", "", text)  # OCR dust after the final semicolon
     if LUU.match(text):
         rest = LUU.sub("", text)
         rest = re.sub(r"\s*\([^)]*\)\s*\.?$", "", rest)
