@@ -110,38 +110,62 @@ def deadline_for(task: str, agency: str, deadlines: Sequence[Deadline]) -> Deadl
     return best[1]
 
 
-def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
-    """Assignments × tasks with their deadlines, plus deadlines owed by agencies not yet covered."""
-    found: list[Obligation] = []
-    common = Obligation(
+def _template(plan: PlanDocument, sha256: str) -> Obligation:
+    return Obligation(
         agency="-", role="responsible", task="-", document_sha256=sha256,
         document_title=plan.doc.title, province=plan.doc.province,
     )  # fmt: skip
+
+
+def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
+    """Assignments × tasks, each with its own provenance; deadlines are added by ``complete``."""
+    common = _template(plan, sha256)
+    found: list[Obligation] = []
     for assignment in plan.assignments:
-        agency = canonical_agency(assignment.agency)
         spans = getattr(assignment, "task_provenance", ())  # each task's own lines, when given
         for index, task in enumerate(assignment.tasks):
+            provenance = spans[index] if index < len(spans) else assignment.provenance
             found.append(
                 common.model_copy(
                     update={
-                        "agency": agency,
+                        "agency": assignment.agency,
                         "role": assignment.role,
                         "task": task,
-                        "deadline": deadline_for(task, agency, plan.deadlines),
-                        "provenance": spans[index] if index < len(spans) else assignment.provenance,
+                        "provenance": provenance,
                     }
                 )
             )
-    covered = {(agency_key(o.agency), o.deadline) for o in found if o.deadline is not None}
-    agencies = {agency_key(a.agency): canonical_agency(a.agency) for a in plan.assignments}
+    return complete(plan, sha256, found)
+
+
+def complete(plan: PlanDocument, sha256: str, found: Sequence[Obligation]) -> list[Obligation]:
+    """Canonical agency names, a deadline for each task that has one, and deadlines owed alone.
+
+    A task keeps the deadline it was given; one without gets the plan's deadline it quotes or
+    that names its agency for the same work. A deadline naming agencies that no task of theirs
+    received ("các sở ... báo cáo trước ngày 10/11") becomes an obligation of each of them.
+    """
+    common = _template(plan, sha256)
+    out = []
+    for obligation in found:
+        agency = canonical_agency(obligation.agency)
+        deadline = obligation.deadline or deadline_for(obligation.task, agency, plan.deadlines)
+        out.append(
+            obligation.model_copy(
+                update={"agency": agency, "deadline": deadline, "document_sha256": sha256}
+            )
+        )
+    covered = {(agency_key(o.agency), o.deadline) for o in out if o.deadline is not None}
+    agencies = {agency_key(o.agency): o.agency for o in out}
     for deadline in plan.deadlines:
         if not deadline.agency:
             continue
-        owners = [name for key, name in agencies.items() if _mentions(deadline.agency, name)]
+        owners = [name for name in agencies.values() if _mentions(deadline.agency, name)]
         for owner in owners or [canonical_agency(deadline.agency)]:
             if (agency_key(owner), deadline) in covered:
                 continue
-            found.append(
+            covered.add((agency_key(owner), deadline))
+            out.append(
                 common.model_copy(
                     update={
                         "agency": owner,
@@ -151,7 +175,7 @@ def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
                     }
                 )
             )
-    return found
+    return out
 
 
 # --------------------------------------------------------------------------- from the dataset

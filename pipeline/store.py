@@ -219,27 +219,25 @@ def item_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
 
 
 def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
-    """Obligations of the plan: the extractors' own when they provide them, else derived here."""
+    """The extractors' obligations of the plan, completed by ``pipeline.obligations.complete``."""
+    from pipeline.obligations import complete, derive_obligations
+
     try:
         from extractors import obligations_of
     except ImportError:  # an extractors package without it: derive them here
-        from pipeline.obligations import derive_obligations
-
         return derive_obligations(plan, sha256)
     keyed = plan if plan.sha256 else plan.model_copy(update={"sha256": sha256})
-    return list(obligations_of(keyed))
+    return complete(plan, sha256, obligations_of(keyed))
 
 
 def obligation_rows(plan: PlanDocument, sha256: str) -> list[tuple[Any, ...]]:
     """One row per agency × role × task, with its deadline when the plan gives one."""
-    from pipeline.obligations import canonical_agency
-
     rows: list[tuple[Any, ...]] = []
     for found in plan_obligations(plan, sha256):
         deadline = found.deadline
         rows.append(
             (
-                canonical_agency(found.agency),
+                found.agency,
                 found.role,
                 found.task,
                 deadline.text if deadline else None,
