@@ -155,3 +155,24 @@ def test_cli_obligations_with_ics(tmp_path: Path) -> None:
     assert payload["agencies"][0]["documents"] == 2
     assert payload["agencies"][0]["obligations"][0]["deadline"]["due"] == "2026-12-31"
     assert ics.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 2
+
+
+def test_derived_obligations_add_duties_named_only_by_a_deadline() -> None:
+    from pipeline.obligations import derive_obligations
+    from schemas import Deadline
+    from tests.test_store_support import small_plan
+
+    plan = small_plan()
+    owed = Deadline(
+        text="trước ngày 05/12/2026",
+        date="2026-12-05",
+        action="gửi báo cáo tổng kết",
+        agency="Sở Tài chính, Sở Nội vụ",
+    )
+    plan = plan.model_copy(update={"deadlines": (*plan.deadlines, owed)})
+    found = derive_obligations(plan, "ab" * 32)
+    by_agency = {(o.agency, o.deadline.date if o.deadline else None) for o in found}
+    assert ("Công an tỉnh", None) in by_agency
+    assert ("Các sở, ban, ngành", "--11-15") in by_agency
+    assert ("Sở Nội vụ", "2026-12-05") in by_agency  # named with another agency in one deadline
+    assert ("Sở Tài chính, Sở Nội vụ", "2026-12-05") not in by_agency
