@@ -18,10 +18,13 @@ from unidecode import unidecode
 from extractors.vocab import expand_abbreviations, fold, fold_ascii, load_yaml
 
 Role = str
-# "Đề nghị", "Giao", "Yêu cầu" open a point before the agency; "\w{1,3} nghị" tolerates OCR leftovers.
+# "Đề nghị", "Giao", "Yêu cầu" open a point before the agency;
+# "\w{1,3} nghị" tolerates OCR leftovers.
 PREFIXES = re.compile(r"^(?:đề\s+nghị|\w{1,3}\s+nghị|giao(?:\s+cho)?|yêu\s+cầu)\s+", re.IGNORECASE)
 # A short time adverbial before the subject: "Định kỳ hằng năm, các sở ...".
-ADVERBIALS = re.compile(r"^[^,;:]{0,20}?(?:(?:hằng|hàng)\s+(?:năm|quý|tháng)|định\s+kỳ)\s*,\s*", re.IGNORECASE)
+ADVERBIALS = re.compile(
+    r"^[^,;:]{0,20}?(?:(?:hằng|hàng)\s+(?:năm|quý|tháng)|định\s+kỳ)\s*,\s*", re.IGNORECASE
+)
 NOT_VERB_AFTER_TOCHUC = ("chính", "xã", "đơn", "hội", "cá", "quần", "kinh", "đoàn", "đảng", "cơ")
 
 
@@ -69,18 +72,20 @@ def _verb_pattern() -> re.Pattern[str]:
 
 
 def starts_with_head(fragment: str) -> bool:
-    """Whether ``fragment`` opens with a word that names an agency ("Sở", "Ủy ban", "Các sở", ...)."""
+    """Whether ``fragment`` opens with a word naming an agency ("Sở", "Ủy ban", "Các sở", ...)."""
     fragment = expand_abbreviations(fragment.strip())
     folded = fold_ascii(fragment)
     for head in _heads():
         if fragment.startswith(head):
             return True
-        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital must still open it.
+        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital still opens it.
         key = fold_ascii(head)
         if head[:1].isupper() and folded.startswith(key + " ") and fragment[:1].isupper():
             return True
         plural = head[:1].lower() + head[1:]
-        if head.lower().startswith(("các ", "tổ chức")) and fragment.lower().startswith(plural.lower()):
+        if head.lower().startswith(("các ", "tổ chức")) and fragment.lower().startswith(
+            plural.lower()
+        ):
             return True
     return False
 
@@ -108,7 +113,9 @@ def canonical_agency(name: str) -> str:
 def split_agencies(span: str) -> list[str]:
     """Split "Công an tỉnh, Sở Nội vụ và đề nghị Ủy ban MTTQ VN tỉnh" into one name per agency."""
     span = re.sub(r"\s*\([^)]*\)", "", span)
-    tokens = re.split(r"(\s*;\s*|\s*,\s*(?:và\s+)?(?:đề\s+nghị\s+)?|\s+và\s+(?:đề\s+nghị\s+)?)", span)
+    tokens = re.split(
+        r"(\s*;\s*|\s*,\s*(?:và\s+)?(?:đề\s+nghị\s+)?|\s+và\s+(?:đề\s+nghị\s+)?)", span
+    )
     names: list[str] = []
     separator = ""
     for index, token in enumerate(tokens):
@@ -119,7 +126,9 @@ def split_agencies(span: str) -> list[str]:
         if not piece:
             continue
         if names and not starts_with_head(piece):
-            names[-1] = names[-1] + re.sub(r"\s*đề\s+nghị\s*", " ", separator).rstrip() + " " + piece
+            names[-1] = (
+                names[-1] + re.sub(r"\s*đề\s+nghị\s*", " ", separator).rstrip() + " " + piece
+            )
             names[-1] = re.sub(r"\s+,", ",", names[-1])
         else:
             names.append(piece)
@@ -127,10 +136,10 @@ def split_agencies(span: str) -> list[str]:
 
 
 def _first_verb(text: str) -> re.Match[str] | None:
-    """The first task verb in ``text`` that is not part of an agency name ("các tổ chức, đơn vị")."""
+    """The first task verb in ``text`` not part of an agency name ("các tổ chức, đơn vị")."""
     for found in _verb_pattern().finditer(text):
         if found.group(1) == "tổ chức":
-            after = text[found.end():].lstrip()
+            after = text[found.end() :].lstrip()
             before = text[: found.start()].rstrip().lower()
             if after.startswith(",") or after.split(" ", 1)[0] in NOT_VERB_AFTER_TOCHUC:
                 continue
@@ -141,7 +150,7 @@ def _first_verb(text: str) -> re.Match[str] | None:
 
 
 def role_of(task: str) -> Role:
-    """Role from a task's opening verb: "chủ trì" → lead, "phối hợp" → coordinate, else responsible."""
+    """Role from a task's opening verb: "chủ trì" lead, "phối hợp" coordinate, else responsible."""
     low = task.lower().lstrip(" :,-")
     if low.startswith("chủ trì"):
         return "lead"
@@ -169,7 +178,7 @@ def subject_of(text: str) -> Subject | None:
     agencies = tuple(name for name in split_agencies(span) if name)
     if not agencies:
         return None
-    return Subject(agencies, role_of(body[verb.start():]), text.strip(), False)
+    return Subject(agencies, role_of(body[verb.start() :]), text.strip(), False)
 
 
 def partners(task: str) -> list[str]:
@@ -177,7 +186,7 @@ def partners(task: str) -> list[str]:
     found = re.search(r"chủ\s+trì\s*,?\s*phối\s+hợp\s+với\s+", task, re.IGNORECASE)
     if not found:
         return []
-    rest = task[found.end():]
+    rest = task[found.end() :]
     rest_no_paren = re.sub(r"\s*\([^)]*\)", "", rest)
     verb = _first_verb(rest_no_paren)
     span = rest_no_paren[: verb.start()] if verb else rest_no_paren
@@ -193,7 +202,9 @@ def unify_spellings(names: list[str]) -> dict[str, str]:
     representatives: list[str] = []
     counts = {name: names.count(name) for name in names}
     for name in sorted(counts, key=lambda item: (-counts[item], item)):
-        match = next((rep for rep in representatives if fuzz.ratio(fold(rep), fold(name)) >= 95), None)
+        match = next(
+            (rep for rep in representatives if fuzz.ratio(fold(rep), fold(name)) >= 95), None
+        )
         if match is None:
             representatives.append(name)
             mapping[name] = name

@@ -41,7 +41,7 @@ def _visit(block: Block, inherited: tuple[str, ...], out: list[Entry]) -> None:
 
 
 def _assigned_in_closing(text: str, prov: Provenance) -> list[Entry]:
-    """"... giao Sở Nội vụ tổng hợp ..." in the closing paragraph: the named agency is responsible."""
+    """In the closing paragraph, "... giao Sở Nội vụ tổng hợp ..." makes the agency responsible."""
     found = re.search(r"\bgiao\s+(?P<rest>.+)$", text)
     if not found:
         return []
@@ -79,8 +79,11 @@ def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
     seen_org = False
     for entry in placed:
         if "organisation" in entry.categories and entry.heading:
-            if not any("organisation" in p.categories and p.heading for p in placed
-                       if p.block in entry.ancestors):
+            if not any(
+                "organisation" in p.categories and p.heading
+                for p in placed
+                if p.block in entry.ancestors
+            ):
                 seen_org = True
                 for child in entry.block.children:
                     _visit_if_unclassified(child, placed, entries)

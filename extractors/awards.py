@@ -29,7 +29,7 @@ def _form_pattern() -> re.Pattern[str]:
 
 
 def _category_marker(text: str) -> str | None:
-    """"annual" or "final" when the text's label (before a colon) says so."""
+    """ "annual" or "final" when the text's label (before a colon) says so."""
     vocab = load_yaml("award_forms.yaml")
     head = text.split(":", 1)[0].lower() if ":" in text[:80] else text[:60].lower()
     if any(word in head for word in vocab["annual"]):
@@ -64,12 +64,16 @@ def awards_in_text(text: str, category: str, prov: Provenance) -> list[Award]:
         grantor_text = ""
         rest = tail
         of = re.match(
-            r"\s*(?:của|c[iut]{1,2}a)\s+(?P<g>[^;:.(]+?)(?=\s+cho\s+|\s*[;:.(]|\s+(?:tặng|trao)\s|$)", tail
+            r"\s*(?:của|c[iut]{1,2}a)\s+(?P<g>[^;:.(]+?)(?=\s+cho\s+|\s*[;:.(]|\s+(?:tặng|trao)\s|$)",
+            tail,
         )
         if of:
             grantor_text = of.group("g").strip(" ,")
-            rest = tail[of.end():]
-            if re.search(r"[;:.]\s*$", grantor_text) is None and re.match(r"^\s*[;.]", rest) is None:
+            rest = tail[of.end() :]
+            if (
+                re.search(r"[;:.]\s*$", grantor_text) is None
+                and re.match(r"^\s*[;.]", rest) is None
+            ):
                 grantor_text = re.split(r"\s*;\s*", grantor_text)[0]
         quantity = None
         recipients = None

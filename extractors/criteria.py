@@ -32,7 +32,10 @@ def extract_criteria(placed: list[Placed]) -> tuple[CriteriaGroup, ...]:
             continue
         claimed.add(id(block))
         groups.append(
-            CriteriaGroup(target=block.text.strip().rstrip(":"), items=tuple(items),
-                          provenance=block.provenance)
+            CriteriaGroup(
+                target=block.text.strip().rstrip(":"),
+                items=tuple(items),
+                provenance=block.provenance,
+            )
         )
     return tuple(groups)

@@ -31,14 +31,20 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(fold_ascii(pattern)))
     for name, pattern in (
         ("range", rf"từ\s+(?:{DATE}|{MONTH})\s*(?:-|–|đến)\s*{END}"),
-        ("issue_range", rf"từ\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?\s+đến\s+{END}"),
+        (
+            "issue_range",
+            rf"từ\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?\s+đến\s+{END}",
+        ),
         ("issue", r"từ\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?"),
         ("start", rf"từ\s+(?:{DATE}|{EDGE}{MONTH}|{QUARTER})"),
         ("date", rf"{LEAD}\s+(?:là\s+)?{DATE}{YEARLY}"),
         ("month", rf"{LEAD}\s+{EDGE}{MONTH}{YEARLY}"),
         ("quarter", rf"{LEAD}\s+{EDGE}{QUARTER}"),
         ("every_n_years", r"(?:giai\s+đoạn\s+)?\d{1,2}\s+năm\s*/\s*lần"),
-        ("periodic", r"định\s+kỳ\s+(?:(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)|\d{1,2}\s+tháng(?:\s*/\s*lần)?)"),
+        (
+            "periodic",
+            r"định\s+kỳ\s+(?:(?:hằng|hàng)\s+(?:năm|quý|tháng|tuần)|\d{1,2}\s+tháng(?:\s*/\s*lần)?)",
+        ),
         ("quarterly", r"(?<!định kỳ )(?:hằng|hàng)\s+quý"),
         ("round_end", r"kết\s+thúc\s+(?:mỗi\s+)?đợt(?:\s+thi\s+đua)?"),
         ("year_edge", r"(?:vào\s+)?(?:đầu|cuối)\s+năm(?:\s+\d{4})?(?!\s*/)"),
@@ -101,9 +107,9 @@ def normalize_date(text: str, issue_date: str | None = None) -> str | None:
     if re.fullmatch(r"(?:vao\s+)?(?:dau|cuoi)\s+nam(?:\s+\d{4})?", low):
         return None
     if re.match(r"tu\s+(?:ngay|khi)\s+ban\s+hanh", low):
-        end = re.search(r"\bden\s+(.+)$", low)
-        if end:
-            return _date_part(end.group(1))
+        until = re.search(r"\bden\s+(.+)$", low)
+        if until:
+            return _date_part(until.group(1))
         return _issue_form(issue_date)
     if low.startswith("tu "):
         parts = re.split(r"\s*(?:-|–|\bden\b)\s*", low[3:], maxsplit=1)
@@ -131,7 +137,7 @@ def _issue_form(issue_date: str | None) -> str | None:
 
 
 def recurrence_of(text: str) -> str:
-    """"yearly", "periodic" or "once" for an expression as written."""
+    """ "yearly", "periodic" or "once" for an expression as written."""
     low = fold_ascii(text)
     if re.search(r"(?:hang|moi|cua)\s+nam", low) and "nam/lan" not in low.replace(" ", ""):
         return "yearly"
@@ -181,7 +187,7 @@ def _action(clause: str, expression: str) -> str | None:
 def deadlines_in_text(
     text: str, prov: Provenance, agency: str | None, issue_date: str | None
 ) -> list[Deadline]:
-    """Every deadline in one item; "định kỳ hằng năm" folds into a dated expression of its clause."""
+    """Every deadline in one item; "định kỳ hằng năm" folds into a dated one of its clause."""
     found = find_expressions(text)
     out: list[Deadline] = []
     for start, end in _clauses(text):
@@ -220,5 +226,9 @@ def extract_deadlines(placed: list[Placed], issue_date: str | None) -> tuple[Dea
             continue
         if not find_expressions(entry.block.text):
             continue
-        out.extend(deadlines_in_text(entry.block.text, entry.block.provenance, _agency_for(entry), issue_date))
+        out.extend(
+            deadlines_in_text(
+                entry.block.text, entry.block.provenance, _agency_for(entry), issue_date
+            )
+        )
     return tuple(out)

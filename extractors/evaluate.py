@@ -121,7 +121,9 @@ def field_items(plan: dict[str, Any]) -> dict[str, list[str]]:
     items["purposes"] = list(plan.get("purposes", []))
     items["requirements"] = list(plan.get("requirements", []))
     items["criteria"] = [
-        f"{group['target']} | {item}" for group in plan.get("criteria", []) for item in group["items"]
+        f"{group['target']} | {item}"
+        for group in plan.get("criteria", [])
+        for item in group["items"]
     ]
     items["awards"] = [f"{a['form']} | {a.get('grantor') or ''}" for a in plan.get("awards", [])]
     items["deadlines"] = [f"{d.get('date') or ''} | {d['text']}" for d in plan.get("deadlines", [])]
@@ -174,11 +176,18 @@ def evaluate_gold(shared: Path, pipeline: bool = True) -> EvalResult:
         if restored.is_file():
             text = restored.read_text(encoding="utf-8")
             result.documents.append(
-                _score(stem, "from restored gold text", gold, lambda t=text, p=restored: _plan_from_text(t, p))
+                _score(
+                    stem,
+                    "from restored gold text",
+                    gold,
+                    lambda t=text, p=restored: _plan_from_text(t, p),
+                )
             )
             if pipeline and seed.is_file():
                 result.documents.append(
-                    _score(stem, "through the pipeline", gold, lambda s=seed: _plan_from_pipeline(s))
+                    _score(
+                        stem, "through the pipeline", gold, lambda s=seed: _plan_from_pipeline(s)
+                    )
                 )
         elif seed.is_file():
             text = seed.read_text(encoding="utf-8")
@@ -202,16 +211,27 @@ def print_scores(result: EvalResult) -> None:
                 f" {score.tp:4d} {score.fp:4d} {score.fn:4d}"
             )
         micro = document.micro
-        print(f"  {'micro':<22} {micro.precision:6.3f} {micro.recall:6.3f} {micro.f1:6.3f}"
-              f" {micro.tp:4d} {micro.fp:4d} {micro.fn:4d}")
+        print(
+            f"  {'micro':<22} {micro.precision:6.3f} {micro.recall:6.3f} {micro.f1:6.3f}"
+            f" {micro.tp:4d} {micro.fp:4d} {micro.fn:4d}"
+        )
     print("\nmicro-F1:")
     for document in result.documents:
         value = "n/a" if document.error else f"{document.micro.f1:.3f}"
         print(f"  {document.name} {document.mode:<26} {value}")
 
 
-COUNT_FIELDS = ("legal_basis", "purposes", "requirements", "criteria", "awards", "deadlines",
-                "assignments", "targets", "recipients")
+COUNT_FIELDS = (
+    "legal_basis",
+    "purposes",
+    "requirements",
+    "criteria",
+    "awards",
+    "deadlines",
+    "assignments",
+    "targets",
+    "recipients",
+)
 
 
 def count_fields(plan: dict[str, Any]) -> dict[str, int]:

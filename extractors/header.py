@@ -23,7 +23,9 @@ DATE = re.compile(
     r"ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
 )
 PLACE = re.compile(r"^(?P<place>[^,\d]{2,40}),\s*ngày", re.IGNORECASE)
-PROVINCE_IN_TEXT = re.compile(r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})")
+PROVINCE_IN_TEXT = re.compile(
+    r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})"
+)
 MARK = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
 
 
@@ -54,7 +56,7 @@ def _province_in(text: str) -> str | None:
 
 
 def _sentence_case(text: str, province: str | None) -> str:
-    """"ỦY BAN NHÂN DÂN TỈNH AN GIANG" → "Ủy ban nhân dân tỉnh An Giang"."""
+    """ "ỦY BAN NHÂN DÂN TỈNH AN GIANG" → "Ủy ban nhân dân tỉnh An Giang"."""
     low = re.sub(r"\s+", " ", text.lower()).strip()
     out = low[:1].upper() + low[1:]
     if province:
@@ -105,14 +107,17 @@ def signer_of(closing: tuple[str, ...]) -> Signer:
             title = titles[key]
             continue
         words = text.split()
-        if 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words):
-            if not any(fold(w) in ("nơi", "nhận") for w in words) and (title or on_behalf or name is None):
-                name = " ".join(w[:1] + w[1:].lower() for w in words)
+        looks_like_name = 2 <= len(words) <= 6 and all(
+            w[:1].isupper() and w.isalpha() for w in words
+        )
+        not_label = not any(fold(w) in ("nơi", "nhận") for w in words)
+        if looks_like_name and not_label and (title or on_behalf or name is None):
+            name = " ".join(w[:1] + w[1:].lower() for w in words)
     return Signer(name=name, title=title, on_behalf=on_behalf)
 
 
 def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
-    """Header fields, inferred from the number symbol, title and preamble where the page lacks them."""
+    """Header fields; the number symbol, title and preamble fill what the page lacks."""
     types = _doc_types()
     issuer_lines: list[str] = []
     title_lines: list[str] = []
@@ -161,14 +166,22 @@ def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
     if issuer is None and province and ubnd:
         issuer = f"Ủy ban nhân dân tỉnh {province}"
     return DocHeader(
-        province=province, issuer=issuer, doc_type=doc_type, number=number,
-        issue_date=issue_date, title=title, signer=signer, place=place,
+        province=province,
+        issuer=issuer,
+        doc_type=doc_type,
+        number=number,
+        issue_date=issue_date,
+        title=title,
+        signer=signer,
+        place=place,
     )
 
 
 def _doc_type_in(preamble: str) -> str | None:
-    """"... ban hành Kế hoạch ..." / "xây dựng kế hoạch ..." in the preamble names the type."""
+    """ "... ban hành Kế hoạch ..." / "xây dựng kế hoạch ..." in the preamble names the type."""
     for name in load_yaml("doc_types.yaml"):
-        if re.search(r"(?:ban hành|xây dựng)\s+" + re.escape(name.lower()) + r"\b", preamble.lower()):
+        if re.search(
+            r"(?:ban hành|xây dựng)\s+" + re.escape(name.lower()) + r"\b", preamble.lower()
+        ):
             return name
     return None

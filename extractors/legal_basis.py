@@ -16,15 +16,35 @@ from extractors.vocab import fold_ascii, fuzzy_opening, vocab_list
 from schemas import LegalBasis, Provenance
 
 TYPE_NAMES = (
-    "Thông tư liên tịch", "Nghị quyết liên tịch", "Bộ luật", "Luật", "Pháp lệnh", "Nghị định",
-    "Nghị quyết", "Quyết định", "Thông tư", "Chỉ thị", "Kế hoạch", "Công văn", "Văn bản", "Kết luận",
-    "Hướng dẫn", "Thông báo", "Chương trình", "Đề án", "Quy định", "Công điện", "Hiến pháp",
+    "Thông tư liên tịch",
+    "Nghị quyết liên tịch",
+    "Bộ luật",
+    "Luật",
+    "Pháp lệnh",
+    "Nghị định",
+    "Nghị quyết",
+    "Quyết định",
+    "Thông tư",
+    "Chỉ thị",
+    "Kế hoạch",
+    "Công văn",
+    "Văn bản",
+    "Kết luận",
+    "Hướng dẫn",
+    "Thông báo",
+    "Chương trình",
+    "Đề án",
+    "Quy định",
+    "Công điện",
+    "Hiến pháp",
 )
 NAMED_LAWS = ("Luật", "Bộ luật", "Pháp lệnh", "Hiến pháp")
 TYPES = "|".join(re.escape(fold_ascii(name)) for name in TYPE_NAMES)
 REF = r"\d{1,5}(?:\s*[/-]\s*[\w.]+)*\s*/\s*[\w-]+"
 DATE = r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}"
-STOP = r"ve|ban hanh|quy dinh|huong dan|phe duyet|trien khai|thuc hien|tiep tuc|v/v|cong bo|sua doi|so"
+STOP = (
+    r"ve|ban hanh|quy dinh|huong dan|phe duyet|trien khai|thuc hien|tiep tuc|v/v|cong bo|sua doi|so"
+)
 CITATION = re.compile(
     rf"(?P<type>{TYPES})\s+(?:s[o0]\S?\s+)?(?:(?P<ref>{REF})(?=\s|[;,(]|$)"
     rf"|(?P<name>[^;:]+?)(?=\s+ngay\s|\s+(?:so|cua)\s|\s*;|\s*$))"

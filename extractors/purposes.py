@@ -25,13 +25,11 @@ def extract_purposes(placed: list[Placed]) -> tuple[tuple[str, ...], tuple[Prove
 def extract_requirements(placed: list[Placed]) -> tuple[tuple[str, ...], tuple[Provenance, ...]]:
     """Items under a Yêu cầu heading of their own."""
     entries = [
-        entry
-        for entry in items_in(placed, "requirements")
-        if "purposes" not in entry.categories
+        entry for entry in items_in(placed, "requirements") if "purposes" not in entry.categories
     ]
     return _strings(entries)
 
 
 def _unsplit(entry: Placed) -> bool:
-    """Whether the entry sits directly under a heading announcing purposes and requirements together."""
+    """Whether the entry sits under a heading announcing purposes and requirements together."""
     return "purposes" in entry.categories and "requirements" in entry.categories

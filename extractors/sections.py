@@ -2,7 +2,8 @@
 
 Headings are matched against ``data/vocab/sections.yaml`` with rapidfuzz, so "MUC PICH, YEU CAU"
 left by OCR still reads as purposes and requirements. A block's kind of content is that of its
-nearest classified heading; a heading may hold several ("TIÊU CHÍ THI ĐUA VÀ HÌNH THỨC KHEN THƯỞNG").
+nearest classified heading; a heading may hold several
+("TIÊU CHÍ THI ĐUA VÀ HÌNH THỨC KHEN THƯỞNG").
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def heading_categories(text: str) -> frozenset[str]:
 
 
 def is_heading(block: Block) -> bool:
-    """Whether a block reads as a heading: a section, or a short numbered title over other blocks."""
+    """Whether a block reads as a heading: a section, or a short numbered title over blocks."""
     text = block.text.strip()
     if block.kind == BlockKind.SECTION:
         return True
@@ -107,7 +108,9 @@ def place_blocks(tree: DocumentTree) -> list[Placed]:
 
 def _is_formula(text: str) -> bool:
     low = fold_ascii(text)
-    return any(low.startswith(fold_ascii(s)) for s in vocab_list("sections.yaml", "closing_formulas"))
+    return any(
+        low.startswith(fold_ascii(s)) for s in vocab_list("sections.yaml", "closing_formulas")
+    )
 
 
 def is_note(block: Block) -> bool:

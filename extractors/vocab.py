@@ -76,7 +76,7 @@ def abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def expand_abbreviations(text: str) -> str:
-    """Expand "UBND", "MTTQ", "HĐND", ... into their full names; joins like "PCT.UBND" split first."""
+    """Expand "UBND", "MTTQ", "HĐND", ... into full names; joins like "PCT.UBND" split first."""
     text = re.sub(r"(?<=[A-ZĐ]{2})\.(?=[A-ZĐ]{2,})(?!TH\b)", " ", text)
     for pattern, long in abbreviations():
         text = pattern.sub(long, text)
@@ -87,9 +87,17 @@ def expand_abbreviations(text: str) -> str:
 def section_headings() -> tuple[tuple[str, str], ...]:
     """(folded heading, category) pairs from ``sections.yaml``."""
     data = load_yaml("sections.yaml")
-    pairs = []
-    for category in ("purposes", "requirements", "criteria", "awards", "targets", "schedule",
-                     "organisation", "other"):
+    pairs: list[tuple[str, str]] = []
+    for category in (
+        "purposes",
+        "requirements",
+        "criteria",
+        "awards",
+        "targets",
+        "schedule",
+        "organisation",
+        "other",
+    ):
         pairs.extend((fold(heading), category) for heading in data.get(category, []))
     return tuple(pairs)
 
@@ -124,6 +132,12 @@ def fuzzy_opening(text: str, phrases: tuple[str, ...]) -> int | None:
         size = len(key.split())
         head = " ".join(words[:size])
         close = Levenshtein.distance(head, key) <= min(3, len(key) // 2)
-        if size > 1 and len(words) > size and head[:1] == key[:1] and close and not stripped.isupper():
+        if (
+            size > 1
+            and len(words) > size
+            and head[:1] == key[:1]
+            and close
+            and not stripped.isupper()
+        ):
             return offset + folded.find(head) + len(head)
     return None

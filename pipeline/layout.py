@@ -42,10 +42,14 @@ PAGE_NUMBER = re.compile(r"^[-–\s]*\d{1,3}[-–\s]*$|PAGE\s+\\\*\s*MERGEFORMAT
 SEPARATOR = re.compile(r"^[-_=.*–—\s]{3,}$")
 TERMINAL = ".;:!?…"
 MOTTO = re.compile(r"(CỘNG\s+HÒA\s+XÃ\s+HỘI.*|Độc\s+lập\s*[-–]\s*Tự\s+do.*)", re.IGNORECASE)
-PLACE_DATE = re.compile(r"(?<![\w/])([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){0,4}\s*,\s*ngày\b.*)$")
+PLACE_DATE = re.compile(
+    r"(?<![\w/])([A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){0,4}\s*,\s*ngày\b.*)$"
+)
 NOI_NHAN = re.compile(r"^\W*n[oơ]i\s+nh[aậ]n\s*[:;.]?", re.IGNORECASE)
 SIGNER_MARK = re.compile(r"(?:^|\s)(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]")
-SIGNER_TITLE = re.compile(r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|BÍ\s+THƯ)\b")
+SIGNER_TITLE = re.compile(
+    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|BÍ\s+THƯ)\b"
+)
 ANNEX = re.compile(r"^PH[UỤ]\s+L[UỤ]C\b", re.IGNORECASE)
 
 
@@ -117,7 +121,7 @@ def join_parts(parts: list[str]) -> str:
 
 
 def provenance(lines: list[_Line]) -> Provenance:
-    """Page and line span of ``lines``, the union of their boxes on the first page, min confidence."""
+    """Page and line span of ``lines``, union of their boxes on the first page, min confidence."""
     first = lines[0]
     boxes = [line.bbox for line in lines if line.bbox is not None and line.page == first.page]
     bbox = None
@@ -222,7 +226,7 @@ def _closing_bounds(lines: list[_Line], start: int) -> tuple[int, int]:
 
 
 def split_header_line(text: str) -> list[str]:
-    """Split a header line that OCR read across both columns (issuer | motto, number | place, date)."""
+    """Split a header line OCR read across both columns (issuer | motto, number | place, date)."""
     parts = []
     motto = MOTTO.search(text)
     if motto and motto.start() > 0:
@@ -238,11 +242,11 @@ def split_header_line(text: str) -> list[str]:
 def split_closing_line(text: str) -> list[str]:
     """Split a closing line that OCR read across both columns (recipients | signer)."""
     found = NOI_NHAN.match(text)
-    if found and text[found.end():].strip():
-        return [text[: found.end()].strip(), *split_closing_line(text[found.end():].strip())]
+    if found and text[found.end() :].strip():
+        return [text[: found.end()].strip(), *split_closing_line(text[found.end() :].strip())]
     mark = SIGNER_MARK.search(text)
     if mark and mark.start() > 0:
-        return [text[: mark.start()].strip(), text[mark.start():].strip()]
+        return [text[: mark.start()].strip(), text[mark.start() :].strip()]
     if text.startswith(("-", "+", "•")) and not re.match(r"^\W*L[ưu]u\b", text[1:].strip()):
         cut = max(text.rfind(";"), text.rfind("."))
         rest = text[cut + 1 :].strip() if cut > 0 else ""
@@ -294,7 +298,9 @@ def _full_width(lines: list[_Line]) -> float:
     lengths = sorted(len(line.text) for line in lines if len(line.text) > 20)
     if not lengths:
         return 80.0
-    return float(lengths[int(len(lengths) * 0.75)] if len(lengths) > 3 else statistics.mean(lengths))
+    return float(
+        lengths[int(len(lengths) * 0.75)] if len(lengths) > 3 else statistics.mean(lengths)
+    )
 
 
 def _items(lines: list[_Line]) -> list[_Item]:
@@ -327,7 +333,9 @@ def _items(lines: list[_Line]) -> list[_Item]:
     return items
 
 
-def _new_paragraph(line: _Line, previous: _Line | None, current: _Item | None, width: float) -> bool:
+def _new_paragraph(
+    line: _Line, previous: _Line | None, current: _Item | None, width: float
+) -> bool:
     """Whether an unnumbered line opens a new paragraph rather than continuing the current item."""
     if current is None or previous is None:
         return True
@@ -345,7 +353,12 @@ def _new_paragraph(line: _Line, previous: _Line | None, current: _Item | None, w
     if prev_text[-1:] in TERMINAL:
         return line.blank_before or short
     # A short first line without punctuation is a heading ("1. Mục đích"); the next line is new.
-    return len(current.lines) == 1 and short and len(prev_text) < 0.6 * width and not prev_text.endswith(",")
+    return (
+        len(current.lines) == 1
+        and short
+        and len(prev_text) < 0.6 * width
+        and not prev_text.endswith(",")
+    )
 
 
 def _nest(items: list[_Item]) -> list[_Item]:
@@ -394,8 +407,13 @@ def build_tree(doc: DocumentText) -> DocumentTree:
         annex_lines = lines[annex_start:]
         children = tuple(_to_block(item) for item in _nest(_items(annex_lines[1:])))
         body.append(
-            Block(kind=BlockKind.SECTION, label="PHỤ LỤC", text=annex_lines[0].text,
-                  provenance=provenance(annex_lines), children=children)
+            Block(
+                kind=BlockKind.SECTION,
+                label="PHỤ LỤC",
+                text=annex_lines[0].text,
+                provenance=provenance(annex_lines),
+                children=children,
+            )
         )
     return DocumentTree(
         header=tuple(text for text, _ in header),

@@ -40,10 +40,12 @@ a) Đối với các sở, ban, ngành tỉnh
 b) Đối với UBND các xã, phường
 - Xây dựng ít nhất 02 mô hình tự quản về môi trường.
 2. Hình thức khen thưởng
-- Khen thưởng hằng năm: Bằng khen của Chủ tịch UBND tỉnh; Giấy khen của Thủ trưởng sở, ban, ngành, Chủ tịch UBND xã, phường.
+- Khen thưởng hằng năm: Bằng khen của Chủ tịch UBND tỉnh; Giấy khen của Thủ trưởng sở,
+ban, ngành, Chủ tịch UBND xã, phường.
 - Khen thưởng tổng kết: Cờ thi đua của Ủy ban nhân dân tỉnh.
 III. THỜI GIAN THỰC HIỆN
-- Phong trào được triển khai từ ngày ban hành Kế hoạch; định kỳ hằng năm sơ kết và tổng kết giai đoạn 05 năm/lần.
+- Phong trào được triển khai từ ngày ban hành Kế hoạch; định kỳ hằng năm sơ kết và tổng
+kết giai đoạn 05 năm/lần.
 IV. TỔ CHỨC THỰC HIỆN
 1. Sở Nông nghiệp và Môi trường: chủ trì, phối hợp với Sở Tài chính hướng dẫn thực hiện Kế hoạch.
 2. UBND các xã, phường:
@@ -73,12 +75,16 @@ def plan() -> PlanDocument:
 def test_header_and_signer(plan: PlanDocument) -> None:
     doc = plan.doc
     assert (doc.province, doc.issuer, doc.doc_type) == (
-        "Quảng Ngãi", "Ủy ban nhân dân tỉnh Quảng Ngãi", "Kế hoạch",
+        "Quảng Ngãi",
+        "Ủy ban nhân dân tỉnh Quảng Ngãi",
+        "Kế hoạch",
     )
     assert (doc.number, doc.issue_date) == ("12/KH-UBND", "2026-03-05")
     assert doc.title == "Phát động phong trào thi đua bảo vệ môi trường năm 2026"
     assert (doc.signer.name, doc.signer.title, doc.signer.on_behalf) == (
-        "Trần Văn Minh", "Phó Chủ tịch", "KT. Chủ tịch",
+        "Trần Văn Minh",
+        "Phó Chủ tịch",
+        "KT. Chủ tịch",
     )
     assert plan.schema_version and plan.sha256 and len(plan.sha256) == 64
 
@@ -194,18 +200,28 @@ def test_normalize_date_from_issue() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("trước ngày 15/11 hàng năm", "yearly"), ("giai đoạn 05 năm/lần", "periodic"),
-     ("trong tháng 01/2026", "once"), ("định kỳ hằng quý", "periodic")],
+    [
+        ("trước ngày 15/11 hàng năm", "yearly"),
+        ("giai đoạn 05 năm/lần", "periodic"),
+        ("trong tháng 01/2026", "once"),
+        ("định kỳ hằng quý", "periodic"),
+    ],
 )
 def test_recurrence(text: str, expected: str) -> None:
     assert recurrence_of(text) == expected
 
 
 def test_agency_names_are_split_and_normalised() -> None:
-    assert split_agencies("Công an tỉnh, Sở Văn hóa, Thể thao và Du lịch và đề nghị Ủy ban MTTQ VN tỉnh") == [
-        "Công an tỉnh", "Sở Văn hóa, Thể thao và Du lịch", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+    assert split_agencies(
+        "Công an tỉnh, Sở Văn hóa, Thể thao và Du lịch và đề nghị Ủy ban MTTQ VN tỉnh"
+    ) == [
+        "Công an tỉnh",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
     ]
-    assert canonical_agency("Ban Tuyên giáo và Dân vận tỉnh ủy") == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    assert (
+        canonical_agency("Ban Tuyên giáo và Dân vận tỉnh ủy") == "Ban Tuyên giáo và Dân vận Tỉnh ủy"
+    )
     assert canonical_agency("Bộ CHQS tỉnh") == "Bộ Chỉ huy quân sự tỉnh"
     subject = subject_of("Công an tỉnh chủ trì, phối hợp với Sở Nội vụ triển khai Kế hoạch.")
     assert subject is not None and subject.agencies == ("Công an tỉnh",) and subject.role == "lead"

@@ -18,7 +18,11 @@ def scores(shared_dir: Path):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "key",
-    [("000", "from restored gold text"), ("002", "from clean text"), ("003", "from restored gold text")],
+    [
+        ("000", "from restored gold text"),
+        ("002", "from clean text"),
+        ("003", "from restored gold text"),
+    ],
 )
 def test_gold_micro_f1_at_least_090(scores, key) -> None:  # type: ignore[no-untyped-def]
     document = scores[key]
@@ -43,8 +47,21 @@ def test_matching_is_one_to_one_and_fuzzy() -> None:
 def test_json_schema_files_are_current() -> None:
     for name, model in MODELS.items():
         path = FOLDER / f"{name}.schema.json"
-        assert path.read_text(encoding="utf-8") == render(model), f"run python -m schemas.json.export"
+        assert path.read_text(encoding="utf-8") == render(model), (
+            "run python -m schemas.json.export"
+        )
     plan = json.loads((FOLDER / "plan.schema.json").read_text(encoding="utf-8"))
-    for field in ("doc", "legal_basis", "purposes", "requirements", "criteria", "awards",
-                  "deadlines", "assignments", "targets", "recipients", "schema_version"):
+    for field in (
+        "doc",
+        "legal_basis",
+        "purposes",
+        "requirements",
+        "criteria",
+        "awards",
+        "deadlines",
+        "assignments",
+        "targets",
+        "recipients",
+        "schema_version",
+    ):
         assert field in plan["properties"]

@@ -65,19 +65,32 @@ def test_sections_points_letters_and_bullets_nest() -> None:
     assert bullets[0].text.endswith("Nhân dân về bảo vệ môi trường.")
     assert bullets[0].provenance.line_end == bullets[0].provenance.line_start + 1
     letters = sections[1].children[1].children
-    assert [(b.kind, b.label) for b in letters] == [(BlockKind.LETTER, "a"), (BlockKind.LETTER, "b")]
+    assert [(b.kind, b.label) for b in letters] == [
+        (BlockKind.LETTER, "a"),
+        (BlockKind.LETTER, "b"),
+    ]
 
 
 def test_provenance_counts_lines_over_all_pages() -> None:
     box = BBox(x0=10, y0=20, x1=200, y1=40)
-    page1 = PageText(page_no=1, method=TextMethod.OCR, lines=(
-        Line(text="Căn cứ Luật Thi đua, khen thưởng;"),
-        Line(text="I. MỤC ĐÍCH, YÊU CẦU"),
-    ))
-    page2 = PageText(page_no=2, method=TextMethod.OCR, lines=(
-        Line(text="- Động viên các tập thể", bbox=box, confidence=0.8),
-        Line(text="tham gia phong trào.", bbox=BBox(x0=10, y0=45, x1=150, y1=60), confidence=0.6),
-    ))
+    page1 = PageText(
+        page_no=1,
+        method=TextMethod.OCR,
+        lines=(
+            Line(text="Căn cứ Luật Thi đua, khen thưởng;"),
+            Line(text="I. MỤC ĐÍCH, YÊU CẦU"),
+        ),
+    )
+    page2 = PageText(
+        page_no=2,
+        method=TextMethod.OCR,
+        lines=(
+            Line(text="- Động viên các tập thể", bbox=box, confidence=0.8),
+            Line(
+                text="tham gia phong trào.", bbox=BBox(x0=10, y0=45, x1=150, y1=60), confidence=0.6
+            ),
+        ),
+    )
     source = document_from_text("x").source
     tree = build_tree(DocumentText(source=source, pages=(page1, page2)))
     bullet = tree.body[1].children[0]
@@ -96,16 +109,28 @@ def test_merged_columns_of_a_legacy_dump_are_split() -> None:
     )
     tree = build_tree(document_from_text(text))
     assert tree.header[:4] == (
-        "TỈNH AN GIANG", "Độc lập - Tự do - Hạnh phúc", "Số: 169 /KH-UBND",
+        "TỈNH AN GIANG",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Số: 169 /KH-UBND",
         "An Giang, ngày 21 tháng 02 năm 2025",
     )
-    assert tree.closing == ("Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "- Bộ Công an;", "CHỦ TỊCH", "- Lưu: VT.")
+    assert tree.closing == (
+        "Nơi nhận:",
+        "TM. ỦY BAN NHÂN DÂN",
+        "- Bộ Công an;",
+        "CHỦ TỊCH",
+        "- Lưu: VT.",
+    )
 
 
 def test_heading_without_numbering_is_recognised_despite_ocr_errors() -> None:
     text = "Căn cứ Luật A;\nMUC PICH, YEU CAU\n- Một.\nTO CHUC THUC HIEN\n- Hai.\n"
     tree = build_tree(document_from_text(text))
-    assert [b.kind for b in tree.body] == [BlockKind.PARAGRAPH, BlockKind.SECTION, BlockKind.SECTION]
+    assert [b.kind for b in tree.body] == [
+        BlockKind.PARAGRAPH,
+        BlockKind.SECTION,
+        BlockKind.SECTION,
+    ]
     assert [len(b.children) for b in tree.body[1:]] == [1, 1]
 
 
@@ -119,7 +144,9 @@ def test_markdown_marks_and_hyphenation_are_removed() -> None:
 
 
 def test_lowercase_dash_line_continues_the_sentence() -> None:
-    text = "Căn cứ Luật A;\nI. TỔ CHỨC THỰC HIỆN\n1. Các tổ chức chính trị\n- xã hội tỉnh báo cáo.\n"
+    text = (
+        "Căn cứ Luật A;\nI. TỔ CHỨC THỰC HIỆN\n1. Các tổ chức chính trị\n- xã hội tỉnh báo cáo.\n"
+    )
     tree = build_tree(document_from_text(text))
     point = tree.body[1].children[0]
     assert point.text == "Các tổ chức chính trị - xã hội tỉnh báo cáo."
