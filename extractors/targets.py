@@ -8,9 +8,25 @@ from extractors.sections import Placed
 from schemas import Target
 
 PERCENT = re.compile(r"(?P<v>\d{1,3}(?:[.,]\d+)?)\s*%")
+# Units of two words that a count may name ("ít nhất 02 mô hình"); otherwise the unit is one word.
+TWO_WORD_UNITS = (
+    "mô hình",
+    "đơn vị",
+    "cơ quan",
+    "cơ sở",
+    "doanh nghiệp",
+    "sáng kiến",
+    "hộ gia đình",
+    "gia đình",
+    "lượt người",
+    "người dân",
+    "điểm cầu",
+    "tuyên truyền viên",
+    "bài viết",
+)
 AT_LEAST = re.compile(
     r"(?:ít\s+nhất|tối\s+thiểu|không\s+dưới|phấn\s+đấu\s+(?:có|đạt|xây\s+dựng)?)\s+(?P<v>\d{1,5})\s+"
-    r"(?P<u>(?!năm\b|tháng\b|ngày\b)[\wÀ-ỹ]+(?:\s+[\wÀ-ỹ]+)?)",
+    r"(?P<u>(?!năm\b|tháng\b|ngày\b)(?:" + "|".join(TWO_WORD_UNITS) + r"|[\wÀ-ỹ]+))",
     re.IGNORECASE,
 )
 SKIP = frozenset({"preamble", "annex", "awards"})

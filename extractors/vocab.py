@@ -77,7 +77,7 @@ def abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 def expand_abbreviations(text: str) -> str:
     """Expand "UBND", "MTTQ", "HĐND", ... into full names; joins like "PCT.UBND" split first."""
-    text = re.sub(r"(?<=[A-ZĐ]{2})\.(?=[A-ZĐ]{2,})(?!TH\b)", " ", text)
+    text = re.sub(r"(?<=[A-ZĐ]{2})\.\s*(?=[A-ZĐ]{2,})(?!TH\b)", " ", text)
     for pattern, long in abbreviations():
         text = pattern.sub(long, text)
     return re.sub(r"\s+", " ", text).strip()

@@ -145,7 +145,9 @@ def _numbered_lines(doc: DocumentText) -> list[_Line]:
         for line in page.lines:
             number += 1
             text = clean_line(line.text)
-            if not text or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
+            # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
+            dust = len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)
+            if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
                 blank = True
                 continue
             out.append(_Line(number, page.page_no, text, line.bbox, line.confidence, blank))
@@ -244,6 +246,9 @@ def split_closing_line(text: str) -> list[str]:
     found = NOI_NHAN.match(text)
     if found and text[found.end() :].strip():
         return [text[: found.end()].strip(), *split_closing_line(text[found.end() :].strip())]
+    two = re.search(r";\s+(?=[-+•]\s)", text)
+    if two and text.startswith(("-", "+", "•")):
+        return [text[: two.start() + 1].strip(), *split_closing_line(text[two.end() :].strip())]
     mark = SIGNER_MARK.search(text)
     if mark and mark.start() > 0:
         return [text[: mark.start()].strip(), text[mark.start() :].strip()]
