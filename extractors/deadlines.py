@@ -24,19 +24,21 @@ YEARLY = r"(?:\s+(?:hằng|hàng|mỗi)\s+năm|\s+của\s+năm)?"
 LEAD = r"(?:trước|chậm\s+nhất(?:\s+(?:là|vào|trước|trong))?|đến|vào|trong|hạn\s+chót)"
 EDGE = r"(?:(?:đầu|cuối|giữa)\s+)?"
 END = rf"(?:{DATE}|{MONTH}|(?:hết\s+)?năm\s+\d{{4}})"
+# "từ" as restoration may leave it ("Tir", "tu"): the next word keeps the match specific.
+FROM = r"(?<!\w)(?:từ|t[iu]r?)"
 
 # Patterns run on text folded without diacritics (one character per character), so that
 # "05 nam/lan" left by restoration still reads; spans index the original text.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(fold_ascii(pattern)))
     for name, pattern in (
-        ("range", rf"từ\s+(?:{DATE}|{MONTH})\s*(?:-|–|đến)\s*{END}"),
+        ("range", rf"{FROM}\s+(?:{DATE}|{MONTH})\s*(?:-|–|đến)\s*{END}"),
         (
             "issue_range",
             rf"từ\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?\s+đến\s+{END}",
         ),
-        ("issue", r"từ\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?"),
-        ("start", rf"từ\s+(?:{DATE}|{EDGE}{MONTH}|{QUARTER})"),
+        ("issue", rf"{FROM}\s+(?:ngày|khi)\s+ban\s+hành(?:\s+kế\s+hoạch)?(?:\s+này)?"),
+        ("start", rf"{FROM}\s+(?:{DATE}|{EDGE}{MONTH}|{QUARTER})"),
         ("date", rf"{LEAD}\s+(?:là\s+)?{DATE}{YEARLY}"),
         ("month", rf"{LEAD}\s+{EDGE}{MONTH}{YEARLY}"),
         ("quarter", rf"{LEAD}\s+{EDGE}{QUARTER}"),
@@ -106,13 +108,14 @@ def normalize_date(text: str, issue_date: str | None = None) -> str | None:
         return None
     if re.fullmatch(r"(?:vao\s+)?(?:dau|cuoi)\s+nam(?:\s+\d{4})?", low):
         return None
-    if re.match(r"tu\s+(?:ngay|khi)\s+ban\s+hanh", low):
+    if re.match(r"t[iu]r?\s+(?:ngay|khi)\s+ban\s+hanh", low):
         until = re.search(r"\bden\s+(.+)$", low)
         if until:
             return _date_part(until.group(1))
         return _issue_form(issue_date)
-    if low.startswith("tu "):
-        parts = re.split(r"\s*(?:-|–|\bden\b)\s*", low[3:], maxsplit=1)
+    opening = re.match(r"t[iu]r?\s+", low)
+    if opening:
+        parts = re.split(r"\s*(?:-|–|\bden\b)\s*", low[opening.end() :], maxsplit=1)
         if len(parts) == 2 and re.search(r"\d", parts[1]):
             end = _date_part(parts[1])
             start = _date_part(parts[0])

@@ -14,7 +14,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from extractors.sections import Placed
-from extractors.vocab import fold, load_lines, load_yaml, vocab_list
+from extractors.vocab import fold, fold_ascii, load_lines, load_yaml, vocab_list
 from schemas import DocHeader, DocumentTree, Signer
 
 MOTTO = re.compile(r"cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*[-–]\s*tự\s+do|hạnh\s+phúc", re.IGNORECASE)
@@ -103,6 +103,12 @@ def signer_of(closing: tuple[str, ...]) -> Signer:
             on_behalf = f"{mark.group('mark')}. {_sentence_case(mark.group('rest'), None)}"
             continue
         key = fold(text).strip(" .:")
+        found = process.extractOne(
+            fold_ascii(key), [fold_ascii(t) for t in titles], scorer=fuzz.ratio
+        )
+        if found is not None and found[1] >= 85 and len(key) < 30 and text.upper() == text:
+            title = list(titles.values())[found[2]]
+            continue
         if key in titles:
             title = titles[key]
             continue

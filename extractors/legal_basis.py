@@ -46,7 +46,7 @@ STOP = (
     r"ve|ban hanh|quy dinh|huong dan|phe duyet|trien khai|thuc hien|tiep tuc|v/v|cong bo|sua doi|so"
 )
 CITATION = re.compile(
-    rf"(?P<type>{TYPES})\s+(?:s[o0]\S?\s+)?(?:(?P<ref>{REF})(?=\s|[;,(]|$)"
+    rf"(?P<type>{TYPES})\s+(?:s\S{{0,2}}\s+)?(?:(?P<ref>{REF})(?=\s|[;,(]|$)"
     rf"|(?P<name>[^;:]+?)(?=\s+ngay\s|\s+(?:so|cua)\s|\s*;|\s*$))"
     rf"(?:\s+ngay\s+(?P<date>{DATE}))?"
     rf"(?:\s+(?:cua|do)\s+(?P<issuer>[^;,(]+?)(?=\s+(?:{STOP})\b|\s*[;,(“\"]|$))?"
