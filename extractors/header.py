@@ -106,7 +106,9 @@ def signer_of(closing: tuple[str, ...]) -> Signer:
         found = process.extractOne(
             fold_ascii(key), [fold_ascii(t) for t in titles], scorer=fuzz.ratio
         )
-        if found is not None and found[1] >= 85 and len(key) < 30 and text.upper() == text:
+        letters = [ch for ch in text if ch.isalpha()]
+        upper = bool(letters) and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
+        if found is not None and found[1] >= 85 and len(key) < 30 and upper:
             title = list(titles.values())[found[2]]
             continue
         if key in titles:
