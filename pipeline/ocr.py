@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageFilter
+from PIL import Image
 
-from pipeline.scan import MIN_SKEW, Row, Token, clean_page, reading_order
+from pipeline.scan import MIN_SKEW, Row, Token, clean_page, reading_order, sharpen_for_ocr
 from schemas import BBox, Line, Word
 from schemas.common import nfc
 
 PSM = 4  # a single column of text of variable sizes; psm 6 reads margin dust as lines
-SHARPEN = ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2)
+NOISE_CONF = 0.6  # punctuation-only words below this are specks read as ".", "_", "ˆ"
 
 
 class OcrTimeout(Exception):
@@ -61,6 +61,11 @@ def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: in
     return done.stdout
 
 
+def is_noise(text: str, conf: float) -> bool:
+    """Dust and stamp remnants: no letter or digit and unsure, or nothing at all."""
+    return not text or (conf < NOISE_CONF and not any(c.isalnum() for c in text))
+
+
 def parse_tsv(tsv: str) -> list[Row]:
     """Tesseract TSV to rows of tokens, one row per Tesseract line, top to bottom."""
     rows: dict[tuple[int, int, int], Row] = {}
@@ -69,10 +74,10 @@ def parse_tsv(tsv: str) -> list[Row]:
         if len(fields) < 12 or fields[0] != "5":
             continue
         text = nfc(fields[11].strip())
-        if not text:
+        conf = max(0.0, min(1.0, float(fields[10]) / 100.0))
+        if is_noise(text, conf):
             continue
         left, top, width, height = (int(v) for v in fields[6:10])
-        conf = max(0.0, min(1.0, float(fields[10]) / 100.0))
         key = (int(fields[2]), int(fields[3]), int(fields[4]))
         token = Token(text, left, top, left + width, top + height, conf)
         rows.setdefault(key, []).append(token)
@@ -97,7 +102,7 @@ def tokens_to_line(tokens: Sequence[Token], region: str) -> Line:
 def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
     """Clean a page for Tesseract: colour ink out, borders out, level, sharpened."""
     cleaned = clean_page(image)
-    return cleaned.image.filter(SHARPEN), cleaned.skew_degrees, cleaned.coloured_share
+    return sharpen_for_ocr(cleaned.image), cleaned.skew_degrees, cleaned.coloured_share
 
 
 def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 HEADER_BAND = 0.30  # share of the page height where blue handwriting is text, not a signature
 MAX_SKEW = 3.0  # degrees searched; real scans are within ±2°
+NOISY = 4.0  # noise_level from which a median filter pays (synthetic light 8, heavy 11, real 1)
 MIN_SKEW = 0.15  # below this the rotation's resampling costs more than the skew
 
 
@@ -98,6 +99,21 @@ def deskew(grey: Image.Image, angle: float) -> Image.Image:
     return grey.rotate(angle, Image.Resampling.BICUBIC, expand=False, fillcolor=255)
 
 
+def noise_level(grey: Image.Image) -> float:
+    """Median absolute difference of neighbouring pixels at the page centre: 0-1 when clean."""
+    pixels = np.asarray(grey, dtype=np.int16)
+    h, w = pixels.shape
+    centre = pixels[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4]
+    return float(np.median(np.abs(np.diff(centre, axis=1)))) if centre.size else 0.0
+
+
+def sharpen_for_ocr(grey: Image.Image, noisy_above: float = NOISY) -> Image.Image:
+    """Unsharp mask; on noisy scans a 3×3 median first, or the mask would sharpen the noise."""
+    if noise_level(grey) >= noisy_above:
+        grey = grey.filter(ImageFilter.MedianFilter(3))
+    return grey.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2))
+
+
 def clean_page(image: Image.Image) -> CleanPage:
     """Colour suppression, border removal and deskew, in that order."""
     grey, coloured = suppress_colour(image)
@@ -146,79 +162,107 @@ def split_row(row: Row, min_gap_heights: float = 1.6) -> list[Row]:
     return segments
 
 
-def _column_split(rows: Sequence[Row]) -> float | None:
-    """The x of the empty gutter between two columns, from the rows that show two segments."""
-    cuts = []
+Gutter = tuple[float, float]
+
+
+def seed_gutter(rows: Sequence[Row]) -> Gutter | None:
+    """The empty band between two columns in the first row that shows two segments."""
     for row in rows:
         segments = split_row(row)
         if len(segments) >= 2:
-            cuts.append((segments[0][-1].x1 + segments[1][0].x0) / 2)
-    if not cuts:
-        return None
-    cuts.sort()
-    return cuts[len(cuts) // 2]
+            widest = max(
+                range(len(segments) - 1), key=lambda i: segments[i + 1][0].x0 - segments[i][-1].x1
+            )
+            return segments[widest][-1].x1, segments[widest + 1][0].x0
+    return None
 
 
-def _side(row: Row, split: float) -> str:
-    """ "left", "right" or "both" for the words of a row against a gutter."""
-    if all(t.x1 <= split for t in row):
-        return "left"
-    if all(t.x0 >= split for t in row):
-        return "right"
-    return "both"
+def narrow_gutter(gutter: Gutter, row: Row) -> Gutter | None:
+    """The gutter left free by this row's words; None when the row runs across it (body text)."""
+    g0, g1 = gutter
+    for token in row:
+        if token.x0 < g1 and token.x1 > g0:
+            if token.centre < (g0 + g1) / 2:
+                g0 = max(g0, token.x1)
+            else:
+                g1 = min(g1, token.x0)
+    return (g0, g1) if g1 - g0 >= row_height(row) * 0.6 else None
 
 
-def _two_columns(rows: Sequence[Row], split: float, region: str) -> list[tuple[Row, str]]:
+def _is_centred(row: Row, centre: float, width: float) -> bool:
+    """A row centred on the page: the title ("KẾ HOẠCH") below the header."""
+    middle = (min(t.x0 for t in row) + max(t.x1 for t in row)) / 2
+    return abs(middle - centre) < width * 0.06
+
+
+def _two_columns(rows: Sequence[Row], gutter: Gutter, region: str) -> list[tuple[Row, str]]:
     """Left column top to bottom, then the right column: each row cut at the gutter."""
+    split = (gutter[0] + gutter[1]) / 2
     left = [[t for t in row if t.centre < split] for row in rows]
     right = [[t for t in row if t.centre >= split] for row in rows]
     return [(r, f"{region}-left") for r in left if r] + [(r, f"{region}-right") for r in right if r]
 
 
-def header_rows(rows: Sequence[Row], page_height: float, top_share: float = 0.35) -> int:
-    """How many rows from the top form the two-column header (0 when the page has none)."""
-    top = [i for i, row in enumerate(rows[:12]) if row and row[0].y0 < page_height * top_share]
-    paired = [i for i in top if len(split_row(rows[i])) >= 2]
-    if not paired:
-        return 0
-    end = paired[-1] + 1
-    split = _column_split([rows[i] for i in paired])
-    if split is None:
-        return 0
-    # "V/v ..." lines under "Số:" stay in the left column after the last paired row
-    while end < len(rows) and end - paired[-1] <= 3 and _side(rows[end], split) == "left":
-        end += 1
-    return end
+def header_rows(
+    rows: Sequence[Row], page_height: float, top_share: float = 0.35
+) -> tuple[int, Gutter | None]:
+    """How many rows from the top form the two-column header, and its gutter.
+
+    The gutter comes from the first row with two segments and narrows row by row; the header ends
+    at the first row that runs across it (body text) or sits centred on the page (the title).
+    """
+    top = [row for row in rows[:12] if row and row[0].y0 < page_height * top_share]
+    gutter = seed_gutter(top[:6])
+    if gutter is None:
+        return 0, None
+    tokens = [t for row in rows for t in row]
+    left, right = min(t.x0 for t in tokens), max(t.x1 for t in tokens)
+    end, paired = 0, False
+    for row in top:
+        narrowed = narrow_gutter(gutter, row)
+        single = len(split_row(row)) == 1
+        if narrowed is None or (
+            paired and single and _is_centred(row, (left + right) / 2, right - left)
+        ):
+            break
+        paired = paired or not single
+        gutter, end = narrowed, end + 1
+    return (end, gutter) if paired else (0, None)
 
 
-def closing_start(rows: Sequence[Row]) -> int | None:
-    """Index of the row opening the closing block ("Nơi nhận"), with signer rows just above it."""
+def closing_rows(rows: Sequence[Row]) -> tuple[int, Gutter | None] | None:
+    """Where the closing block ("Nơi nhận" | signer) starts, with signer rows just above it."""
     for i, row in enumerate(rows):
-        words = " ".join(t.text for t in sorted(row, key=lambda t: t.x0)[:2]).lower()
-        if words.startswith(("nơi nhận", "noi nhận", "nơi nhan")):
-            split = _column_split(rows[i:]) or None
-            start = i
-            while split is not None and start > 0 and _side(rows[start - 1], split) == "right":
-                start -= 1
-            return start
+        words = " ".join(t.text for t in row[:2]).lower()
+        if not words.startswith(("nơi nhận", "noi nhận", "nơi nhan")):
+            continue
+        gutter = seed_gutter(rows[i : i + 6])
+        if gutter is None:
+            return i, None
+        for later in rows[i:]:
+            gutter = narrow_gutter(gutter, later) or gutter
+        start = i
+        while start > 0 and min(t.x0 for t in rows[start - 1]) >= gutter[0]:
+            start -= 1
+        return start, gutter
     return None
 
 
 def reading_order(rows: Sequence[Row], page_height: float) -> list[tuple[Row, str]]:
     """Rows in reading order with their region; header and closing read column by column."""
     rows = [sorted(r, key=lambda t: t.x0) for r in rows if r]
-    head = header_rows(rows, page_height)
-    tail = closing_start(rows[head:])
-    tail = len(rows) if tail is None else head + tail
+    if not rows:
+        return []
+    head, gutter = header_rows(rows, page_height)
     ordered: list[tuple[Row, str]] = []
-    if head:
-        split = _column_split(rows[:head])
-        ordered += _two_columns(rows[:head], split, "header") if split else []
+    if head and gutter:
+        ordered += _two_columns(rows[:head], gutter, "header")
+    closing = closing_rows(rows[head:])
+    tail = len(rows) if closing is None else head + closing[0]
     ordered += [(row, "body") for row in rows[head:tail]]
-    if tail < len(rows):
-        split = _column_split(rows[tail:])
-        if split is None:
+    if closing is not None:
+        if closing[1] is None:
             ordered += [(row, "closing-left") for row in rows[tail:]]
         else:
-            ordered += _two_columns(rows[tail:], split, "closing")
+            ordered += _two_columns(rows[tail:], closing[1], "closing")
     return ordered

@@ -246,13 +246,18 @@ def _pdf_page(
     width_pt, height_pt = rendered.get_size()
     _check_pixels(path, width_pt * dpi / 72, height_pt * dpi / 72, settings)
     image = rendered.render(scale=dpi / 72).to_pil()
-    return _ocr_page(image, number, dpi, settings, start)
+    return ocr_page_text(image, number, dpi, settings, start)
 
 
-def _ocr_page(
-    image: Image.Image, number: int, dpi: int, settings: PipelineSettings, start: float
+def ocr_page_text(
+    image: Image.Image,
+    number: int,
+    dpi: int,
+    settings: PipelineSettings,
+    start: float | None = None,
 ) -> PageText:
-    """OCR one page image; a timeout leaves the page empty with a warning."""
+    """OCR one page image into a PageText; a timeout leaves the page empty with a warning."""
+    start = time.perf_counter() if start is None else start
     try:
         page = ocr_image(image, settings.ocr_lang, settings.limits.ocr_seconds_per_page, dpi)
     except OcrTimeout as error:
@@ -304,7 +309,7 @@ def _image_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
                 raise KehoachError(
                     ErrorCode.CORRUPT, path, f"broken image data: {error}"
                 ) from error
-            yield _ocr_page(pixels, frame + 1, dpi, settings, start)
+            yield ocr_page_text(pixels, frame + 1, dpi, settings, start)
 
 
 def _image_dpi(image: Image.Image, default: int) -> int:
