@@ -25,6 +25,8 @@ PREFIXES = re.compile(r"^(?:đề\s+nghị|\w{1,3}\s+nghị|giao(?:\s+cho)?|yêu
 ADVERBIALS = re.compile(
     r"^[^,;:]{0,20}?(?:(?:hằng|hàng)\s+(?:năm|quý|tháng)|định\s+kỳ)\s*,\s*", re.IGNORECASE
 )
+# Unit codes that ministries use for their departments ("C04", "V01", "PC04").
+UNIT_CODE = re.compile(r"^[A-ZĐ]{1,3}\d{2,3}\b")
 NOT_VERB_AFTER_TOCHUC = ("chính", "xã", "đơn", "hội", "cá", "quần", "kinh", "đoàn", "đảng", "cơ")
 
 
@@ -74,7 +76,11 @@ def _verb_pattern() -> re.Pattern[str]:
 def starts_with_head(fragment: str) -> bool:
     """Whether ``fragment`` opens with a word naming an agency ("Sở", "Ủy ban", "Các sở", ...)."""
     fragment = expand_abbreviations(fragment.strip())
+    if UNIT_CODE.match(fragment):
+        return True
     folded = fold_ascii(fragment)
+    if any(folded.startswith(fold_ascii(word)) for word in load_yaml("agencies.yaml")["not_heads"]):
+        return False
     for head in _heads():
         if fragment.startswith(head):
             return True
@@ -151,7 +157,8 @@ def _first_verb(text: str) -> re.Match[str] | None:
 
 def role_of(task: str) -> Role:
     """Role from a task's opening verb: "chủ trì" lead, "phối hợp" coordinate, else responsible."""
-    low = task.lower().lstrip(" :,-")
+    # Skip a stray OCR mark before the verb ("Ở Chủ trì" where a bullet was read as a letter).
+    low = re.sub(r"^[\W_]*(?:\w[\W_]*\s+(?=chủ trì|phối hợp))?", "", task.lower())
     if low.startswith("chủ trì"):
         return "lead"
     if low.startswith("phối hợp"):
@@ -170,6 +177,9 @@ def subject_of(text: str) -> Subject | None:
             rest = body[colon + 1 :].strip()
             return Subject(tuple(split_agencies(label)), role_of(rest), rest, True)
     verb = _first_verb(body)
+    if verb is None and len(body) <= 150 and body[-1:] not in ".;" and starts_with_head(body):
+        # A heading that only names agencies ("3. Công an các địa phương"): its points are theirs.
+        return Subject(tuple(split_agencies(body)), "responsible", "", True)
     if verb is None or verb.start() == 0 or verb.start() > 250:
         return None
     span = body[: verb.start()].strip(" ,")

@@ -268,3 +268,18 @@ def print_counts(counts: dict[str, dict[str, int] | str]) -> None:
             print(f"{name:<58} ERROR {row}")
         else:
             print(f"{name:<58}" + "".join(f"{row[n]:>9}" for n in names))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m extractors.evaluate [SHARED]``: gold scores, then items per field per plan."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    shared = Path(args[0]) if args else Path("../shared")
+    print_scores(evaluate_gold(shared))
+    print()
+    print_counts(corpus_counts(sorted((shared / "corpus" / "plans").glob("*.txt"))))
+
+
+if __name__ == "__main__":
+    main()

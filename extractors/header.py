@@ -13,6 +13,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from extractors.agencies import canonical_agency
 from extractors.sections import Placed
 from extractors.vocab import fold, fold_ascii, load_lines, load_yaml, vocab_list
 from schemas import DocHeader, DocumentTree, Signer
@@ -26,6 +27,7 @@ PLACE = re.compile(r"^(?P<place>[^,\d]{2,40}),\s*ngày", re.IGNORECASE)
 PROVINCE_IN_TEXT = re.compile(
     r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})"
 )
+CENTRAL = ("Bộ ", "Chính phủ", "Thủ tướng", "Văn phòng Chính phủ", "Ban Chỉ đạo Trung ương")
 MARK = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
 
 
@@ -65,7 +67,7 @@ def _sentence_case(text: str, province: str | None) -> str:
 
 
 def _doc_types() -> dict[str, str]:
-    return {fold(name): name for name in load_yaml("doc_types.yaml")}
+    return {fold_ascii(name): name for name in load_yaml("doc_types.yaml")}
 
 
 def _doc_type_from_symbol(number: str | None) -> str | None:
@@ -92,6 +94,14 @@ def _number(text: str) -> str | None:
     return number if re.match(r"^\d", number) and "/" in number else None
 
 
+def _without_rank(text: str) -> str:
+    """A signer's name without a military or police rank before it ("Thượng tướng ...")."""
+    for rank in vocab_list("signer_titles.yaml", "ranks"):
+        if fold(text).startswith(fold(rank) + " "):
+            return text[len(rank) :].strip()
+    return text
+
+
 def signer_of(closing: tuple[str, ...]) -> Signer:
     """The signer from the closing block: authority mark, title, name."""
     titles = {fold(title): title for title in vocab_list("signer_titles.yaml", "titles")}
@@ -114,7 +124,7 @@ def signer_of(closing: tuple[str, ...]) -> Signer:
         if key in titles:
             title = titles[key]
             continue
-        words = text.split()
+        words = _without_rank(text).split()
         looks_like_name = 2 <= len(words) <= 6 and all(
             w[:1].isupper() and w.isalpha() for w in words
         )
@@ -142,7 +152,7 @@ def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
             issue_date = _parse_date(text)
             place = PLACE.match(text).group("place").strip()  # type: ignore[union-attr]
             continue
-        key = fold(text).strip(" :.")
+        key = fold_ascii(text).strip(" :.")
         if key in types and text.upper() == text:
             doc_type, seen_type = types[key], True
             continue
@@ -168,9 +178,11 @@ def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
         or re.search(r"(?:ủy|uỷ) ban nhân dân (?:tỉnh|thành phố)", preamble.lower())
         or (signer.on_behalf and "ủy ban nhân dân" in signer.on_behalf.lower())
     )
-    issuer = _sentence_case(issuer_text, province) if issuer_text else None
+    issuer = canonical_agency(_sentence_case(issuer_text, province)) if issuer_text else None
     if issuer and "ủy ban" not in issuer.lower() and ubnd:
         issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
+    if issuer and issuer.startswith(CENTRAL):
+        province = None  # a ministry's plan is national whatever city it was signed in
     if issuer is None and province and ubnd:
         issuer = f"Ủy ban nhân dân tỉnh {province}"
     return DocHeader(

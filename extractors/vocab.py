@@ -121,7 +121,7 @@ def heading_match(text: str, threshold: float = 88.0) -> tuple[str, float] | Non
 
 def fuzzy_opening(text: str, phrases: tuple[str, ...]) -> int | None:
     """Length of the opening phrase of ``text`` ("Căn cứ"), fuzzy for OCR leftovers ("Cần ctr")."""
-    stripped = text.lstrip("~-–•* ")
+    stripped = re.sub(r"^[\W_]+", "", text)  # OCR dust before the first word ("_ Thực hiện")
     offset = len(text) - len(stripped)
     folded = fold_ascii(stripped)
     for phrase in phrases:

@@ -146,13 +146,20 @@ def _numbered_lines(doc: DocumentText) -> list[_Line]:
             number += 1
             text = clean_line(line.text)
             # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
-            dust = len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)
+            dust = (len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)) or _garbled(text)
             if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
                 blank = True
                 continue
             out.append(_Line(number, page.page_no, text, line.bbox, line.confidence, blank))
             blank = False
     return out
+
+
+def _garbled(text: str) -> bool:
+    """OCR of a stamp or scribble: mostly symbols, or no word of two letters or more."""
+    visible = [ch for ch in text if not ch.isspace()]
+    alnum = sum(ch.isalnum() for ch in visible)
+    return len(visible) >= 4 and (alnum < 0.6 * len(visible) or not re.search(r"[^\W\d_]{2}", text))
 
 
 def _starts_with(text: str, phrases: tuple[str, ...]) -> bool:
