@@ -99,6 +99,9 @@ def starts_with_head(fragment: str) -> bool:
 def canonical_agency(name: str) -> str:
     """One spelling for an agency: abbreviations expanded, gazetteer spelling where it is close."""
     name = re.sub(r"\s*\([^)]*\)", "", name)
+    code = UNIT_CODE.match(name.strip())
+    if code:
+        return code.group(0)
     name = expand_abbreviations(name).strip(" ,;:.-–")
     name = re.sub(r"^(?:đề nghị|giao)\s+", "", name, flags=re.IGNORECASE)
     if not name:
@@ -193,7 +196,7 @@ def subject_of(text: str) -> Subject | None:
 
 def partners(task: str) -> list[str]:
     """Agencies after "chủ trì, phối hợp với": they coordinate on the same task."""
-    found = re.search(r"chủ\s+trì\s*,?\s*phối\s+hợp\s+với\s+", task, re.IGNORECASE)
+    found = re.search(r"chủ\s+trì\s*,?\s*phối\s+hợp\s+(?:với\s+)?", task, re.IGNORECASE)
     if not found:
         return []
     rest = task[found.end() :]

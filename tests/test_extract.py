@@ -226,3 +226,42 @@ def test_agency_names_are_split_and_normalised() -> None:
     subject = subject_of("Công an tỉnh chủ trì, phối hợp với Sở Nội vụ triển khai Kế hoạch.")
     assert subject is not None and subject.agencies == ("Công an tỉnh",) and subject.role == "lead"
     assert subject_of("Tăng cường sự lãnh đạo của cấp ủy.") is None
+
+
+MINISTRY = """BỘ CÔNG AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: /KH-BCA-C04 Hà Nội, ngày tháng 10 năm 2025
+KẾ HOẠCH
+Tổ chức Hội nghị triển khai Chương trình
+
+_ Thực hiện Nghị quyết số 163/2024/QH15 ngày 27 tháng 11 năm 2024 của Quốc hội;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Quán triệt, triển khai thực hiện Chương trình.
+II. PHÂN CÔNG NHIỆM VỤ
+1. C04: Chủ trì, phối hợp với V01 chuẩn bị nội dung Hội nghị.
+2. Công an các địa phương
+- Mời và triệu tập đại biểu dự Hội nghị.
+- In và phát tài liệu cho đại biểu./.
+Nơi nhận:
+- Công an các tỉnh, TP trực thuộc TW;
+- Lưu: VT, C04.
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+Thượng tướng Nguyễn Văn Long
+"""
+
+
+def test_a_ministry_plan_with_unit_codes_and_agency_headings() -> None:
+    document = document_from_text(MINISTRY)
+    plan = extract_plan(build_tree(document), document.source)
+    assert (plan.doc.issuer, plan.doc.province, plan.doc.number) == ("Bộ Công an", None, None)
+    assert plan.doc.signer.name == "Nguyễn Văn Long" and plan.doc.signer.title == "Thứ trưởng"
+    assert [b.ref for b in plan.legal_basis] == ["163/2024/QH15"]
+    assert plan.purposes == ("Quán triệt, triển khai thực hiện Chương trình.",)
+    found = {(a.agency, a.role): len(a.tasks) for a in plan.assignments}
+    assert found == {
+        ("C04", "lead"): 1,
+        ("V01", "coordinate"): 1,
+        ("Công an các địa phương", "responsible"): 2,
+    }
+    assert plan.recipients == ("Công an các tỉnh, TP trực thuộc Trung ương", "Lưu: Văn thư, C04")

@@ -65,3 +65,13 @@ def test_json_schema_files_are_current() -> None:
         "schema_version",
     ):
         assert field in plan["properties"]
+
+
+@pytest.mark.slow
+def test_legacy_dumps_through_the_whole_chain(shared_dir: Path) -> None:
+    """000 and 003 from their raw OCR dumps: read, restore diacritics, extract."""
+    documents = [d for d in evaluate_gold(shared_dir).documents if d.mode == "through the pipeline"]
+    assert {d.name[:3] for d in documents} == {"000", "003"}
+    for document in documents:
+        assert document.error is None, document.error
+        assert document.micro.f1 >= 0.90, (document.name, document.micro.f1)
