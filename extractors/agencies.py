@@ -154,6 +154,8 @@ def _first_verb(text: str) -> re.Match[str] | None:
                 continue
             if before.endswith(("các", ",")):
                 continue
+        if text[: found.start()].rstrip().lower().endswith((" được", " bị")):
+            continue  # a passive relative clause names the agency ("đơn vị được kiểm tra")
         return found
     return None
 

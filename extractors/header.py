@@ -129,7 +129,7 @@ def signer_of(closing: tuple[str, ...]) -> Signer:
             w[:1].isupper() and w.isalpha() for w in words
         )
         not_label = not any(fold(w) in ("nơi", "nhận") for w in words)
-        if looks_like_name and not_label and (title or on_behalf or name is None):
+        if looks_like_name and not_label and name is None:
             name = " ".join(w[:1] + w[1:].lower() for w in words)
     return Signer(name=name, title=title, on_behalf=on_behalf)
 

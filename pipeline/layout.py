@@ -228,7 +228,10 @@ def _closing_bounds(lines: list[_Line], start: int) -> tuple[int, int]:
         end_body = last_stop + 1 if last_stop is not None else len(lines)
     annex = len(lines)
     for index in range(end_body, len(lines)):
-        if ANNEX.match(lines[index].text) and _is_upper(lines[index].text):
+        text = lines[index].text
+        if ANNEX.match(text) and (
+            _is_upper(text) or re.fullmatch(r"\S+\s+\S+(?:\s+[IVX\d]+)?\s*[:.]?", text)
+        ):
             annex = index
             break
     return end_body, annex
