@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipeline.legacy_encoding import decode_text_bytes
 from pipeline.ocr import OcrTimeout, ocr_image, tokens_to_line
 from pipeline.scan import Row, Token, reading_order
 from schemas import (
@@ -60,20 +61,13 @@ def extract_text(source: SourceDocument, settings: PipelineSettings) -> Document
 
 
 def decode_text(data: bytes, path: Path) -> str:
-    """UTF-8 (BOM or not) or UTF-16 with BOM; anything else is a legacy encoding for now."""
+    """UTF-16 with BOM, UTF-8, or a legacy Vietnamese encoding (TCVN3, VNI, CP1258) converted."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise KehoachError(ErrorCode.ENCODING, path, f"broken UTF-16 text: {error}") from error
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise KehoachError(
-            ErrorCode.ENCODING,
-            path,
-            f"not UTF-8 (byte {error.start}): a legacy encoding such as TCVN3, VNI or CP1258",
-        ) from error
+    return decode_text_bytes(data, path)
 
 
 def plain_text_pages(path: Path) -> list[PageText]:
@@ -96,6 +90,17 @@ def plain_text_pages(path: Path) -> list[PageText]:
 # ---------------------------------------------------------------- PDF
 
 
+def _page_count(path: Path) -> int | None:
+    """Pages pdfplumber finds in a PDF that PDFium refused; None when it cannot read it either."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            return len(pdf.pages)
+    except Exception:  # pdfminer raises many types for broken files
+        return None
+
+
 def _open_pdf(path: Path) -> tuple[Any, Any]:
     """Open a PDF with pdfplumber and pypdfium2; encrypted and corrupt files raise KehoachError."""
     import pdfplumber
@@ -109,6 +114,8 @@ def _open_pdf(path: Path) -> tuple[Any, Any]:
             raise KehoachError(
                 ErrorCode.ENCRYPTED, path, "the PDF is password-protected; kehoach cannot open it"
             ) from error
+        if _page_count(path) == 0:
+            raise KehoachError(ErrorCode.EMPTY, path, "the PDF has no pages") from error
         raise KehoachError(ErrorCode.CORRUPT, path, f"not a readable PDF: {error}") from error
     try:
         plumbed = pdfplumber.open(str(path))
@@ -136,6 +143,16 @@ def _pdf_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
                 ErrorCode.TOO_MANY_PAGES,
                 path,
                 f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
+            )
+        if len(plumbed.pages) != count:
+            raise KehoachError(
+                ErrorCode.CORRUPT, path, "broken page tree: PDF readers disagree on the page count"
+            )
+        for number in range(count):
+            width_pt, height_pt = rendered[number].get_size()
+            # refused for every page, text layer or not: any page may have to be rendered
+            _check_pixels(
+                path, width_pt * settings.dpi / 72, height_pt * settings.dpi / 72, settings
             )
         for number in range(count):
             yield _pdf_page(path, plumbed.pages[number], rendered[number], number + 1, settings)
@@ -288,6 +305,8 @@ def _image_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
     """Every frame of an image file (multi-page TIFF included) through OCR."""
     try:
         image = Image.open(path)
+    except Image.DecompressionBombError as error:
+        raise KehoachError(ErrorCode.TOO_MANY_PIXELS, path, f"image too large: {error}") from error
     except Exception as error:  # Pillow raises several types for broken files
         raise KehoachError(ErrorCode.CORRUPT, path, f"not a readable image: {error}") from error
     with image:
