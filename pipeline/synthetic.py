@@ -173,29 +173,31 @@ def _is_title(text: str) -> bool:
     return text.strip() in {"KẾ HOẠCH", "QUYẾT ĐỊNH", "CÔNG VĂN", "BÁO CÁO", "THÔNG BÁO"}
 
 
+_RIGHT_HEADER = re.compile(r"^(CỘNG HÒA|Độc lập)|,\s*ngày\b")
+_CELL_BREAK = re.compile(r"\t+|\s+(?=CỘNG HÒA)")
+
+
 def split_plan_header(lines: Sequence[str]) -> tuple[Block | None, list[str]]:
     """Split a corpus plan's first lines into its two-column header and the rest.
 
-    The corpus keeps header lines in extraction order (left, right, "Số", date); the block puts
-    the issuing body and "Số" on the left, motto and date on the right.
+    Corpus texts keep header lines in extraction order ("ỦY BAN ...", "CỘNG HÒA ...", "Số: ...",
+    a date), sometimes two cells on one line separated by a tab; motto and date go right.
     """
-    head = [line for line in lines[:8]]
-    motto = next((i for i, line in enumerate(head) if line.startswith("CỘNG HÒA")), None)
-    if motto is None:
-        return None, [line for line in lines if line.strip()]
-    left: list[str] = [line.strip() for line in head[:motto] if line.strip()]
+    left: list[str] = []
     right: list[str] = []
-    end = motto
-    for i in range(motto, len(head)):
-        line = head[i].strip()
-        if not line:
-            end = i + 1
+    end = 0
+    for i, line in enumerate(lines[:10]):
+        if not line.strip() or _is_title(line):
+            end = i
             break
-        if line.startswith("Số"):
-            left.append(re.sub(r"\s{2,}", "   ", line))
-        else:
-            right.append(line)
+        for cell in (c.strip() for c in _CELL_BREAK.split(line.strip())):
+            if cell:
+                (right if _RIGHT_HEADER.search(cell) else left).append(
+                    re.sub(r"\s{2,}", "   ", cell)
+                )
         end = i + 1
+    if not right:
+        return None, [line for line in lines if line.strip()]
     return Block(tuple(left), tuple(right)), [line for line in lines[end:] if line.strip()]
 
 
