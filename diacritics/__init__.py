@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def restore(text: str) -> RestoreResult:
-    """Restore diacritics and repair OCR garbling; the model loads once per process, on first use."""
+    """Restore diacritics and repair OCR garbling; the model loads once, on first use."""
     from diacritics.restore import restore as _restore
 
     return _restore(text)

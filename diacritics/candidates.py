@@ -8,6 +8,7 @@ candidate is ranked by the channel cost plus its unigram log-probability.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,17 +21,22 @@ from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
 from diacritics.orthography import is_syllable, strip_marks
 
+_VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 MAX_CANDIDATES = 8
 MAX_GARBLED_CANDIDATES = 10
 UNK_PENALTY = 5.0
-"""log10 cost of keeping a token the model does not know: <unk> stands for every rare word at once."""
+"""log10 cost of keeping a token the model does not know: <unk> is every rare word at once."""
 RARE_FORM = 3.0
 """Accent variants this much rarer (log10, unigram) than the commonest one are not considered."""
 MAX_GAP = 4.0
 """Candidates scoring this much worse (log10) than the best one are dropped."""
 DIGIT_WORD = 1.0
 """Extra log10 cost of reading a printed number as a word ("16" → "tổ" only in a word's place)."""
+RARE_KEY = -4.5
+"""A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
 NEAR_KEYS = 14
+ABBREVIATION_UNK = 1.0
+"""log10 cost of keeping an abbreviation the corpus has never seen (names of new bodies)."""
 """Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
 KEY_FORMS = 6
 """Accent variants kept per key for a garbled token, the most frequent first."""
@@ -71,6 +77,10 @@ class Inventory:
         self.by_key = {
             key: sorted(ids, key=lambda i: -lm.uni_logp[i]) for key, ids in by_key.items()
         }
+        self.abbreviations: dict[str, list[int]] = defaultdict(list)
+        for i, word in enumerate(lm.words):
+            if word.isalpha() and not _VOWELS.search(word):
+                self.abbreviations[strip_marks(word)].append(i)
         self.syllable_keys = [
             k for k, ids in self.by_key.items() if any(is_syllable(lm.words[i]) for i in ids)
         ]
@@ -106,13 +116,26 @@ class Generator:
         self._cache: dict[tuple[str, bool], Candidates] = {}
 
     def candidates(self, token: str, stripped_mode: bool) -> Candidates:
-        """Candidates for a lower-case printed token; ``stripped_mode`` when its line has no marks."""
+        """Candidates for a lower-case printed token; ``stripped_mode``: its line has no marks."""
         cache_key = (token, stripped_mode)
         found = self._cache.get(cache_key)
         if found is None:
             found = self._build(token, stripped_mode)
             self._cache[cache_key] = found
         return found
+
+    def abbreviation(self, token: str) -> Candidates:
+        """Spelling variants of an upper-case abbreviation the corpus knows ("qd" → "qđ")."""
+        key = printed_key(token)
+        own = self.lm.word_id(token)
+        scored = {own: 0.0 if own != self.lm.unk else ABBREVIATION_UNK}
+        for i in self.inventory.abbreviations.get(key, []):
+            if i != own:
+                scored[i] = self.channel.distance(token, self.lm.words[i])
+        ids = list(scored)
+        forms = tuple(token if i in (own, self.lm.unk) else self.lm.words[i] for i in ids)
+        costs = np.asarray([scored[i] for i in ids], dtype=np.float32)
+        return Candidates(ids=np.asarray(ids, dtype=np.uint64), forms=forms, costs=costs)
 
     def _near(self, key: str) -> list[str]:
         """Syllable keys near a garbled key (and its digit/symbol readings), nearest first."""
@@ -134,7 +157,8 @@ class Generator:
         key = printed_key(token)
         forms = inv.forms(key)
         scored: dict[int, float] = {}
-        if stripped_mode and forms and token == key:
+        common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
+        if stripped_mode and common and token == key:
             floor = lm.uni_logp[forms[0]] - RARE_FORM
             for i in forms[:MAX_CANDIDATES]:
                 if lm.uni_logp[i] >= floor:
@@ -143,7 +167,7 @@ class Generator:
             known = token.isalpha() and lm.word_id(token) != lm.unk
             for i in forms[:MAX_CANDIDATES]:
                 scored[i] = self.channel.distance(token, lm.words[i])
-            if not known or not is_syllable(token):
+            if not known or not is_syllable(token) or not common:
                 for near in self._near(key):
                     for i in inv.forms(near)[:KEY_FORMS]:
                         if i not in scored:

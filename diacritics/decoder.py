@@ -17,25 +17,50 @@ CHANNEL_WEIGHT = 1.0
 LN10 = math.log(10.0)
 
 
-def _line_triples(ids: list[np.ndarray]) -> tuple[list[np.ndarray], list[tuple[int, int, int]]]:
-    """Every (i, j, k) id triple of consecutive positions of a line, in one set of flat arrays."""
+def _flat_products(sizes: np.ndarray, order: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """For each window of ``order`` consecutive positions, every combination of their candidates.
+
+    Returns the window index of each combination and, per position in the window, the candidate
+    index, all flattened in C order (last position fastest).
+    """
+    windows = [sizes[n : len(sizes) - order + 1 + n] for n in range(order)]
+    counts = np.prod(windows, axis=0)
+    window = np.repeat(np.arange(len(counts)), counts)
+    local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    picks = []
+    stride = np.ones_like(counts)
+    for n in range(order - 1, -1, -1):
+        picks.append((local // stride[window]) % windows[n][window])
+        stride = stride * windows[n]
+    return window, picks[::-1]
+
+
+def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> list[np.ndarray]:
+    """log10 P(c_t | c_t-2, c_t-1) for every candidate triple, one (K, K, K) array per position.
+
+    Bigram entries (probability and backoff weight) are looked up once per candidate pair and
+    trigram entries once per triple: two binary searches for the whole line.
+    """
     sizes = np.asarray([len(a) for a in ids])
     flat_ids = np.concatenate(ids)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    k0, k1, k2 = sizes[:-2], sizes[1:-1], sizes[2:]
-    counts = k0 * k1 * k2
-    position = np.repeat(np.arange(len(counts)), counts)
-    local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    inner = (k1 * k2)[position]
-    i = local // inner
-    j = (local // k2[position]) % k1[position]
-    k = local % k2[position]
-    columns = [
-        flat_ids[offsets[:-2][position] + i],
-        flat_ids[offsets[1:-1][position] + j],
-        flat_ids[offsets[2:][position] + k],
-    ]
-    return columns, list(zip(k0.tolist(), k1.tolist(), k2.tolist(), strict=True))
+    pw, (pa, pb) = _flat_products(sizes, 2)
+    w1 = flat_ids[offsets[pw] + pa]
+    w2 = flat_ids[offsets[pw + 1] + pb]
+    pair_p, pair_bow = lm.pair(w1, w2)
+    pair_offsets = np.concatenate([[0], np.cumsum(sizes[:-1] * sizes[1:])[:-1]])
+    tw, (ta, tb, tc) = _flat_products(sizes, 3)
+    first = pair_offsets[tw] + ta * sizes[tw + 1] + tb
+    second = pair_offsets[tw + 1] + tb * sizes[tw + 2] + tc
+    w3 = flat_ids[offsets[tw + 2] + tc]
+    flat = lm.trigram_or(w1[first], w2[first], w3, pair_bow[first] + pair_p[second])
+    out, start = [], 0
+    for n in range(len(ids) - 2):
+        shape = (int(sizes[n]), int(sizes[n + 1]), int(sizes[n + 2]))
+        size = shape[0] * shape[1] * shape[2]
+        out.append(flat[start : start + size].reshape(shape))
+        start += size
+    return out
 
 
 def viterbi(
@@ -49,14 +74,7 @@ def viterbi(
     eos = np.asarray([lm.eos], dtype=np.uint64)
     ids = [bos, bos, *lattice, eos]
     chan = [np.zeros(1, np.float32)] * 2 + [weight * c for c in costs] + [np.zeros(1, np.float32)]
-    columns, shapes = _line_triples(ids)
-    flat = lm.trigram(*columns)
-    scores: list[np.ndarray] = []
-    offset = 0
-    for shape in shapes:
-        size = shape[0] * shape[1] * shape[2]
-        scores.append(flat[offset : offset + size].reshape(shape))
-        offset += size
+    scores = line_scores(lm, ids)
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
     delta = np.zeros((1, 1), dtype=np.float64)
     back: list[np.ndarray] = []

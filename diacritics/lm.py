@@ -14,8 +14,14 @@ LOW32 = np.uint64((1 << 2 * BITS) - 1)
 
 
 def _find(sorted_keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of ``queries`` in ``sorted_keys`` and whether each was there."""
-    pos = np.searchsorted(sorted_keys, queries)
+    """Positions of ``queries`` in ``sorted_keys`` and whether each was there.
+
+    Queries are searched in sorted order: neighbouring searches then share cache lines, which
+    makes the search about twice as fast on decoder-sized batches.
+    """
+    order = np.argsort(queries, kind="stable")
+    pos = np.empty(len(queries), dtype=np.intp)
+    pos[order] = np.searchsorted(sorted_keys, queries[order])
     pos = np.minimum(pos, len(sorted_keys) - 1)
     return pos, sorted_keys[pos] == queries
 
@@ -34,6 +40,7 @@ class TrigramLM:
             self.tri_keys = np.cumsum(data["tri_keys_delta"], dtype=np.uint64)
             self.tri_logp = data["tri_logp"].astype(np.float32)
         self.index = {w: i for i, w in enumerate(self.words)}
+
         self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
 
     def word_id(self, token: str) -> int:
@@ -53,6 +60,20 @@ class TrigramLM:
         cpos, cfound = _find(self.bi_keys, ctx)
         bow = np.where(cfound, self.bi_bow[cpos], 0.0)
         return np.where(found, self.tri_logp[pos], bow + self.bigram(w2, w3))
+
+    def pair(self, w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """log10 P(w2 | w1) and the backoff weight of the context (w1, w2), in one search."""
+        pos, found = _find(self.bi_keys, (w1 << np.uint64(BITS)) | w2)
+        backoff = self.uni_bow[w1.astype(np.intp)] + self.uni_logp[w2.astype(np.intp)]
+        return np.where(found, self.bi_logp[pos], backoff), np.where(found, self.bi_bow[pos], 0.0)
+
+    def trigram_or(
+        self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray, backoff: np.ndarray
+    ) -> np.ndarray:
+        """log10 P(w3 | w1 w2) where the trigram is stored, else the given backoff score."""
+        key = (((w1 << np.uint64(BITS)) | w2) << np.uint64(BITS)) | w3
+        pos, found = _find(self.tri_keys, key)
+        return np.where(found, self.tri_logp[pos], backoff)
 
     def score_tokens(self, tokens: list[str]) -> float:
         """log10 probability of one line of language-model tokens, </s> included."""

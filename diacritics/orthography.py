@@ -54,7 +54,64 @@ _SYLLABLE = re.compile(
     r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?([aăâeêioôơuưy]{1,3})(ch|ng|nh|[cmnpt])?$"
 )
 VALID_NUCLEI = frozenset(
-    ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "iê", "oa", "oă", "oe", "oi", "oo", "ôi", "ơi", "ua", "uâ", "ue", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyê", "uyu", "ươi", "ươu", "iêu", "yêu"]
+    [
+        "a",
+        "ă",
+        "â",
+        "e",
+        "ê",
+        "i",
+        "o",
+        "ô",
+        "ơ",
+        "u",
+        "ư",
+        "y",
+        "ai",
+        "ao",
+        "au",
+        "ay",
+        "âu",
+        "ây",
+        "eo",
+        "êu",
+        "ia",
+        "iu",
+        "iê",
+        "oa",
+        "oă",
+        "oe",
+        "oi",
+        "oo",
+        "ôi",
+        "ơi",
+        "ua",
+        "uâ",
+        "ue",
+        "uê",
+        "ui",
+        "uô",
+        "uơ",
+        "uy",
+        "ưa",
+        "ưi",
+        "ưu",
+        "ươ",
+        "yê",
+        "oai",
+        "oao",
+        "oay",
+        "oeo",
+        "uây",
+        "uôi",
+        "uya",
+        "uyê",
+        "uyu",
+        "ươi",
+        "ươu",
+        "iêu",
+        "yêu",
+    ]
 )
 
 
@@ -79,9 +136,16 @@ def strip_tone(text: str) -> tuple[str, int]:
 
 
 def _nucleus_span(lower: str) -> tuple[int, int] | None:
-    """Start and end of the vowel cluster of a toneless lower-case syllable, onset glides excluded."""
+    """Start and end of the vowel cluster of a toneless syllable, onset glide excluded."""
     start = 0
-    if lower.startswith("qu") and len(lower) > 2 and lower[2] in VOWELS or lower.startswith("gi") and len(lower) > 2 and lower[2] in VOWELS:
+    if (
+        lower.startswith("qu")
+        and len(lower) > 2
+        and lower[2] in VOWELS
+        or lower.startswith("gi")
+        and len(lower) > 2
+        and lower[2] in VOWELS
+    ):
         start = 2
     while start < len(lower) and lower[start] not in VOWELS:
         start += 1
@@ -94,7 +158,7 @@ def _nucleus_span(lower: str) -> tuple[int, int] | None:
 
 
 def tone_position(toneless: str) -> int | None:
-    """Index of the letter carrying the tone, as current documents place it ("hòa", "thủy", "Ủy")."""
+    """Index of the letter carrying the tone, as current documents place it ("hòa", "Ủy")."""
     lower = toneless.lower()
     span = _nucleus_span(lower)
     if span is None:
@@ -151,12 +215,25 @@ def is_syllable_shape(toneless_lower: str) -> bool:
     match = _SYLLABLE.match(toneless_lower)
     if not match:
         return False
-    onset, nucleus, coda = match.group(1) or "", match.group(2), match.group(3) or ""
+    onset, nucleus = match.group(1) or "", match.group(2)
     if onset == "qu" and nucleus.startswith("u"):
         return False
     if onset == "gi" and nucleus.startswith("i") and len(nucleus) > 1:
         return False
     return nucleus in VALID_NUCLEI or (onset in ("qu", "gi") and nucleus[0] in VOWELS)
+
+
+KEY_NUCLEI = frozenset(strip_marks(n) for n in VALID_NUCLEI)
+_KEY = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?([aeiouy]{1,3})(ch|ng|nh|[cmnpt])?$"
+)
+
+
+@lru_cache(maxsize=200_000)
+def is_key_shape(key: str) -> bool:
+    """True when a stripped lower-case key ("viet") could be a syllable once marks are added."""
+    match = _KEY.match(key)
+    return bool(match) and match.group(2) in KEY_NUCLEI
 
 
 @lru_cache(maxsize=200_000)

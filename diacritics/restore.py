@@ -1,4 +1,4 @@
-"""``restore(text)``: one line at a time, tokens classified, the lattice decoded, casing put back."""
+"""``restore(text)``: per line, tokens classified, the lattice decoded, casing put back."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from diacritics.decoder import viterbi
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
     has_marks,
+    is_key_shape,
     is_syllable,
-    is_syllable_shape,
     normalize_tones,
-    strip_tone,
+    strip_marks,
 )
 from schemas.restore import RestoredToken, RestoreResult
 
@@ -30,10 +30,14 @@ EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>"
 _CHUNK = re.compile(r"\S+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
-_PROTECTED = re.compile(r"[@/]|://|^www\.|\.(vn|com|org|net|gov)\b", re.IGNORECASE)
+_ADDRESS = re.compile(r"@|://|^www\.|\.(vn|com|org|net|gov)\b", re.IGNORECASE)
+_SYMBOL = re.compile(r"\w[/-]\w|/")
+_SYMBOL_PART = re.compile(r"[^/\-.]+")
+ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
 _SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
+CHUNK_CACHE = 200_000
 CLEAN_INVALID_SHARE = 0.03
 CLEAN_UNMARKED_SHARE = 0.55
 
@@ -47,6 +51,7 @@ class Piece:
     text: str
     fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
     chunk: int = 0  # index of the whitespace-separated chunk the word came from
+    abbreviation: bool = False  # an upper-case abbreviation: only its own spelling variants
 
 
 class Restorer:
@@ -55,39 +60,74 @@ class Restorer:
     def __init__(self, lm_path: Path = LM_FILE, channel_path: Path = CHANNEL_FILE) -> None:
         self.lm = TrigramLM(lm_path)
         self.generator = Generator(Inventory(self.lm), Channel.load(channel_path))
+        self._chunks: dict[str, tuple[Piece, ...]] = {}
 
     def classify(self, core: str) -> str | None:
-        """The fixed LM token of a core that must not change, or None when it is a word to restore."""
+        """The fixed LM token of a core that must not change, or None for a word to restore."""
         if _NUMBER.match(core):
             return "<num>"
-        if _PROTECTED.search(core):
+        if _ADDRESS.search(core):
             return "<unk>"
         lower = core.lower()
         if not core.isalpha():
             return None
-        if core.isupper() and (_ROMAN.match(core) or (len(core) > 1 and not _VOWEL.search(lower))):
+        if core.isupper() and _ROMAN.match(core):
             return lower if lower in self.lm.index else "<unk>"
-        shaped = is_syllable_shape(strip_tone(lower)[0])
+        if len(core) > 1 and not _VOWEL.search(lower) and any(c.isupper() for c in core):
+            if lower in self.lm.index and has_marks(lower):
+                return lower  # "QĐ", "HĐND" already right
+            return ABBREVIATION
+        shaped = is_key_shape(strip_marks(lower))
         if not shaped and any(c.isupper() for c in core[1:]) and lower in self.lm.index:
             return lower  # an abbreviation the corpus knows (UBND, LLVT, TTg)
         return None
 
+    def _symbol_pieces(self, core: str, start: int, chunk: int) -> list[Piece]:
+        """Parts of a document symbol ("2447/QD-TTg"): numbers fixed, abbreviations repairable."""
+        out = []
+        for part in _SYMBOL_PART.finditer(core):
+            text = part.group(0)
+            kind = self.classify(text)
+            begin = start + part.start()
+            if kind == ABBREVIATION:
+                out.append(Piece(begin, begin + len(text), text, None, chunk, abbreviation=True))
+            else:
+                fixed = kind if kind is not None else _lm_form(text, self.lm.index)
+                out.append(Piece(begin, begin + len(text), text, fixed, chunk))
+        return out
+
+    def chunk_pieces(self, text: str) -> tuple[Piece, ...]:
+        """Pieces of one whitespace-free chunk, offsets relative to it; cached per chunk text."""
+        found = self._chunks.get(text)
+        if found is None:
+            found = tuple(self._chunk_pieces(text))
+            if len(self._chunks) < CHUNK_CACHE:
+                self._chunks[text] = found
+        return found
+
+    def _chunk_pieces(self, text: str) -> list[Piece]:
+        left = len(text) - len(text.lstrip(EDGE_PUNCT))
+        core = text.strip(EDGE_PUNCT)
+        if not core:
+            return []
+        if _SYMBOL.search(core) and not _ADDRESS.search(core):
+            return self._symbol_pieces(core, left, 0)
+        piece_fixed = self.classify(core)
+        if piece_fixed == ABBREVIATION:
+            return [Piece(left, left + len(core), core, None, 0, abbreviation=True)]
+        if piece_fixed == "<num>" and _WORDLIKE_NUMBER.match(text):
+            piece_fixed = None  # "16 trách nhiệm": maybe a garbled word, the lattice decides
+        if piece_fixed is None and not any(ch.isalnum() for ch in core):
+            return []
+        return [Piece(left, left + len(core), core, piece_fixed, 0)]
+
     def pieces(self, line: str) -> list[Piece]:
         """Words of a line with edge punctuation cut off, each classified."""
-        out = []
+        out: list[Piece] = []
         for n, chunk in enumerate(_CHUNK.finditer(line)):
-            text = chunk.group(0)
-            left = len(text) - len(text.lstrip(EDGE_PUNCT))
-            core = text.strip(EDGE_PUNCT)
-            if not core:
-                continue
-            start = chunk.start() + left
-            piece_fixed = self.classify(core)
-            if piece_fixed == "<num>" and _WORDLIKE_NUMBER.match(text):
-                piece_fixed = None  # "16 trách nhiệm": maybe a garbled word, the lattice decides
-            if piece_fixed is None and not any(ch.isalnum() for ch in core):
-                continue
-            out.append(Piece(start, start + len(core), core, piece_fixed, n))
+            base = chunk.start()
+            for p in self.chunk_pieces(chunk.group(0)):
+                out.append(Piece(base + p.start, base + p.end, p.text, p.fixed, n, p.abbreviation))
         return merge_split(line, out)
 
     def restore_line(
@@ -110,7 +150,10 @@ class Restorer:
                 costs.append(np.zeros(1, dtype=np.float32))
                 forms.append((piece.text,))
                 continue
-            cands = self.generator.candidates(piece.text.lower(), stripped)
+            if piece.abbreviation:
+                cands = self.generator.abbreviation(piece.text.lower())
+            else:
+                cands = self.generator.candidates(piece.text.lower(), stripped)
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
@@ -139,7 +182,7 @@ class Restorer:
         return "".join(out), tokens
 
     def looks_clean(self, text: str) -> bool:
-        """True when text reads as correct Vietnamese already: few invalid and few bare syllables."""
+        """True when text reads as correct Vietnamese: few invalid and few bare syllables."""
         words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
         if len(words) < 5:
             return False

@@ -29,7 +29,7 @@ def is_heldout(doc_id: str) -> bool:
 
 
 def lm_token(word: str) -> str:
-    """The language-model form of one letter/digit run: lower case, modern tones, digits as <num>."""
+    """The language-model form of one letter/digit run: lower case, modern tones, <num>."""
     if _DIGIT.search(word):
         return NUM
     return word.lower()
@@ -44,7 +44,7 @@ def lm_tokens(line: str) -> list[str]:
 
 
 def training_tokens(line: str) -> list[str]:
-    """Tokens of a corpus line fit to learn from: addresses removed, lines without diacritics dropped.
+    """Tokens of a corpus line fit to learn from: no addresses, no lines without marks.
 
     A corpus line of several words and no diacritic at all is stripped text (a file name, a URL
     slug, an English line): learning from it would teach the model that "yeu cau" is Vietnamese.

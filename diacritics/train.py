@@ -1,4 +1,6 @@
-"""Build the syllable language model from ../shared/corpus: ``python -m diacritics.train --shared ../shared``.
+"""Build the syllable language model from ../shared/corpus.
+
+Run ``python -m diacritics.train --shared ../shared``.
 
 A trigram model with interpolated modified Kneser-Ney smoothing, written in backoff form (log10
 probability per n-gram, log10 backoff weight per context) so that a query is three binary searches.
@@ -29,7 +31,7 @@ EXCLUDED_PLANS = ("002_",)
 
 
 def training_lines(shared: Path) -> list[list[str]]:
-    """Token lists of every training line: corpus documents outside the held-out split, plus plans."""
+    """Token lists of every training line: corpus outside the held-out split, plus plans."""
     lines: list[list[str]] = []
     for _, text in corpus_documents(shared, heldout=False):
         lines.extend(tokens for tokens in map(training_tokens, text.split("\n")) if tokens)
@@ -88,7 +90,7 @@ def kn_order(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Interpolated probabilities of one order and the backoff weight of each of its contexts.
 
-    ``lower_prob`` is the interpolated lower-order probability of each key's suffix, aligned to keys.
+    ``lower_prob`` is the interpolated lower-order probability of each key's suffix.
     Returns (prob per key, unique contexts, gamma per context).
     """
     d = discounts(counts)
