@@ -148,7 +148,7 @@ def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
         if found and not seen_type:
             number = _number(found.group("num"))
             continue
-        if DATE.search(text) and PLACE.match(text) and not seen_type:
+        if PLACE.match(text) and re.search(r"ngày.*tháng", text) and not seen_type:
             issue_date = _parse_date(text)
             place = PLACE.match(text).group("place").strip()  # type: ignore[union-attr]
             continue

@@ -80,6 +80,7 @@ def clean_line(text: str) -> str:
     text = text.replace("**", "").replace("__", "")
     text = re.sub(r"(?<!\S)\*(?=\S)|(?<=\S)\*(?=[\s:;,.)]|$)", "", text)
     text = text.replace("\x00", "*")
+    text = re.sub(r"DỰ\s*THẢO", " ", text)  # the draft watermark of text layers
     return re.sub(r"\s+", " ", text).strip()
 
 
