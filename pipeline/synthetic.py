@@ -466,7 +466,7 @@ def render_pages(
     paragraphs: Sequence[str],
     header: Block | None = None,
     closing: Block | None = None,
-    level: str = "clean",
+    level: str | Degradation = "clean",
     seed: int = 0,
     dpi: int = 300,
     stamps: bool = False,
@@ -474,7 +474,7 @@ def render_pages(
     max_pages: int | None = None,
 ) -> list[SyntheticPage]:
     """Render paragraphs to scanned-looking A4 pages at ``level``; returns images and truth."""
-    if level not in LEVELS:
+    if isinstance(level, str) and level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     layouts = layout_document(paragraphs, header, closing, dpi, page_numbers=page_numbers)
     pages = []

@@ -1,0 +1,126 @@
+"""OCR benchmark: synthetic scans at three levels, the real gold page, and every corpus file.
+
+Run from the repository root:  .venv/bin/python bench/ocr/run.py [--pages 6] [--skip-corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from pipeline.ingest import identify  # noqa: E402
+from pipeline.metrics import cer, syllable_accuracy, wer  # noqa: E402
+from pipeline.synthetic import LEVELS, render_plan  # noqa: E402
+from pipeline.text import extract_text, ocr_page_text, tidy_pages  # noqa: E402
+from schemas import DocumentText, KehoachError, Limits, PipelineSettings  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+PLAN = SHARED / "corpus" / "plans" / "lamdong-kh-cchc-2026.txt"
+GOLD_SCAN = "bca-589-kehoach-hoinghi-ctmtqg-matuy-2025"
+TARGETS = {"clean": 0.003, "light": 0.015, "heavy": 0.03, GOLD_SCAN: 0.02}
+
+
+@dataclass(frozen=True)
+class Score:
+    """Accuracy and speed of one benchmark row."""
+
+    name: str
+    pages: int
+    cer: float
+    wer: float
+    syllables: float
+    seconds_per_page: float
+
+    def row(self) -> str:
+        target = TARGETS.get(self.name)
+        verdict = "" if target is None else ("ok" if self.cer <= target else f"> {target:.1%}")
+        return (
+            f"| {self.name} | {self.pages} | {self.cer:.2%} | {self.wer:.2%} | "
+            f"{self.syllables:.2%} | {self.seconds_per_page:.2f} | {verdict} |"
+        )
+
+
+def score(name: str, gold: str, predicted: str, pages: int, seconds: float) -> Score:
+    """All metrics of one predicted text against its gold."""
+    return Score(
+        name,
+        pages,
+        cer(gold, predicted),
+        wer(gold, predicted),
+        syllable_accuracy(gold, predicted),
+        seconds / max(1, pages),
+    )
+
+
+def synthetic(level: str, pages: int, settings: PipelineSettings, seed: int) -> Score:
+    """Render the plan at ``level`` with header, stamp and signature; OCR; compare to truth."""
+    rendered = render_plan(PLAN.read_text("utf-8"), level, seed, max_pages=pages, stamps=True)
+    start = time.perf_counter()
+    read = [ocr_page_text(p.image, i + 1, 300, settings) for i, p in enumerate(rendered)]
+    seconds = time.perf_counter() - start
+    predicted = "\n".join(page.text for page in tidy_pages(read))
+    return score(level, "\n".join(p.truth for p in rendered), predicted, len(rendered), seconds)
+
+
+def corpus_pass(settings: PipelineSettings) -> tuple[list[str], dict[str, DocumentText]]:
+    """Read every corpus scan and plan; one report line per file, errors included."""
+    lines, documents = [], {}
+    files = sorted((SHARED / "corpus" / "scans").glob("*")) + sorted(
+        (SHARED / "corpus" / "plans").glob("*")
+    )
+    for path in files:
+        start = time.perf_counter()
+        try:
+            document = extract_text(identify(path, settings.limits), settings)
+        except KehoachError as error:
+            lines.append(f"| {path.name} | ERROR | {error.code} | {error.reason} | |")
+            continue
+        seconds = time.perf_counter() - start
+        documents[path.stem] = document
+        pages = len(document.pages)
+        methods = ",".join(sorted({page.method.value for page in document.pages}))
+        lines.append(
+            f"| {path.name} | {pages} | {methods} | {document.line_count} lines | "
+            f"{seconds / pages:.2f} s/page |"
+        )
+        print(lines[-1], flush=True)
+    return lines, documents
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pages", type=int, default=6, help="synthetic pages per level")
+    parser.add_argument("--levels", nargs="*", default=list(LEVELS))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-corpus", action="store_true", help="only the synthetic scans")
+    args = parser.parse_args()
+    if not PLAN.is_file():
+        sys.exit(f"needs ../shared beside the repository ({PLAN} is missing)")
+    settings = PipelineSettings(limits=Limits(max_pages=1000))
+    header = "| scan | pages | CER | WER | syllable accuracy | s/page | target |\n|---|---|---|---|---|---|---|"
+    rows = []
+    for level in args.levels:
+        rows.append(synthetic(level, args.pages, settings, args.seed).row())
+        print(rows[-1], flush=True)
+    if not args.skip_corpus:
+        report, documents = corpus_pass(settings)
+        gold = (SHARED / "gold" / "scans" / f"{GOLD_SCAN}.p1.txt").read_text("utf-8")
+        page = documents[GOLD_SCAN].pages[0] if GOLD_SCAN in documents else None
+        if page is not None:
+            rows.append(score(GOLD_SCAN, gold, page.text, 1, page.seconds).row())
+        errors = [line for line in report if "| ERROR |" in line]
+        print("\n| file | pages | method | lines | speed |\n|---|---|---|---|---|")
+        print("\n".join(report))
+        print(f"\nfiles: {len(report)}, errors: {len(errors)}")
+    print("\n" + header)
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
