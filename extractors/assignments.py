@@ -78,6 +78,8 @@ def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
     entries: list[Entry] = []
     seen_org = False
     for entry in placed:
+        if "annex" in entry.categories:
+            continue
         if "organisation" in entry.categories and entry.heading:
             if not any(
                 "organisation" in p.categories and p.heading

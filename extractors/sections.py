@@ -89,6 +89,8 @@ def place_blocks(tree: DocumentTree) -> list[Placed]:
         if block.label == "PHỤ LỤC":
             own = frozenset({"annex"})
         categories = own or inherited
+        if "annex" in inherited:
+            categories = categories | {"annex"}  # everything in an annex stays in it
         placed.append(Placed(block, categories, heading and bool(own), ancestors))
         for child in block.children:
             visit(child, categories, (*ancestors, block))
