@@ -77,26 +77,25 @@ def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
     """Assignments under the organisation headings and in the closing paragraph after them."""
     entries: list[Entry] = []
     seen_org = False
+    org_headings: set[int] = set()
+    by_block = {id(p.block): p for p in placed}
     for entry in placed:
         if "annex" in entry.categories:
             continue
         if "organisation" in entry.categories and entry.heading:
-            if not any(
-                "organisation" in p.categories and p.heading
-                for p in placed
-                if p.block in entry.ancestors
-            ):
+            org_headings.add(id(entry.block))
+            if not any(id(a) in org_headings for a in entry.ancestors):
                 seen_org = True
                 for child in entry.block.children:
-                    _visit_if_unclassified(child, placed, entries)
+                    _visit_if_unclassified(child, by_block, entries)
         elif "closing" in entry.categories and seen_org and not entry.ancestors:
             entries.extend(_assigned_in_closing(entry.block.text, entry.block.provenance))
     return _group(entries)
 
 
-def _visit_if_unclassified(block: Block, placed: list[Placed], out: list[Entry]) -> None:
+def _visit_if_unclassified(block: Block, by_block: dict[int, Placed], out: list[Entry]) -> None:
     """Visit a block under an organisation heading unless it opens another kind of section."""
-    own = next((p for p in placed if p.block is block), None)
+    own = by_block.get(id(block))
     if own is not None and own.heading and "organisation" not in own.categories:
         return
     _visit(block, (), out)
