@@ -61,6 +61,16 @@ def _heads() -> tuple[str, ...]:
 
 
 @cache
+def _folded_heads() -> tuple[tuple[str, str], ...]:
+    return tuple((head, fold_ascii(head)) for head in _heads())
+
+
+@cache
+def _not_heads() -> tuple[str, ...]:
+    return tuple(fold_ascii(word) for word in load_yaml("agencies.yaml")["not_heads"])
+
+
+@cache
 def _verbs() -> tuple[tuple[str, Role], ...]:
     verbs = load_yaml("agencies.yaml")["task_verbs"]
     pairs = [(verb, role) for role, words in verbs.items() for verb in words]
@@ -75,17 +85,16 @@ def _verb_pattern() -> re.Pattern[str]:
 
 def starts_with_head(fragment: str) -> bool:
     """Whether ``fragment`` opens with a word naming an agency ("Sở", "Ủy ban", "Các sở", ...)."""
-    fragment = expand_abbreviations(fragment.strip())
+    fragment = expand_abbreviations(fragment.strip()[:60])
     if UNIT_CODE.match(fragment):
         return True
     folded = fold_ascii(fragment)
-    if any(folded.startswith(fold_ascii(word)) for word in load_yaml("agencies.yaml")["not_heads"]):
+    if folded.startswith(_not_heads()):
         return False
-    for head in _heads():
+    for head, key in _folded_heads():
         if fragment.startswith(head):
             return True
         # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital still opens it.
-        key = fold_ascii(head)
         if head[:1].isupper() and folded.startswith(key + " ") and fragment[:1].isupper():
             return True
         plural = head[:1].lower() + head[1:]

@@ -27,6 +27,14 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", nfc(text).lower()).strip()
 
 
+@cache
+def _fold_char(char: str) -> str:
+    if char == "đ":
+        return "d"
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if len(base) == 1 else char
+
+
 def fold_ascii(text: str) -> str:
     """Lower case without diacritics, one output character per input character.
 
@@ -34,14 +42,7 @@ def fold_ascii(text: str) -> str:
     marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
     the original.
     """
-    out = []
-    for char in nfc(text).lower():
-        if char == "đ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", char)[0]
-        out.append(base if len(base) == 1 else char)
-    return "".join(out)
+    return "".join(map(_fold_char, nfc(text).lower()))
 
 
 @cache
