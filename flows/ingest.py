@@ -84,10 +84,11 @@ def run_ingest(
         else:
             from flows.definitions import ingest_flow
             from flows.runners import task_runner, window_size
+            from flows.server import prefect_api
 
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             flow = ingest_flow.with_options(task_runner=chosen)
-            with sharing(dataset, Path(db)), reporting(reporter):
+            with prefect_api(), sharing(dataset, Path(db)), reporting(reporter):
                 summary = flow(
                     paths=[str(p) for p in paths],
                     db=str(db),
@@ -135,9 +136,10 @@ def run_rebuild(
         else:
             from flows.definitions import rebuild_flow
             from flows.runners import task_runner, window_size
+            from flows.server import prefect_api
 
             flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
-            with sharing(dataset, Path(db)), reporting(reporter):
+            with prefect_api(), sharing(dataset, Path(db)), reporting(reporter):
                 summary = flow(
                     db=str(db), settings=settings, window=window_size(workers, dask_address)
                 )

@@ -1,0 +1,244 @@
+"""Ingestion benchmark: documents per minute with 1 and 2 local workers and a 2-worker Dask cluster.
+
+Run from the repository root:
+    .venv/bin/python bench/ingest/run.py [--kinds plans scans] [--limit N] [--modes ...]
+
+Each (kind, mode) runs in its own child process with an empty dataset and an empty Prefect result
+cache, so no mode profits from another's work. The child samples the memory of every process it
+starts. Then ``kehoach ingest`` runs again over the same files and the same dataset, as a person
+would run it, and that second run's wall time is compared with the first's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+SHARED = REPO.parent / "shared"
+MODES = {"threads-1": (1, False), "processes-2": (2, False), "dask-2": (2, True)}
+MB = 1024 * 1024
+
+
+# --------------------------------------------------------------------------- the child
+
+
+@dataclass
+class MemorySampler:
+    """Peak resident memory of this process and every process under it, sampled in a thread."""
+
+    interval: float = 0.2
+    peaks: dict[int, tuple[str, int]] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    @staticmethod
+    def role(process: Any) -> str:
+        """What a process is, from its command line."""
+        try:
+            command = " ".join(process.cmdline())
+        except Exception:
+            return "gone"
+        if process.pid == os.getpid():
+            return "main"
+        if "tesseract" in process.name():
+            return "tesseract"
+        if "resource_tracker" in command or "forkserver" in command:
+            return "helper"
+        if "uvicorn" in command or "prefect" in command and "server" in command:
+            return "prefect-server"
+        if "spawn_main" in command:
+            return "worker"
+        return "other"
+
+    def sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                rss = process.memory_info().rss
+            except Exception:
+                continue
+            role, peak = self.peaks.get(process.pid, (self.role(process), 0))
+            self.peaks[process.pid] = (role, max(peak, rss))
+
+    def run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def __enter__(self) -> MemorySampler:
+        threading.Thread(target=self.run, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+    def peak_mb(self, role: str) -> float:
+        values = [peak for r, peak in self.peaks.values() if r == role]
+        return round(max(values, default=0) / MB, 1)
+
+
+def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
+    """Ingest ``files`` into ``db`` once in this process; return the figures as a dict."""
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+
+    workers, dask = MODES[mode]
+    started = time.perf_counter()
+    with MemorySampler() as memory:
+        if dask:
+            from distributed import LocalCluster
+
+            with LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            ) as cluster:
+                summary = run_ingest(
+                    files,
+                    db=db,
+                    dask_address=cluster.scheduler_address,
+                    reporter=SilentReporter(),
+                )
+        else:
+            summary = run_ingest(files, db=db, workers=workers, reporter=SilentReporter())
+    wall = time.perf_counter() - started
+    worker_role = "main" if workers == 1 and not dask else "worker"
+    return {
+        "mode": mode,
+        "files": len(files),
+        "ingested": len(summary.ingested),
+        "failed": len(summary.failed),
+        "failures": [f"{Path(o.path).name}: {o.error.code}" for o in summary.failed if o.error],
+        "flow_seconds": round(summary.seconds, 2),
+        "call_seconds": round(wall, 2),
+        "peak_worker_mb": memory.peak_mb(worker_role),
+        "peak_main_mb": memory.peak_mb("main"),
+        "peak_tesseract_mb": memory.peak_mb("tesseract"),
+        "workers_seen": sum(1 for r, _ in memory.peaks.values() if r == "worker"),
+    }
+
+
+# --------------------------------------------------------------------------- the driver
+
+
+def _load() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, Any]:
+    """First run in a child process, then the same batch again through ``kehoach ingest``."""
+    db = workdir / f"{kind}-{mode}.duckdb"
+    env = {
+        **os.environ,
+        "PREFECT_LOCAL_STORAGE_PATH": str(workdir / f"results-{kind}-{mode}"),
+        "OMP_THREAD_LIMIT": "1",
+    }
+    load_before = _load()
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--db", str(db), *files],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    first_wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind}/{mode} failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    started = time.perf_counter()
+    again = subprocess.run(
+        [sys.executable, "-m", "kehoach.cli", "ingest", *files, "--db", str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    second_wall = time.perf_counter() - started
+    figures.update(
+        kind=kind,
+        first_wall=round(first_wall, 2),
+        second_wall=round(second_wall, 2),
+        second_ratio=round(second_wall / first_wall, 3),
+        second_all_skipped=f"skipped, unchanged │ {figures['ingested']:>5}" in again.stdout,
+        docs_per_min=round(
+            60 * (figures["ingested"] + figures["failed"]) / figures["flow_seconds"], 2
+        ),
+        load=f"{load_before} → {_load()}",
+    )
+    return figures
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    """The benchmark as a Markdown table, then the 2-worker speed-ups."""
+    print(
+        "| kind | mode | files | ok | failed | flow s | docs/min | 1st run s | 2nd run s | 2nd/1st "
+        "| peak MB/worker | peak MB tesseract | load 1/5/15 before → after |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['kind']} | {r['mode']} | {r['files']} | {r['ingested']} | {r['failed']} "
+            f"| {r['flow_seconds']} | {r['docs_per_min']} | {r['first_wall']} | {r['second_wall']} "
+            f"| {r['second_ratio']:.1%}{'' if r['second_all_skipped'] else ' (!)'} "
+            f"| {r['peak_worker_mb']} | {r['peak_tesseract_mb']} | {r['load']} |"
+        )
+    print()
+    for kind in sorted({r["kind"] for r in rows}):
+        by_mode = {r["mode"]: r for r in rows if r["kind"] == kind}
+        base = by_mode.get("threads-1")
+        for mode in ("processes-2", "dask-2"):
+            if base and mode in by_mode:
+                ratio = by_mode[mode]["docs_per_min"] / base["docs_per_min"]
+                print(f"{kind}: {mode} / threads-1 = {ratio:.2f}x (goal ≥ 1.8x)")
+
+
+def corpus_files(kind: str, limit: int | None) -> list[str]:
+    """The corpus files of one kind, sorted, the first ``limit`` of them."""
+    folder = SHARED / "corpus" / kind
+    files = sorted(str(p) for p in folder.iterdir() if p.is_file())
+    return files[:limit] if limit else files
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kinds", nargs="+", default=["plans", "scans"])
+    parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
+    parser.add_argument("--limit", type=int, default=None, help="first N files of each kind")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument("--child", choices=list(MODES), help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.db, args.files)))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kehoach-bench-ingest-") as tmp:
+        for kind in args.kinds:
+            files = corpus_files(kind, args.limit)
+            for mode in args.modes:
+                row = measure(kind, mode, files, Path(tmp))
+                rows.append(row)
+                print(json.dumps(row, ensure_ascii=False), file=sys.stderr, flush=True)
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
