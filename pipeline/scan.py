@@ -50,14 +50,17 @@ def suppress_colour(
     chroma = ImageChops.subtract(lightest, darkest)
     histogram = chroma.histogram()
     coloured = sum(histogram[min_chroma:]) / max(1, sum(histogram))
+    if coloured == 0:
+        return lightest, 0.0
+    saturated = chroma.point(lambda v: 255 if v >= min_chroma else 0)
+    lightest.paste(255, (0, 0, image.width, image.height), saturated)
     band = round(image.height * keep_blue_top)
-    if band > 0 and coloured > 0:
+    if band > 0:
         box = (0, 0, image.width, band)
         r, _, b = image.convert("RGB").crop(box).split()
-        saturated = chroma.crop(box).point(lambda v: 255 if v >= min_chroma else 0)
         bluish = ImageChops.subtract(r, b).point(lambda v: 255 if v == 0 else 0)
         # blue ink in the header is handwriting (number, date): keep it dark
-        lightest.paste(darkest.crop(box), (0, 0), ImageChops.darker(saturated, bluish))
+        lightest.paste(darkest.crop(box), (0, 0), ImageChops.darker(saturated.crop(box), bluish))
     return lightest, coloured
 
 
