@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pipeline.synthetic import (  # noqa: E402
+    Block,
     Degradation,
     default_closing,
     layout_document,
@@ -35,7 +36,7 @@ SAMPLE_SCAN = Degradation(max_angle=0.5, blur=0.9, noise=3.0, contrast=(40, 230)
 SIGNER = "Nguyễn Văn An"  # a placeholder: the corpus text has no signer line
 
 
-def _plan_parts() -> tuple[object, list[str]]:
+def _plan_parts() -> tuple[Block | None, list[str]]:
     header, body = split_plan_header(PLAN.read_text("utf-8").splitlines())
     return header, [" ".join(line.split()) for line in body]
 

@@ -97,10 +97,15 @@ def estimate_skew(grey: Image.Image) -> float:
     binary = Image.fromarray(((pixels < 160) * 255).astype(np.uint8), "L")
     if not np.asarray(binary).any():
         return 0.0
-    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)
-    best = max(coarse, key=lambda a: _projection_score(binary, float(a)))
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
-    return float(round(max(fine, key=lambda a: _projection_score(binary, float(a))), 2))
+
+    def score(angle: float) -> float:
+        return _projection_score(binary, angle)
+
+    coarse = [float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)]
+    best = max(coarse, key=score)
+    fine = [float(a) for a in np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)]
+    angle: float = max(fine, key=score)
+    return round(angle, 2)
 
 
 def deskew(grey: Image.Image, angle: float) -> Image.Image:

@@ -103,7 +103,8 @@ def main() -> None:
     if not PLAN.is_file():
         sys.exit(f"needs ../shared beside the repository ({PLAN} is missing)")
     settings = PipelineSettings(limits=Limits(max_pages=1000))
-    header = "| scan | pages | CER | WER | syllable accuracy | s/page | target |\n|---|---|---|---|---|---|---|"
+    columns = ("scan", "pages", "CER", "WER", "syllable accuracy", "s/page", "target")
+    header = "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
     rows = []
     for level in args.levels:
         rows.append(synthetic(level, args.pages, settings, args.seed).row())
