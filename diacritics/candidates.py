@@ -34,7 +34,9 @@ DIGIT_WORD = 1.0
 """Extra log10 cost of reading a printed number as a word ("16" → "tổ" only in a word's place)."""
 RARE_KEY = -4.5
 """A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
-NEAR_KEYS = 14
+NEAR_KEYS = 40
+VALID_WORD_SWAP = 2.0
+"""Most channel cost (log10) at which a valid printed syllable may stand for another key."""
 ABBREVIATION_UNK = 1.0
 """log10 cost of keeping an abbreviation the corpus has never seen (names of new bodies)."""
 """Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
@@ -62,7 +64,7 @@ def _deletes(key: str, depth: int) -> set[str]:
 
 def max_edits(key: str) -> int:
     """How far a garbled key may be from the syllable it stands for: 1 when short, else 2."""
-    return 1 if len(key) <= 3 else 2
+    return 1 if len(key) <= 2 else 2
 
 
 class Inventory:
@@ -86,7 +88,7 @@ class Inventory:
         ]
         self.deletes: dict[str, list[str]] = defaultdict(list)
         for key in self.syllable_keys:
-            for d in _deletes(key, max_edits(key)):
+            for d in _deletes(key, 2):
                 self.deletes[d].append(key)
 
     def forms(self, key: str) -> list[int]:
@@ -167,11 +169,14 @@ class Generator:
             known = token.isalpha() and lm.word_id(token) != lm.unk
             for i in forms[:MAX_CANDIDATES]:
                 scored[i] = self.channel.distance(token, lm.words[i])
-            if not known or not is_syllable(token) or not common:
-                for near in self._near(key):
-                    for i in inv.forms(near)[:KEY_FORMS]:
-                        if i not in scored:
-                            scored[i] = self.channel.distance(token, lm.words[i])
+            doubtful = not known or not is_syllable(token) or not common
+            for near in self._near(key):
+                for i in inv.forms(near)[:KEY_FORMS]:
+                    if i not in scored:
+                        cost = self.channel.distance(token, lm.words[i])
+                        # a real word ("cha", "vai") turns into another only by a known confusion
+                        if doubtful or cost <= VALID_WORD_SWAP:
+                            scored[i] = cost
             for word, cost in self.channel.word_sources(token).items():
                 i = lm.word_id(word)
                 if i != lm.unk:

@@ -61,6 +61,8 @@ class Channel:
                     self.printed_words.setdefault(printed, {})[intended] = cost
 
         self.letters_for = self._inverse_letters()
+        self._piece_cache: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
+        self._distance_cache: dict[tuple[str, str], float] = {}
 
     def _inverse_letters(self) -> dict[str, list[str]]:
         """For each printed non-letter (digit, symbol), the base letters it most often stood for."""
@@ -112,25 +114,47 @@ class Channel:
         """Cost of a printed character with nothing intended (dust, stray marks)."""
         return self.insert.get(printed, DEFAULT_INDEL)
 
-    @lru_cache(maxsize=1_000_000)  # noqa: B019 - one channel per process, cached by design
+    def _costs_for(self, intended: str, printed: str) -> tuple[float, list[float], list[float]]:
+        """Per intended character: cost of vanishing, of each printed char, of each printed pair."""
+        cache = self._piece_cache
+        key = (intended, printed)
+        found = cache.get(key)
+        if found is None:
+            found = (
+                self.piece_cost(intended, ""),
+                [self.piece_cost(intended, ch) for ch in printed],
+                [self.piece_cost(intended, printed[j - 1 : j + 1]) for j in range(1, len(printed))],
+            )
+            cache[key] = found
+        return found
+
     def distance(self, printed: str, intended: str) -> float:
         """Weighted edit distance: cheapest way the intended syllable became the printed token."""
+        key = (printed, intended)
+        found = self._distance_cache.get(key)
+        if found is not None:
+            return found
         p = unicodedata.normalize("NFC", printed)
-        n, m = len(intended), len(p)
-        inf = float("inf")
-        row = [0.0] + [inf] * m
+        m = len(p)
+        inserts = [self.insert_cost(ch) for ch in p]
+        row = [0.0] * (m + 1)
         for j in range(1, m + 1):
-            row[j] = row[j - 1] + self.insert_cost(p[j - 1])
-        for i in range(1, n + 1):
-            x = intended[i - 1]
-            new = [row[0] + self.piece_cost(x, "")] + [inf] * m
+            row[j] = row[j - 1] + inserts[j - 1]
+        for x in intended:
+            vanish, single, pair = self._costs_for(x, p)
+            new = [row[0] + vanish] + [0.0] * m
             for j in range(1, m + 1):
-                best = new[j - 1] + self.insert_cost(p[j - 1])
-                for k in range(1, min(MAX_PIECE, j) + 1):
-                    cand = row[j - k] + self.piece_cost(x, p[j - k : j])
+                best = new[j - 1] + inserts[j - 1]
+                cand = row[j - 1] + single[j - 1]
+                if cand < best:
+                    best = cand
+                if j >= 2:
+                    cand = row[j - 2] + pair[j - 2]
                     if cand < best:
                         best = cand
-                cand = row[j] + self.piece_cost(x, "")
-                new[j] = min(best, cand)
+                cand = row[j] + vanish
+                new[j] = cand if cand < best else best
             row = new
+        if len(self._distance_cache) < 2_000_000:
+            self._distance_cache[key] = row[m]
         return row[m]

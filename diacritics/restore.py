@@ -31,8 +31,7 @@ _CHUNK = re.compile(r"\S+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
 _ADDRESS = re.compile(r"@|://|^www\.|\.(vn|com|org|net|gov)\b", re.IGNORECASE)
-_SYMBOL = re.compile(r"\w[/-]\w|/")
-_SYMBOL_PART = re.compile(r"[^/\-.]+")
+_PART = re.compile(r"[^.,;:!?\"“”‘’'`()\[\]«»…–—\-*/<>]+")
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
@@ -82,20 +81,6 @@ class Restorer:
             return lower  # an abbreviation the corpus knows (UBND, LLVT, TTg)
         return None
 
-    def _symbol_pieces(self, core: str, start: int, chunk: int) -> list[Piece]:
-        """Parts of a document symbol ("2447/QD-TTg"): numbers fixed, abbreviations repairable."""
-        out = []
-        for part in _SYMBOL_PART.finditer(core):
-            text = part.group(0)
-            kind = self.classify(text)
-            begin = start + part.start()
-            if kind == ABBREVIATION:
-                out.append(Piece(begin, begin + len(text), text, None, chunk, abbreviation=True))
-            else:
-                fixed = kind if kind is not None else _lm_form(text, self.lm.index)
-                out.append(Piece(begin, begin + len(text), text, fixed, chunk))
-        return out
-
     def chunk_pieces(self, text: str) -> tuple[Piece, ...]:
         """Pieces of one whitespace-free chunk, offsets relative to it; cached per chunk text."""
         found = self._chunks.get(text)
@@ -110,16 +95,22 @@ class Restorer:
         core = text.strip(EDGE_PUNCT)
         if not core:
             return []
-        if _SYMBOL.search(core) and not _ADDRESS.search(core):
-            return self._symbol_pieces(core, left, 0)
-        piece_fixed = self.classify(core)
-        if piece_fixed == ABBREVIATION:
-            return [Piece(left, left + len(core), core, None, 0, abbreviation=True)]
-        if piece_fixed == "<num>" and _WORDLIKE_NUMBER.match(text):
-            piece_fixed = None  # "16 trách nhiệm": maybe a garbled word, the lattice decides
-        if piece_fixed is None and not any(ch.isalnum() for ch in core):
-            return []
-        return [Piece(left, left + len(core), core, piece_fixed, 0)]
+        if _ADDRESS.search(core):
+            return [Piece(left, left + len(core), core, "<unk>", 0)]
+        if _NUMBER.match(core):
+            # "16 trách nhiệm": a bare short number may be a garbled word; "1." never is
+            word_like = _WORDLIKE_NUMBER.match(text) is not None
+            return [Piece(left, left + len(core), core, None if word_like else "<num>", 0)]
+        out = []
+        for part in _PART.finditer(core):
+            word = part.group(0)
+            start = left + part.start()
+            kind = self.classify(word)
+            if kind == ABBREVIATION:
+                out.append(Piece(start, start + len(word), word, None, 0, abbreviation=True))
+            elif kind is not None or any(ch.isalnum() for ch in word):
+                out.append(Piece(start, start + len(word), word, kind, 0))
+        return out
 
     def pieces(self, line: str) -> list[Piece]:
         """Words of a line with edge punctuation cut off, each classified."""

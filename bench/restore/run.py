@@ -3,10 +3,12 @@
     .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 6]
 
 Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
-stripped; held-out documents rendered by ``pipeline.synthetic`` (body text, light scan) and
-read by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share of syllables unchanged); speed. Held-out
-means ``diacritics.text.is_heldout``: documents the model never trained on. References are put in
-the modern tone placement the model writes ("hòa", "thủy"), the same for both systems.
+stripped; held-out documents rendered by ``pipeline.synthetic`` (body text, light scan) and read
+by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share of syllables left
+unchanged); speed in syllables per CPU second of this process (one core: the machine is shared,
+so wall time would measure the neighbours), load time, peak memory. Held-out means
+``diacritics.text.is_heldout``: documents the model never trained on. References are put in the
+modern tone placement the model writes ("hòa", "thủy"), the same for both systems.
 """
 
 from __future__ import annotations
@@ -47,17 +49,17 @@ def heldout_docs(shared: Path, n: int, max_chars: int) -> list[str]:
 
 
 def ours() -> tuple[Restorer, float]:
-    """Our restorer and its load time in seconds."""
-    start = time.perf_counter()
+    """Our restorer and its load time in CPU seconds."""
+    start = time.process_time()
     from diacritics.restore import default_restorer
 
     restorer = default_restorer()
-    return (lambda text: restorer.restore(text).text), time.perf_counter() - start
+    return (lambda text: restorer.restore(text).text), time.process_time() - start
 
 
 def pyvi() -> tuple[Restorer, float]:
-    """pyvi's add_accents, line by line, and its load time."""
-    start = time.perf_counter()
+    """pyvi's add_accents, line by line, and its load time in CPU seconds."""
+    start = time.process_time()
     from pyvi import ViUtils
 
     def line(text: str) -> str:
@@ -69,14 +71,14 @@ def pyvi() -> tuple[Restorer, float]:
     def run(text: str) -> str:
         return "\n".join(line(t) if t.strip() else t for t in text.split("\n"))
 
-    return run, time.perf_counter() - start
+    return run, time.process_time() - start
 
 
 def timed(fn: Restorer, texts: list[str]) -> tuple[list[str], float]:
-    """Outputs and total seconds."""
-    start = time.perf_counter()
+    """Outputs and total CPU seconds."""
+    start = time.process_time()
     out = [fn(t) for t in texts]
-    return out, time.perf_counter() - start
+    return out, time.process_time() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     for s, (fn, _) in systems.items():
         cells[s] = f"{corpus_accuracy([(d, fn(d)) for d in docs]):.2%}"
     rows.append(("correct Vietnamese in, unchanged", f"{n_syll}", cells))
-    rows.append(("speed, syllables/s (stripped row)", "", speeds))
-    rows.append(("load, s", "", {s: f"{load:.2f}" for s, (_, load) in systems.items()}))
+    rows.append(("speed, syllables per CPU s (stripped row)", "", speeds))
+    rows.append(("load, CPU s", "", {s: f"{load:.2f}" for s, (_, load) in systems.items()}))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak RSS of this process, MB", "", {"ours": f"{rss:.0f}"}))
     print_rows(rows, ["raw OCR", *systems])
