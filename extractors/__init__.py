@@ -13,7 +13,8 @@ from schemas import Assignment, Deadline, DocumentTree, Obligation, PlanDocument
 def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     """Everything the plan says, in the gold's shape, each item with its provenance."""
     from extractors.agencies import unify_spellings
-    from extractors.assignments import extract_assignments
+    from extractors.annex import annex_deadlines
+    from extractors.assignments import annex_rows, extract_assignments
     from extractors.awards import extract_awards
     from extractors.criteria import extract_criteria
     from extractors.deadlines import extract_deadlines
@@ -31,6 +32,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     recipients, recipient_prov = extract_recipients(tree)
     assignments = extract_assignments(placed)
     deadlines = extract_deadlines(placed, doc.issue_date)
+    deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
     spelling = unify_spellings(names)
     return PlanDocument(

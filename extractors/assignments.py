@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from extractors.agencies import Subject, partners, role_of, split_agencies, subject_of
+from extractors.annex import Row, table_rows
 from extractors.sections import Placed
 from schemas import Assignment, Block, Provenance
 
@@ -90,7 +91,15 @@ def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
                     _visit_if_unclassified(child, by_block, entries)
         elif "closing" in entry.categories and seen_org and not entry.ancestors:
             entries.extend(_assigned_in_closing(entry.block.text, entry.block.provenance))
+    for row in annex_rows(placed):
+        entries.extend((agency, "lead", row.task, row.provenance) for agency in row.leads)
+        entries.extend((agency, "coordinate", row.task, row.provenance) for agency in row.partners)
     return _group(entries)
+
+
+def annex_rows(placed: list[Placed]) -> list[Row]:
+    """Rows of the assignment tables in the plan's annexes."""
+    return [row for p in placed if p.block.label == "PHỤ LỤC" for row in table_rows(p.block)]
 
 
 def _visit_if_unclassified(block: Block, by_block: dict[int, Placed], out: list[Entry]) -> None:

@@ -405,6 +405,21 @@ def _to_block(item: _Item) -> Block:
     )
 
 
+def _annex_rows(doc: DocumentText, first: int) -> tuple[Block, ...]:
+    """An annex line by line, blank lines kept: its tables are one cell a line, blank if empty."""
+    rows: list[Block] = []
+    number = 0
+    for page in doc.pages:
+        for line in page.lines:
+            number += 1
+            if number <= first:
+                continue
+            row = _Line(number, page.page_no, clean_line(line.text), line.bbox, line.confidence)
+            block = Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row]))
+            rows.append(block)
+    return tuple(rows)
+
+
 def build_tree(doc: DocumentText) -> DocumentTree:
     """Split a document's lines into header, body block tree and closing block, with provenance."""
     lines = _numbered_lines(doc)
@@ -421,7 +436,7 @@ def build_tree(doc: DocumentText) -> DocumentTree:
     body = [_to_block(item) for item in _nest(_items(lines[header_end:closing_start]))]
     if annex_start < len(lines):
         annex_lines = lines[annex_start:]
-        children = tuple(_to_block(item) for item in _nest(_items(annex_lines[1:])))
+        children = _annex_rows(doc, annex_lines[0].no)
         body.append(
             Block(
                 kind=BlockKind.SECTION,

@@ -265,3 +265,69 @@ def test_a_ministry_plan_with_unit_codes_and_agency_headings() -> None:
         ("Công an các địa phương", "responsible"): 2,
     }
     assert plan.recipients == ("Công an các tỉnh, TP trực thuộc Trung ương", "Lưu: Văn thư, C04")
+
+
+ANNEX_PLAN = """KẾ HOẠCH
+Cải cách hành chính năm 2026
+
+Căn cứ Luật Tổ chức chính quyền địa phương;
+I. MỤC TIÊU
+- Nâng cao chỉ số hài lòng.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ: theo dõi việc thực hiện Kế hoạch./.
+Nơi nhận:
+- Lưu: VT.
+CHỦ TỊCH
+Nguyễn Văn An
+
+Phụ lục
+PHÂN CÔNG THỰC HIỆN NHIỆM VỤ
+STT
+Nhiệm vụ
+Sản phẩm
+Thời gian
+hoàn thành
+Chủ trì
+Phối hợp
+I
+Cải cách thể chế
+
+1
+Công bố danh mục văn bản hết hiệu lực
+Danh mục văn bản
+Trước ngày 31/01 hằng năm
+Sở Tư pháp; UBND các xã, phường
+
+2
+Ban hành kế hoạch kiểm tra
+Kế hoạch kiểm tra của tỉnh
+Trong tháng 01/2026
+Sở Nội vụ
+Các cơ quan, đơn vị, địa phương
+
+Kế hoạch tự kiểm tra
+Chậm nhất trong tháng 6/2026
+Các cơ quan, đơn vị, địa phương
+
+"""
+
+
+def test_annex_assignment_table() -> None:
+    document = document_from_text(ANNEX_PLAN)
+    plan = extract_plan(build_tree(document), document.source)
+    found = {(a.agency, a.role): a.tasks for a in plan.assignments}
+    assert found[("Sở Tư pháp", "lead")] == ("Công bố danh mục văn bản hết hiệu lực",)
+    assert found[("Ủy ban nhân dân các xã, phường", "lead")] == (
+        "Công bố danh mục văn bản hết hiệu lực",
+    )
+    assert found[("Các cơ quan, đơn vị, địa phương", "coordinate")] == (
+        "Ban hành kế hoạch kiểm tra",
+    )
+    assert found[("Các cơ quan, đơn vị, địa phương", "lead")] == ("Ban hành kế hoạch kiểm tra",)
+    dated = {(d.date, d.agency, d.action) for d in plan.deadlines}
+    assert (
+        "--01-31",
+        "Sở Tư pháp, Ủy ban nhân dân các xã, phường",
+        "Công bố danh mục văn bản hết hiệu lực",
+    ) in dated
+    assert ("2026-06", "Các cơ quan, đơn vị, địa phương", "Ban hành kế hoạch kiểm tra") in dated
