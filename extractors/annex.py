@@ -56,7 +56,7 @@ def _agencies(cell: str) -> tuple[str, ...]:
 
 def _table(rows: list[Block], start: int) -> tuple[list[str], int]:
     """Column labels of a table whose header begins at ``start`` ("STT"), and where rows begin."""
-    labels = []
+    labels: list[str] = []
     index = start + 1
     while (
         index < len(rows) and rows[index].text and not re.fullmatch(r"\d+|[IVX]+", rows[index].text)
