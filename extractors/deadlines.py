@@ -165,11 +165,21 @@ def find_expressions(text: str) -> list[Found]:
     return sorted(chosen, key=lambda found: found.start)
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """Spans of the clauses of a text, split at ";" and at sentence ends."""
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a text, split at ";" and at sentence ends.
+
+    A full stop after an abbreviation ("TP. Hà Nội", "PCT. UBND", "Đ/c.") ends no sentence.
+    """
     spans = []
     start = 0
     for match in re.finditer(r";|\.(?=\s+[A-ZĐÀ-Ỹ])|\.$", text):
+        word = re.search(r"(\S+)$", text[: match.start()])
+        if (
+            match.group(0) == "."
+            and word
+            and re.fullmatch(r"[A-ZĐ]{1,5}|Đ/c|đ/c|Tp|TP", word.group(1))
+        ):
+            continue
         spans.append((start, match.start()))
         start = match.end()
     if start < len(text):
@@ -193,7 +203,7 @@ def deadlines_in_text(
     """Every deadline in one item; "định kỳ hằng năm" folds into a dated one of its clause."""
     found = find_expressions(text)
     out: list[Deadline] = []
-    for start, end in _clauses(text):
+    for start, end in clause_spans(text):
         inside = [item for item in found if start <= item.start < end]
         dated = [item for item in inside if item.kind in ("date", "month", "quarter")]
         for item in inside:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from extractors.agencies import canonical_agency
-from extractors.deadlines import normalize_date
+from extractors.deadlines import clause_spans, normalize_date
 from extractors.sections import Placed
 from extractors.vocab import fold_ascii, fuzzy_opening, vocab_list
 from schemas import LegalBasis, Provenance
@@ -54,7 +54,7 @@ CITATION = re.compile(
 
 
 def _clauses(text: str) -> list[str]:
-    return [clause.strip() for clause in re.split(r";|\.\s+(?=[A-ZĐ])", text) if clause.strip()]
+    return [text[a:b].strip() for a, b in clause_spans(text) if text[a:b].strip()]
 
 
 def citation_of(clause: str, prov: Provenance) -> LegalBasis | None:
