@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 from extractors.agencies import canonical_agency
 from extractors.sections import Placed
 from extractors.vocab import fold, fold_ascii, load_lines, load_yaml, vocab_list
-from schemas import DocHeader, DocumentTree, Signer
+from schemas import BlockKind, DocHeader, DocumentTree, Signer
 
 MOTTO = re.compile(r"cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*[-–]\s*tự\s+do|hạnh\s+phúc", re.IGNORECASE)
 NUMBER = re.compile(r"^S[ốoô6]\s*[:.]?\s*(?P<num>.*)$", re.IGNORECASE)
@@ -171,7 +171,11 @@ def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
     )
     if province is None and issuer_text:
         province = match_province(re.sub(r"^(?:TỈNH|THÀNH PHỐ)\s+", "", issuer_lines[-1]))
-    doc_type = doc_type or _doc_type_from_symbol(number) or _doc_type_in(preamble)
+    # Only a preamble that opens numbered sections announces the document's own type.
+    sectioned = any(block.kind == BlockKind.SECTION for block in tree.body)
+    doc_type = (
+        doc_type or _doc_type_from_symbol(number) or (sectioned and _doc_type_in(preamble)) or None
+    )
     signer = signer_of(tree.closing)
     ubnd = bool(
         (number and "UBND" in number)
