@@ -11,8 +11,53 @@ machines needs such a server, reachable from every worker (the temporary one lis
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+PARENT_VARIABLE = "KEHOACH_SERVER_PARENT"
+PR_SET_PDEATHSIG = 1
+
+
+def _server_class() -> type:
+    """Prefect's temporary server, started through ``flows.server`` so it dies with the command."""
+    import prefect
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    class BatchServer(SubprocessASGIServer):
+        """Exits when the command exits, even by kill -9: no server is left behind a crash."""
+
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            uvicorn_args = [
+                "--app-dir",
+                str(prefect.__module_path__.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ]
+            env = {
+                **os.environ,
+                "PREFECT_UI_ENABLED": "0",
+                "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1",
+                **get_current_settings().to_environment_variables(exclude_unset=True),
+                PARENT_VARIABLE: str(os.getpid()),
+            }
+            command = [sys.executable, "-m", "flows.server", *uvicorn_args]
+            return subprocess.Popen(command, env=env)
+
+    return BatchServer
 
 
 @contextmanager
@@ -24,9 +69,8 @@ def prefect_api() -> Iterator[str]:
     if settings.api.url:
         yield str(settings.api.url)
         return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the process-wide instance Prefect itself would start
+    # Registered as the process-wide instance, the one Prefect itself would otherwise start.
+    server = _server_class()()
     server.start(timeout=int(settings.server.ephemeral.startup_timeout_seconds))
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = server.api_url  # worker processes inherit it
@@ -38,3 +82,21 @@ def prefect_api() -> Iterator[str]:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
+
+
+def _die_with_parent() -> None:
+    """Linux: ask for SIGTERM when the parent dies; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+    if str(os.getppid()) != os.environ.get(PARENT_VARIABLE):
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    _die_with_parent()
+    from uvicorn.main import main
+
+    sys.argv = ["uvicorn", *sys.argv[1:]]
+    main()

@@ -218,20 +218,38 @@ def _kehoach(*args: str) -> list[str]:
     return [sys.executable, "-m", "kehoach.cli", *args]
 
 
+def _server_of(process: subprocess.Popen[str]) -> int | None:
+    """The pid of the Prefect server a ``kehoach ingest`` process started, if any."""
+    import psutil
+
+    for child in psutil.Process(process.pid).children(recursive=True):
+        if "flows.server" in " ".join(child.cmdline()):
+            return child.pid
+    return None
+
+
 @pytest.mark.slow
 def test_kill_9_mid_batch_then_rerun_stores_every_document_once(
     tmp_path: Path, prefect_api: dict[str, str]
 ) -> None:
+    import psutil
+
     from flows.ingest import run_ingest
     from flows.progress import SilentReporter
 
     batch = tmp_path / "batch"
     plans = write_plans(batch, 12, start=60)
     db = tmp_path / "killed.duckdb"
-    env = {**os.environ, **prefect_api}
     command = _kehoach("ingest", str(batch), "--db", str(db))
+    # The victim starts its own Prefect server, as on an operator's machine.
+    own_server = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_LOCAL_STORAGE_PATH": prefect_api["PREFECT_LOCAL_STORAGE_PATH"],
+    }
+    own_server.pop("PREFECT_API_URL", None)
 
-    victim = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    victim = subprocess.Popen(command, env=own_server, stderr=subprocess.PIPE, text=True)
     assert victim.stderr is not None
     stored_before_kill = 0
     for line in victim.stderr:
@@ -239,13 +257,18 @@ def test_kill_9_mid_batch_then_rerun_stores_every_document_once(
             stored_before_kill += 1
             break
     still_running = victim.poll() is None
+    server = _server_of(victim)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=60)
     assert still_running, "the batch ended before it could be killed"
     assert victim.returncode == -signal.SIGKILL
     assert stored_before_kill == 1
+    assert server is not None
+    psutil.Process(server).wait(timeout=60)  # the server does not outlive the killed command
 
-    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    rerun = subprocess.run(
+        command, env={**os.environ, **prefect_api}, capture_output=True, text=True, timeout=600
+    )
     assert rerun.returncode == 0, rerun.stderr
 
     clean_db = tmp_path / "clean.duckdb"
