@@ -8,6 +8,7 @@ when there is work, and ``ingest_flow``/``rebuild_flow`` are importable from her
 
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -37,6 +38,12 @@ def __getattr__(name: str) -> Any:
 
         return getattr(definitions, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _warn(message: str | None) -> None:
+    """Print a warning for the operator on standard error."""
+    if message:
+        print(f"kehoach: warning: {message}", file=sys.stderr)
 
 
 def _settle_without_prefect(
@@ -84,11 +91,12 @@ def run_ingest(
         else:
             from flows.definitions import ingest_flow
             from flows.runners import task_runner, window_size
-            from flows.server import prefect_api
+            from flows.server import prefect_api, unreachable_api_warning
 
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             flow = ingest_flow.with_options(task_runner=chosen)
-            with prefect_api(), sharing(dataset, Path(db)), reporting(reporter):
+            with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
+                _warn(unreachable_api_warning(api_url, dask_address))
                 summary = flow(
                     paths=[str(p) for p in paths],
                     db=str(db),
@@ -136,10 +144,11 @@ def run_rebuild(
         else:
             from flows.definitions import rebuild_flow
             from flows.runners import task_runner, window_size
-            from flows.server import prefect_api
+            from flows.server import prefect_api, unreachable_api_warning
 
             flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
-            with prefect_api(), sharing(dataset, Path(db)), reporting(reporter):
+            with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
+                _warn(unreachable_api_warning(api_url, dask_address))
                 summary = flow(
                     db=str(db), settings=settings, window=window_size(workers, dask_address)
                 )

@@ -84,6 +84,26 @@ def prefect_api() -> Iterator[str]:
             os.environ["PREFECT_API_URL"] = previous
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def unreachable_api_warning(api_url: str, dask_address: str | None) -> str | None:
+    """A warning when Dask workers on other machines could not reach this Prefect API."""
+    from urllib.parse import urlsplit
+
+    if not dask_address:
+        return None
+    api_host = urlsplit(api_url).hostname or ""
+    dask_host = urlsplit(dask_address if "://" in dask_address else f"tcp://{dask_address}")
+    if api_host in LOOPBACK and (dask_host.hostname or "") not in LOOPBACK:
+        return (
+            f"the Prefect API ({api_url}) listens on loopback only, so Dask workers on other "
+            "machines cannot report to it: start `prefect server start --host 0.0.0.0` on a "
+            "machine they reach and set PREFECT_API_URL to it"
+        )
+    return None
+
+
 def _die_with_parent() -> None:
     """Linux: ask for SIGTERM when the parent dies; exit now if it already has."""
     if sys.platform.startswith("linux"):

@@ -135,3 +135,13 @@ def test_summary_artifacts_carry_every_failure_reason() -> None:
     assert "| /in/b.pdf | corrupt | not a readable PDF |" in markdown
     rows = artifact_rows(summary)
     assert [row["outcome"] for row in rows] == ["ingested", "skipped", "failed"]
+
+
+def test_remote_dask_workers_are_warned_about_a_loopback_prefect_api() -> None:
+    from flows.server import unreachable_api_warning
+
+    local_api = "http://127.0.0.1:8123/api"
+    assert unreachable_api_warning(local_api, "tcp://10.0.0.5:8786") is not None
+    assert unreachable_api_warning(local_api, "tcp://127.0.0.1:8786") is None
+    assert unreachable_api_warning("http://10.0.0.2:4200/api", "tcp://10.0.0.5:8786") is None
+    assert unreachable_api_warning(local_api, None) is None
