@@ -95,6 +95,12 @@ def extract_legal_basis(placed: list[Placed]) -> tuple[LegalBasis, ...]:
             continue
         for clause in _clauses(entry.block.text):
             cut = fuzzy_opening(clause, starts)
+            if cut is None:
+                # OCR dust may precede the opening words ("số Căn cứ ..."): look a little further.
+                late = re.search(
+                    "|".join(re.escape(fold_ascii(s)) for s in starts), fold_ascii(clause[:16])
+                )
+                cut = late.end() if late else None
             if cut is None and not CITATION.match(fold_ascii(clause)):
                 continue
             cited = citation_of(clause[cut or 0 :].strip(), entry.block.provenance)

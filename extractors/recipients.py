@@ -14,7 +14,7 @@ LUU = re.compile(r"^l[ưu]u\s*[:.]?\s*", re.IGNORECASE)
 def normalize_recipient(text: str) -> str:
     """One recipient without its bullet and final punctuation, abbreviations expanded."""
     text = re.sub(r"^[-+•*–]\s*", "", text.strip())
-    text = re.sub(r"[\s;,.*~•·'\"]+$", "", text)  # OCR dust after the final semicolon
+    text = re.sub(r"[\s;,.*~•·'\"|-]+$", "", text)  # OCR dust after the final semicolon
     if LUU.match(text):
         rest = LUU.sub("", text)
         rest = re.sub(r"\s*\([^)]*\)\s*\.?$", "", rest)
@@ -24,7 +24,11 @@ def normalize_recipient(text: str) -> str:
 
 
 def _is_signer(text: str) -> bool:
-    return not re.match(r"^[-+•*–]", text) and text[:1].isupper()
+    """A line of the signer's block: authority mark, upper-case title, or a name."""
+    if re.match(r"^(?:TM|KT|TL|TUQ|Q)\s*\.", text) or text.upper() == text:
+        return True
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
 def extract_recipients(tree: DocumentTree) -> tuple[tuple[str, ...], tuple[Provenance, ...]]:
@@ -38,14 +42,14 @@ def extract_recipients(tree: DocumentTree) -> tuple[tuple[str, ...], tuple[Prove
             continue
         if not inside:
             continue
-        if re.match(r"^[-+•*–]", text) or (not texts and LUU.match(text)):
+        bullet = re.match(r"^[-+•*–]", text)
+        if (
+            bullet
+            or LUU.match(text)
+            or (text.rstrip().endswith((";", ",")) and not _is_signer(text))
+        ):
             texts.append(text)
             provs.append(prov)
         elif texts and text[:1].islower():
             texts[-1] = texts[-1] + " " + text
-        elif LUU.match(text):
-            texts.append(text)
-            provs.append(prov)
-        elif _is_signer(text):
-            continue
     return tuple(normalize_recipient(text) for text in texts), tuple(provs)

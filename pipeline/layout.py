@@ -158,7 +158,7 @@ def _numbered_lines(doc: DocumentText) -> list[_Line]:
 
 def _garbled(text: str) -> bool:
     """OCR of a stamp or scribble: mostly symbols, or no word of two letters or more."""
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = [ch for ch in text if not ch.isspace() and ch != "|"]  # table rules are not dust
     alnum = sum(ch.isalnum() for ch in visible)
     return len(visible) >= 4 and (alnum < 0.6 * len(visible) or not re.search(r"[^\W\d_]{2}", text))
 
@@ -236,6 +236,13 @@ def _closing_bounds(lines: list[_Line], start: int) -> tuple[int, int]:
             annex = index
             break
     return end_body, annex
+
+
+def table_cells(text: str) -> list[str]:
+    """The cells of a row written as a pipe table ("|ỦY BAN NHÂN DÂN | CỘNG HÒA ... |")."""
+    if text.count("|") < 2:
+        return [text]
+    return [cell.strip() for cell in text.split("|") if cell.strip(" -")]
 
 
 def split_header_line(text: str) -> list[str]:
@@ -428,11 +435,13 @@ def build_tree(doc: DocumentText) -> DocumentTree:
     header: list[tuple[str, Provenance]] = []
     for line in lines[:header_end]:
         prov = provenance([line])
-        header.extend((part, prov) for part in split_header_line(line.text) if part)
+        for cell in table_cells(line.text):
+            header.extend((part, prov) for part in split_header_line(cell) if part)
     closing: list[tuple[str, Provenance]] = []
     for line in lines[closing_start:annex_start]:
         prov = provenance([line])
-        closing.extend((part, prov) for part in split_closing_line(line.text) if part)
+        for cell in table_cells(line.text):
+            closing.extend((part, prov) for part in split_closing_line(cell) if part)
     body = [_to_block(item) for item in _nest(_items(lines[header_end:closing_start]))]
     if annex_start < len(lines):
         annex_lines = lines[annex_start:]
