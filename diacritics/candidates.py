@@ -35,7 +35,7 @@ DIGIT_WORD = 1.0
 RARE_KEY = -4.5
 """A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
 NEAR_KEYS = 40
-VALID_WORD_SWAP = 2.0
+VALID_WORD_SWAP = 3.2
 """Most channel cost (log10) at which a valid printed syllable may stand for another key."""
 ABBREVIATION_UNK = 1.0
 """log10 cost of keeping an abbreviation the corpus has never seen (names of new bodies)."""

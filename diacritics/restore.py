@@ -72,7 +72,7 @@ class Restorer:
             return None
         if core.isupper() and _ROMAN.match(core):
             return lower if lower in self.lm.index else "<unk>"
-        if len(core) > 1 and not _VOWEL.search(lower) and any(c.isupper() for c in core):
+        if not _VOWEL.search(lower) and sum(c.isupper() for c in core) >= 2:
             if lower in self.lm.index and has_marks(lower):
                 return lower  # "QĐ", "HĐND" already right
             return ABBREVIATION
@@ -108,9 +108,15 @@ class Restorer:
             kind = self.classify(word)
             if kind == ABBREVIATION:
                 out.append(Piece(start, start + len(word), word, None, 0, abbreviation=True))
-            elif kind is not None or any(ch.isalnum() for ch in word):
+            elif kind is not None or any(ch.isalnum() for ch in word) or self._letter_like(word):
                 out.append(Piece(start, start + len(word), word, kind, 0))
         return out
+
+    def _letter_like(self, word: str) -> bool:
+        """A lone symbol OCR is known to print for a letter ("&" for "ở", "¢" for "ệ")."""
+        if len(word) != 1 or word not in self.generator.channel.letters_for:
+            return False
+        return unicodedata.category(word) in ("Sc", "Sm", "So") or word in "&@"
 
     def pieces(self, line: str) -> list[Piece]:
         """Words of a line with edge punctuation cut off, each classified."""
