@@ -151,3 +151,32 @@ def test_lowercase_dash_line_continues_the_sentence() -> None:
     point = tree.body[1].children[0]
     assert point.text == "Các tổ chức chính trị - xã hội tỉnh báo cáo."
     assert point.children == ()
+
+
+def test_pipe_table_header_and_closing_rows_are_split_into_cells() -> None:
+    text = (
+        "|ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+        "|TỈNH LÂM ĐỒNG |Độc lập – Tự do – Hạnh phúc |\n"
+        "|Số: /KH-UBND |Lâm Đồng, ngày tháng 3 năm 2026 |\n"
+        "KẾ HOẠCH\nPhòng, chống ma túy năm 2026\n\n"
+        "Thực hiện Nghị quyết số 50/NQ-CP ngày 13/3/2025 của Chính phủ;\n"
+        "I. MỤC ĐÍCH, YÊU CẦU\n- Phát huy sức mạnh tổng hợp./.\n"
+        "|Nơi nhận: | | KT. CHỦ TỊCH |\n"
+        "|- Bộ Công an; -| |PHÓ CHỦ TỊCH |\n"
+        "|Thường trực Tỉnh ủy; | | |\n"
+        "|- Lưu: VT, NC. | | |\n"
+    )
+    tree = build_tree(document_from_text(text))
+    assert tree.header[:3] == (
+        "ỦY BAN NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "TỈNH LÂM ĐỒNG",
+    )
+    assert tree.closing == (
+        "Nơi nhận:",
+        "KT. CHỦ TỊCH",
+        "- Bộ Công an; -",
+        "PHÓ CHỦ TỊCH",
+        "Thường trực Tỉnh ủy;",
+        "- Lưu: VT, NC.",
+    )
