@@ -35,8 +35,10 @@ def _flat_products(sizes: np.ndarray, order: int) -> tuple[np.ndarray, list[np.n
     return window, picks[::-1]
 
 
-def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> list[np.ndarray]:
-    """log10 P(c_t | c_t-2, c_t-1) for every candidate triple, one (K, K, K) array per position.
+def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> np.ndarray:
+    """log10 P(c_t | c_t-2, c_t-1) for every candidate triple of the line, flattened.
+
+    Window w (positions w, w+1, w+2) comes after all earlier windows, in C order inside.
 
     Bigram entries (probability and backoff weight) are looked up once per candidate pair and
     trigram entries once per triple: two binary searches for the whole line.
@@ -53,14 +55,7 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> list[np.ndarray]:
     first = pair_offsets[tw] + ta * sizes[tw + 1] + tb
     second = pair_offsets[tw + 1] + tb * sizes[tw + 2] + tc
     w3 = flat_ids[offsets[tw + 2] + tc]
-    flat = lm.trigram_or(w1[first], w2[first], w3, pair_bow[first] + pair_p[second])
-    out, start = [], 0
-    for n in range(len(ids) - 2):
-        shape = (int(sizes[n]), int(sizes[n + 1]), int(sizes[n + 2]))
-        size = shape[0] * shape[1] * shape[2]
-        out.append(flat[start : start + size].reshape(shape))
-        start += size
-    return out
+    return lm.trigram_or(w1[first], w2[first], w3, pair_bow[first] + pair_p[second])
 
 
 def viterbi(
@@ -74,7 +69,21 @@ def viterbi(
     eos = np.asarray([lm.eos], dtype=np.uint64)
     ids = [bos, bos, *lattice, eos]
     chan = [np.zeros(1, np.float32)] * 2 + [weight * c for c in costs] + [np.zeros(1, np.float32)]
-    scores = line_scores(lm, ids)
+    sizes = np.asarray([len(a) for a in ids])
+    flat = line_scores(lm, ids)
+    window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
+    window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
+    scores = [
+        flat[o : o + n].reshape(int(a), int(b), int(c))
+        for o, n, a, b, c in zip(
+            window_offsets.tolist(),
+            window_sizes.tolist(),
+            sizes[:-2],
+            sizes[1:-1],
+            sizes[2:],
+            strict=True,
+        )
+    ]
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
     delta = np.zeros((1, 1), dtype=np.float64)
     back: list[np.ndarray] = []
@@ -88,23 +97,43 @@ def viterbi(
     for t in range(len(ids) - 1, 1, -1):
         path[t - 2] = int(back[t - 2][path[t - 1], path[t]])
     best = path[2:-1]
-    return best, _confidences(scores, chan, path)[2:-1]
+    return best, confidences(flat, window_offsets, sizes, np.concatenate(chan), path)
 
 
-def _confidences(scores: list[np.ndarray], chan: list[np.ndarray], path: list[int]) -> list[float]:
-    """Posterior of the chosen candidate at each position with its neighbours fixed on the path."""
-    out = []
-    last = len(path) - 1
-    for t in range(len(path)):
-        if t < 2 or t == last or len(chan[t]) == 1:
-            out.append(1.0)
-            continue
-        local = scores[t - 2][path[t - 2], path[t - 1], :] - chan[t]
-        if t + 1 <= last:
-            local = local + scores[t - 1][path[t - 1], :, path[t + 1]]
-        if t + 2 <= last:
-            local = local + scores[t][:, path[t + 1], path[t + 2]]
-        z = (local - local.max()) * LN10
-        prob = np.exp(z)
-        out.append(float(prob[path[t]] / prob.sum()))
-    return out
+def confidences(
+    flat: np.ndarray,
+    window_offsets: np.ndarray,
+    sizes: np.ndarray,
+    chan: np.ndarray,
+    path: list[int],
+) -> list[float]:
+    """Posterior of the chosen candidate at each word, its neighbours fixed on the best path.
+
+    Every candidate k at position t is scored by the three trigrams that contain it and its
+    channel cost; a softmax per position (all positions at once) gives the chosen one's share.
+    """
+    last = len(sizes) - 1
+    ts = np.arange(2, last)
+    ks = sizes[ts]
+    rep = np.repeat(ts, ks)
+    starts = np.cumsum(ks) - ks
+    k = np.arange(int(ks.sum())) - np.repeat(starts, ks)
+    p = np.asarray(path)
+    s = sizes
+    term = flat[
+        window_offsets[rep - 2] + p[rep - 2] * s[rep - 1] * s[rep] + p[rep - 1] * s[rep] + k
+    ]
+    term = (
+        term + flat[window_offsets[rep - 1] + (p[rep - 1] * s[rep] + k) * s[rep + 1] + p[rep + 1]]
+    )
+    has_next2 = rep + 2 <= last
+    r = np.minimum(rep, last - 2)
+    nxt = np.minimum(rep + 2, last)
+    index = window_offsets[r] + (k * s[r + 1] + p[r + 1]) * s[nxt] + p[nxt]
+    third = flat[np.where(has_next2, index, 0)]
+    chan_offsets = np.cumsum(sizes) - sizes
+    local = term + np.where(has_next2, third, 0.0) - chan[chan_offsets[rep] + k]
+    top = np.maximum.reduceat(local, starts)
+    z = np.exp((local - np.repeat(top, ks)) * LN10)
+    total = np.add.reduceat(z, starts)
+    return (z[starts + p[ts]] / total).tolist()

@@ -166,7 +166,7 @@ class Restorer:
             cursor = piece.end
             shift += len(new) - len(source)
             tokens.append(
-                RestoredToken(
+                RestoredToken.model_construct(  # values are built valid here: skip re-validation
                     line=index,
                     start=start,
                     end=start + len(new),
@@ -201,7 +201,7 @@ class Restorer:
             new, line_tokens = self.restore_line(line, i)
             out_lines.append(new)
             tokens.extend(line_tokens)
-        return RestoreResult(text="\n".join(out_lines), tokens=tuple(tokens))
+        return RestoreResult.model_construct(text="\n".join(out_lines), tokens=tuple(tokens))
 
 
 def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
