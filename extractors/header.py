@@ -97,7 +97,8 @@ def _number(text: str) -> str | None:
 def _without_rank(text: str) -> str:
     """A signer's name without a military or police rank before it ("Thượng tướng ...")."""
     for rank in vocab_list("signer_titles.yaml", "ranks"):
-        if fold(text).startswith(fold(rank) + " "):
+        # Compared without marks: restoration may write "Thượng tưởng" for "Thượng tướng".
+        if fold_ascii(text).startswith(fold_ascii(rank) + " "):
             return text[len(rank) :].strip()
     return text
 
