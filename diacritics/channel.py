@@ -14,18 +14,26 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from diacritics.orthography import strip_marks
+from diacritics.orthography import strip_marks, strip_tone
 
 MAX_PIECE = 2
 DEFAULT_SUB = 2.5
 DEFAULT_INDEL = 2.5
 MARK_LOSS = 0.6
 MARK_CHANGE = 1.2
+UNSEEN_MARK_SWAP = 1.5
+FAMILY_PENALTY = 0.3
 
 
 @lru_cache(maxsize=4096)
 def _base(ch: str) -> str:
     return strip_marks(ch).lower()
+
+
+@lru_cache(maxsize=4096)
+def _family(ch: str) -> str:
+    """The vowel without its tone ("ộ" → "ô"): its tones look alike to OCR."""
+    return strip_tone(ch)[0].lower()
 
 
 @lru_cache(maxsize=65536)
@@ -61,6 +69,12 @@ class Channel:
                     self.printed_words.setdefault(printed, {})[intended] = cost
 
         self.letters_for = self._inverse_letters()
+        self.family: dict[str, dict[str, float]] = {}
+        for x, table in self.costs.items():
+            fam = self.family.setdefault(_family(x), {})
+            for printed, cost in table.items():
+                if printed != "*" and cost < fam.get(printed, 99.0):
+                    fam[printed] = cost
         self._piece_cache: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
         self._distance_cache: dict[tuple[str, str], float] = {}
 
@@ -108,6 +122,13 @@ class Channel:
         if printed in table:
             return table[printed]
         unseen = table["*"] + (0.0 if len(printed) == 1 else 0.5)
+        family = self.family.get(_family(intended), {}).get(printed)
+        if family is not None:
+            # same vowel, other tone: OCR treats the tone marks of one vowel alike
+            unseen = min(unseen, family + FAMILY_PENALTY)
+        if len(printed) == 1 and _base(printed) == _base(intended):
+            # same letter, other marks: OCR swaps marks too freely for the sample to list them all
+            return min(unseen, UNSEEN_MARK_SWAP)
         return max(unseen, default_cost(intended, printed))
 
     def insert_cost(self, printed: str) -> float:

@@ -201,7 +201,10 @@ class Restorer:
             new, line_tokens = self.restore_line(line, i)
             out_lines.append(new)
             tokens.extend(line_tokens)
-        return RestoreResult.model_construct(text="\n".join(out_lines), tokens=tuple(tokens))
+        out = "\n".join(out_lines)
+        if not unicodedata.is_normalized("NFC", out):  # a stray combining mark met a new letter
+            return RestoreResult(text=out, tokens=tuple(tokens))
+        return RestoreResult.model_construct(text=out, tokens=tuple(tokens))
 
 
 def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
