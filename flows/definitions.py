@@ -142,7 +142,9 @@ def ingest_flow(
         plan = plan_batch(expand_paths(paths, exclude=Path(db)), dataset, settings)
         progress.current().start(plan.total, "ingest")
         outcomes = [_settle(dataset, run_id, o, log) for o in plan.settled]
-        for source, futures in pump(plan.pending, submit, window):
+        # Largest first: a long scan started last would leave the other workers idle at the end.
+        largest_first = sorted(plan.pending, key=lambda s: s.size_bytes, reverse=True)
+        for source, futures in pump(largest_first, submit, window):
             path = str(source.path)
             outcome = store_result(dataset, run_id, path, source.sha256, futures)
             outcomes.append(_settle(dataset, run_id, outcome, log))

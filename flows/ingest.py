@@ -95,6 +95,7 @@ def run_ingest(
 
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             flow = ingest_flow.with_options(task_runner=chosen)
+            reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")
             with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
                 _warn(unreachable_api_warning(api_url, dask_address))
                 summary = flow(
@@ -147,6 +148,7 @@ def run_rebuild(
             from flows.server import prefect_api, unreachable_api_warning
 
             flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
+            reporter.note("documents to re-extract; starting Prefect…")
             with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
                 _warn(unreachable_api_warning(api_url, dask_address))
                 summary = flow(

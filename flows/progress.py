@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 from rich.console import Console
@@ -32,6 +33,8 @@ class Reporter(Protocol):
 
     def advance(self, outcome: DocumentOutcome) -> None: ...
 
+    def note(self, message: str) -> None: ...
+
     def stop(self) -> None: ...
 
 
@@ -43,6 +46,9 @@ class SilentReporter:
 
     def advance(self, outcome: DocumentOutcome) -> None:
         """Ignore a document."""
+
+    def note(self, message: str) -> None:
+        """Ignore a remark."""
 
     def stop(self) -> None:
         """Ignore the end."""
@@ -79,7 +85,8 @@ class ConsoleReporter:
         """One more file settled."""
         self._done += 1
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, advance=1, last=f"{outcome.outcome} {outcome.path}")
+            last = f"{outcome.outcome} {Path(outcome.path).name}"
+            self._progress.update(self._task, advance=1, last=last)
             return
         reason = f" — {outcome.error.reason} [{outcome.error.code}]" if outcome.error else ""
         self.console.print(
@@ -88,6 +95,10 @@ class ConsoleReporter:
             markup=False,
             highlight=False,
         )
+
+    def note(self, message: str) -> None:
+        """A remark while nothing else moves (the Prefect server starting, say)."""
+        self.console.print(message, style="dim", soft_wrap=True, markup=False, highlight=False)
 
     def stop(self) -> None:
         """The batch is over."""

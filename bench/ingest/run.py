@@ -124,6 +124,7 @@ def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
         "failed": len(summary.failed),
         "failures": [f"{Path(o.path).name}: {o.error.code}" for o in summary.failed if o.error],
         "flow_seconds": round(summary.seconds, 2),
+        "stage_seconds": round(sum(o.seconds for o in summary.ingested), 2),
         "call_seconds": round(wall, 2),
         "peak_worker_mb": memory.peak_mb(worker_role),
         "peak_main_mb": memory.peak_mb("main"),
