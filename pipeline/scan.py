@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageFilter
 HEADER_BAND = 0.30  # share of the page height where blue handwriting is text, not a signature
 MAX_SKEW = 3.0  # degrees searched; real scans are within ±2°
 NOISY = 4.0  # noise_level from which a median filter pays (synthetic light 8, heavy 11, real 1)
+SHARPEN = ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2)
 MIN_SKEW = 0.15  # below this the rotation's resampling costs more than the skew
 
 
@@ -123,11 +124,29 @@ def noise_level(grey: Image.Image) -> float:
     return float(np.median(np.abs(np.diff(centre, axis=1)))) if centre.size else 0.0
 
 
+def otsu_threshold(grey: Image.Image) -> int:
+    """The grey level that best separates ink from paper (Otsu's between-class variance)."""
+    counts = np.asarray(grey.histogram()[:256], dtype=np.float64)
+    share = counts / max(1.0, counts.sum())
+    below = np.cumsum(share)
+    mean_below = np.cumsum(share * np.arange(256))
+    total = mean_below[-1]
+    between = (total * below - mean_below) ** 2 / (below * (1 - below) + 1e-12)
+    return int(np.argmax(between))
+
+
 def sharpen_for_ocr(grey: Image.Image, noisy_above: float = NOISY) -> Image.Image:
-    """Unsharp mask; on noisy scans a 3×3 median first, or the mask would sharpen the noise."""
-    if noise_level(grey) >= noisy_above:
-        grey = grey.filter(ImageFilter.MedianFilter(3))
-    return grey.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2))
+    """Unsharp mask; a noisy scan gets a 3×3 median before it and is binarised after it.
+
+    On noise, the mask alone sharpens the noise, and Tesseract's LSTM reads the grey image, so
+    the speckle reaches the recogniser unless the page is binarised first (light 1.8 → 1.5% CER).
+    Clean and real office scans stay grey: binarising the gold page raised its CER (3.14 → 3.33%).
+    """
+    if noise_level(grey) < noisy_above:
+        return grey.filter(SHARPEN)
+    sharp = grey.filter(ImageFilter.MedianFilter(3)).filter(SHARPEN)
+    cut = otsu_threshold(sharp)
+    return sharp.point(lambda v: 255 if v > cut else 0)
 
 
 def clean_page(image: Image.Image) -> CleanPage:
