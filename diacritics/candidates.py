@@ -115,14 +115,18 @@ class Generator:
         self.inventory = inventory
         self.channel = channel
         self.lm = inventory.lm
-        self._cache: dict[tuple[str, bool], Candidates] = {}
+        self._cache: dict[tuple[str, bool, bool], Candidates] = {}
 
-    def candidates(self, token: str, stripped_mode: bool) -> Candidates:
-        """Candidates for a lower-case printed token; ``stripped_mode``: its line has no marks."""
-        cache_key = (token, stripped_mode)
+    def candidates(self, token: str, stripped_mode: bool, garbled: bool = False) -> Candidates:
+        """Candidates for a lower-case printed token.
+
+        ``stripped_mode``: its line has no marks; ``garbled``: its text is OCR output with garbled
+        words, where even a valid bare word may stand for another ("cha tich" → "chủ tịch").
+        """
+        cache_key = (token, stripped_mode, garbled)
         found = self._cache.get(cache_key)
         if found is None:
-            found = self._build(token, stripped_mode)
+            found = self._build(token, stripped_mode, garbled)
             self._cache[cache_key] = found
         return found
 
@@ -154,7 +158,7 @@ class Generator:
         forms = self.inventory.forms(key)
         return float(self.lm.uni_logp[forms[0]]) if forms else -99.0
 
-    def _build(self, token: str, stripped_mode: bool) -> Candidates:
+    def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
@@ -165,6 +169,13 @@ class Generator:
             for i in forms[:MAX_CANDIDATES]:
                 if lm.uni_logp[i] >= floor:
                     scored[i] = 0.0
+            if garbled:
+                for near in self._near(key):
+                    for i in inv.forms(near)[:KEY_FORMS]:
+                        if i not in scored:
+                            cost = self.channel.distance(token, lm.words[i])
+                            if cost <= VALID_WORD_SWAP:
+                                scored[i] = cost
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
             for i in forms[:MAX_CANDIDATES]:

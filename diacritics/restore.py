@@ -30,7 +30,7 @@ EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>"
 _CHUNK = re.compile(r"\S+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
-_ADDRESS = re.compile(r"@|://|^www\.|\.(vn|com|org|net|gov)\b", re.IGNORECASE)
+_ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re.IGNORECASE)
 _PART = re.compile(r"[^.,;:!?\"“”‘’'`()\[\]«»…–—\-*/<>]+")
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
@@ -38,6 +38,8 @@ _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
 _SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
 CHUNK_CACHE = 200_000
 CLEAN_INVALID_SHARE = 0.03
+GARBLED_SHARE = 0.05
+_GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 
 
@@ -128,9 +130,16 @@ class Restorer:
         return merge_split(line, out)
 
     def restore_line(
-        self, line: str, index: int, keep: set[int] | frozenset[int] = frozenset()
+        self,
+        line: str,
+        index: int,
+        keep: set[int] | frozenset[int] = frozenset(),
+        garbled: bool = False,
     ) -> tuple[str, list[RestoredToken]]:
-        """Restore one line; chunks (whitespace-separated) listed in ``keep`` stay as they are."""
+        """Restore one line; chunks (whitespace-separated) listed in ``keep`` stay as they are.
+
+        ``garbled`` says the text around is OCR garble, so bare valid words are doubted too.
+        """
         pieces = [
             p
             if p.chunk not in keep or p.fixed is not None
@@ -150,7 +159,7 @@ class Restorer:
             if piece.abbreviation:
                 cands = self.generator.abbreviation(piece.text.lower())
             else:
-                cands = self.generator.candidates(piece.text.lower(), stripped)
+                cands = self.generator.candidates(piece.text.lower(), stripped, garbled)
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
@@ -178,6 +187,24 @@ class Restorer:
         out.append(line[cursor:])
         return "".join(out), tokens
 
+    def looks_garbled(self, text: str) -> bool:
+        """True when more than a few words are not Vietnamese at all: OCR garble, not just bare text."""
+        words = re.findall(r"\S+", text)
+        if not words:
+            return False
+        bad = 0
+        for word in words:
+            core = word.strip(EDGE_PUNCT).lower()
+            if "/" in core or "|" in core:
+                continue  # document symbols, table rules
+            if not core.isdigit() and _GARBLE.search(core):
+                bad += 1
+            elif (
+                core.isalpha() and not is_key_shape(strip_marks(core)) and core not in self.lm.index
+            ):
+                bad += 1
+        return bad / len(words) > GARBLED_SHARE
+
     def looks_clean(self, text: str) -> bool:
         """True when text reads as correct Vietnamese: few invalid and few bare syllables."""
         words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
@@ -197,8 +224,9 @@ class Restorer:
         if not force and self.looks_clean(text):
             return RestoreResult(text=text, tokens=())
         out_lines, tokens = [], []
+        garbled = self.looks_garbled(text)
         for i, line in enumerate(lines):
-            new, line_tokens = self.restore_line(line, i)
+            new, line_tokens = self.restore_line(line, i, garbled=garbled)
             out_lines.append(new)
             tokens.extend(line_tokens)
         out = "\n".join(out_lines)
