@@ -188,7 +188,7 @@ class Restorer:
         return "".join(out), tokens
 
     def looks_garbled(self, text: str) -> bool:
-        """True when more than a few words are not Vietnamese at all: OCR garble, not just bare text."""
+        """True when more than a few words are not Vietnamese at all: OCR garble, not bare text."""
         words = re.findall(r"\S+", text)
         if not words:
             return False
@@ -197,9 +197,7 @@ class Restorer:
             core = word.strip(EDGE_PUNCT).lower()
             if "/" in core or "|" in core:
                 continue  # document symbols, table rules
-            if not core.isdigit() and _GARBLE.search(core):
-                bad += 1
-            elif (
+            if not core.isdigit() and _GARBLE.search(core) or (
                 core.isalpha() and not is_key_shape(strip_marks(core)) and core not in self.lm.index
             ):
                 bad += 1
