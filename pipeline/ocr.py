@@ -66,6 +66,12 @@ def is_noise(text: str, conf: float) -> bool:
     return not text or (conf < NOISE_CONF and not any(c.isalnum() for c in text))
 
 
+def is_stray(tokens: Sequence[Token]) -> bool:
+    """A lone unsure scrap of at most three letters: seal or signature remains, not a line."""
+    letters = sum(1 for t in tokens for c in t.text if c.isalnum())
+    return letters <= 3 and all(t.conf < NOISE_CONF for t in tokens)
+
+
 def parse_tsv(tsv: str) -> list[Row]:
     """Tesseract TSV to rows of tokens, one row per Tesseract line, top to bottom."""
     rows: dict[tuple[int, int, int], Row] = {}
@@ -114,7 +120,9 @@ def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> 
         tsv = tesseract_tsv(path, lang, timeout, dpi)
     rows = parse_tsv(tsv)
     lines = tuple(
-        tokens_to_line(tokens, region) for tokens, region in reading_order(rows, ready.height)
+        tokens_to_line(tokens, region)
+        for tokens, region in reading_order(rows, ready.height)
+        if not is_stray(tokens)
     )
     return OcrPage(lines, ready.width, ready.height, skew, coloured)
 

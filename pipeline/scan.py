@@ -54,7 +54,12 @@ def suppress_colour(
     if coloured == 0:
         return lightest, 0.0
     saturated = chroma.point(lambda v: 255 if v >= min_chroma else 0)
-    lightest.paste(255, (0, 0, image.width, image.height), saturated)
+    # the blurred rim of a seal is only faintly coloured: take it too, next to sure ink
+    rim = ImageChops.darker(
+        saturated.filter(ImageFilter.MaxFilter(5)),
+        chroma.point(lambda v: 255 if v >= min_chroma // 3 else 0),
+    )
+    lightest.paste(255, (0, 0, image.width, image.height), ImageChops.lighter(saturated, rim))
     band = round(image.height * keep_blue_top)
     if band > 0:
         box = (0, 0, image.width, band)

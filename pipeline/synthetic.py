@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 # Liberation 2 (Debian fonts-liberation2) has Vietnamese glyphs; 1.07 draws "Ủ", "ộ" as boxes.
 FONT_DIRS = (
@@ -393,7 +393,10 @@ def _draw_stamp(
         px, py = cx + r * 0.78 * math.cos(angle), cy + r * 0.78 * math.sin(angle)
         d.text((px, py), char, font=face, fill=255, anchor="mm")
     ink = Image.new("RGB", image.size, STAMP_RED)
-    image.paste(ink, (0, 0), layer.point(lambda v: int(v * 0.85)))
+    # ink over print multiplies, as a rubber stamp does: black text under the seal stays black
+    tint = Image.new("RGB", image.size, (255, 255, 255))
+    tint.paste(ink, (0, 0), layer.point(lambda v: int(v * 0.85)))
+    image.paste(ImageChops.multiply(image, tint))
 
 
 def _draw_signature(
@@ -401,7 +404,6 @@ def _draw_signature(
 ) -> None:
     """A blue pen scribble across the signer's blank rows."""
     x0, y0, x1, y1 = box
-    d = ImageDraw.Draw(image)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     points = []
     for t in range(120):
@@ -412,7 +414,9 @@ def _draw_signature(
                 cy + 70 * math.sin(s * 11 + rng.random()) * (1 - s * 0.5),
             )
         )
-    d.line(points, fill=INK_BLUE, width=6, joint="curve")
+    stroke = Image.new("RGB", image.size, (255, 255, 255))
+    ImageDraw.Draw(stroke).line(points, fill=INK_BLUE, width=6, joint="curve")
+    image.paste(ImageChops.multiply(image, stroke))
 
 
 def render_layout(layout: PageLayout, stamps: bool = False, seed: int = 0) -> Image.Image:

@@ -289,7 +289,7 @@ def ocr_page_text(
     warnings = (f"deskewed by {page.skew_degrees:.2f}°",) if page.deskewed else ()
     return PageText(
         page_no=number,
-        lines=page.lines,
+        lines=tuple(line for line in page.lines if not E_SIGNATURE.search(line.text)),
         method=TextMethod.OCR,
         seconds=time.perf_counter() - start,
         width=float(page.width),
