@@ -65,39 +65,64 @@ def viterbi(
     weight: float = CHANNEL_WEIGHT,
 ) -> tuple[list[int], list[float]]:
     """Best candidate index per position and its confidence (a local posterior, 0–1)."""
+    return viterbi_lines(lm, [lattice], [costs], weight)[0]
+
+
+def viterbi_lines(
+    lm: TrigramLM,
+    lattices: list[list[np.ndarray]],
+    costs: list[list[np.ndarray]],
+    weight: float = CHANNEL_WEIGHT,
+) -> list[tuple[list[int], list[float]]]:
+    """Decode many lines; their LM scores come from one batch of lookups for all of them.
+
+    The lines are laid end to end, each framed by <s> <s> ... </s>; windows that straddle two
+    lines are scored too but never used, which costs less than a batch per line.
+    """
     bos = np.asarray([lm.bos], dtype=np.uint64)
     eos = np.asarray([lm.eos], dtype=np.uint64)
-    ids = [bos, bos, *lattice, eos]
-    chan = [np.zeros(1, np.float32)] * 2 + [weight * c for c in costs] + [np.zeros(1, np.float32)]
+    one = np.zeros(1, np.float32)
+    ids: list[np.ndarray] = []
+    chan: list[np.ndarray] = []
+    starts = []
+    for lattice, line_costs in zip(lattices, costs, strict=True):
+        starts.append(len(ids))
+        ids += [bos, bos, *lattice, eos]
+        chan += [one, one, *(weight * c for c in line_costs), one]
     sizes = np.asarray([len(a) for a in ids])
     flat = line_scores(lm, ids)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
     window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
-    scores = [
-        flat[o : o + n].reshape(int(a), int(b), int(c))
-        for o, n, a, b, c in zip(
-            window_offsets.tolist(),
-            window_sizes.tolist(),
-            sizes[:-2],
-            sizes[1:-1],
-            sizes[2:],
-            strict=True,
-        )
-    ]
+    out = []
+    for start, lattice in zip(starts, lattices, strict=True):
+        end = start + len(lattice) + 3
+        line_offsets = window_offsets[start : end - 2]
+        base = int(line_offsets[0])
+        line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
+        out.append(_decode(line_flat, line_offsets - base, sizes[start:end], chan[start:end]))
+    return out
+
+
+def _decode(
+    flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray, chan: list[np.ndarray]
+) -> tuple[list[int], list[float]]:
+    """Viterbi over one line's scored windows; returns the path and the confidences."""
+    dims = sizes.tolist()
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
     delta = np.zeros((1, 1), dtype=np.float64)
     back: list[np.ndarray] = []
-    for n, s in enumerate(scores):
+    for n, offset in enumerate(window_offsets.tolist()):
+        a, b, c = dims[n], dims[n + 1], dims[n + 2]
+        s = flat[offset : offset + a * b * c].reshape(a, b, c)
         total = delta[:, :, None] + s - chan[n + 2][None, None, :]
         back.append(np.argmax(total, axis=0))
         delta = np.max(total, axis=0)
-    path = [0] * len(ids)
+    path = [0] * len(dims)
     j, k = np.unravel_index(int(np.argmax(delta)), delta.shape)
     path[-2], path[-1] = int(j), int(k)
-    for t in range(len(ids) - 1, 1, -1):
+    for t in range(len(dims) - 1, 1, -1):
         path[t - 2] = int(back[t - 2][path[t - 1], path[t]])
-    best = path[2:-1]
-    return best, confidences(flat, window_offsets, sizes, np.concatenate(chan), path)
+    return path[2:-1], confidences(flat, window_offsets, sizes, np.concatenate(chan), path)
 
 
 def confidences(

@@ -12,7 +12,7 @@ import numpy as np
 
 from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
-from diacritics.decoder import viterbi
+from diacritics.decoder import viterbi, viterbi_lines
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
     has_marks,
@@ -53,6 +53,16 @@ class Piece:
     fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
     chunk: int = 0  # index of the whitespace-separated chunk the word came from
     abbreviation: bool = False  # an upper-case abbreviation: only its own spelling variants
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """A line ready to decode: its pieces, candidate ids, channel costs and candidate forms."""
+
+    pieces: list[Piece]
+    lattice: list[np.ndarray]
+    costs: list[np.ndarray]
+    forms: list[tuple[str, ...]]
 
 
 class Restorer:
@@ -140,6 +150,16 @@ class Restorer:
 
         ``garbled`` says the text around is OCR garble, so bare valid words are doubted too.
         """
+        prepared = self.prepare(line, keep, garbled)
+        if prepared is None:
+            return line, []
+        best, confidence = viterbi(self.lm, prepared.lattice, prepared.costs)
+        return self.render(line, index, prepared, best, confidence)
+
+    def prepare(
+        self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
+    ) -> Lattice | None:
+        """The pieces of a line and their candidates; None when it has no word."""
         pieces = [
             p
             if p.chunk not in keep or p.fixed is not None
@@ -147,7 +167,7 @@ class Restorer:
             for p in self.pieces(line)
         ]
         if not pieces:
-            return line, []
+            return None
         stripped = not has_marks(line)
         lattice, costs, forms = [], [], []
         for piece in pieces:
@@ -163,9 +183,21 @@ class Restorer:
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
-        best, confidence = viterbi(self.lm, lattice, costs)
+        return Lattice(pieces, lattice, costs, forms)
+
+    def render(
+        self,
+        line: str,
+        index: int,
+        prepared: Lattice,
+        best: list[int],
+        confidence: list[float],
+    ) -> tuple[str, list[RestoredToken]]:
+        """The line with the chosen candidates put in, cased as printed, and its tokens."""
         out, tokens, cursor, shift = [], [], 0, 0
-        for piece, choice, conf, options in zip(pieces, best, confidence, forms, strict=True):
+        for piece, choice, conf, options in zip(
+            prepared.pieces, best, confidence, prepared.forms, strict=True
+        ):
             source = line[piece.start : piece.end]
             kept = piece.fixed is not None or options[choice] == piece.text.lower()
             new = source if kept else match_case(piece.text, options[choice])
@@ -197,8 +229,14 @@ class Restorer:
             core = word.strip(EDGE_PUNCT).lower()
             if "/" in core or "|" in core:
                 continue  # document symbols, table rules
-            if not core.isdigit() and _GARBLE.search(core) or (
-                core.isalpha() and not is_key_shape(strip_marks(core)) and core not in self.lm.index
+            if (
+                not core.isdigit()
+                and _GARBLE.search(core)
+                or (
+                    core.isalpha()
+                    and not is_key_shape(strip_marks(core))
+                    and core not in self.lm.index
+                )
             ):
                 bad += 1
         return bad / len(words) > GARBLED_SHARE
@@ -221,10 +259,21 @@ class Restorer:
         lines = text.split("\n")
         if not force and self.looks_clean(text):
             return RestoreResult(text=text, tokens=())
-        out_lines, tokens = [], []
         garbled = self.looks_garbled(text)
-        for i, line in enumerate(lines):
-            new, line_tokens = self.restore_line(line, i, garbled=garbled)
+        prepared = [self.prepare(line, garbled=garbled) for line in lines]
+        todo = [p for p in prepared if p is not None]
+        decoded = iter(
+            viterbi_lines(self.lm, [p.lattice for p in todo], [p.costs for p in todo])
+            if todo
+            else []
+        )
+        out_lines, tokens = [], []
+        for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
+            if lattice is None:
+                out_lines.append(line)
+                continue
+            best, confidence = next(decoded)
+            new, line_tokens = self.render(line, i, lattice, best, confidence)
             out_lines.append(new)
             tokens.extend(line_tokens)
         out = "\n".join(out_lines)
@@ -261,8 +310,8 @@ def _lm_form(text: str, vocab: dict[str, int]) -> str:
 def match_case(source: str, restored: str) -> str:
     """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
     letters = [c for c in source if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return restored.upper()
+    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+        return restored.upper()  # "TiNH" in a heading is upper case with one letter misread
     if source[:1].isupper() or (not source[:1].isalpha() and letters and letters[0].isupper()):
         return restored[:1].upper() + restored[1:]
     return restored
