@@ -35,6 +35,7 @@ DIGIT_WORD = 1.0
 RARE_KEY = -4.5
 """A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
 NEAR_KEYS = 40
+NEAR_KEYS_CLEAN = 12
 VALID_WORD_SWAP = 3.2
 """Most channel cost (log10) at which a valid printed syllable may stand for another key."""
 ABBREVIATION_UNK = 1.0
@@ -143,7 +144,7 @@ class Generator:
         costs = np.asarray([scored[i] for i in ids], dtype=np.float32)
         return Candidates(ids=np.asarray(ids, dtype=np.uint64), forms=forms, costs=costs)
 
-    def _near(self, key: str) -> list[str]:
+    def _near(self, key: str, limit: int = 0) -> list[str]:
         """Syllable keys near a garbled key (and its digit/symbol readings), nearest first."""
         found: dict[str, int] = {}
         for variant in self.channel.key_variants(key):
@@ -152,7 +153,7 @@ class Generator:
                 if dist < found.get(near, 99):
                     found[near] = dist
         ranked = sorted(found, key=lambda k: (found[k], -self._key_weight(k)))
-        return ranked[:NEAR_KEYS]
+        return ranked[: limit or NEAR_KEYS]
 
     def _key_weight(self, key: str) -> float:
         forms = self.inventory.forms(key)
@@ -181,7 +182,9 @@ class Generator:
             for i in forms[:MAX_CANDIDATES]:
                 scored[i] = self.channel.distance(token, lm.words[i])
             doubtful = not known or not is_syllable(token) or not common
-            for near in self._near(key):
+            # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
+            limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
+            for near in self._near(key, limit):
                 for i in inv.forms(near)[:KEY_FORMS]:
                     if i not in scored:
                         cost = self.channel.distance(token, lm.words[i])
