@@ -169,6 +169,17 @@ class Restorer:
         if not pieces:
             return None
         stripped = not has_marks(line)
+        if not garbled and not stripped:
+            # marked text that is not OCR garble: valid words stay, only the odd ones are decoded
+            right = [self._reads_right(p) for p in pieces]
+            if all(right):
+                return None  # the fast path
+            pieces = [
+                Piece(p.start, p.end, p.text, _lm_form(p.text, self.lm.index), p.chunk)
+                if ok and p.fixed is None
+                else p
+                for p, ok in zip(pieces, right, strict=True)
+            ]
         lattice, costs, forms = [], [], []
         for piece in pieces:
             if piece.fixed is not None:
@@ -184,6 +195,13 @@ class Restorer:
             costs.append(cands.costs)
             forms.append(cands.forms)
         return Lattice(pieces, lattice, costs, forms)
+
+    def _reads_right(self, piece: Piece) -> bool:
+        """A piece that needs nothing: fixed, or a valid syllable / known word as printed."""
+        if piece.fixed is not None:
+            return True
+        lower = piece.text.lower()
+        return is_syllable(lower) or (lower.isalpha() and lower in self.lm.index)
 
     def render(
         self,

@@ -51,7 +51,9 @@ def _restore_ocr(page: PageText, restorer) -> PageText:  # type: ignore[no-untyp
         keep = (
             {n for n, d in enumerate(doubtful) if not d} if len(chunks) == len(doubtful) else set()
         )
-        lines.append(_restored_line(line, restorer.restore_line(line.text, i, keep=keep)[0]))
+        # the doubtful words are open to any repair; the confident ones are kept as read
+        restored = restorer.restore_line(line.text, i, keep=keep, garbled=True)[0]
+        lines.append(_restored_line(line, restored))
     return page.model_copy(update={"lines": tuple(lines)})
 
 
