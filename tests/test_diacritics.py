@@ -101,3 +101,19 @@ def test_seed_restoration_accuracy(shared_dir: Path, seed: str) -> None:
     out = restore(raw).text
     assert len(out.split("\n")) == len(raw.split("\n"))
     assert syllable_accuracy(gold, out) >= 0.97
+
+
+def test_tokens_ocr_split_are_joined() -> None:
+    assert restore("Toan dan bao ve an ninh T 6 quoc").text == "Toàn dân bảo vệ an ninh Tổ quốc"
+
+
+def test_document_symbols_get_their_letters_back() -> None:
+    out = restore("Can cu Quyet dinh so 2447/QD-TTg va Nghi dinh so 91/2017/ND-CP").text
+    assert out == "Căn cứ Quyết định số 2447/QĐ-TTg và Nghị định số 91/2017/NĐ-CP"
+
+
+def test_confidence_is_lower_where_the_model_hesitates() -> None:
+    result = restore("Phat dong phong trao thi dua tren dia ban tinh\nban")
+    by_source = {t.source: t.confidence for t in result.tokens}
+    assert by_source["Phat"] > 0.9
+    assert by_source["ban"] < 0.9  # a lone "ban": bản, ban, bán, bàn
