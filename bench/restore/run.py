@@ -1,6 +1,6 @@
 """Restoration benchmark: ours and pyvi's ``add_accents`` side by side, every figure in one run.
 
-    .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 6]
+    .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 8]
 
 Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
 stripped; held-out documents rendered by ``pipeline.synthetic`` (body text, light scan) and read
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=40, help="held-out documents (stripped, clean)")
     parser.add_argument("--chars", type=int, default=8000, help="characters per held-out document")
     parser.add_argument(
-        "--ocr-docs", type=int, default=6, help="held-out documents OCR'd (2 pages)"
+        "--ocr-docs", type=int, default=8, help="held-out documents OCR'd (2 pages)"
     )
     parser.add_argument("--no-pyvi", action="store_true")
     args = parser.parse_args(argv)
