@@ -1,4 +1,8 @@
-"""Vietnamese diacritics restoration and OCR repair: ``restore(text)`` is the public entry point."""
+"""Vietnamese diacritics restoration and OCR repair: ``restore(text)`` is the public entry point.
+
+The implementation lives in ``diacritics.restorer`` (not ``diacritics.restore``: a submodule of
+that name would replace this function on the package once imported).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ if TYPE_CHECKING:
 
 def restore(text: str) -> RestoreResult:
     """Restore diacritics and repair OCR garbling; the model loads once, on first use."""
-    from diacritics.restore import restore as _restore
+    from diacritics.restorer import restore as _restore
 
     return _restore(text)
 

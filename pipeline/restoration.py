@@ -59,7 +59,7 @@ def _restore_ocr(page: PageText, restorer) -> PageText:  # type: ignore[no-untyp
 
 def restore_document(doc: DocumentText) -> DocumentText:
     """A new document whose text needing it is restored; good text and line geometry untouched."""
-    from diacritics.restore import default_restorer
+    from diacritics.restorer import default_restorer
 
     restorer = default_restorer()
     plain = [p for p in doc.pages if p.method != TextMethod.OCR]

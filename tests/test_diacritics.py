@@ -9,7 +9,7 @@ import pytest
 
 from diacritics import restore
 from diacritics.orthography import is_syllable, modern_tone, strip_marks
-from diacritics.restore import match_case
+from diacritics.restorer import match_case
 from pipeline.metrics import syllable_accuracy
 
 CORRECT = """KẾ HOẠCH

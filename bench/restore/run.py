@@ -51,7 +51,7 @@ def heldout_docs(shared: Path, n: int, max_chars: int) -> list[str]:
 def ours() -> tuple[Restorer, float]:
     """Our restorer and its load time in CPU seconds."""
     start = time.process_time()
-    from diacritics.restore import default_restorer
+    from diacritics.restorer import default_restorer
 
     restorer = default_restorer()
     return (lambda text: restorer.restore(text).text), time.process_time() - start
