@@ -10,6 +10,7 @@ import re
 from functools import cache
 
 from extractors.agencies import canonical_agency
+from extractors.nlp import VocabularyMatcher
 from extractors.sections import Placed
 from extractors.vocab import load_yaml
 from schemas import Award, Block, BlockKind, Provenance
@@ -23,9 +24,9 @@ def _forms() -> tuple[str, ...]:
 
 
 @cache
-def _form_pattern() -> re.Pattern[str]:
-    forms = "|".join(re.escape(form) for form in _forms())
-    return re.compile(r"(?<![\wÀ-ỹ])(" + forms + r")(?![\wÀ-ỹ])", re.IGNORECASE)
+def _form_matcher() -> VocabularyMatcher:
+    """The award forms as spaCy phrases: found whether or not restoration left their marks."""
+    return VocabularyMatcher(_forms())
 
 
 def _category_marker(text: str) -> str | None:
@@ -39,28 +40,33 @@ def _category_marker(text: str) -> str | None:
     return None
 
 
-def _canonical_form(found: str) -> str:
-    for form in _forms():
-        if form.lower() == found.lower():
-            return found[:1].upper() + found[1:] if found[:1].islower() else found
-    return found
+@cache
+def _grantor_matcher() -> VocabularyMatcher:
+    """Words that open a grantor ("Chủ tịch", "Thủ trưởng"), found with or without their marks."""
+    return VocabularyMatcher(tuple(load_yaml("award_forms.yaml")["grantor_heads"]))
 
 
 def split_grantors(text: str) -> list[str]:
     """Split a grantor list at words that open a new grantor ("Chủ tịch", "Thủ trưởng", ...)."""
-    heads = load_yaml("award_forms.yaml")["grantor_heads"]
-    pattern = r",\s*(?=(?:" + "|".join(re.escape(head) for head in heads) + r")\b)|\s+và\s+(?=(?:"
-    pattern += "|".join(re.escape(head) for head in heads) + r")\b)"
-    return [part.strip(" ,") for part in re.split(pattern, text) if part.strip(" ,")]
+    cuts = [0]
+    for head in _grantor_matcher().find(text):
+        before = text[: head.start].rstrip()
+        # A capital after "," or "và" opens the next grantor; "Phó Chủ tịch" or "của Ủy ban" do not.
+        if text[head.start].isupper() and (before.endswith(",") or re.search(r"\svà$", before)):
+            cuts.append(head.start)
+    cuts.append(len(text))
+    parts = [text[start:end] for start, end in zip(cuts, cuts[1:], strict=False)]
+    parts = [re.sub(r"(?:,|\s+và)\s*$", "", part.strip()) for part in parts]
+    return [part.strip(" ,") for part in parts if part.strip(" ,")]
 
 
 def awards_in_text(text: str, category: str, prov: Provenance) -> list[Award]:
     """Every award form named in one item, with grantor, quantity and recipients where written."""
     awards: list[Award] = []
-    matches = list(_form_pattern().finditer(text))
+    matches = _form_matcher().find(text)
     for index, found in enumerate(matches):
-        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        tail = text[found.end() : end]
+        end = matches[index + 1].start if index + 1 < len(matches) else len(text)
+        tail = text[found.end : end]
         grantor_text = ""
         rest = tail
         of = re.match(
@@ -85,7 +91,7 @@ def awards_in_text(text: str, category: str, prov: Provenance) -> list[Award]:
         for grantor in grantors:
             awards.append(
                 Award(
-                    form=_canonical_form(found.group(1)),
+                    form=found.phrase,
                     grantor=canonical_agency(grantor) if grantor else None,
                     category=category,  # type: ignore[arg-type]
                     quantity=quantity,

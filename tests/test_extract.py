@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from extractors import extract_plan, obligations_of
 from extractors.agencies import canonical_agency, split_agencies, subject_of
+from extractors.awards import awards_in_text, split_grantors
 from extractors.deadlines import normalize_date, recurrence_of
 from pipeline.layout import build_tree, document_from_text
-from schemas import PlanDocument
+from schemas import PlanDocument, Provenance
 
 MINI = """ỦY BAN NHÂN DÂN
 TỈNH QUẢNG NGÃI
@@ -121,6 +125,49 @@ def test_awards(plan: PlanDocument) -> None:
         ("Giấy khen", "Chủ tịch Ủy ban nhân dân xã, phường", "annual"),
         ("Cờ thi đua", "Ủy ban nhân dân tỉnh", "final"),
     ]
+
+
+def test_awards_survive_missing_marks_and_ocr_slips() -> None:
+    prov = Provenance(page=1, line_start=1, line_end=1)
+    text = (
+        "Bang khen cua Thu tướng Chính phủ; Béng khen của Chủ tịch Ủy ban nhân dân tỉnh; "
+        "Giéy khen của Thủ trưởng sở, ban, ngành, Chu tich Uy ban nhan dan xã, phường; "
+        "Huan chuong Lao dong."
+    )
+    found = [(a.form, a.grantor) for a in awards_in_text(text, "final", prov)]
+    assert found == [
+        ("Bằng khen", "Thủ tướng Chính phủ"),
+        ("Bằng khen", "Chủ tịch Ủy ban nhân dân tỉnh"),
+        ("Giấy khen", "Thủ trưởng sở, ban, ngành"),
+        ("Giấy khen", "Chu tich Uy ban nhan dan xã, phường"),
+        ("Huân chương Lao động", None),
+    ]
+
+
+def test_award_forms_need_their_own_words() -> None:
+    prov = Provenance(page=1, line_start=1, line_end=1)
+    # "Bằng" alone and "khen thưởng" name no form; a short word ("gửi") is never mended.
+    text = "Bằng nhiều hình thức, khen thưởng kịp thời; gửi khen tặng cho tập thể."
+    assert awards_in_text(text, "annual", prov) == []
+
+
+def test_grantor_lists_split_only_at_a_new_grantor() -> None:
+    assert split_grantors("Giám đốc Sở Nội vụ, Phó Chủ tịch Ủy ban nhân dân tỉnh") == [
+        "Giám đốc Sở Nội vụ, Phó Chủ tịch Ủy ban nhân dân tỉnh"
+    ]
+    assert split_grantors("Chủ tịch Ủy ban nhân dân tỉnh và Thủ trưởng các sở") == [
+        "Chủ tịch Ủy ban nhân dân tỉnh",
+        "Thủ trưởng các sở",
+    ]
+
+
+def test_spacy_loads_only_where_phrases_are_matched() -> None:
+    code = (
+        "import sys, extractors, extractors.awards, kehoach.cli, pipeline.process;"
+        "print('spacy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
 
 
 def test_deadlines(plan: PlanDocument) -> None:
