@@ -18,11 +18,21 @@ from pathlib import Path
 
 from PIL import Image
 
-from pipeline.scan import MIN_SKEW, Row, Token, clean_page, reading_order, sharpen_for_ocr
+from pipeline.scan import (
+    MIN_SKEW,
+    Row,
+    Token,
+    clean_page,
+    closing_rows,
+    reading_order,
+    row_height,
+    sharpen_for_ocr,
+)
 from schemas import BBox, Line, Word
 from schemas.common import nfc
 
 PSM = 4  # a single column of text of variable sizes; psm 6 reads margin dust as lines
+SIGNER_CONF = 0.8  # a sure word in a re-read signer row; seal and pen strokes score lower
 NOISE_CONF = 0.6  # punctuation-only words below this are specks read as ".", "_", "ˆ"
 
 
@@ -111,14 +121,75 @@ def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
     return sharpen_for_ocr(cleaned.image), cleaned.skew_degrees, cleaned.coloured_share
 
 
+def _run(image: Image.Image, lang: str, timeout: float, dpi: int, psm: int = PSM) -> list[Row]:
+    """Tesseract on an image through a PNG file in a private folder."""
+    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        image.save(path, dpi=(dpi, dpi), compress_level=1)
+        return parse_tsv(tesseract_tsv(path, lang, timeout, dpi, psm))
+
+
+def signer_rows(
+    ready: Image.Image, rows: Sequence[Row], lang: str, timeout: float, dpi: int
+) -> list[Row]:
+    """The signer column when the page read left it out, read again as a block of text.
+
+    Page segmentation takes a signature and seal over the signer's name for a picture and drops
+    the whole column ("GIÁM ĐỐC ... Thiếu tướng ..."); psm 6 on the area beside "Nơi nhận" reads
+    it.
+    """
+    found = closing_rows(rows)
+    if found is None:
+        return []
+    start = found[0]
+    tokens = [t for row in rows[start:] for t in row]
+    if any(t.x0 > ready.width * 0.5 for t in tokens if any(c.isalpha() for c in t.text)):
+        return []
+    left = max([ready.width * 0.4] + [t.x1 + 20 for t in tokens if t.x0 < ready.width * 0.4])
+    height = row_height(rows[start])
+    top = max(0.0, min(t.y0 for t in rows[start]) - height / 2)
+    # a signer block is a title, a blank for the signature and a name: about twelve rows
+    bottom = min(float(ready.height), top + 14 * height)
+    crop = ready.crop((round(left), round(top), ready.width, round(bottom)))
+    found_rows = _run(crop, lang, timeout, dpi, psm=6)
+    shifted = [
+        [Token(t.text, t.x0 + left, t.y0 + top, t.x1 + left, t.y1 + top, t.conf) for t in row]
+        for row in found_rows
+    ]
+    return [kept for row in shifted if (kept := _sure_words(row))]
+
+
+def _sure_words(row: Row) -> Row:
+    """Words of a re-read row worth keeping: psm 6 also reads every seal ring and pen stroke.
+
+    A row counts when two of its words are sure (conf ≥ 0.8, two letters or more); then its
+    lettered words from the first sure one on are kept unless hopeless (conf < 0.25).
+    """
+
+    def sure(t: Token) -> bool:
+        return t.conf >= SIGNER_CONF and sum(c.isalpha() for c in t.text) >= 2
+
+    if sum(sure(t) for t in row) < 2:
+        return []
+    first = next(i for i, t in enumerate(row) if sure(t))
+    return [t for t in row[first:] if t.conf >= 0.25 and any(c.isalpha() for c in t.text)]
+
+
+def merge_row(rows: list[Row], extra: Row) -> list[Row]:
+    """Add a row read separately: beside the row it shares a line with, or as a row of its own."""
+    middle = (min(t.y0 for t in extra) + max(t.y1 for t in extra)) / 2
+    for i, row in enumerate(rows):
+        if min(t.y0 for t in row) <= middle <= max(t.y1 for t in row):
+            return [*rows[:i], sorted([*row, *extra], key=lambda t: t.x0), *rows[i + 1 :]]
+    return sorted([*rows, extra], key=lambda row: min(t.y0 for t in row))
+
+
 def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
     """OCR one page image into lines in reading order (header and closing column by column)."""
     ready, skew, coloured = prepare(image)
-    with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
-        path = Path(tmp) / "page.png"
-        ready.save(path, dpi=(dpi, dpi), compress_level=1)
-        tsv = tesseract_tsv(path, lang, timeout, dpi)
-    rows = parse_tsv(tsv)
+    rows = _run(ready, lang, timeout, dpi)
+    for extra in signer_rows(ready, rows, lang, timeout, dpi):
+        rows = merge_row(rows, extra)
     lines = tuple(
         tokens_to_line(tokens, region)
         for tokens, region in reading_order(rows, ready.height)

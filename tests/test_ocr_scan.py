@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pipeline.metrics import cer
-from pipeline.ocr import is_noise, is_stray, ocr_image
+from pipeline.ocr import is_noise, is_stray, merge_row, ocr_image
 from pipeline.scan import (
     Token,
     estimate_skew,
@@ -90,6 +90,17 @@ def test_lone_unsure_scraps_are_stray_lines() -> None:
     assert is_stray([Token("NỘ", 0, 0, 40, 20, 0.57)])
     assert not is_stray([Token("2.", 0, 0, 40, 20, 0.95)])
     assert not is_stray([Token("Nguyễn", 0, 0, 90, 20, 0.4)])
+
+
+def test_a_signer_row_read_apart_joins_its_printed_line() -> None:
+    rows = [_row(100, (40, "Nơi nhận:")), _row(140, (40, "- Như trên;"))]
+    merged = merge_row(rows, _row(102, (450, "GIÁM ĐỐC")))
+    assert [" ".join(t.text for t in row) for row in merged] == [
+        "Nơi nhận: GIÁM ĐỐC",
+        "- Như trên;",
+    ]
+    below = merge_row(rows, _row(400, (450, "Nguyễn Văn A")))
+    assert [row[0].text for row in below] == ["Nơi", "-", "Nguyễn"]
 
 
 def test_specks_are_noise_words_are_not() -> None:
