@@ -114,9 +114,14 @@ def _decode(
     for n, offset in enumerate(window_offsets.tolist()):
         a, b, c = dims[n], dims[n + 1], dims[n + 2]
         s = flat[offset : offset + a * b * c].reshape(a, b, c)
-        total = delta[:, :, None] + s - chan[n + 2][None, None, :]
-        back.append(np.argmax(total, axis=0))
-        delta = np.max(total, axis=0)
+        total = delta[:, :, None] + s - chan[n + 2]
+        if a == 1:  # one candidate two back (<s>, a number, a fixed word): nothing to choose
+            back.append(np.zeros((b, c), dtype=np.intp))
+            delta = total[0]
+            continue
+        arg = total.argmax(axis=0)
+        back.append(arg)
+        delta = np.take_along_axis(total, arg[None], axis=0)[0]
     path = [0] * len(dims)
     j, k = np.unravel_index(int(np.argmax(delta)), delta.shape)
     path[-2], path[-1] = int(j), int(k)
