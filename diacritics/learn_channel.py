@@ -18,6 +18,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -46,7 +47,8 @@ def words(text: str) -> list[str]:
 
 def word_pairs(truth: list[str], printed: list[str]) -> Iterable[tuple[str, str]]:
     """(intended, printed) pairs from the word alignment; 1→2 splits joined with a space."""
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(truth, printed):
+    for op in Levenshtein.opcodes(truth, printed):
+        tag, i1, i2, j1, j2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             yield from zip(truth[i1:i2], printed[j1:j2], strict=True)
         elif tag == "replace" and i2 - i1 == 1 and j2 - j1 == 2:
@@ -57,7 +59,8 @@ def char_pieces(intended: str, printed: str) -> list[tuple[str, str]]:
     """Each intended character with the printed piece (0–2 chars) it became; None if unclear."""
     pieces: list[list[str]] = [[ch, ""] for ch in intended]
     inserted: list[str] = []
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(intended, printed):
+    for op in Levenshtein.opcodes(intended, printed):
+        tag, i1, i2, j1, j2 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             for k in range(i2 - i1):
                 pieces[i1 + k][1] += printed[j1 + k]
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             pages += ocr_document(doc_id, text, "heavy", "vie", seed=n)
         print(f"{doc_id}: {len(pages)} pages", file=sys.stderr)
     chars, tokens = count(pages)
-    data = {
+    data: dict[str, Any] = {
         "pages": len(pages),
         "costs": to_costs(chars, MIN_PIECE_COUNT),
         "words": {

@@ -233,7 +233,7 @@ _KEY = re.compile(
 def is_key_shape(key: str) -> bool:
     """True when a stripped lower-case key ("viet") could be a syllable once marks are added."""
     match = _KEY.match(key)
-    return bool(match) and match.group(2) in KEY_NUCLEI
+    return match is not None and match.group(2) in KEY_NUCLEI
 
 
 @lru_cache(maxsize=200_000)

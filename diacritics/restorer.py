@@ -180,7 +180,9 @@ class Restorer:
                 else p
                 for p, ok in zip(pieces, right, strict=True)
             ]
-        lattice, costs, forms = [], [], []
+        lattice: list[np.ndarray] = []
+        costs: list[np.ndarray] = []
+        forms: list[tuple[str, ...]] = []
         for piece in pieces:
             if piece.fixed is not None:
                 lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))

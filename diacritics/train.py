@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     arrays = train(lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **arrays)
+    np.savez_compressed(args.out, **arrays)  # type: ignore[arg-type]
     print(
         f"vocab {len(str(arrays['vocab']).splitlines()):,}, bigrams {len(arrays['bi_keys']):,}, "
         f"trigrams {len(arrays['tri_logp']):,}, {args.out.stat().st_size / 1e6:.1f} MB "
