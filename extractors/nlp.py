@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
@@ -71,7 +71,7 @@ def _normaliser(vocabulary: tuple[str, ...]):  # type: ignore[no-untyped-def]
     words = {fold_ascii(word) for phrase in vocabulary for word in TOKEN.findall(phrase)}
     long_words = [word for word in words if len(word) >= FUZZY_MIN_LENGTH]
 
-    @cache
+    @lru_cache(maxsize=65536)  # bounded: a long batch meets many distinct tokens
     def norm(token: str) -> str:
         folded = fold_ascii(token)
         if folded in words or len(folded) < FUZZY_MIN_LENGTH or not folded.isalpha():
