@@ -75,7 +75,10 @@ class Inventory:
         self.lm = lm
         by_key: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(lm.words):
-            if word.isalpha() and (is_syllable(word) or word == strip_marks(word)):
+            # syllables, bare words, and marked words of minority place names ("Đắk", "Krông")
+            if word.isalpha() and (
+                is_syllable(word) or word == strip_marks(word) or _VOWELS.search(word)
+            ):
                 by_key[strip_marks(word)].append(i)
         self.by_key = {
             key: sorted(ids, key=lambda i: -lm.uni_logp[i]) for key, ids in by_key.items()
