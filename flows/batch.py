@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from kehoach import PIPELINE_VERSION
-from schemas import ErrorCode, ErrorReport, KehoachError, PipelineSettings, SourceDocument
+from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument
 from schemas.common import Frozen
 
 Outcome = Literal["ingested", "replaced", "skipped", "failed"]
@@ -145,10 +145,9 @@ def plan_batch(files: Iterable[Path], dataset: RunLog, settings: PipelineSetting
     for path in files:
         try:
             source = identify(path, settings.limits)
-        except KehoachError as error:
-            plan.settled.append(
-                DocumentOutcome(path=str(path), outcome="failed", error=error.report())
-            )
+        except Exception as error:  # unreadable (permissions, I/O): this file fails, not the batch
+            report = error_report(error, path)
+            plan.settled.append(DocumentOutcome(path=str(path), outcome="failed", error=report))
             continue
         sha256 = source.sha256
         if sha256 in first_path:

@@ -145,3 +145,4 @@ def test_remote_dask_workers_are_warned_about_a_loopback_prefect_api() -> None:
     assert unreachable_api_warning(local_api, "tcp://127.0.0.1:8786") is None
     assert unreachable_api_warning("http://10.0.0.2:4200/api", "tcp://10.0.0.5:8786") is None
     assert unreachable_api_warning(local_api, None) is None
+
