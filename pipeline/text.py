@@ -90,15 +90,34 @@ def plain_text_pages(path: Path) -> list[PageText]:
 # ---------------------------------------------------------------- PDF
 
 
-def _page_count(path: Path) -> int | None:
-    """Pages pdfplumber finds in a PDF that PDFium refused; None when it cannot read it either."""
+def _refusal(path: Path, cause: Exception) -> KehoachError:
+    """Why a PDF cannot be opened: no pages, a password, or a broken file.
+
+    PDFium's error text comes from a process-wide "last error" that a previous document may have
+    left behind, so the verdict comes from pdfminer's exception and the file's own /Encrypt entry.
+    """
     import pdfplumber
 
     try:
         with pdfplumber.open(str(path)) as pdf:
-            return len(pdf.pages)
-    except Exception:  # pdfminer raises many types for broken files
-        return None
+            if len(pdf.pages) == 0:
+                return KehoachError(ErrorCode.EMPTY, path, "the PDF has no pages")
+    except Exception as error:  # pdfminer raises many unrelated types for broken files
+        cause = error
+    name = type(cause).__name__
+    if "Password" in name or "Encrypt" in name or _declares_encryption(path):
+        return KehoachError(
+            ErrorCode.ENCRYPTED, path, "the PDF is password-protected; kehoach cannot open it"
+        )
+    return KehoachError(ErrorCode.CORRUPT, path, f"not a readable PDF ({name}: {cause})")
+
+
+def _declares_encryption(path: Path) -> bool:
+    """Whether a trailer names an /Encrypt dictionary: at the end, or at the start if linearised."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+        handle.seek(max(0, path.stat().st_size - 65536))
+        return b"/Encrypt" in head or b"/Encrypt" in handle.read()
 
 
 def _open_pdf(path: Path) -> tuple[Any, Any]:
@@ -109,25 +128,13 @@ def _open_pdf(path: Path) -> tuple[Any, Any]:
     try:
         rendered = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
-        message = str(error).lower()
-        if "password" in message or "security" in message:
-            raise KehoachError(
-                ErrorCode.ENCRYPTED, path, "the PDF is password-protected; kehoach cannot open it"
-            ) from error
-        if _page_count(path) == 0:
-            raise KehoachError(ErrorCode.EMPTY, path, "the PDF has no pages") from error
-        raise KehoachError(ErrorCode.CORRUPT, path, f"not a readable PDF: {error}") from error
+        raise _refusal(path, error) from error
     try:
         plumbed = pdfplumber.open(str(path))
         _ = plumbed.pages  # parses the page tree now, so a broken tree fails here
     except Exception as error:  # pdfminer raises many unrelated types for broken files
         rendered.close()
-        name = type(error).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise KehoachError(
-                ErrorCode.ENCRYPTED, path, "the PDF is password-protected"
-            ) from error
-        raise KehoachError(ErrorCode.CORRUPT, path, f"broken PDF structure ({name})") from error
+        raise _refusal(path, error) from error
     return plumbed, rendered
 
 
