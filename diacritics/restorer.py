@@ -37,6 +37,8 @@ _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫ
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
 _SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
 CHUNK_CACHE = 200_000
+BATCH_TRIPLES = 500_000
+"""Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
 CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
@@ -198,6 +200,22 @@ class Restorer:
             forms.append(cands.forms)
         return Lattice(pieces, lattice, costs, forms)
 
+    def _decode_batches(self, todo: list[Lattice]) -> list[tuple[list[int], list[float]]]:
+        """Decode lines in batches of bounded size: one LM lookup per batch, memory capped."""
+        out: list[tuple[list[int], list[float]]] = []
+        batch: list[Lattice] = []
+        triples = 0
+        for item in todo:
+            sizes = [1, 1, *(len(ids) for ids in item.lattice), 1]
+            triples += sum(a * b * c for a, b, c in zip(sizes, sizes[1:], sizes[2:]))
+            batch.append(item)
+            if triples >= BATCH_TRIPLES:
+                out += viterbi_lines(self.lm, [b.lattice for b in batch], [b.costs for b in batch])
+                batch, triples = [], 0
+        if batch:
+            out += viterbi_lines(self.lm, [b.lattice for b in batch], [b.costs for b in batch])
+        return out
+
     def _reads_right(self, piece: Piece) -> bool:
         """A piece that needs nothing: fixed, or a valid syllable / known word as printed."""
         if piece.fixed is not None:
@@ -282,11 +300,7 @@ class Restorer:
         garbled = self.looks_garbled(text)
         prepared = [self.prepare(line, garbled=garbled) for line in lines]
         todo = [p for p in prepared if p is not None]
-        decoded = iter(
-            viterbi_lines(self.lm, [p.lattice for p in todo], [p.costs for p in todo])
-            if todo
-            else []
-        )
+        decoded = iter(self._decode_batches(todo))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
             if lattice is None:
