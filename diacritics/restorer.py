@@ -207,7 +207,9 @@ class Restorer:
         triples = 0
         for item in todo:
             sizes = [1, 1, *(len(ids) for ids in item.lattice), 1]
-            triples += sum(a * b * c for a, b, c in zip(sizes, sizes[1:], sizes[2:]))
+            triples += sum(
+                a * b * c for a, b, c in zip(sizes[:-2], sizes[1:-1], sizes[2:], strict=True)
+            )
             batch.append(item)
             if triples >= BATCH_TRIPLES:
                 out += viterbi_lines(self.lm, [b.lattice for b in batch], [b.costs for b in batch])
