@@ -32,12 +32,17 @@ def _restored_line(line: Line, new_text: str) -> Line:
     return line.model_copy(update={"text": new_text, "words": _words(line, new_text)})
 
 
-def _restore_plain(page: PageText, restorer) -> PageText:  # type: ignore[no-untyped-def]
-    lines = tuple(
-        _restored_line(line, restorer.restore_line(line.text, i)[0])
-        for i, line in enumerate(page.lines)
-    )
-    return page.model_copy(update={"lines": lines})
+def _restore_plain(pages: list[PageText], restorer) -> list[PageText]:  # type: ignore[no-untyped-def]
+    """Restore plain pages as one text, so the restorer judges the whole document's garbling."""
+    lines = [line for page in pages for line in page.lines]
+    restored = restorer.restore("\n".join(line.text for line in lines), force=True).text.split("\n")
+    if len(restored) != len(lines):  # a line held a line break: keep the document as read
+        return pages
+    new_lines = iter(_restored_line(line, text) for line, text in zip(lines, restored, strict=True))
+    return [
+        page.model_copy(update={"lines": tuple(next(new_lines) for _ in page.lines)})
+        for page in pages
+    ]
 
 
 def _restore_ocr(page: PageText, restorer) -> PageText:  # type: ignore[no-untyped-def]
@@ -64,12 +69,9 @@ def restore_document(doc: DocumentText) -> DocumentText:
     restorer = default_restorer()
     plain = [p for p in doc.pages if p.method != TextMethod.OCR]
     plain_needs = bool(plain) and not restorer.looks_clean("\n".join(p.text for p in plain))
-    pages = []
-    for page in doc.pages:
-        if page.method == TextMethod.OCR:
-            pages.append(_restore_ocr(page, restorer))
-        elif plain_needs:
-            pages.append(_restore_plain(page, restorer))
-        else:
-            pages.append(page)
+    restored_plain = iter(_restore_plain(plain, restorer) if plain_needs else plain)
+    pages = [
+        _restore_ocr(page, restorer) if page.method == TextMethod.OCR else next(restored_plain)
+        for page in doc.pages
+    ]
     return doc.model_copy(update={"pages": tuple(pages)})
