@@ -109,6 +109,18 @@ def _counts(db: Path) -> dict[str, int]:
         return dataset.table_counts()
 
 
+def _artifact(key: str, run_id: str) -> str:
+    """The data of the artifact ``key`` that flow run ``run_id`` published."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
+        )
+    return next(str(a.data) for a in found if str(a.flow_run_id) == run_id)
+
+
 def test_ingest_stores_plans_records_failures_and_rerun_skips(
     tmp_path: Path, prefect_api: dict[str, str]
 ) -> None:
@@ -128,6 +140,9 @@ def test_ingest_stores_plans_records_failures_and_rerun_skips(
     failed_runs = {Path(str(r["path"])).name: r for r in _runs(db) if r["outcome"] == "failed"}
     assert {name: row["error_code"] for name, row in failed_runs.items()} == expected_codes
     assert all(row["reason"] for row in failed_runs.values())
+
+    summary_artifact = _artifact("kehoach-ingest-summary", first.run_id)
+    assert "broken.pdf" in summary_artifact and "| ingested | 3 |" in summary_artifact
 
     again = run_ingest([str(tmp_path / "batch" / "*.txt")], db=db, reporter=SilentReporter())
 
