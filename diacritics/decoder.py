@@ -17,22 +17,10 @@ CHANNEL_WEIGHT = 1.0
 LN10 = math.log(10.0)
 
 
-def _flat_products(sizes: np.ndarray, order: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """For each window of ``order`` consecutive positions, every combination of their candidates.
-
-    Returns the window index of each combination and, per position in the window, the candidate
-    index, all flattened in C order (last position fastest).
-    """
-    windows = [sizes[n : len(sizes) - order + 1 + n] for n in range(order)]
-    counts = np.prod(windows, axis=0)
-    window = np.repeat(np.arange(len(counts)), counts)
-    local = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    picks = []
-    stride = np.ones_like(counts)
-    for n in range(order - 1, -1, -1):
-        picks.append((local // stride[window]) % windows[n][window])
-        stride = stride * windows[n]
-    return window, picks[::-1]
+def _ragged_arange(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., c - 1 for each count c, concatenated."""
+    total = int(counts.sum())
+    return np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> np.ndarray:
@@ -40,22 +28,43 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> np.ndarray:
 
     Window w (positions w, w+1, w+2) comes after all earlier windows, in C order inside.
 
-    Bigram entries (probability and backoff weight) are looked up once per candidate pair and
-    trigram entries once per triple: two binary searches for the whole line.
+    Bigram entries (probability and backoff weight) are looked up once per candidate pair; the
+    trigram table is searched only for triples whose first pair some stored trigram continues
+    (the others back off for certain), and each triple is built from its first pair.
     """
     sizes = np.asarray([len(a) for a in ids])
+    n = len(sizes)
     flat_ids = np.concatenate(ids)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    pw, (pa, pb) = _flat_products(sizes, 2)
-    w1 = flat_ids[offsets[pw] + pa]
-    w2 = flat_ids[offsets[pw + 1] + pb]
-    pair_p, pair_bow = lm.pair(w1, w2)
-    pair_offsets = np.concatenate([[0], np.cumsum(sizes[:-1] * sizes[1:])[:-1]])
-    tw, (ta, tb, tc) = _flat_products(sizes, 3)
-    first = pair_offsets[tw] + ta * sizes[tw + 1] + tb
-    second = pair_offsets[tw + 1] + tb * sizes[tw + 2] + tc
-    w3 = flat_ids[offsets[tw + 2] + tc]
-    return lm.trigram_or(w1[first], w2[first], w3, pair_bow[first] + pair_p[second])
+    offsets = np.cumsum(sizes) - sizes
+    # pairs (w, a, b) in C order: each candidate of positions 0..n-2 meets every next one
+    row_pos = np.repeat(np.arange(n - 1), sizes[:-1])
+    row_flat = np.arange(len(row_pos))  # the candidates of positions 0..n-2 come first in flat_ids
+    fan = sizes[row_pos + 1]
+    pair_row = np.repeat(np.arange(len(row_pos)), fan)
+    pair_b = _ragged_arange(fan)
+    pair_pos = row_pos[pair_row]
+    w1 = flat_ids[row_flat[pair_row]]
+    w2 = flat_ids[offsets[pair_pos + 1] + pair_b]
+    pair_p, pair_bow, continued = lm.pair(w1, w2)
+    pair_offsets = np.cumsum(sizes[:-1] * sizes[1:]) - sizes[:-1] * sizes[1:]
+    # triples (w, a, b, c): each pair of windows 0..n-3 meets every candidate c two ahead; the
+    # triple's second pair (w+1, b, c) is then a run of consecutive pairs, so whole-line index
+    # arithmetic happens per pair and triples only repeat it
+    n_first = int(pair_offsets[n - 2]) if n >= 3 else 0
+    first_pos = pair_pos[:n_first]
+    fan3 = sizes[first_pos + 2]
+    starts = np.cumsum(fan3) - fan3
+    runs = pair_offsets[first_pos + 1] + pair_b[:n_first] * fan3
+    second = np.repeat(runs - starts, fan3) + np.arange(int(fan3.sum()))
+    scores = np.repeat(pair_bow[:n_first], fan3) + pair_p[second]
+    stored_pairs = np.flatnonzero(continued[:n_first])
+    if len(stored_pairs):
+        pick = np.repeat(stored_pairs, fan3[stored_pairs])
+        tc = _ragged_arange(fan3[stored_pairs])
+        stored = starts[pick] + tc
+        w3 = flat_ids[offsets[pair_pos[pick] + 2] + tc]
+        scores[stored] = lm.trigram_or(w1[pick], w2[pick], w3, scores[stored])
+    return scores
 
 
 def viterbi(
@@ -110,23 +119,25 @@ def _decode(
     dims = sizes.tolist()
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
     delta = np.zeros((1, 1), dtype=np.float64)
-    back: list[np.ndarray] = []
+    back: list[np.ndarray | None] = []
     for n, offset in enumerate(window_offsets.tolist()):
         a, b, c = dims[n], dims[n + 1], dims[n + 2]
         s = flat[offset : offset + a * b * c].reshape(a, b, c)
-        total = delta[:, :, None] + s - chan[n + 2]
         if a == 1:  # one candidate two back (<s>, a number, a fixed word): nothing to choose
-            back.append(np.zeros((b, c), dtype=np.intp))
-            delta = total[0]
-            continue
-        arg = total.argmax(axis=0)
-        back.append(arg)
-        delta = np.take_along_axis(total, arg[None], axis=0)[0]
+            back.append(None)
+            delta = delta[0][:, None] + s[0]
+        else:
+            total = delta[:, :, None] + s
+            back.append(total.argmax(axis=0))
+            delta = total.max(axis=0)
+        # the channel cost of the newest candidate after the max: it does not depend on j
+        delta -= chan[n + 2]
     path = [0] * len(dims)
     j, k = np.unravel_index(int(np.argmax(delta)), delta.shape)
     path[-2], path[-1] = int(j), int(k)
     for t in range(len(dims) - 1, 1, -1):
-        path[t - 2] = int(back[t - 2][path[t - 1], path[t]])
+        pointers = back[t - 2]
+        path[t - 2] = 0 if pointers is None else int(pointers[path[t - 1], path[t]])
     return path[2:-1], confidences(flat, window_offsets, sizes, np.concatenate(chan), path)
 
 

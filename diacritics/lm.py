@@ -19,11 +19,20 @@ def _find(sorted_keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.
     Queries are searched in sorted order: neighbouring searches then share cache lines, which
     makes the search about twice as fast on decoder-sized batches.
     """
-    order = np.argsort(queries, kind="stable")
-    pos = np.empty(len(queries), dtype=np.intp)
-    pos[order] = np.searchsorted(sorted_keys, queries[order])
-    pos = np.minimum(pos, len(sorted_keys) - 1)
-    return pos, sorted_keys[pos] == queries
+    return _find_in([sorted_keys], queries)[0]
+
+
+def _find_in(tables: list[np.ndarray], queries: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``_find`` of the same queries in several sorted tables, the queries sorted once."""
+    order = np.argsort(queries)
+    ordered = queries[order]
+    out = []
+    for table in tables:
+        pos = np.empty(len(queries), dtype=np.intp)
+        pos[order] = np.searchsorted(table, ordered)
+        pos = np.minimum(pos, len(table) - 1)
+        out.append((pos, table[pos] == queries))
+    return out
 
 
 class TrigramLM:
@@ -39,6 +48,9 @@ class TrigramLM:
             self.bi_bow = data["bi_bow"].astype(np.float32)
             self.tri_keys = np.cumsum(data["tri_keys_delta"], dtype=np.uint64)
             self.tri_logp = data["tri_logp"].astype(np.float32)
+        contexts = self.tri_keys >> np.uint64(BITS)
+        # every (w1, w2) that some stored trigram continues: other triples need no search
+        self.tri_contexts = contexts[np.r_[True, contexts[1:] != contexts[:-1]]]
         self.index = {w: i for i, w in enumerate(self.words)}
 
         self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
@@ -61,11 +73,18 @@ class TrigramLM:
         bow = np.where(cfound, self.bi_bow[cpos], 0.0)
         return np.where(found, self.tri_logp[pos], bow + self.bigram(w2, w3))
 
-    def pair(self, w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """log10 P(w2 | w1) and the backoff weight of the context (w1, w2), in one search."""
-        pos, found = _find(self.bi_keys, (w1 << np.uint64(BITS)) | w2)
+    def pair(self, w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """log10 P(w2 | w1), the backoff weight of the context (w1, w2) and whether a stored
+        trigram continues that context, the queries sorted once."""
+        (pos, found), (_, continued) = _find_in(
+            [self.bi_keys, self.tri_contexts], (w1 << np.uint64(BITS)) | w2
+        )
         backoff = self.uni_bow[w1.astype(np.intp)] + self.uni_logp[w2.astype(np.intp)]
-        return np.where(found, self.bi_logp[pos], backoff), np.where(found, self.bi_bow[pos], 0.0)
+        return (
+            np.where(found, self.bi_logp[pos], backoff),
+            np.where(found, self.bi_bow[pos], 0.0),
+            continued,
+        )
 
     def trigram_or(
         self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray, backoff: np.ndarray

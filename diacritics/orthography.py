@@ -115,11 +115,28 @@ VALID_NUCLEI = frozenset(
 )
 
 
-def strip_marks(text: str) -> str:
-    """Remove every diacritic (tone and quality) and map đ to d: the stripped key."""
+_TABLE_END = 0x3000
+"""Characters below this strip through one table; above it (Hangul, ...) decomposition differs."""
+
+
+def _strip_slow(text: str) -> str:
+    """``strip_marks`` by decomposition, for any text."""
     decomposed = unicodedata.normalize("NFD", text)
     base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return base.replace("đ", "d").replace("Đ", "D")
+
+
+_STRIP_TABLE = {
+    cp: _strip_slow(chr(cp)) for cp in range(_TABLE_END) if _strip_slow(chr(cp)) != chr(cp)
+}
+
+
+def strip_marks(text: str) -> str:
+    """Remove every diacritic (tone and quality) and map đ to d: the stripped key."""
+    if text and ord(max(text)) >= _TABLE_END:
+        return _strip_slow(text)
+    # per-character mapping equals decomposing the whole text: the dropped marks never compose
+    return text.translate(_STRIP_TABLE)
 
 
 def strip_tone(text: str) -> tuple[str, int]:

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -45,9 +46,8 @@ _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A word to restore inside a line: where it is and what it says."""
+class Piece(NamedTuple):
+    """A word to restore inside a line: where it is and what it says (a tuple: built per word)."""
 
     start: int
     end: int
@@ -74,6 +74,8 @@ class Restorer:
         self.lm = TrigramLM(lm_path)
         self.generator = Generator(Inventory(self.lm), Channel.load(channel_path))
         self._chunks: dict[str, tuple[Piece, ...]] = {}
+        self._garble_verdicts: dict[str, bool] = {}
+        self._clean_verdicts: dict[str, tuple[bool, bool]] = {}
 
     def classify(self, core: str) -> str | None:
         """The fixed LM token of a core that must not change, or None for a word to restore."""
@@ -247,13 +249,15 @@ class Restorer:
             cursor = piece.end
             shift += len(new) - len(source)
             tokens.append(
-                RestoredToken.model_construct(  # values are built valid here: skip re-validation
-                    line=index,
-                    start=start,
-                    end=start + len(new),
-                    source=source,
-                    text=new,
-                    confidence=round(min(max(conf, 0.0), 1.0), 4),
+                _token(  # values are built valid here: skip re-validation
+                    {
+                        "line": index,
+                        "start": start,
+                        "end": start + len(new),
+                        "source": source,
+                        "text": new,
+                        "confidence": round(min(max(conf, 0.0), 1.0), 4),
+                    }
                 )
             )
         out.append(line[cursor:])
@@ -264,30 +268,46 @@ class Restorer:
         words = re.findall(r"\S+", text)
         if not words:
             return False
+        verdicts = self._garble_verdicts
         bad = 0
         for word in words:
-            core = word.strip(EDGE_PUNCT).lower()
-            if "/" in core or "|" in core:
-                continue  # document symbols, table rules
-            if (
-                not core.isdigit()
-                and _GARBLE.search(core)
-                or (
-                    core.isalpha()
-                    and not is_key_shape(strip_marks(core))
-                    and core not in self.lm.index
-                )
-            ):
-                bad += 1
+            verdict = verdicts.get(word)
+            if verdict is None:
+                verdict = self._word_garbled(word)
+                if len(verdicts) < CHUNK_CACHE:
+                    verdicts[word] = verdict
+            bad += verdict
         return bad / len(words) > GARBLED_SHARE
+
+    def _word_garbled(self, word: str) -> bool:
+        """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
+        core = word.strip(EDGE_PUNCT).lower()
+        if "/" in core or "|" in core:
+            return False  # document symbols, table rules
+        return bool(
+            not core.isdigit()
+            and _GARBLE.search(core)
+            or (
+                core.isalpha() and not is_key_shape(strip_marks(core)) and core not in self.lm.index
+            )
+        )
 
     def looks_clean(self, text: str) -> bool:
         """True when text reads as correct Vietnamese: few invalid and few bare syllables."""
         words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
         if len(words) < 5:
             return False
-        invalid = sum(1 for w in words if not is_syllable(w) and w not in self.lm.index)
-        bare = sum(1 for w in words if not has_marks(w))
+        invalid = bare = 0
+        verdicts = self._clean_verdicts
+        for word in words:
+            verdict = verdicts.get(word)
+            if verdict is None:
+                # (invalid, bare) of one word
+                verdict = (not is_syllable(word) and word not in self.lm.index, not has_marks(word))
+                if len(verdicts) < CHUNK_CACHE:
+                    verdicts[word] = verdict
+            invalid += verdict[0]
+            bare += verdict[1]
         return (
             invalid / len(words) <= CLEAN_INVALID_SHARE
             and bare / len(words) <= CLEAN_UNMARKED_SHARE
@@ -318,6 +338,42 @@ class Restorer:
         return RestoreResult.model_construct(text=out, tokens=tuple(tokens))
 
 
+_TOKEN_FIELDS = frozenset(RestoredToken.model_fields)
+
+
+def _token_quickly(values: dict[str, Any]) -> RestoredToken:
+    """``RestoredToken.model_construct(**values)`` with every field given, in a few steps."""
+    token = RestoredToken.__new__(RestoredToken)
+    object.__setattr__(token, "__dict__", values)
+    object.__setattr__(token, "__pydantic_fields_set__", set(_TOKEN_FIELDS))
+    object.__setattr__(token, "__pydantic_extra__", None)
+    object.__setattr__(token, "__pydantic_private__", None)
+    return token
+
+
+def _token_checked(values: dict[str, Any]) -> RestoredToken:
+    """``RestoredToken.model_construct``: the general way."""
+    return RestoredToken.model_construct(**values)
+
+
+def _choose_token_builder() -> Any:
+    """The quick builder where it gives what ``model_construct`` gives (pydantic's internals
+    may change), else ``model_construct``; a token is built per word, so this is a hot path."""
+    sample = {"line": 0, "start": 0, "end": 1, "source": "a", "text": "á", "confidence": 0.5}
+    quick, slow = _token_quickly(dict(sample)), _token_checked(dict(sample))
+    same = (
+        quick == slow
+        and quick.__dict__ == slow.__dict__
+        and quick.model_fields_set == slow.model_fields_set
+        and not RestoredToken.__pydantic_post_init__
+        and not RestoredToken.__private_attributes__
+    )
+    return _token_quickly if same else _token_checked
+
+
+_token = _choose_token_builder()
+
+
 def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
     """Join a short word and a lone digit OCR split apart ("T 6 quéc" → one piece "T6")."""
     out: list[Piece] = []
@@ -345,6 +401,8 @@ def _lm_form(text: str, vocab: dict[str, int]) -> str:
 
 def match_case(source: str, restored: str) -> str:
     """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
+    if source.islower():
+        return restored  # no capital anywhere: the common case, decided without counting
     letters = [c for c in source if c.isalpha()]
     if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
         return restored.upper()  # "TiNH" in a heading is upper case with one letter misread
