@@ -1,5 +1,6 @@
 """Make the bundled samples in data/samples/ from corpus text: a born-digital PDF, a scanned PDF,
-a legacy OCR dump, each with its truth beside it (``<name>.truth.txt``).
+a legacy OCR dump, each with its truth beside them in data/samples-truth/ (``<name>.txt``): a
+folder of its own, so that ingesting data/samples ingests the documents and not their truth.
 
 Run from the repository root with ../shared beside it:  .venv/bin/python bench/make_samples.py
 The samples are committed, so new users need neither ../shared nor this script.
@@ -27,6 +28,7 @@ from pipeline.synthetic import (  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 OUT = REPO / "data" / "samples"
+TRUTH = REPO / "data" / "samples-truth"
 PLAN = SHARED / "corpus" / "plans" / "lamdong-kh-kiem-tra-cchc-2026.txt"
 SEED_DUMP = SHARED / "seeds" / "000_008183cd73cd5139.txt"
 SEED_GOLD = SHARED / "gold" / "000_008183cd73cd5139.restored.txt"
@@ -41,8 +43,14 @@ def _plan_parts() -> tuple[Block | None, list[str]]:
     return header, [" ".join(line.split()) for line in body]
 
 
+def truth_path(sample: Path) -> Path:
+    """Where the truth of a sample document is kept."""
+    return TRUTH / f"{sample.stem}.txt"
+
+
 def _write_truth(path: Path, pages: list[str]) -> None:
-    path.with_suffix(".truth.txt").write_text("\n".join(pages) + "\n", "utf-8")
+    TRUTH.mkdir(parents=True, exist_ok=True)
+    truth_path(path).write_text("\n".join(pages) + "\n", "utf-8")
 
 
 def born_digital() -> Path:
@@ -76,7 +84,8 @@ def legacy_dump() -> Path:
     """A real legacy OCR dump (English-model OCR of a plan) with its hand restoration as truth."""
     path = OUT / "plan-legacy-ocr.txt"
     shutil.copyfile(SEED_DUMP, path)
-    shutil.copyfile(SEED_GOLD, path.with_suffix(".truth.txt"))
+    TRUTH.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SEED_GOLD, truth_path(path))
     return path
 
 
