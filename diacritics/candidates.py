@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -59,9 +58,11 @@ class Candidates:
 def _deletes(key: str, depth: int) -> set[str]:
     """Every string made by deleting up to ``depth`` characters of ``key``."""
     out = {key}
-    for d in range(1, min(depth, len(key) - 1) + 1):
-        for drop in combinations(range(len(key)), d):
-            out.add("".join(ch for i, ch in enumerate(key) if i not in drop))
+    level = {key}
+    for _ in range(min(depth, len(key) - 1)):
+        # one more deletion from each string of the level before: every way to drop d characters
+        level = {word[:i] + word[i + 1 :] for word in level for i in range(len(word))}
+        out |= level
     return out
 
 

@@ -97,25 +97,42 @@ def viterbi_lines(
     for lattice, line_costs in zip(lattices, costs, strict=True):
         starts.append(len(ids))
         ids += [bos, bos, *lattice, eos]
-        chan += [one, one, *(weight * c for c in line_costs), one]
+        chan += [
+            one,
+            one,
+            *(line_costs if weight == 1.0 else (weight * c for c in line_costs)),
+            one,
+        ]
     sizes = np.asarray([len(a) for a in ids])
     flat = line_scores(lm, ids)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
     window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
-    out = []
+    path = np.zeros(len(sizes), dtype=np.intp)
+    last = np.zeros(len(sizes), dtype=np.intp)  # per position: the </s> of its line
     for start, lattice in zip(starts, lattices, strict=True):
         end = start + len(lattice) + 3
         line_offsets = window_offsets[start : end - 2]
         base = int(line_offsets[0])
         line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
-        out.append(_decode(line_flat, line_offsets - base, sizes[start:end], chan[start:end]))
+        line_sizes = sizes[start:end]
+        path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes, chan[start:end])
+        last[start:end] = end - 1
+    word = np.ones(len(sizes), dtype=bool)
+    for start in starts:  # <s> <s> of each line; its </s> is at last[start]
+        word[[start, start + 1, last[start]]] = False
+    conf = np.ones(len(sizes))
+    conf[word] = confidences(flat, window_offsets, sizes, np.concatenate(chan), path, last, word)
+    out = []
+    for start, lattice in zip(starts, lattices, strict=True):
+        words = slice(start + 2, start + 2 + len(lattice))
+        out.append((path[words].tolist(), conf[words].tolist()))
     return out
 
 
-def _decode(
+def _best_path(
     flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray, chan: list[np.ndarray]
-) -> tuple[list[int], list[float]]:
-    """Viterbi over one line's scored windows; returns the path and the confidences."""
+) -> list[int]:
+    """Viterbi over one line's scored windows: the best candidate per position, frame included."""
     dims = sizes.tolist()
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
     delta = np.zeros((1, 1), dtype=np.float64)
@@ -138,7 +155,7 @@ def _decode(
     for t in range(len(dims) - 1, 1, -1):
         pointers = back[t - 2]
         path[t - 2] = 0 if pointers is None else int(pointers[path[t - 1], path[t]])
-    return path[2:-1], confidences(flat, window_offsets, sizes, np.concatenate(chan), path)
+    return path
 
 
 def confidences(
@@ -146,15 +163,18 @@ def confidences(
     window_offsets: np.ndarray,
     sizes: np.ndarray,
     chan: np.ndarray,
-    path: list[int],
-) -> list[float]:
-    """Posterior of the chosen candidate at each word, its neighbours fixed on the best path.
+    path: np.ndarray,
+    last: np.ndarray,
+    word: np.ndarray,
+) -> np.ndarray:
+    """Posterior of the chosen candidate at each position, its neighbours fixed on the best path.
 
-    Every candidate k at position t is scored by the three trigrams that contain it and its
-    channel cost; a softmax per position (all positions at once) gives the chosen one's share.
+    Lines lie end to end; ``last[t]`` is the position of the </s> closing t's line. Every
+    candidate k at a word position t is scored by the (up to) three trigrams of its line that
+    contain it and its channel cost; a softmax per position (all at once) gives the chosen one's
+    share; ``word`` marks the positions scored (not <s> or </s>), in the order returned.
     """
-    last = len(sizes) - 1
-    ts = np.arange(2, last)
+    ts = np.flatnonzero(word)
     ks = sizes[ts]
     rep = np.repeat(ts, ks)
     starts = np.cumsum(ks) - ks
@@ -167,9 +187,10 @@ def confidences(
     term = (
         term + flat[window_offsets[rep - 1] + (p[rep - 1] * s[rep] + k) * s[rep + 1] + p[rep + 1]]
     )
-    has_next2 = rep + 2 <= last
-    r = np.minimum(rep, last - 2)
-    nxt = np.minimum(rep + 2, last)
+    end = last[rep]
+    has_next2 = rep + 2 <= end
+    r = np.minimum(rep, end - 2)
+    nxt = np.minimum(rep + 2, end)
     index = window_offsets[r] + (k * s[r + 1] + p[r + 1]) * s[nxt] + p[nxt]
     third = flat[np.where(has_next2, index, 0)]
     chan_offsets = np.cumsum(sizes) - sizes
@@ -177,4 +198,4 @@ def confidences(
     top = np.maximum.reduceat(local, starts)
     z = np.exp((local - np.repeat(top, ks)) * LN10)
     total = np.add.reduceat(z, starts)
-    return (z[starts + p[ts]] / total).tolist()
+    return z[starts + p[ts]] / total

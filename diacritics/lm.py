@@ -49,8 +49,13 @@ class TrigramLM:
             self.tri_keys = np.cumsum(data["tri_keys_delta"], dtype=np.uint64)
             self.tri_logp = data["tri_logp"].astype(np.float32)
         contexts = self.tri_keys >> np.uint64(BITS)
-        # every (w1, w2) that some stored trigram continues: other triples need no search
-        self.tri_contexts = contexts[np.r_[True, contexts[1:] != contexts[:-1]]]
+        contexts = contexts[np.r_[True, contexts[1:] != contexts[:-1]]]
+        # (w1, w2) that some stored trigram continues: other triples need no trigram search.
+        # Nearly all are stored bigrams (a flag on the bigram); the few others are kept apart.
+        pos, found = _find(self.bi_keys, contexts)
+        self.bi_continued = np.zeros(len(self.bi_keys), dtype=bool)
+        self.bi_continued[pos[found]] = True
+        self.orphan_contexts = contexts[~found]
         self.index = {w: i for i, w in enumerate(self.words)}
 
         self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
@@ -76,9 +81,12 @@ class TrigramLM:
     def pair(self, w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """log10 P(w2 | w1), the backoff weight of the context (w1, w2) and whether a stored
         trigram continues that context, the queries sorted once."""
-        (pos, found), (_, continued) = _find_in(
-            [self.bi_keys, self.tri_contexts], (w1 << np.uint64(BITS)) | w2
-        )
+        keys = (w1 << np.uint64(BITS)) | w2
+        pos, found = _find(self.bi_keys, keys)
+        continued = found & self.bi_continued[pos]
+        if len(self.orphan_contexts):
+            unseen = np.flatnonzero(~found)
+            continued[unseen] = np.isin(keys[unseen], self.orphan_contexts)
         backoff = self.uni_bow[w1.astype(np.intp)] + self.uni_logp[w2.astype(np.intp)]
         return (
             np.where(found, self.bi_logp[pos], backoff),

@@ -241,8 +241,13 @@ class Restorer:
             prepared.pieces, best, confidence, prepared.forms, strict=True
         ):
             source = line[piece.start : piece.end]
-            kept = piece.fixed is not None or options[choice] == piece.text.lower()
-            new = source if kept else match_case(piece.text, options[choice])
+            text, chosen = piece.text, options[choice]
+            if piece.fixed is not None:
+                new = source
+            elif text.islower():  # most words: no casing to carry over
+                new = source if chosen == text else chosen
+            else:
+                new = source if chosen == text.lower() else match_case(text, chosen)
             out.append(line[cursor : piece.start])
             start = piece.start + shift
             out.append(new)
