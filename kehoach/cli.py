@@ -178,11 +178,25 @@ def ingest(
 
 
 @app.command()
-def rebuild(db: DbOption = DEFAULT_DB) -> None:
+def rebuild(
+    ctx: typer.Context,
+    db: DbOption = DEFAULT_DB,
+    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
+    dask_address: Annotated[str | None, typer.Option(help="Run on a Dask cluster.")] = None,
+) -> None:
     """Re-extract every stored document from its stored text (no OCR), after an extractor change."""
-    from flows.ingest import run_rebuild
+    from schemas import KehoachError
 
-    run_rebuild(db=db)
+    try:
+        from flows.ingest import run_rebuild
+
+        summary = run_rebuild(
+            db=db, settings=_settings(ctx), workers=workers, dask_address=dask_address
+        )
+    except KehoachError as error:
+        _fail(error)
+    if summary.failed:
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 @app.command()
