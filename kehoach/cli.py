@@ -87,7 +87,9 @@ def _print_json(value: object) -> None:
 def text(
     ctx: typer.Context,
     file: FileArgument,
-    as_json: Annotated[bool, typer.Option("--json", help="Pages, lines and words with boxes.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Pages, lines and words with boxes.")
+    ] = False,
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = False,
 ) -> None:
     """Print the text of FILE (NFC), one line per line of the page."""
@@ -204,7 +206,8 @@ def compare(
     field: Annotated[str, typer.Argument(help="criteria | awards | deadlines | assignments | ...")],
     db: DbOption = DEFAULT_DB,
     documents: Annotated[
-        list[str] | None, typer.Option("--doc", help="Documents to compare (sha256 prefix or title).")
+        list[str] | None,
+        typer.Option("--doc", help="Documents to compare (sha256 prefix or title)."),
     ] = None,
     reference: Annotated[
         str | None, typer.Option(help="Align every plan against this one (sha256 prefix or title).")
@@ -282,9 +285,9 @@ def export_parquet(
 
 @eval_app.command("restore")
 def eval_restore(
-    shared: Annotated[Path, typer.Option(help="The shared folder with seeds/ gold/ corpus/.")] = Path(
-        "../shared"
-    ),
+    shared: Annotated[
+        Path, typer.Option(help="The shared folder with seeds/ gold/ corpus/.")
+    ] = Path("../shared"),
 ) -> None:
     """Syllable accuracy of restoration on the seeds' restoration gold."""
     from diacritics.evaluate import evaluate_seeds, print_table

@@ -13,7 +13,10 @@ import unicodedata
 from unidecode import unidecode
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
-_NUCLEUS = r"(?:uye|uya|uyu|oai|oay|oeo|uay|uoi|uou|ieu|yeu|uoi|ươi|ia|ie|ua|uo|ue|ui|uy|oa|oe|oi|ai|ao|au|ay|eo|eu|iu|oo|ou|[aeiouy])"
+_NUCLEUS = (
+    r"(?:uye|uya|uyu|oai|oay|oeo|uay|uoi|uou|ieu|yeu"
+    r"|ia|ie|ua|uo|ue|ui|uy|oa|oe|oi|ai|ao|au|ay|eo|eu|iu|oo|ou|[aeiouy])"
+)
 _CODA = r"(?:ng|nh|ch|[cmnpt])?"
 _SYLLABLE = re.compile(rf"^{_ONSET}{_NUCLEUS}{_CODA}$")
 _WORD = re.compile(r"[^\W\d_]+")

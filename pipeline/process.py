@@ -35,7 +35,9 @@ def check_content(raw: DocumentText) -> None:
     text = raw.text
     if not text.strip():
         raise KehoachError(
-            ErrorCode.EMPTY, raw.source.path, "no text found on any page (blank pages or an empty file)"
+            ErrorCode.EMPTY,
+            raw.source.path,
+            "no text found on any page (blank pages or an empty file)",
         )
     if not looks_vietnamese(text):
         share, _ = vietnamese_share(text)

@@ -15,8 +15,8 @@ from schemas.plan import (
     Signer,
     Target,
 )
-from schemas.result import ProcessedDocument
 from schemas.restore import RestoredToken, RestoreResult
+from schemas.result import ProcessedDocument
 from schemas.settings import Limits, PipelineSettings
 from schemas.source import SourceDocument, SourceKind
 from schemas.text import DocumentText, Line, PageText, TextMethod, Word

@@ -12,7 +12,9 @@ class Limits(Frozen):
 
     max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     max_pages: int = Field(default=500, ge=1)
-    max_pixels: int = Field(default=60_000_000, ge=1, description="per page or image, after rendering")
+    max_pixels: int = Field(
+        default=60_000_000, ge=1, description="per page or image, after rendering"
+    )
     ocr_seconds_per_page: float = Field(default=120.0, gt=0)
 
 

@@ -88,7 +88,9 @@ def _pdf(name: str, build: Callable[[pikepdf.Pdf], None], **save: object) -> Cal
 
 def _text_page(pdf: pikepdf.Pdf, text: str = "Hello", box: tuple[int, int] = (595, 842)) -> None:
     font = pdf.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
     )
     content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
     page = pikepdf.Page(
@@ -121,11 +123,15 @@ def _png_declaring(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims a huge canvas: a decompression bomb's calling card."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     rows = zlib.compress(b"\x00" * 64)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
 
 
 def _cyclic_pdf(folder: Path) -> Path:
@@ -204,43 +210,156 @@ CASES: tuple[Case, ...] = (
     Case("zero-bytes-txt", _write("empty.txt", b""), ErrorCode.EMPTY),
     Case("whitespace-only", _write("blank.txt", b" \n\n\t \n"), ErrorCode.EMPTY),
     Case("header-only-pdf", _write("header.pdf", b"%PDF-1.7\n"), ErrorCode.CORRUPT),
-    Case("truncated-pdf", lambda f: _write("truncated.pdf", _good_pdf_bytes(3)[:300])(f), ErrorCode.CORRUPT),
-    Case("pdf-garbage-body", _write("garbage.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 40), ErrorCode.CORRUPT),
-    Case("random-bytes-as-pdf", _write("random.pdf", bytes((i * 7919) % 256 for i in range(4096))), ErrorCode.UNSUPPORTED),
+    Case(
+        "truncated-pdf",
+        lambda f: _write("truncated.pdf", _good_pdf_bytes(3)[:300])(f),
+        ErrorCode.CORRUPT,
+    ),
+    Case(
+        "pdf-garbage-body",
+        _write("garbage.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 40),
+        ErrorCode.CORRUPT,
+    ),
+    Case(
+        "random-bytes-as-pdf",
+        _write("random.pdf", bytes((i * 7919) % 256 for i in range(4096))),
+        ErrorCode.UNSUPPORTED,
+    ),
     Case("zip-as-pdf", _write("archive.pdf", b"PK\x03\x04" + b"\x00" * 200), ErrorCode.UNSUPPORTED),
     Case("docx", _write("plan.docx", b"PK\x03\x04" + b"\x14\x00" * 100), ErrorCode.UNSUPPORTED),
-    Case("ole-doc", _write("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), ErrorCode.UNSUPPORTED),
-    Case("elf-binary", _write("tool.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 300), ErrorCode.UNSUPPORTED),
+    Case(
+        "ole-doc",
+        _write("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
+        ErrorCode.UNSUPPORTED,
+    ),
+    Case(
+        "elf-binary",
+        _write("tool.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 300),
+        ErrorCode.UNSUPPORTED,
+    ),
     Case("gzip", _write("plan.txt.gz", zlib.compress(b"x" * 100)), ErrorCode.UNSUPPORTED),
-    Case("nul-bytes-txt", _write("nul.txt", b"Ke hoach\x00\x00\x00\x01\x02 binary" * 50), ErrorCode.UNSUPPORTED),
-    Case("encrypted-pdf", _pdf("locked.pdf", _text_page, encryption=pikepdf.Encryption(user="secret", owner="owner")), ErrorCode.ENCRYPTED),
-    Case("encrypted-aes256", _pdf("locked256.pdf", _text_page, encryption=pikepdf.Encryption(user="u", owner="o", R=6)), ErrorCode.ENCRYPTED),
+    Case(
+        "nul-bytes-txt",
+        _write("nul.txt", b"Ke hoach\x00\x00\x00\x01\x02 binary" * 50),
+        ErrorCode.UNSUPPORTED,
+    ),
+    Case(
+        "encrypted-pdf",
+        _pdf("locked.pdf", _text_page, encryption=pikepdf.Encryption(user="secret", owner="owner")),
+        ErrorCode.ENCRYPTED,
+    ),
+    Case(
+        "encrypted-aes256",
+        _pdf("locked256.pdf", _text_page, encryption=pikepdf.Encryption(user="u", owner="o", R=6)),
+        ErrorCode.ENCRYPTED,
+    ),
     Case("zero-pages", _zero_page_pdf, ErrorCode.EMPTY),
     Case("cyclic-page-tree", _cyclic_pdf, ErrorCode.CORRUPT),
-    Case("absurd-page-size", _pdf("huge-page.pdf", lambda pdf: _text_page(pdf, box=(14400, 14400))), ErrorCode.TOO_MANY_PIXELS),
-    Case("too-many-pages", lambda f: _write("long.pdf", _good_pdf_bytes(4))(f), ErrorCode.TOO_MANY_PAGES, limits=Limits(max_pages=3)),
-    Case("too-many-bytes", _write("big.txt", PLAN_TEXT.encode() * 10), ErrorCode.TOO_LARGE, limits=Limits(max_bytes=1000)),
-    Case("png-bomb", _write("bomb.png", _png_declaring(100_000, 100_000)), ErrorCode.TOO_MANY_PIXELS),
-    Case("png-bomb-as-pdf", _write("bomb.pdf", _png_declaring(60_000, 60_000)), ErrorCode.TOO_MANY_PIXELS),
-    Case("image-over-pixel-limit", _write("wide.png", _image_bytes("PNG", (3000, 3000))), ErrorCode.TOO_MANY_PIXELS, limits=Limits(max_pixels=1_000_000)),
-    Case("truncated-png", lambda f: _write("cut.png", _image_bytes("PNG", (400, 400))[:60])(f), ErrorCode.CORRUPT),
-    Case("truncated-jpeg", lambda f: _write("cut.jpg", _image_bytes("JPEG", (400, 400))[:100])(f), ErrorCode.CORRUPT),
+    Case(
+        "absurd-page-size",
+        _pdf("huge-page.pdf", lambda pdf: _text_page(pdf, box=(14400, 14400))),
+        ErrorCode.TOO_MANY_PIXELS,
+    ),
+    Case(
+        "too-many-pages",
+        lambda f: _write("long.pdf", _good_pdf_bytes(4))(f),
+        ErrorCode.TOO_MANY_PAGES,
+        limits=Limits(max_pages=3),
+    ),
+    Case(
+        "too-many-bytes",
+        _write("big.txt", PLAN_TEXT.encode() * 10),
+        ErrorCode.TOO_LARGE,
+        limits=Limits(max_bytes=1000),
+    ),
+    Case(
+        "png-bomb", _write("bomb.png", _png_declaring(100_000, 100_000)), ErrorCode.TOO_MANY_PIXELS
+    ),
+    Case(
+        "png-bomb-as-pdf",
+        _write("bomb.pdf", _png_declaring(60_000, 60_000)),
+        ErrorCode.TOO_MANY_PIXELS,
+    ),
+    Case(
+        "image-over-pixel-limit",
+        _write("wide.png", _image_bytes("PNG", (3000, 3000))),
+        ErrorCode.TOO_MANY_PIXELS,
+        limits=Limits(max_pixels=1_000_000),
+    ),
+    Case(
+        "truncated-png",
+        lambda f: _write("cut.png", _image_bytes("PNG", (400, 400))[:60])(f),
+        ErrorCode.CORRUPT,
+    ),
+    Case(
+        "truncated-jpeg",
+        lambda f: _write("cut.jpg", _image_bytes("JPEG", (400, 400))[:100])(f),
+        ErrorCode.CORRUPT,
+    ),
     Case("blank-image", _write("blank.png", _image_bytes("PNG", (600, 400))), ErrorCode.EMPTY),
     Case("jpeg-named-pdf", _write("photo.pdf", _image_bytes("JPEG", (600, 400))), ErrorCode.EMPTY),
     Case("invalid-utf8", _write("bad.txt", b"\x81\x8d\x8f\x90\x9d" * 200), ErrorCode.ENCODING),
-    Case("english-document", _write("english.txt", ENGLISH_TEXT.encode()), ErrorCode.NOT_VIETNAMESE),
+    Case(
+        "english-document", _write("english.txt", ENGLISH_TEXT.encode()), ErrorCode.NOT_VIETNAMESE
+    ),
     Case("french-document", _write("french.txt", FRENCH_TEXT.encode()), ErrorCode.NOT_VIETNAMESE),
-    Case("english-pdf", _pdf("english.pdf", lambda pdf: [_text_page(pdf, line) for line in ENGLISH_TEXT.split(". ")]), ErrorCode.NOT_VIETNAMESE),
+    Case(
+        "english-pdf",
+        _pdf(
+            "english.pdf", lambda pdf: [_text_page(pdf, line) for line in ENGLISH_TEXT.split(". ")]
+        ),
+        ErrorCode.NOT_VIETNAMESE,
+    ),
     Case("missing-file", lambda f: f / "does-not-exist.pdf", ErrorCode.NOT_FOUND),
-    Case("directory", lambda f: (f / "a-folder.pdf").mkdir() or f / "a-folder.pdf", ErrorCode.UNSUPPORTED),
-    Case("tcvn3-text", _write("tcvn3.txt", tcvn3_bytes(PLAN_TEXT)), check=_text_has("phát động phong trào thi đua")),
-    Case("vni-text", _write("vni.txt", vni_bytes(PLAN_TEXT)), check=_text_has("Phát động phong trào thi đua")),
-    Case("cp1258-text", _write("cp1258.txt", cp1258_bytes(PLAN_TEXT)), check=_text_has("Phát động phong trào thi đua")),
-    Case("utf16-text", _write("utf16.txt", PLAN_TEXT.encode("utf-16")), check=_text_has("Phát động phong trào thi đua")),
-    Case("utf8-bom-crlf", _write("bom.txt", b"\xef\xbb\xbf" + PLAN_TEXT.replace("\n", "\r\n").encode()), check=_text_has("Phát động phong trào")),
-    Case("nfd-text", _write("nfd.txt", unicodedata.normalize("NFD", PLAN_TEXT).encode()), check=_text_has("Phát động phong trào")),
-    Case("traversal-name", _write("../escaped/plan..%2F..%2F.txt", PLAN_TEXT.encode()), check=_plan_found),
-    Case("odd-name", _write("kế hoạch 67\n KH;rm -rf $(x) 'q'.txt", PLAN_TEXT.encode()), check=_plan_found),
+    Case(
+        "directory",
+        lambda f: (f / "a-folder.pdf").mkdir() or f / "a-folder.pdf",
+        ErrorCode.UNSUPPORTED,
+    ),
+    Case(
+        "tcvn3-text",
+        _write("tcvn3.txt", tcvn3_bytes(PLAN_TEXT)),
+        check=_text_has("phát động phong trào thi đua"),
+    ),
+    Case(
+        "vni-text",
+        _write("vni.txt", vni_bytes(PLAN_TEXT)),
+        check=_text_has("Phát động phong trào thi đua"),
+    ),
+    Case(
+        "cp1258-text",
+        _write("cp1258.txt", cp1258_bytes(PLAN_TEXT)),
+        check=_text_has("Phát động phong trào thi đua"),
+    ),
+    Case(
+        "utf16-text",
+        _write("utf16.txt", PLAN_TEXT.encode("utf-16")),
+        check=_text_has("Phát động phong trào thi đua"),
+    ),
+    Case(
+        "utf8-bom-crlf",
+        _write("bom.txt", b"\xef\xbb\xbf" + PLAN_TEXT.replace("\n", "\r\n").encode()),
+        check=_text_has("Phát động phong trào"),
+    ),
+    Case(
+        "nfd-text",
+        _write("nfd.txt", unicodedata.normalize("NFD", PLAN_TEXT).encode()),
+        check=_text_has("Phát động phong trào"),
+    ),
+    Case(
+        "traversal-name",
+        _write("../escaped/plan..%2F..%2F.txt", PLAN_TEXT.encode()),
+        check=_plan_found,
+    ),
+    Case(
+        "odd-name",
+        _write("kế hoạch 67\n KH;rm -rf $(x) 'q'.txt", PLAN_TEXT.encode()),
+        check=_plan_found,
+    ),
     Case("number-with-slash", _write("67/KH-UBND.txt", PLAN_TEXT.encode()), check=_plan_found),
-    Case("one-huge-line", _write("one-line.txt", ("Kế hoạch phòng chống ma túy năm 2026 " * 40_000).encode()), check=lambda r: True),
+    Case(
+        "one-huge-line",
+        _write("one-line.txt", ("Kế hoạch phòng chống ma túy năm 2026 " * 40_000).encode()),
+        check=lambda r: True,
+    ),
 )

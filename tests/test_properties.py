@@ -1,4 +1,4 @@
-"""Properties that must hold for any input: no exception, lines kept, provenance inside the document.
+"""Properties that hold for any input: no exception, lines kept, provenance inside the document.
 
 Run with at least 2,000 examples each (the CI profile), since hostile files reach these functions.
 """
@@ -16,7 +16,9 @@ EXAMPLES = settings(
     max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 
-VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+VIETNAMESE_LETTERS = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+)
 OCR_JUNK = "0123456789}{|&¢€ﬁ@/\\-.,;:()“”\"'*+ \t"
 texts = st.text(
     alphabet=st.sampled_from(
@@ -96,7 +98,9 @@ def test_layout_provenance_stays_inside_the_document(lines: list[str]) -> None:
             assert 1 <= node.provenance.line_start <= node.provenance.line_end <= max(line_count, 1)
 
 
-ISO_SHAPES = re.compile(r"^(\d{4}-\d{2}-(\d{2}|\?\?)|--\d{2}-\d{2}|--\d{2}|\d{4}-\d{2}|\d{4}-Q[1-4]|\d{4})$")
+ISO_SHAPES = re.compile(
+    r"^(\d{4}-\d{2}-(\d{2}|\?\?)|--\d{2}-\d{2}|--\d{2}|\d{4}-\d{2}|\d{4}-Q[1-4]|\d{4})$"
+)
 
 
 @EXAMPLES
