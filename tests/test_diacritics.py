@@ -117,3 +117,27 @@ def test_confidence_is_lower_where_the_model_hesitates() -> None:
     by_source = {t.source: t.confidence for t in result.tokens}
     assert by_source["Phat"] > 0.9
     assert by_source["ban"] < 0.9  # a lone "ban": bản, ban, bán, bàn
+
+
+def test_strip_marks_equals_decomposing_the_text() -> None:
+    # the fast table and the definition (NFD, marks dropped, đ → d) agree, odd input included
+    samples = [
+        "Toàn dân bảo vệ an ninh Tổ quốc, Đắk Lắk",
+        "ĐẢNG ỦY",
+        "hoa\u0300 khe\u0309",  # combining marks, not NFC
+        "Ωμέγα й ﬁ 한국",  # Greek, Cyrillic, a ligature, Hangul (decomposes differently)
+        "",
+    ]
+    for text in samples:
+        decomposed = unicodedata.normalize("NFD", text)
+        expected = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        assert strip_marks(text) == expected.replace("đ", "d").replace("Đ", "D")
+
+
+def test_tokens_built_quickly_equal_validated_ones() -> None:
+    from schemas.restore import RestoredToken
+
+    result = restore("Uy ban nhan dan tinh ban hanh Ke hoach")
+    for token in result.tokens:
+        assert token == RestoredToken.model_validate(token.model_dump())
+        assert token.model_fields_set == set(RestoredToken.model_fields)
