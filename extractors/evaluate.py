@@ -21,6 +21,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from schemas.plan import FACT_FIELDS
+
 DOC_FIELDS = ("province", "issuer", "doc_type", "number", "issue_date", "title")
 SIGNER_FIELDS = ("name", "title", "on_behalf")
 THRESHOLD = 85.0
@@ -221,22 +223,9 @@ def print_scores(result: EvalResult) -> None:
         print(f"  {document.name} {document.mode:<26} {value}")
 
 
-COUNT_FIELDS = (
-    "legal_basis",
-    "purposes",
-    "requirements",
-    "criteria",
-    "awards",
-    "deadlines",
-    "assignments",
-    "targets",
-    "recipients",
-)
-
-
 def count_fields(plan: dict[str, Any]) -> dict[str, int]:
     """Number of items per field of one extracted plan (criteria count their items)."""
-    counts = {name: len(plan.get(name, [])) for name in COUNT_FIELDS}
+    counts = {name: len(plan.get(name, [])) for name in FACT_FIELDS}
     counts["criteria"] = sum(len(group["items"]) for group in plan.get("criteria", []))
     counts["tasks"] = sum(len(a["tasks"]) for a in plan.get("assignments", []))
     return counts
@@ -260,7 +249,7 @@ def corpus_counts(paths: list[Path], pipeline: bool = False) -> dict[str, dict[s
 
 def print_counts(counts: dict[str, dict[str, int] | str]) -> None:
     """A table of items per field, one row per file."""
-    names = (*COUNT_FIELDS, "tasks")
+    names = (*FACT_FIELDS, "tasks")
     short = {"legal_basis": "legal", "requirements": "reqs", "recipients": "recip"}
     print(f"{'file':<58}" + "".join(f"{short.get(n, n)[:8]:>9}" for n in names))
     for name, row in counts.items():

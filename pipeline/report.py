@@ -18,18 +18,8 @@ from typing import Any
 
 from pipeline import report_svg
 from schemas import DocumentText, PlanDocument
+from schemas.plan import FACT_FIELDS
 
-PLAN_FIELDS = (
-    "legal_basis",
-    "purposes",
-    "requirements",
-    "criteria",
-    "awards",
-    "deadlines",
-    "assignments",
-    "targets",
-    "recipients",
-)
 SECTIONS = ("purposes", "scope", "content", "criteria", "awards", "schedule", "funding",
             "implementation")  # fmt: skip
 ROLES = ("lead", "coordinate", "responsible")
@@ -222,10 +212,10 @@ def matrix(data: ReportData) -> str:
     """Provinces × sections: how much each plan says under each heading, and which it has."""
     labels = _labels()
     names = [d.label for d in data.documents]
-    values = [[float(d.count(name)) for name in PLAN_FIELDS] for d in data.documents]
+    values = [[float(d.count(name)) for name in FACT_FIELDS] for d in data.documents]
     chart = report_svg.heatmap(
         names,
-        [labels[name] for name in PLAN_FIELDS],
+        [labels[name] for name in FACT_FIELDS],
         values,
         title="Số mục trích xuất theo phần, mỗi văn bản",
         links=[d.href() for d in data.documents],

@@ -18,6 +18,20 @@ AwardCategory = Literal["annual", "final", "other"]
 Recurrence = Literal["yearly", "once", "periodic", "none"]
 
 
+FACT_FIELDS = (
+    "legal_basis",
+    "purposes",
+    "requirements",
+    "criteria",
+    "awards",
+    "deadlines",
+    "assignments",
+    "targets",
+    "recipients",
+)
+"""The list fields of a plan, in the gold's order: what analysts count and compare."""
+
+
 class Signer(Frozen):
     name: NFCStr | None = None
     title: NFCStr | None = None
