@@ -45,10 +45,16 @@ def alphabet_share(text: str) -> float:
     return sum(letter in alphabet for letter in letters) / len(letters)
 
 
-def _translate(text: str, table: dict[str, str]) -> str:
+@cache
+def _pattern(name: str) -> re.Pattern[str]:
     # Longest keys first: VNI's "oâ" (ô) must win over its "o".
-    pattern = re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
-    return pattern.sub(lambda match: table[match.group(0)], text)
+    table = _tables()[name]
+    return re.compile("|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+
+
+def _translate(text: str, name: str) -> str:
+    table = _tables()[name]
+    return _pattern(name).sub(lambda match: table[match.group(0)], text)
 
 
 def _readings(data: bytes) -> dict[str, str]:
@@ -61,8 +67,8 @@ def _readings(data: bytes) -> dict[str, str]:
     except UnicodeDecodeError:
         readings["cp1258"] = data.decode("cp1258", errors="replace")
     as_cp1252 = readings.get("utf-8") or data.decode("cp1252", errors="replace")
-    for name, table in _tables().items():
-        readings[name] = _translate(as_cp1252, table)
+    for name in _tables():
+        readings[name] = _translate(as_cp1252, name)
     return readings
 
 
