@@ -44,6 +44,9 @@ CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
+_SENTENCE_END = ".:;!?"
+WRAPPED_SHARE = 0.7
+_ITEM_START = re.compile(r"^\s*(?:\d+[.)]|[a-zđ][.)]\s|[IVX]+\.|[-+•*–])")
 
 
 class Piece(NamedTuple):
@@ -202,22 +205,59 @@ class Restorer:
             forms.append(cands.forms)
         return Lattice(pieces, lattice, costs, forms)
 
-    def _decode_batches(self, todo: list[Lattice]) -> list[tuple[list[int], list[float]]]:
-        """Decode lines in batches of bounded size: one LM lookup per batch, memory capped."""
+    def _decode_runs(
+        self, lines: list[str], prepared: list[Lattice | None]
+    ) -> list[tuple[list[int], list[float]]]:
+        """Decode every prepared line, a wrapped sentence's lines as one sequence.
+
+        A line that goes on from the one before (no sentence end there, no list item here) is
+        decoded after it, so "... văn bản của / Đảng ..." keeps its context across the break;
+        the result comes back line by line.
+        """
+        runs: list[list[Lattice]] = []
+        previous = ""
+        full = full_width(lines)
+        for line, item in zip(lines, prepared, strict=True):
+            if item is None:
+                previous = line if line.strip() else ""
+                continue
+            if runs and len(previous) >= full and continues(previous, line):
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+            previous = line
+        joined = [
+            ([ids for item in run for ids in item.lattice], [c for item in run for c in item.costs])
+            for run in runs
+        ]
         out: list[tuple[list[int], list[float]]] = []
-        batch: list[Lattice] = []
+        for run, (best, confidence) in zip(runs, self._decode_batches(joined), strict=True):
+            at = 0
+            for item in run:
+                n = len(item.lattice)
+                out.append((best[at : at + n], confidence[at : at + n]))
+                at += n
+        return out
+
+    def _decode_batches(
+        self, todo: list[tuple[list[np.ndarray], list[np.ndarray]]]
+    ) -> list[tuple[list[int], list[float]]]:
+        """Decode (lattice, costs) sequences in batches of bounded size: one LM lookup per
+        batch, memory capped."""
+        out: list[tuple[list[int], list[float]]] = []
+        batch: list[tuple[list[np.ndarray], list[np.ndarray]]] = []
         triples = 0
         for item in todo:
-            sizes = [1, 1, *(len(ids) for ids in item.lattice), 1]
+            sizes = [1, 1, *(len(ids) for ids in item[0]), 1]
             triples += sum(
                 a * b * c for a, b, c in zip(sizes[:-2], sizes[1:-1], sizes[2:], strict=True)
             )
             batch.append(item)
             if triples >= BATCH_TRIPLES:
-                out += viterbi_lines(self.lm, [b.lattice for b in batch], [b.costs for b in batch])
+                out += viterbi_lines(self.lm, [b[0] for b in batch], [b[1] for b in batch])
                 batch, triples = [], 0
         if batch:
-            out += viterbi_lines(self.lm, [b.lattice for b in batch], [b.costs for b in batch])
+            out += viterbi_lines(self.lm, [b[0] for b in batch], [b[1] for b in batch])
         return out
 
     def _reads_right(self, piece: Piece) -> bool:
@@ -326,8 +366,7 @@ class Restorer:
             return RestoreResult(text=text, tokens=())
         garbled = self.looks_garbled(text)
         prepared = [self.prepare(line, garbled=garbled) for line in lines]
-        todo = [p for p in prepared if p is not None]
-        decoded = iter(self._decode_batches(todo))
+        decoded = iter(self._decode_runs(lines, prepared))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
             if lattice is None:
@@ -396,6 +435,24 @@ def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
             continue
         out.append(piece)
     return out
+
+
+def full_width(lines: list[str]) -> int:
+    """Length from which a line counts as filling the page width (a wrapped line, not a heading):
+    most of the length of the document's longest lines."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return 0
+    return int(WRAPPED_SHARE * lengths[int(0.9 * (len(lengths) - 1))])
+
+
+def continues(previous: str, line: str) -> bool:
+    """True when ``line`` goes on with the sentence ``previous`` wrapped: no sentence end before
+    the break, no list item, heading number or dash after it."""
+    before, after = previous.rstrip(), line.lstrip()
+    if not before or not after or before[-1] in _SENTENCE_END:
+        return False
+    return _ITEM_START.match(after) is None
 
 
 def _lm_form(text: str, vocab: dict[str, int]) -> str:
