@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -33,6 +34,9 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
 _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re.IGNORECASE)
 _PART = re.compile(r"[^.,;:!?\"“”‘()\[\]«»…–—\-*/<>]+")  # an apostrophe inside a word is OCR garble
+_BASE_VOWEL = re.compile(r"[aeiouy]")
+_JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
+"""Two words joined by a quote where OCR may have lost the space."""
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
@@ -121,9 +125,7 @@ class Restorer:
             word_like = _WORDLIKE_NUMBER.match(text) is not None
             return [Piece(left, left + len(core), core, None if word_like else "<num>", 0)]
         out = []
-        for part in _PART.finditer(core):
-            word = part.group(0)
-            start = left + part.start()
+        for word, start in _words(core, left):
             kind = self.classify(word)
             if kind == ABBREVIATION:
                 out.append(Piece(start, start + len(word), word, None, 0, abbreviation=True))
@@ -418,6 +420,31 @@ def _choose_token_builder() -> Any:
 _token = _choose_token_builder()
 
 
+def _words(core: str, left: int) -> Iterator[tuple[str, int]]:
+    """The words of a chunk's core and where they start, cut at punctuation and at a quote that
+    stands for a lost space ("va'kiém" → "va", "kiém")."""
+    for part in _PART.finditer(core):
+        word, start = part.group(0), left + part.start()
+        joined = _JOINED.fullmatch(word)
+        if joined is None or not _lost_space(joined[1], joined[2]):
+            yield word, start
+            continue
+        yield joined[1], start
+        yield joined[2], start + len(joined[1]) + 1
+
+
+def _lost_space(left: str, right: str) -> bool:
+    """True when a quote between two words stands for a space: each side has a vowel and the
+    whole is no syllable; after u/o the quote is a horn ("thu’dng" is "thường")."""
+    left, right = strip_marks(left.lower()), strip_marks(right.lower())
+    return (
+        left[-1] not in "uo"
+        and _BASE_VOWEL.search(left) is not None
+        and _BASE_VOWEL.search(right) is not None
+        and not is_key_shape(left + right)
+    )
+
+
 def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
     """Join a short word and a lone digit OCR split apart ("T 6 quéc" → one piece "T6")."""
     out: list[Piece] = []
@@ -430,6 +457,7 @@ def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
             and len(piece.text) == 1
             and _SHORT_LETTERS.match(prev.text)
             and line[prev.end : piece.start] == " "
+            and line[piece.end : piece.end + 1] in ("", " ")  # "Ví dụ 1:" is a number
         ):
             out[-1] = Piece(prev.start, piece.end, prev.text + piece.text, None, prev.chunk)
             continue
