@@ -21,6 +21,8 @@ from diacritics.lm import TrigramLM
 from diacritics.orthography import is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+_ONE_VOWEL_GROUP = re.compile(r"^[^aeiouy]*[aeiouy]+[^aeiouy]*$")
+"""A name spelt as one syllable ("krong"), not two words run together ("xahoi")."""
 MAX_CANDIDATES = 8
 MAX_GARBLED_CANDIDATES = 18
 """Candidates kept for a garbled token: 18 rather than 10 gains ~0.3% on OCR text for ~2.5x its
@@ -42,7 +44,9 @@ VALID_WORD_SWAP = 3.2
 ABBREVIATION_UNK = 1.0
 """log10 cost of keeping an abbreviation the corpus has never seen (names of new bodies)."""
 """Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
-KEY_FORMS = 6
+KEY_FORMS = 12
+NAME_FLOOR = -5.5
+"""Unigram log10 from which a marked non-syllable (a minority place name) is a near key."""
 """Accent variants kept per key for a garbled token, the most frequent first."""
 
 
@@ -90,8 +94,20 @@ class Inventory:
         for i, word in enumerate(lm.words):
             if word.isalpha() and not _VOWELS.search(word):
                 self.abbreviations[strip_marks(word)].append(i)
+        # keys OCR garble may stand for: syllables, and marked names outside the syllable rules
+        # ("Đắk", "Krông") that the corpus uses often enough to be more than a typo
         self.syllable_keys = [
-            k for k, ids in self.by_key.items() if any(is_syllable(lm.words[i]) for i in ids)
+            k
+            for k, ids in self.by_key.items()
+            if any(
+                is_syllable(lm.words[i])
+                or (
+                    lm.uni_logp[i] >= NAME_FLOOR
+                    and lm.words[i] != strip_marks(lm.words[i])
+                    and _ONE_VOWEL_GROUP.match(strip_marks(lm.words[i])) is not None
+                )
+                for i in ids
+            )
         ]
         self.deletes: dict[str, list[str]] = defaultdict(list)
         for key in self.syllable_keys:

@@ -49,6 +49,8 @@ GARBLED_SHARE = 0.05
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 _SENTENCE_END = ".:;!?"
+MIN_JOINED = 5
+MAX_SYLLABLE = 7
 WRAPPED_SHARE = 0.7
 _ITEM_START = re.compile(r"^\s*(?:\d+[.)]|[a-zđ][.)]\s|[IVX]+\.|[-+•*–])")
 
@@ -62,6 +64,7 @@ class Piece(NamedTuple):
     fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
     chunk: int = 0  # index of the whitespace-separated chunk the word came from
     abbreviation: bool = False  # an upper-case abbreviation: only its own spelling variants
+    spaced: bool = False  # OCR lost the space before this word: the output puts it back
 
 
 @dataclass(frozen=True)
@@ -125,13 +128,50 @@ class Restorer:
             word_like = _WORDLIKE_NUMBER.match(text) is not None
             return [Piece(left, left + len(core), core, None if word_like else "<num>", 0)]
         out = []
-        for word, start in _words(core, left):
-            kind = self.classify(word)
-            if kind == ABBREVIATION:
-                out.append(Piece(start, start + len(word), word, None, 0, abbreviation=True))
-            elif kind is not None or any(ch.isalnum() for ch in word) or self._letter_like(word):
-                out.append(Piece(start, start + len(word), word, kind, 0))
+        for whole, whole_start, lost_space in _words(core, left):
+            for n, (word, start) in enumerate(self._unjoin(whole, whole_start)):
+                kind = self.classify(word)
+                spaced = lost_space if n == 0 else True
+                if kind == ABBREVIATION:
+                    out.append(Piece(start, start + len(word), word, None, 0, True, spaced))
+                elif kind is not None or any(ch.isalnum() for ch in word) or self._letter_like(word):
+                    out.append(Piece(start, start + len(word), word, kind, 0, False, spaced))
         return out
+
+    def _unjoin(self, word: str, start: int) -> list[tuple[str, int]]:
+        """A word OCR printed without its spaces ("vanphong") cut into syllables; else itself.
+
+        Only a word no syllable is near (within two edits) is cut, into the syllable keys whose
+        commonest forms are likeliest together.
+        """
+        key = printed_key(word)
+        inventory = self.generator.inventory
+        if (
+            len(key) < MIN_JOINED
+            or len(key) != len(word)
+            or not key.isalpha()
+            or not (word.islower() or word.isupper() or word[1:].islower())  # "bảnVăn": markup
+            or is_key_shape(key)
+            or word.lower() in self.lm.index
+            or inventory.near_keys(key)
+        ):
+            return [(word, start)]
+        # best[i]: (log10 weight, cut points) of the likeliest cutting of key[:i]
+        best: list[tuple[float, tuple[int, ...]] | None] = [None] * (len(key) + 1)
+        best[0] = (0.0, ())
+        for end in range(2, len(key) + 1):
+            for begin in range(max(0, end - MAX_SYLLABLE), end - 1):
+                before, forms = best[begin], inventory.forms(key[begin:end])
+                if before is None or not forms or not is_key_shape(key[begin:end]):
+                    continue
+                score = before[0] + float(self.lm.uni_logp[forms[0]])
+                if best[end] is None or score > best[end][0]:  # type: ignore[index]
+                    best[end] = (score, (*before[1], end))
+        found = best[-1]
+        if found is None or len(found[1]) < 2:
+            return [(word, start)]
+        cuts = (0, *found[1])
+        return [(word[a:b], start + a) for a, b in zip(cuts, cuts[1:])]
 
     def _letter_like(self, word: str) -> bool:
         """A lone symbol OCR is known to print for a letter ("&" for "ở", "¢" for "ệ")."""
@@ -145,7 +185,7 @@ class Restorer:
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
             for p in self.chunk_pieces(chunk.group(0)):
-                out.append(Piece(base + p.start, base + p.end, p.text, p.fixed, n, p.abbreviation))
+                out.append(p._replace(start=base + p.start, end=base + p.end, chunk=n))
         return merge_split(line, out)
 
     def restore_line(
@@ -290,7 +330,11 @@ class Restorer:
                 new = source if chosen == text else chosen
             else:
                 new = source if chosen == text.lower() else match_case(text, chosen)
-            out.append(line[cursor : piece.start])
+            gap = line[cursor : piece.start]
+            if piece.spaced:
+                shift += 1 - len(gap)
+                gap = " "
+            out.append(gap)
             start = piece.start + shift
             out.append(new)
             cursor = piece.end
@@ -420,17 +464,17 @@ def _choose_token_builder() -> Any:
 _token = _choose_token_builder()
 
 
-def _words(core: str, left: int) -> Iterator[tuple[str, int]]:
-    """The words of a chunk's core and where they start, cut at punctuation and at a quote that
-    stands for a lost space ("va'kiém" → "va", "kiém")."""
+def _words(core: str, left: int) -> Iterator[tuple[str, int, bool]]:
+    """The words of a chunk's core, where they start and whether a space was lost before them:
+    cut at punctuation and at a quote that stands for a space ("va'kiém" → "va", "kiém")."""
     for part in _PART.finditer(core):
         word, start = part.group(0), left + part.start()
         joined = _JOINED.fullmatch(word)
         if joined is None or not _lost_space(joined[1], joined[2]):
-            yield word, start
+            yield word, start, False
             continue
-        yield joined[1], start
-        yield joined[2], start + len(joined[1]) + 1
+        yield joined[1], start, False
+        yield joined[2], start + len(joined[1]) + 1, True
 
 
 def _lost_space(left: str, right: str) -> bool:
@@ -456,6 +500,7 @@ def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
             and piece.text.isdigit()
             and len(piece.text) == 1
             and _SHORT_LETTERS.match(prev.text)
+            and not is_key_shape(printed_key(prev.text))  # "T 6" is "Tổ"; "số 3" is a number
             and line[prev.end : piece.start] == " "
             and line[piece.end : piece.end + 1] in ("", " ")  # "Ví dụ 1:" is a number
         ):

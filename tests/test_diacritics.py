@@ -107,6 +107,24 @@ def test_tokens_ocr_split_are_joined() -> None:
     assert restore("Toan dan bao ve an ninh T 6 quoc").text == "Toàn dân bảo vệ an ninh Tổ quốc"
 
 
+def test_words_ocr_ran_together_are_cut_and_spaced() -> None:
+    # no space, or a quote where the space was ("va'kiém"); a quote after u/o is a horn
+    out = restore("Noinhan: VANPHONG UBND tinh; cta'cac ca nhan; thu’dng truc").text
+    assert out == "Nơi nhận: VĂN PHÒNG UBND tỉnh; của các cá nhân; thường trực"
+
+
+def test_a_number_after_a_short_word_stays_a_number() -> None:
+    assert restore("Vi du 1: so 3 khoan 2 Dieu 5").text == "Ví dụ 1: số 3 khoản 2 Điều 5"
+
+
+def test_a_wrapped_sentence_is_read_across_its_line_break() -> None:
+    wrapped = (
+        "Van ban nay huong dan ve the thuc va ky thuat trinh bay van ban cua\n"
+        "Dang, Van phong Trung uong Dang huong dan the thuc va ky thuat trinh bay."
+    )
+    assert restore(wrapped).text.split("\n")[1].startswith("Đảng, Văn phòng Trung ương Đảng")
+
+
 def test_document_symbols_get_their_letters_back() -> None:
     out = restore("Can cu Quyet dinh so 2447/QD-TTg va Nghi dinh so 91/2017/ND-CP").text
     assert out == "Căn cứ Quyết định số 2447/QĐ-TTg và Nghị định số 91/2017/NĐ-CP"
