@@ -28,12 +28,12 @@ from schemas.restore import RestoredToken, RestoreResult
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 LM_FILE = MODEL_DIR / "syllable_lm.npz"
 CHANNEL_FILE = MODEL_DIR / "ocr_channel.json"
-EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>"
+EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>|"
 _CHUNK = re.compile(r"\S+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
 _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re.IGNORECASE)
-_PART = re.compile(r"[^.,;:!?\"“”‘()\[\]«»…–—\-*/<>]+")  # an apostrophe inside a word is OCR garble
+_PART = re.compile(r"[^.,;:!?\"“”‘()\[\]«»…–—\-*/<>|]+")  # an apostrophe inside a word is OCR garble
 _BASE_VOWEL = re.compile(r"[aeiouy]")
 _JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
 """Two words joined by a quote where OCR may have lost the space."""
