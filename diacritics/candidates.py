@@ -44,10 +44,12 @@ VALID_WORD_SWAP = 3.2
 ABBREVIATION_UNK = 1.0
 """log10 cost of keeping an abbreviation the corpus has never seen (names of new bodies)."""
 """Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
-KEY_FORMS = 12
+KEY_FORMS = 6
+KEY_FORMS_GARBLED = 12
 NAME_FLOOR = -5.5
 """Unigram log10 from which a marked non-syllable (a minority place name) is a near key."""
-"""Accent variants kept per key for a garbled token, the most frequent first."""
+"""Accent variants kept per near key, the most frequent first; OCR garble needs more ("dy" is
+"dụ", the seventh form of "du")."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ class Generator:
                     scored[i] = 0.0
             if garbled:
                 for near in self._near(key):
-                    for i in inv.forms(near)[:KEY_FORMS]:
+                    for i in inv.forms(near)[:KEY_FORMS_GARBLED]:
                         if i not in scored:
                             cost = self.channel.distance(token, lm.words[i])
                             if cost <= VALID_WORD_SWAP:
@@ -206,8 +208,9 @@ class Generator:
             doubtful = not known or not is_syllable(token) or not common
             # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
             limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
+            per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
             for near in self._near(key, limit):
-                for i in inv.forms(near)[:KEY_FORMS]:
+                for i in inv.forms(near)[:per_key]:
                     if i not in scored:
                         cost = self.channel.distance(token, lm.words[i])
                         # a real word ("cha", "vai") turns into another only by a known confusion

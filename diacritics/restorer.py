@@ -144,11 +144,12 @@ class Restorer:
         Only a word no syllable is near (within two edits) is cut, into the syllable keys whose
         commonest forms are likeliest together.
         """
+        if len(word) < MIN_JOINED:
+            return [(word, start)]  # most words: too short to hold two syllables
         key = printed_key(word)
         inventory = self.generator.inventory
         if (
-            len(key) < MIN_JOINED
-            or len(key) != len(word)
+            len(key) != len(word)
             or not key.isalpha()
             or not (word.islower() or word.isupper() or word[1:].islower())  # "bảnVăn": markup
             or is_key_shape(key)
