@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from diacritics.orthography import strip_marks, strip_tone
 
 MAX_PIECE = 2
@@ -23,6 +25,7 @@ MARK_LOSS = 0.6
 MARK_CHANGE = 1.2
 UNSEEN_MARK_SWAP = 1.5
 FAMILY_PENALTY = 0.3
+WORD_CONFUSION_SHARE = 0.5
 
 
 @lru_cache(maxsize=4096)
@@ -52,6 +55,13 @@ def default_cost(intended: str, printed: str) -> float:
     return DEFAULT_SUB + DEFAULT_INDEL
 
 
+def _alike(intended: str, printed: str) -> bool:
+    """True when a whole-word confusion shares most of its letters: "quyét" for "nghị" came from
+    a misaligned line, not from OCR."""
+    a, b = strip_marks(intended).lower(), strip_marks(printed).lower()
+    return Levenshtein.distance(a, b) <= WORD_CONFUSION_SHARE * max(len(a), len(b))
+
+
 class Channel:
     """Learned piece costs with the generic shape as a fallback."""
 
@@ -65,7 +75,7 @@ class Channel:
         self.printed_words: dict[str, dict[str, float]] = {}
         for intended, table in (words or {}).items():
             for printed, cost in table.items():
-                if printed != "*":
+                if printed != "*" and _alike(intended, printed):
                     self.printed_words.setdefault(printed, {})[intended] = cost
 
         self.letters_for = self._inverse_letters()

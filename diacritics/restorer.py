@@ -33,7 +33,7 @@ _CHUNK = re.compile(r"\S+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
 _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re.IGNORECASE)
-_PART = re.compile(r"[^.,;:!?\"“”‘()\[\]«»…–—\-*/<>|]+")  # an apostrophe inside a word is OCR garble
+_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|]+")  # a quote inside a word is OCR garble ("phu’o‘ng")
 _BASE_VOWEL = re.compile(r"[aeiouy]")
 _JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
 """Two words joined by a quote where OCR may have lost the space."""
@@ -186,7 +186,9 @@ class Restorer:
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
             for p in self.chunk_pieces(chunk.group(0)):
-                out.append(p._replace(start=base + p.start, end=base + p.end, chunk=n))
+                out.append(
+                    Piece(base + p.start, base + p.end, p.text, p.fixed, n, *p[-2:])
+                )
         return merge_split(line, out)
 
     def restore_line(
