@@ -23,8 +23,9 @@ def _ragged_arange(counts: np.ndarray) -> np.ndarray:
     return np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
-def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> np.ndarray:
-    """log10 P(c_t | c_t-2, c_t-1) for every candidate triple of the line, flattened.
+def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -> np.ndarray:
+    """log10 P(c_t | c_t-2, c_t-1) less the channel cost of c_t for every candidate triple of the
+    line, flattened: each candidate's cost is counted once, in the window where it is newest.
 
     Window w (positions w, w+1, w+2) comes after all earlier windows, in C order inside.
 
@@ -56,14 +57,17 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray]) -> np.ndarray:
     starts = np.cumsum(fan3) - fan3
     runs = pair_offsets[first_pos + 1] + pair_b[:n_first] * fan3
     second = np.repeat(runs - starts, fan3) + np.arange(int(fan3.sum()))
-    scores = np.repeat(pair_bow[:n_first], fan3) + pair_p[second]
+    # the newest word's channel cost rides on each pair (b, c), a smaller table than the triples
+    newest_cost = np.concatenate(costs)[offsets[pair_pos + 1] + pair_b]
+    scores = np.repeat(pair_bow[:n_first], fan3) + (pair_p - newest_cost)[second]
     stored_pairs = np.flatnonzero(continued[:n_first])
     if len(stored_pairs):
         pick = np.repeat(stored_pairs, fan3[stored_pairs])
         tc = _ragged_arange(fan3[stored_pairs])
         stored = starts[pick] + tc
         w3 = flat_ids[offsets[pair_pos[pick] + 2] + tc]
-        scores[stored] = lm.trigram_or(w1[pick], w2[pick], w3, scores[stored])
+        cost = newest_cost[second[stored]]
+        scores[stored] = lm.trigram_or(w1[pick], w2[pick], w3, scores[stored] + cost) - cost
     return scores
 
 
@@ -104,7 +108,7 @@ def viterbi_lines(
             one,
         ]
     sizes = np.asarray([len(a) for a in ids])
-    flat = line_scores(lm, ids)
+    flat = line_scores(lm, ids, chan)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
     window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
     path = np.zeros(len(sizes), dtype=np.intp)
@@ -115,13 +119,13 @@ def viterbi_lines(
         base = int(line_offsets[0])
         line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
         line_sizes = sizes[start:end]
-        path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes, chan[start:end])
+        path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes)
         last[start:end] = end - 1
     word = np.ones(len(sizes), dtype=bool)
     for start in starts:  # <s> <s> of each line; its </s> is at last[start]
         word[[start, start + 1, last[start]]] = False
     conf = np.ones(len(sizes))
-    conf[word] = confidences(flat, window_offsets, sizes, np.concatenate(chan), path, last, word)
+    conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
         words = slice(start + 2, start + 2 + len(lattice))
@@ -129,10 +133,11 @@ def viterbi_lines(
     return out
 
 
-def _best_path(
-    flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray, chan: list[np.ndarray]
-) -> list[int]:
-    """Viterbi over one line's scored windows: the best candidate per position, frame included."""
+def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Viterbi over one line's scored windows: the best candidate per position, frame included.
+
+    A line costs a few NumPy calls per position, so the loop does only what must be sequential.
+    """
     dims = sizes.tolist()
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
     delta = np.zeros((1, 1), dtype=np.float64)
@@ -147,11 +152,9 @@ def _best_path(
             total = delta[:, :, None] + s
             back.append(total.argmax(axis=0))
             delta = total.max(axis=0)
-        # the channel cost of the newest candidate after the max: it does not depend on j
-        delta -= chan[n + 2]
     path = [0] * len(dims)
-    j, k = np.unravel_index(int(np.argmax(delta)), delta.shape)
-    path[-2], path[-1] = int(j), int(k)
+    j, k = divmod(int(np.argmax(delta)), dims[-1])
+    path[-2], path[-1] = j, k
     for t in range(len(dims) - 1, 1, -1):
         pointers = back[t - 2]
         path[t - 2] = 0 if pointers is None else int(pointers[path[t - 1], path[t]])
@@ -162,7 +165,6 @@ def confidences(
     flat: np.ndarray,
     window_offsets: np.ndarray,
     sizes: np.ndarray,
-    chan: np.ndarray,
     path: np.ndarray,
     last: np.ndarray,
     word: np.ndarray,
@@ -171,8 +173,9 @@ def confidences(
 
     Lines lie end to end; ``last[t]`` is the position of the </s> closing t's line. Every
     candidate k at a word position t is scored by the (up to) three trigrams of its line that
-    contain it and its channel cost; a softmax per position (all at once) gives the chosen one's
-    share; ``word`` marks the positions scored (not <s> or </s>), in the order returned.
+    contain it (the first carries k's channel cost, the others their newest word's, the same for
+    every k); a softmax per position (all at once) gives the chosen one's share; ``word`` marks
+    the positions scored (not <s> or </s>), in the order returned.
     """
     ts = np.flatnonzero(word)
     ks = sizes[ts]
@@ -193,8 +196,7 @@ def confidences(
     nxt = np.minimum(rep + 2, end)
     index = window_offsets[r] + (k * s[r + 1] + p[r + 1]) * s[nxt] + p[nxt]
     third = flat[np.where(has_next2, index, 0)]
-    chan_offsets = np.cumsum(sizes) - sizes
-    local = term + np.where(has_next2, third, 0.0) - chan[chan_offsets[rep] + k]
+    local = term + np.where(has_next2, third, 0.0)
     top = np.maximum.reduceat(local, starts)
     z = np.exp((local - np.repeat(top, ks)) * LN10)
     total = np.add.reduceat(z, starts)
