@@ -77,7 +77,7 @@ def viterbi(
     costs: list[np.ndarray],
     weight: float = CHANNEL_WEIGHT,
 ) -> tuple[list[int], list[float]]:
-    """Best candidate index per position and its confidence (a local posterior, 0–1)."""
+    """Best candidate index per position and its confidence (a local posterior, 0–1, 4 decimals)."""
     return viterbi_lines(lm, [lattice], [costs], weight)[0]
 
 
@@ -126,6 +126,7 @@ def viterbi_lines(
         word[[start, start + 1, last[start]]] = False
     conf = np.ones(len(sizes))
     conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
+    conf = np.round(np.clip(conf, 0.0, 1.0), 4)
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
         words = slice(start + 2, start + 2 + len(lattice))

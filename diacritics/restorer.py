@@ -350,7 +350,7 @@ class Restorer:
                         "end": start + len(new),
                         "source": source,
                         "text": new,
-                        "confidence": round(min(max(conf, 0.0), 1.0), 4),
+                        "confidence": conf,
                     }
                 )
             )
