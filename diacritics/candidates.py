@@ -28,6 +28,8 @@ MAX_GARBLED_CANDIDATES = 18
 """Candidates kept for a garbled token: 18 rather than 10 gains ~0.3% on OCR text for ~2.5x its
 decoding time (the lattice grows with the cube of the candidates)."""
 UNK_PENALTY = 5.0
+ODD_WORD = 1.5
+"""log10 cost of keeping a known word that is no syllable, as printed, in OCR garble."""
 """log10 cost of keeping a token the model does not know: <unk> is every rare word at once."""
 RARE_FORM = 3.0
 """Accent variants this much rarer (log10, unigram) than the commonest one are not considered."""
@@ -231,6 +233,9 @@ class Generator:
         ranked = ranked[:MAX_GARBLED_CANDIDATES]
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
+        elif garbled and own != lm.num and not is_syllable(token):
+            # a known non-syllable in OCR garble ("gy", "thyre") is likelier garble than a word
+            ranked = [item for item in ranked if item[0] != own] + [(own, ODD_WORD)]
         elif own == lm.num or own not in dict(ranked):
             ranked.append((own, 0.0))
         forms_out = tuple(token if i in (lm.unk, lm.num, own) else lm.words[i] for i, _ in ranked)
