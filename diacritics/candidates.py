@@ -79,6 +79,15 @@ def max_edits(key: str) -> int:
     return 1 if len(key) <= 2 else 2
 
 
+def _without_misspellings(ids: list[int], words: list[str]) -> list[int]:
+    """A key's forms less the marked non-syllables ("viêt") when real syllables share the key:
+    those are the corpus's typos; a key of names only ("Đắk", "Krông") keeps them."""
+    syllables = [i for i in ids if is_syllable(words[i])]
+    if not syllables:
+        return ids
+    return [i for i in ids if is_syllable(words[i]) or words[i] == strip_marks(words[i])]
+
+
 class Inventory:
     """Syllables of the model's vocabulary, by stripped key and by deletion neighbourhood."""
 
@@ -92,7 +101,8 @@ class Inventory:
             ):
                 by_key[strip_marks(word)].append(i)
         self.by_key = {
-            key: sorted(ids, key=lambda i: -lm.uni_logp[i]) for key, ids in by_key.items()
+            key: sorted(_without_misspellings(ids, lm.words), key=lambda i: -lm.uni_logp[i])
+            for key, ids in by_key.items()
         }
         self.abbreviations: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(lm.words):
