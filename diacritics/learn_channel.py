@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     """Render, OCR, align, count, and write the channel table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
-    parser.add_argument("--docs", type=int, default=12)
+    parser.add_argument("--docs", type=int, default=30)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     pages: list[OcrPage] = []

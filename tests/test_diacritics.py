@@ -131,7 +131,7 @@ def test_document_symbols_get_their_letters_back() -> None:
 
 
 def test_confidence_is_lower_where_the_model_hesitates() -> None:
-    result = restore("Phat dong phong trao thi dua tren dia ban tinh\nban")
+    result = restore("Phat dong phong trao thi dua tren dia ban tinh.\nban")
     by_source = {t.source: t.confidence for t in result.tokens}
     assert by_source["Phat"] > 0.9
     assert by_source["ban"] < 0.9  # a lone "ban": bản, ban, bán, bàn
