@@ -140,25 +140,27 @@ def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) 
     A line costs a few NumPy calls per position, so the loop does only what must be sequential.
     """
     dims = sizes.tolist()
-    # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t.
+    # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t. Each
+    # window's sums are kept and the best j is looked up only along the chosen path at the end:
+    # one reduction per position instead of a max and an argmax.
     delta = np.zeros((1, 1), dtype=np.float64)
-    back: list[np.ndarray | None] = []
+    totals: list[np.ndarray | None] = []
     for n, offset in enumerate(window_offsets.tolist()):
         a, b, c = dims[n], dims[n + 1], dims[n + 2]
         s = flat[offset : offset + a * b * c].reshape(a, b, c)
         if a == 1:  # one candidate two back (<s>, a number, a fixed word): nothing to choose
-            back.append(None)
+            totals.append(None)
             delta = delta[0][:, None] + s[0]
         else:
             total = delta[:, :, None] + s
-            back.append(total.argmax(axis=0))
+            totals.append(total)
             delta = total.max(axis=0)
     path = [0] * len(dims)
     j, k = divmod(int(np.argmax(delta)), dims[-1])
     path[-2], path[-1] = j, k
     for t in range(len(dims) - 1, 1, -1):
-        pointers = back[t - 2]
-        path[t - 2] = 0 if pointers is None else int(pointers[path[t - 1], path[t]])
+        total = totals[t - 2]
+        path[t - 2] = 0 if total is None else int(total[:, path[t - 1], path[t]].argmax())
     return path
 
 
