@@ -39,7 +39,7 @@ MAX_GAP = 4.0
 """Candidates scoring this much worse (log10) than the best one are dropped."""
 DIGIT_WORD = 1.0
 """Extra log10 cost of reading a printed number as a word ("16" → "tổ" only in a word's place)."""
-RARE_KEY = -4.5
+RARE_KEY = -5.0
 """A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
 NEAR_KEYS = 40
 NEAR_KEYS_CLEAN = 12

@@ -236,6 +236,8 @@ class Restorer:
         costs: list[np.ndarray] = []
         forms: list[tuple[str, ...]] = []
         for piece in pieces:
+            if piece.fixed is None and not garbled and not piece.text.isalpha():
+                piece = self._as_code(piece)
             if piece.fixed is not None:
                 lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))
                 costs.append(np.zeros(1, dtype=np.float32))
@@ -249,6 +251,18 @@ class Restorer:
             costs.append(cands.costs)
             forms.append(cands.forms)
         return Lattice(pieces, lattice, costs, forms)
+
+    def _as_code(self, piece: Piece) -> Piece:
+        """Outside OCR garble, a number stays a number and a code ("QH15", "C04") a code; a
+        token whose one digit reads as a letter to make a syllable ("T6" → "tô") may still be a
+        garbled word."""
+        if piece.text.isdigit():
+            return piece._replace(fixed="<num>")
+        if sum(ch.isdigit() for ch in piece.text) == 1:
+            variants = self.generator.channel.key_variants(printed_key(piece.text))
+            if any(v.isalpha() and is_key_shape(v) for v in variants):
+                return piece
+        return piece._replace(fixed=_lm_form(piece.text, self.lm.index))
 
     def _decode_runs(
         self, lines: list[str], prepared: list[Lattice | None]

@@ -117,6 +117,19 @@ def test_a_number_after_a_short_word_stays_a_number() -> None:
     assert restore("Vi du 1: so 3 khoan 2 Dieu 5").text == "Ví dụ 1: số 3 khoản 2 Điều 5"
 
 
+def test_codes_stay_codes_outside_ocr_garble() -> None:
+    text = (
+        "Can cu Luat so 15/2023/QH15 ve phong chay va chua chay, Uy ban nhan dan tinh ban hanh "
+        "Ke hoach trien khai thuc hien tren dia ban tinh; cac co quan, don vi bao cao ket qua "
+        "theo mau C04 va gui ve So Tu phap truoc ngay 15 thang 12 hang nam de tong hop."
+    )
+    assert restore(text).text == (
+        "Căn cứ Luật số 15/2023/QH15 về phòng cháy và chữa cháy, Ủy ban nhân dân tỉnh ban hành "
+        "Kế hoạch triển khai thực hiện trên địa bàn tỉnh; các cơ quan, đơn vị báo cáo kết quả "
+        "theo mẫu C04 và gửi về Sở Tư pháp trước ngày 15 tháng 12 hằng năm để tổng hợp."
+    )
+
+
 def test_a_wrapped_sentence_is_read_across_its_line_break() -> None:
     wrapped = (
         "Van ban nay huong dan ve the thuc va ky thuat trinh bay van ban cua\n"
