@@ -126,11 +126,11 @@ def viterbi_lines(
         word[[start, start + 1, last[start]]] = False
     conf = np.ones(len(sizes))
     conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
-    conf = np.round(np.clip(conf, 0.0, 1.0), 4)
+    shown = np.round(np.clip(conf, 0.0, 1.0), 4)
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
         words = slice(start + 2, start + 2 + len(lattice))
-        out.append((path[words].tolist(), conf[words].tolist()))
+        out.append((path[words].tolist(), shown[words].tolist()))
     return out
 
 

@@ -7,8 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from diacritics.orthography import (
     normalize_tones,
     strip_marks,
 )
+from diacritics.pieces import Piece, continues, full_width, merge_split, words
 from schemas.restore import RestoredToken, RestoreResult
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
@@ -33,14 +33,9 @@ _CHUNK = re.compile(r"\S+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = re.compile(r"^[\d.,:/%+-]*\d[\d.,:/%+-]*$")
 _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re.IGNORECASE)
-_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|]+")  # a quote inside a word is OCR garble ("phu’o‘ng")
-_BASE_VOWEL = re.compile(r"[aeiouy]")
-_JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
-"""Two words joined by a quote where OCR may have lost the space."""
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
-_SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
 CHUNK_CACHE = 200_000
 BATCH_TRIPLES = 500_000
 """Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
@@ -48,23 +43,8 @@ CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
-_SENTENCE_END = ".:;!?"
 MIN_JOINED = 5
 MAX_SYLLABLE = 7
-WRAPPED_SHARE = 0.7
-_ITEM_START = re.compile(r"^\s*(?:\d+[.)]|[a-zđ][.)]\s|[IVX]+\.|[-+•*–])")
-
-
-class Piece(NamedTuple):
-    """A word to restore inside a line: where it is and what it says (a tuple: built per word)."""
-
-    start: int
-    end: int
-    text: str
-    fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
-    chunk: int = 0  # index of the whitespace-separated chunk the word came from
-    abbreviation: bool = False  # an upper-case abbreviation: only its own spelling variants
-    spaced: bool = False  # OCR lost the space before this word: the output puts it back
 
 
 @dataclass(frozen=True)
@@ -128,13 +108,15 @@ class Restorer:
             word_like = _WORDLIKE_NUMBER.match(text) is not None
             return [Piece(left, left + len(core), core, None if word_like else "<num>", 0)]
         out = []
-        for whole, whole_start, lost_space in _words(core, left):
+        for whole, whole_start, lost_space in words(core, left):
             for n, (word, start) in enumerate(self._unjoin(whole, whole_start)):
                 kind = self.classify(word)
                 spaced = lost_space if n == 0 else True
                 if kind == ABBREVIATION:
                     out.append(Piece(start, start + len(word), word, None, 0, True, spaced))
-                elif kind is not None or any(ch.isalnum() for ch in word) or self._letter_like(word):
+                elif (
+                    kind is not None or any(ch.isalnum() for ch in word) or self._letter_like(word)
+                ):
                     out.append(Piece(start, start + len(word), word, kind, 0, False, spaced))
         return out
 
@@ -172,7 +154,7 @@ class Restorer:
         if found is None or len(found[1]) < 2:
             return [(word, start)]
         cuts = (0, *found[1])
-        return [(word[a:b], start + a) for a, b in zip(cuts, cuts[1:])]
+        return [(word[a:b], start + a) for a, b in zip(cuts, cuts[1:], strict=False)]
 
     def _letter_like(self, word: str) -> bool:
         """A lone symbol OCR is known to print for a letter ("&" for "ở", "¢" for "ệ")."""
@@ -186,9 +168,7 @@ class Restorer:
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
             for p in self.chunk_pieces(chunk.group(0)):
-                out.append(
-                    Piece(base + p.start, base + p.end, p.text, p.fixed, n, *p[-2:])
-                )
+                out.append(Piece(base + p.start, base + p.end, p.text, p.fixed, n, *p[-2:]))
         return merge_split(line, out)
 
     def restore_line(
@@ -479,70 +459,6 @@ def _choose_token_builder() -> Any:
 
 
 _token = _choose_token_builder()
-
-
-def _words(core: str, left: int) -> Iterator[tuple[str, int, bool]]:
-    """The words of a chunk's core, where they start and whether a space was lost before them:
-    cut at punctuation and at a quote that stands for a space ("va'kiém" → "va", "kiém")."""
-    for part in _PART.finditer(core):
-        word, start = part.group(0), left + part.start()
-        joined = _JOINED.fullmatch(word)
-        if joined is None or not _lost_space(joined[1], joined[2]):
-            yield word, start, False
-            continue
-        yield joined[1], start, False
-        yield joined[2], start + len(joined[1]) + 1, True
-
-
-def _lost_space(left: str, right: str) -> bool:
-    """True when a quote between two words stands for a space: each side has a vowel and the
-    whole is no syllable; after u/o the quote is a horn ("thu’dng" is "thường")."""
-    left, right = strip_marks(left.lower()), strip_marks(right.lower())
-    return (
-        left[-1] not in "uo"
-        and _BASE_VOWEL.search(left) is not None
-        and _BASE_VOWEL.search(right) is not None
-        and not is_key_shape(left + right)
-    )
-
-
-def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
-    """Join a short word and a lone digit OCR split apart ("T 6 quéc" → one piece "T6")."""
-    out: list[Piece] = []
-    for piece in pieces:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.fixed is None
-            and piece.text.isdigit()
-            and len(piece.text) == 1
-            and _SHORT_LETTERS.match(prev.text)
-            and not is_key_shape(printed_key(prev.text))  # "T 6" is "Tổ"; "số 3" is a number
-            and line[prev.end : piece.start] == " "
-            and line[piece.end : piece.end + 1] in ("", " ")  # "Ví dụ 1:" is a number
-        ):
-            out[-1] = Piece(prev.start, piece.end, prev.text + piece.text, None, prev.chunk)
-            continue
-        out.append(piece)
-    return out
-
-
-def full_width(lines: list[str]) -> int:
-    """Length from which a line counts as filling the page width (a wrapped line, not a heading):
-    most of the length of the document's longest lines."""
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    if not lengths:
-        return 0
-    return int(WRAPPED_SHARE * lengths[int(0.9 * (len(lengths) - 1))])
-
-
-def continues(previous: str, line: str) -> bool:
-    """True when ``line`` goes on with the sentence ``previous`` wrapped: no sentence end before
-    the break, no list item, heading number or dash after it."""
-    before, after = previous.rstrip(), line.lstrip()
-    if not before or not after or before[-1] in _SENTENCE_END:
-        return False
-    return _ITEM_START.match(after) is None
 
 
 def _lm_form(text: str, vocab: dict[str, int]) -> str:

@@ -1,0 +1,103 @@
+"""A line cut into the words the restorer decodes ("pieces"), and lines joined into sentences.
+
+OCR loses and invents spaces: a quote may stand where a space was ("va'kiém"), a letter and a
+digit may be printed apart ("T 6 quéc"), and a sentence wraps over several lines. These rules need
+no model; cutting words run together without any mark ("VANPHONG") needs the syllable inventory
+and lives with the restorer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from diacritics.candidates import printed_key
+from diacritics.orthography import is_key_shape, strip_marks
+
+_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|]+")
+"""A word between punctuation; a quote inside a word is OCR garble ("phu’o‘ng") or a lost space."""
+_BASE_VOWEL = re.compile(r"[aeiouy]")
+_JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
+"""Two words joined by a quote where OCR may have lost the space."""
+_SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
+_SENTENCE_END = ".:;!?"
+WRAPPED_SHARE = 0.7
+"""A line this share of the document's long lines' length fills the page width: it wraps."""
+_ITEM_START = re.compile(r"^\s*(?:\d+[.)]|[a-zđ][.)]\s|[IVX]+\.|[-+•*–])")
+
+
+class Piece(NamedTuple):
+    """A word to restore inside a line: where it is and what it says (a tuple: built per word)."""
+
+    start: int
+    end: int
+    text: str
+    fixed: str | None = None  # the LM token of a word that must not change (number, symbol)
+    chunk: int = 0  # index of the whitespace-separated chunk the word came from
+    abbreviation: bool = False  # an upper-case abbreviation: only its own spelling variants
+    spaced: bool = False  # OCR lost the space before this word: the output puts it back
+
+
+def words(core: str, left: int) -> Iterator[tuple[str, int, bool]]:
+    """The words of a chunk's core, where they start and whether a space was lost before them:
+    cut at punctuation and at a quote that stands for a space ("va'kiém" → "va", "kiém")."""
+    for part in _PART.finditer(core):
+        word, start = part.group(0), left + part.start()
+        joined = _JOINED.fullmatch(word)
+        if joined is None or not lost_space(joined[1], joined[2]):
+            yield word, start, False
+            continue
+        yield joined[1], start, False
+        yield joined[2], start + len(joined[1]) + 1, True
+
+
+def lost_space(left: str, right: str) -> bool:
+    """True when a quote between two words stands for a space: each side has a vowel and the
+    whole is no syllable; after u/o the quote is a horn ("thu’dng" is "thường")."""
+    left, right = strip_marks(left.lower()), strip_marks(right.lower())
+    return (
+        left[-1] not in "uo"
+        and _BASE_VOWEL.search(left) is not None
+        and _BASE_VOWEL.search(right) is not None
+        and not is_key_shape(left + right)
+    )
+
+
+def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
+    """Join a short word and a lone digit OCR split apart ("T 6 quéc" → one piece "T6")."""
+    out: list[Piece] = []
+    for piece in pieces:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.fixed is None
+            and piece.text.isdigit()
+            and len(piece.text) == 1
+            and _SHORT_LETTERS.match(prev.text)
+            and not is_key_shape(printed_key(prev.text))  # "T 6" is "Tổ"; "số 3" is a number
+            and line[prev.end : piece.start] == " "
+            and line[piece.end : piece.end + 1] in ("", " ")  # "Ví dụ 1:" is a number
+        ):
+            out[-1] = Piece(prev.start, piece.end, prev.text + piece.text, None, prev.chunk)
+            continue
+        out.append(piece)
+    return out
+
+
+def full_width(lines: list[str]) -> int:
+    """Length from which a line counts as filling the page width (a wrapped line, not a heading):
+    most of the length of the document's longest lines."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if not lengths:
+        return 0
+    return int(WRAPPED_SHARE * lengths[int(0.9 * (len(lengths) - 1))])
+
+
+def continues(previous: str, line: str) -> bool:
+    """True when ``line`` goes on with the sentence ``previous`` wrapped: no sentence end before
+    the break, no list item, heading number or dash after it."""
+    before, after = previous.rstrip(), line.lstrip()
+    if not before or not after or before[-1] in _SENTENCE_END:
+        return False
+    return _ITEM_START.match(after) is None
