@@ -13,7 +13,10 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +47,68 @@ MIN_LAYER_CHARS = 200  # a real page of a plan has more; stamps and headers alon
 IMAGE_COVER = 0.5  # share of the page an image must cover to be a scan
 
 
-def extract_text(source: SourceDocument, settings: PipelineSettings) -> DocumentText:
-    """Read every page of an identified file; raises ``KehoachError`` for files it cannot read."""
+@dataclass(frozen=True)
+class PageReader:
+    """An opened file: how many pages it has, and how to read one of them (0-based index)."""
+
+    count: int
+    read: Callable[[int], PageText]
+
+
+@contextmanager
+def open_pages(source: SourceDocument, settings: PipelineSettings) -> Iterator[PageReader]:
+    """Open an identified file for reading page by page.
+
+    Every limit (page count, each page's pixels) is checked here, before any page is read, so a
+    refused file costs no OCR. Raises ``KehoachError`` for files it cannot open.
+    """
     if source.kind is SourceKind.PDF:
-        pages = list(_pdf_pages(source.path, settings))
+        with _pdf_reader(source.path, settings) as reader:
+            yield reader
     elif source.kind is SourceKind.IMAGE:
-        pages = list(_image_pages(source.path, settings))
+        with _image_reader(source.path, settings) as reader:
+            yield reader
     else:
         pages = plain_text_pages(source.path)
+        yield PageReader(len(pages), pages.__getitem__)
+
+
+def page_count(source: SourceDocument, settings: PipelineSettings) -> int:
+    """How many pages a file has, limits checked; cheap: no page is read, nothing is OCRed."""
+    with open_pages(source, settings) as reader:
+        return reader.count
+
+
+def read_page(source: SourceDocument, settings: PipelineSettings, index: int) -> PageText:
+    """Page ``index`` (0-based) as read, before ``assemble_text`` tidies the document's pages.
+
+    Opens the file for this page alone, so pages can be read by separate workers.
+    """
+    with open_pages(source, settings) as reader:
+        if not 0 <= index < reader.count:
+            raise IndexError(f"{source.path} has {reader.count} pages; there is no page {index}")
+        return reader.read(index)
+
+
+def assemble_text(source: SourceDocument, pages: Sequence[PageText]) -> DocumentText:
+    """A document from all its pages in order.
+
+    Printed pages (PDF, images) lose running headers, page numbers and end-of-line hyphens, which
+    are only recognisable across pages; plain text stays as written.
+    """
     if source.kind is not SourceKind.TEXT:
-        pages = tidy_pages(pages)
+        pages = tidy_pages(list(pages))
     return DocumentText(source=source, pages=tuple(pages))
+
+
+def extract_text(source: SourceDocument, settings: PipelineSettings) -> DocumentText:
+    """Read every page of an identified file; raises ``KehoachError`` for files it cannot read.
+
+    The same pages as ``read_page`` gives one by one, read from one opening of the file.
+    """
+    with open_pages(source, settings) as reader:
+        pages = [reader.read(index) for index in range(reader.count)]
+    return assemble_text(source, pages)
 
 
 # ---------------------------------------------------------------- plain text
@@ -138,34 +192,42 @@ def _open_pdf(path: Path) -> tuple[Any, Any]:
     return plumbed, rendered
 
 
-def _pdf_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
-    """Every page of a PDF through its text layer or OCR."""
+@contextmanager
+def _pdf_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader]:
+    """A PDF opened once; each page read through its text layer or OCR."""
     plumbed, rendered = _open_pdf(path)
     try:
-        count = len(rendered)
-        if count == 0:
-            raise KehoachError(ErrorCode.EMPTY, path, "the PDF has no pages")
-        if count > settings.limits.max_pages:
-            raise KehoachError(
-                ErrorCode.TOO_MANY_PAGES,
-                path,
-                f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
-            )
-        if len(plumbed.pages) != count:
-            raise KehoachError(
-                ErrorCode.CORRUPT, path, "broken page tree: PDF readers disagree on the page count"
-            )
-        for number in range(count):
-            width_pt, height_pt = rendered[number].get_size()
-            # refused for every page, text layer or not: any page may have to be rendered
-            _check_pixels(
-                path, width_pt * settings.dpi / 72, height_pt * settings.dpi / 72, settings
-            )
-        for number in range(count):
-            yield _pdf_page(path, plumbed.pages[number], rendered[number], number + 1, settings)
+        count = _checked_page_count(path, plumbed, rendered, settings)
+
+        def read(index: int) -> PageText:
+            return _pdf_page(path, plumbed.pages[index], rendered[index], index + 1, settings)
+
+        yield PageReader(count, read)
     finally:
         plumbed.close()
         rendered.close()
+
+
+def _checked_page_count(path: Path, plumbed: Any, rendered: Any, settings: PipelineSettings) -> int:
+    """The PDF's page count, refused when empty, too long, broken or with a page too large."""
+    count = len(rendered)
+    if count == 0:
+        raise KehoachError(ErrorCode.EMPTY, path, "the PDF has no pages")
+    if count > settings.limits.max_pages:
+        raise KehoachError(
+            ErrorCode.TOO_MANY_PAGES,
+            path,
+            f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
+        )
+    if len(plumbed.pages) != count:
+        raise KehoachError(
+            ErrorCode.CORRUPT, path, "broken page tree: PDF readers disagree on the page count"
+        )
+    for number in range(count):
+        width_pt, height_pt = rendered[number].get_size()
+        # refused for every page, text layer or not: any page may have to be rendered
+        _check_pixels(path, width_pt * settings.dpi / 72, height_pt * settings.dpi / 72, settings)
+    return count
 
 
 def layer_text(page: Any) -> str:
@@ -308,8 +370,9 @@ def ocr_page_text(
 # ---------------------------------------------------------------- images
 
 
-def _image_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
-    """Every frame of an image file (multi-page TIFF included) through OCR."""
+@contextmanager
+def _image_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader]:
+    """An image file (multi-page TIFF included) opened once; each frame read through OCR."""
     try:
         image = Image.open(path)
     except Image.DecompressionBombError as error:
@@ -325,17 +388,23 @@ def _image_pages(path: Path, settings: PipelineSettings) -> Iterator[PageText]:
                 f"{frames} pages is over the limit of {settings.limits.max_pages}",
             )
         for frame in range(frames):
-            start = time.perf_counter()
             image.seek(frame)
             _check_pixels(path, image.width, image.height, settings)
-            dpi = _image_dpi(image, settings.dpi)
-            try:
-                pixels = image.convert("RGB")
-            except Exception as error:
-                raise KehoachError(
-                    ErrorCode.CORRUPT, path, f"broken image data: {error}"
-                ) from error
-            yield ocr_page_text(pixels, frame + 1, dpi, settings, start)
+        yield PageReader(frames, partial(_image_frame, path, image, settings))
+
+
+def _image_frame(
+    path: Path, image: Image.Image, settings: PipelineSettings, index: int
+) -> PageText:
+    """One frame of an open image through OCR."""
+    start = time.perf_counter()
+    image.seek(index)
+    dpi = _image_dpi(image, settings.dpi)
+    try:
+        pixels = image.convert("RGB")
+    except Exception as error:
+        raise KehoachError(ErrorCode.CORRUPT, path, f"broken image data: {error}") from error
+    return ocr_page_text(pixels, index + 1, dpi, settings, start)
 
 
 def _image_dpi(image: Image.Image, default: int) -> int:
