@@ -8,12 +8,11 @@ re-run skips the stored ones.
 
 from __future__ import annotations
 
-import queue
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -30,59 +29,27 @@ from flows.batch import (
     plan_batch,
     record,
 )
-from flows.tasks import process_text_task, read_text_task
+from flows.schedule import PagedDocument, TaskWindow
+from flows.tasks import process_text_task, read_page_task, read_text_task
 from kehoach import DEFAULT_DB, PIPELINE_VERSION
-from schemas import DocumentText, PipelineSettings, ProcessedDocument, SourceDocument
+from pipeline.text import assemble_text, page_count
+from schemas import (
+    DocumentText,
+    PipelineSettings,
+    ProcessedDocument,
+    SourceDocument,
+    SourceKind,
+)
 
-T = TypeVar("T")
-Futures = tuple[PrefectFuture[Any], ...]
 SAVED_OUTCOMES = {"inserted": "ingested", "replaced": "replaced", "unchanged": "skipped"}
 
 
-def _put(finished: queue.Queue[Any], entry: Any, _future: Any) -> None:
-    finished.put(entry)
-
-
-def pump(
-    items: Iterable[T], submit: Callable[[T], Futures], window: int
-) -> Iterator[tuple[T, Futures]]:
-    """Submit ``items`` keeping at most ``window`` in flight; yield each as its last stage ends."""
-    finished: queue.Queue[tuple[T, Futures]] = queue.Queue()
-    pending = iter(items)
-    in_flight = 0
-
-    def launch() -> bool:
-        nonlocal in_flight
-        for item in pending:
-            futures = submit(item)
-            futures[-1].add_done_callback(partial(_put, finished, (item, futures)))
-            in_flight += 1
-            return True
-        return False
-
-    while in_flight < window and launch():
-        pass
-    while in_flight:
-        item, futures = finished.get()
-        in_flight -= 1
-        launch()
-        yield item, futures
-
-
-def _result(futures: Futures) -> Any:
-    """The last stage's value; the first failed stage's exception (the real reason) if any."""
-    value = None
-    for future in futures:
-        value = future.result()
-    return value
-
-
 def store_result(
-    dataset: Any, run_id: str, path: str, sha256: str | None, futures: Futures
+    dataset: Any, run_id: str, path: str, sha256: str | None, future: PrefectFuture[Any]
 ) -> DocumentOutcome:
-    """Save one document's result, or describe its failure; never raises for the document."""
+    """Save one document's processed result, or describe its failure; never raises."""
     try:
-        processed: ProcessedDocument = _result(futures)
+        processed: ProcessedDocument = future.result()
         saved = dataset.save(processed, run_id=run_id, path=path)
     except Exception as error:  # every failure is the document's, recorded with its reason
         return DocumentOutcome(
@@ -97,13 +64,95 @@ def store_result(
     )
 
 
-def _settle(dataset: Any, run_id: str, outcome: DocumentOutcome, log: Any) -> DocumentOutcome:
-    """Record one file's outcome in ``runs``, log a failure, report progress."""
-    record(dataset, run_id, outcome)
-    if outcome.error is not None:
-        log.warning("failed %s: %s [%s]", outcome.path, outcome.error.reason, outcome.error.code)
-    progress.current().advance(outcome)
-    return outcome
+def _label(path: str | Path) -> str:
+    return Path(path).name
+
+
+class _Run:
+    """One flow run: submits each document's tasks, then saves and records it as it ends.
+
+    Every method runs in the flow's thread (follow-ups run in ``TaskWindow.wait``), so this is
+    the one place that writes the dataset.
+    """
+
+    def __init__(self, dataset: Any, settings: PipelineSettings, window: int) -> None:
+        self.dataset = dataset
+        self.settings = settings
+        self.window = TaskWindow(window)
+        self.run_id = str(flow_run.get_id())
+        self.log = get_run_logger()
+        self.outcomes: list[DocumentOutcome] = []
+
+    def settle(self, outcome: DocumentOutcome) -> None:
+        """Record one file's outcome in ``runs``, log a failure, report progress."""
+        record(self.dataset, self.run_id, outcome)
+        if outcome.error is not None:
+            self.log.warning(
+                "failed %s: %s [%s]", outcome.path, outcome.error.reason, outcome.error.code
+            )
+        progress.current().advance(outcome)
+        self.outcomes.append(outcome)
+
+    def fail(self, source: SourceDocument, error: BaseException) -> None:
+        """Record a document's failure with its reason (its code when it is a KehoachError)."""
+        report = error_report(error, source.path)
+        path = str(source.path)
+        self.settle(
+            DocumentOutcome(path=path, sha256=source.sha256, outcome="failed", error=report)
+        )
+
+    def read(self, source: SourceDocument) -> None:
+        """Submit the reading of one file: plain text in one task, PDFs and images page by page.
+
+        Plain text is cheap to read whole; a page of a scan takes seconds of OCR, and one task
+        per page lets the pages of a long scan spread over every worker.
+        """
+        label = _label(source.path)
+        if source.kind is SourceKind.TEXT:
+            self.window.make_room()
+            whole = read_text_task.submit(source, self.settings, label)
+            self.window.add(whole, partial(self._text_read, source))
+            return
+        try:  # cheap, and refuses a file over the limits before any page is read
+            document = PagedDocument(source, page_count(source, self.settings))
+        except Exception as error:  # the file's failure (corrupt, encrypted...), not the batch's
+            self.fail(source, error)
+            return
+        for index in range(document.count):
+            self.window.make_room()
+            if document.failed:  # a page failed while this waited for room: read no more of it
+                return
+            page = read_page_task.submit(source, self.settings, index, f"{label} p{index + 1}")
+            self.window.add(page, partial(self._page_read, document, index))
+
+    def _text_read(self, source: SourceDocument, future: PrefectFuture[Any]) -> None:
+        try:
+            text: DocumentText = future.result()
+        except Exception as error:
+            self.fail(source, error)
+            return
+        self.process(str(source.path), text)
+
+    def _page_read(self, document: PagedDocument, index: int, future: PrefectFuture[Any]) -> None:
+        if document.failed:
+            return
+        try:
+            if not document.add(index, future.result()):
+                return
+            text = assemble_text(document.source, document.in_order())
+        except Exception as error:  # a failed page fails its document only
+            document.failed = True
+            self.fail(document.source, error)
+            return
+        self.process(str(document.source.path), text)
+
+    def process(self, path: str, text: DocumentText) -> None:
+        """Submit restoration and extraction of a document's text; save it when it is back."""
+        future = process_text_task.submit(text, self.settings, _label(path))
+        self.window.add(future, partial(self._processed, path, text.source.sha256))
+
+    def _processed(self, path: str, sha256: str, future: PrefectFuture[Any]) -> None:
+        self.settle(store_result(self.dataset, self.run_id, path, sha256, future))
 
 
 def _publish(summary: IngestSummary, title: str, key: str) -> None:
@@ -115,10 +164,6 @@ def _publish(summary: IngestSummary, title: str, key: str) -> None:
     )
 
 
-def _label(path: str | Path) -> str:
-    return Path(path).name
-
-
 @flow(name="kehoach-ingest", validate_parameters=False)
 def ingest_flow(
     paths: list[str],
@@ -128,28 +173,19 @@ def ingest_flow(
 ) -> IngestSummary:
     """Ingest files, folders and globs: skip the stored, process the rest, record every outcome."""
     settings = settings or PipelineSettings()
-    run_id = str(flow_run.get_id())
-    log = get_run_logger()
     started = time.perf_counter()
-
-    def submit(source: SourceDocument) -> Futures:
-        label = _label(source.path)
-        text = read_text_task.submit(source, settings, label)
-        processed = process_text_task.submit(text, settings, label)  # type: ignore[call-overload]
-        return text, processed
-
     with open_dataset(Path(db)) as dataset:
         plan = plan_batch(expand_paths(paths, exclude=Path(db)), dataset, settings)
         progress.current().start(plan.total, "ingest")
-        outcomes = [_settle(dataset, run_id, o, log) for o in plan.settled]
-        # Largest first: a long scan started last would leave the other workers idle at the end.
-        largest_first = sorted(plan.pending, key=lambda s: s.size_bytes, reverse=True)
-        for source, futures in pump(largest_first, submit, window):
-            path = str(source.path)
-            outcome = store_result(dataset, run_id, path, source.sha256, futures)
-            outcomes.append(_settle(dataset, run_id, outcome, log))
+        run = _Run(dataset, settings, window)
+        for outcome in plan.settled:
+            run.settle(outcome)
+        # Largest first: a long document processed last would leave the other workers idle.
+        for source in sorted(plan.pending, key=lambda s: s.size_bytes, reverse=True):
+            run.read(source)
+        run.window.drain()
     summary = IngestSummary(
-        run_id=run_id, outcomes=tuple(outcomes), seconds=time.perf_counter() - started
+        run_id=run.run_id, outcomes=tuple(run.outcomes), seconds=time.perf_counter() - started
     )
     _publish(summary, "kehoach ingest", "kehoach-ingest")
     return summary
@@ -175,23 +211,19 @@ def rebuild_flow(
 ) -> IngestSummary:
     """Re-extract stored documents from their stored text (no OCR) with this pipeline version."""
     settings = settings or PipelineSettings()
-    run_id = str(flow_run.get_id())
-    log = get_run_logger()
     started = time.perf_counter()
-
-    def submit(item: tuple[str, DocumentText]) -> Futures:
-        return (process_text_task.submit(item[1], settings, _label(item[0])),)
-
     with open_dataset(Path(db)) as dataset:
         progress.current().start(dataset.table_counts()["documents"], "rebuild")
+        run = _Run(dataset, settings, window)
         current: list[DocumentOutcome] = []
-        outcomes = []
-        for (path, raw), futures in pump(_stale_texts(dataset, current), submit, window):
-            outcome = store_result(dataset, run_id, path, raw.source.sha256, futures)
-            outcomes.append(_settle(dataset, run_id, outcome, log))
-        outcomes += [_settle(dataset, run_id, o, log) for o in current]
+        for path, raw in _stale_texts(dataset, current):
+            run.window.make_room()
+            run.process(path, raw)
+        run.window.drain()
+        for outcome in current:
+            run.settle(outcome)
     summary = IngestSummary(
-        run_id=run_id, outcomes=tuple(outcomes), seconds=time.perf_counter() - started
+        run_id=run.run_id, outcomes=tuple(run.outcomes), seconds=time.perf_counter() - started
     )
     _publish(summary, "kehoach rebuild", "kehoach-rebuild")
     return summary

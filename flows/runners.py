@@ -47,8 +47,9 @@ def local_dask_runner(workers: int) -> Any:
 
 
 def window_size(workers: int, dask_address: str | None = None) -> int:
-    """Documents in flight at once: enough to keep every worker busy, few enough to save as
-    they finish (a crash loses little) and to keep texts of a large batch out of memory."""
+    """Tasks (pages, texts to process) in flight at once: enough queued that a worker finishing
+    one starts the next at once, few enough that documents finish and are saved in order (a
+    crash loses little) and a large batch's texts stay out of memory."""
     if dask_address:
         return 64 * DASK_WINDOW_PER_WORKER
     return max(2, workers * LOCAL_WINDOW_PER_WORKER)

@@ -18,6 +18,7 @@ import pytest
 import flows  # noqa: F401  (kehoach's Prefect defaults, before Prefect is imported)
 from kehoach import PIPELINE_VERSION
 from pipeline.store import Dataset
+from tests.test_pages import two_frame_tiff, untimed, write_scan
 
 PLAN_TEMPLATE = """ỦY BAN NHÂN DÂN
 TỈNH {province_upper}
@@ -176,20 +177,91 @@ def test_rebuild_reextracts_documents_of_an_older_pipeline_version(
     assert not run_rebuild(db=db, reporter=SilentReporter()).used_prefect
 
 
+def test_page_cache_key_follows_content_page_version_and_reading_settings(tmp_path: Path) -> None:
+    from flows.tasks import page_cache_key
+    from pipeline.ingest import identify
+    from schemas import PipelineSettings
+
+    source = identify(two_frame_tiff(tmp_path / "two.tiff"), PipelineSettings().limits)
+
+    def key(index: int, settings: PipelineSettings) -> str:
+        return page_cache_key(None, {"source": source, "settings": settings, "index": index})
+
+    plain = PipelineSettings()
+    assert source.sha256 in key(0, plain) and PIPELINE_VERSION in key(0, plain)
+    assert key(0, plain) != key(1, plain)
+    assert key(0, plain) == key(0, PipelineSettings(restore=False))  # restoring reads no page
+    assert key(0, plain) != key(0, PipelineSettings(dpi=200))
+
+
+def _task_runs(run_id: str) -> dict[str, str]:
+    """Task run name → state name ("Completed", "Cached", "Failed") of one flow run."""
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])), limit=200
+        )
+    return {run.name: str(run.state_name) for run in runs}
+
+
+@pytest.mark.slow
+def test_scans_are_read_page_by_page_once_and_a_bad_page_fails_its_document_only(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+    from pipeline.ingest import identify
+    from pipeline.text import extract_text
+    from schemas import PipelineSettings
+
+    batch = tmp_path / "batch"
+    write_plans(batch, 1, start=80)
+    scan = write_scan(batch / "scan.pdf")
+    two_frame_tiff(batch / "cut.tiff", cut_second=True)
+
+    first = run_ingest([str(batch)], db=tmp_path / "first.duckdb", reporter=SilentReporter())
+
+    assert sorted(Path(o.path).name for o in first.ingested) == ["plan-080.txt", "scan.pdf"]
+    (failed,) = first.failed
+    assert failed.error is not None and Path(failed.path).name == "cut.tiff"
+    assert (str(failed.error.code), failed.error.path) == ("corrupt", str(batch / "cut.tiff"))
+    assert "broken image data" in failed.error.reason
+    with Dataset(tmp_path / "first.duckdb", read_only=True) as dataset:
+        stored = {Path(path).name: raw for path, raw in dataset.stored_texts()}
+    settings = PipelineSettings()
+    assert untimed(stored["scan.pdf"]) == untimed(
+        extract_text(identify(scan, settings.limits), settings)
+    )
+    reads = {n: s for n, s in _task_runs(first.run_id).items() if n.startswith("read scan")}
+    assert reads == {"read scan.pdf p1": "Completed", "read scan.pdf p2": "Completed"}
+
+    # A new dataset, so every file is work again: the pages come from the cache, no OCR.
+    again = run_ingest([str(batch)], db=tmp_path / "second.duckdb", reporter=SilentReporter())
+
+    assert len(again.ingested) == 2 and len(again.failed) == 1
+    reads = {n: s for n, s in _task_runs(again.run_id).items() if n.startswith("read scan")}
+    assert reads == {"read scan.pdf p1": "Cached", "read scan.pdf p2": "Cached"}
+
+
 @pytest.mark.slow
 def test_two_local_worker_processes(tmp_path: Path, prefect_api: dict[str, str]) -> None:
     from flows.ingest import run_ingest
     from flows.progress import SilentReporter
 
     write_plans(tmp_path / "batch", 4, start=20)
+    write_scan(tmp_path / "batch" / "scan.pdf")  # its two pages may be read by two processes
     (tmp_path / "batch" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
     db = tmp_path / "kehoach.duckdb"
 
     summary = run_ingest([str(tmp_path / "batch")], db=db, workers=2, reporter=SilentReporter())
 
-    assert len(summary.ingested) == 4
+    assert len(summary.ingested) == 5
     assert [str(o.error.code) for o in summary.failed if o.error] == ["corrupt"]
-    assert _counts(db)["documents"] == 4
+    assert _counts(db)["documents"] == 5
 
 
 @pytest.mark.slow
@@ -202,6 +274,7 @@ def test_dask_cluster_on_loopback_with_two_workers(
     from flows.progress import SilentReporter
 
     write_plans(tmp_path / "batch", 4, start=40)
+    write_scan(tmp_path / "batch" / "scan.pdf")
     (tmp_path / "batch" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
     db = tmp_path / "kehoach.duckdb"
     with (
@@ -224,9 +297,9 @@ def test_dask_cluster_on_loopback_with_two_workers(
         loaded = client.run(lambda: "pipeline.process" in sys.modules)
 
     assert len(loaded) == 2 and any(loaded.values())
-    assert len(summary.ingested) == 4
+    assert len(summary.ingested) == 5
     assert [str(o.error.code) for o in summary.failed if o.error] == ["corrupt"]
-    assert _counts(db)["documents"] == 4
+    assert _counts(db)["documents"] == 5
 
 
 def _kehoach(*args: str) -> list[str]:
