@@ -29,16 +29,14 @@ from flows.batch import (
     plan_batch,
     record,
 )
-from flows.schedule import PagedDocument, TaskWindow
-from flows.tasks import process_text_task, read_page_task, read_text_task
+from flows.schedule import TaskWindow
+from flows.tasks import ingest_document_task, process_text_task
 from kehoach import DEFAULT_DB, PIPELINE_VERSION
-from pipeline.text import assemble_text, page_count
 from schemas import (
     DocumentText,
     PipelineSettings,
     ProcessedDocument,
     SourceDocument,
-    SourceKind,
 )
 
 SAVED_OUTCOMES = {"inserted": "ingested", "replaced": "replaced", "unchanged": "skipped"}
@@ -102,49 +100,10 @@ class _Run:
         )
 
     def read(self, source: SourceDocument) -> None:
-        """Submit the reading of one file: plain text in one task, PDFs and images page by page.
-
-        Plain text is cheap to read whole; a page of a scan takes seconds of OCR, and one task
-        per page lets the pages of a long scan spread over every worker.
-        """
-        label = _label(source.path)
-        if source.kind is SourceKind.TEXT:
-            self.window.make_room()
-            whole = read_text_task.submit(source, self.settings, label)
-            self.window.add(whole, partial(self._text_read, source))
-            return
-        try:  # cheap, and refuses a file over the limits before any page is read
-            document = PagedDocument(source, page_count(source, self.settings))
-        except Exception as error:  # the file's failure (corrupt, encrypted...), not the batch's
-            self.fail(source, error)
-            return
-        for index in range(document.count):
-            self.window.make_room()
-            if document.failed:  # a page failed while this waited for room: read no more of it
-                return
-            page = read_page_task.submit(source, self.settings, index, f"{label} p{index + 1}")
-            self.window.add(page, partial(self._page_read, document, index))
-
-    def _text_read(self, source: SourceDocument, future: PrefectFuture[Any]) -> None:
-        try:
-            text: DocumentText = future.result()
-        except Exception as error:
-            self.fail(source, error)
-            return
-        self.process(str(source.path), text)
-
-    def _page_read(self, document: PagedDocument, index: int, future: PrefectFuture[Any]) -> None:
-        if document.failed:
-            return
-        try:
-            if not document.add(index, future.result()):
-                return
-            text = assemble_text(document.source, document.in_order())
-        except Exception as error:  # a failed page fails its document only
-            document.failed = True
-            self.fail(document.source, error)
-            return
-        self.process(str(document.source.path), text)
+        """Submit one file's reading and processing, as one task; save it when it is back."""
+        self.window.make_room()
+        future = ingest_document_task.submit(source, self.settings, _label(source.path))
+        self.window.add(future, partial(self._processed, str(source.path), source.sha256))
 
     def process(self, path: str, text: DocumentText) -> None:
         """Submit restoration and extraction of a document's text; save it when it is back."""

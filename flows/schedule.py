@@ -1,21 +1,16 @@
-"""Tasks in flight, and documents whose pages are read by separate tasks; no Prefect here.
+"""Tasks in flight, and what to do with each when it ends; no Prefect here.
 
-The flows submit a task only once its inputs are values, never futures: a document's pages are
-read by one task each and put together in the flow's own process, which then submits the
-document's processing. No worker (and no thread of Prefect's process pool) waits on another
-task's result, and the pages of the next documents keep every worker busy while the last pages
-of a long scan are still being read.
+The flows submit a task only once its inputs are values, never futures: a document is read and
+processed by one task, and its follow-up (saving it) runs in the flow's own thread. No worker (and
+no thread of Prefect's process pool) waits on another task's result.
 """
 
 from __future__ import annotations
 
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol
-
-from schemas import PageText, SourceDocument
 
 
 class Future(Protocol):
@@ -63,22 +58,3 @@ class TaskWindow:
         """Wait for every task in flight, and for the tasks their follow-ups submit."""
         while self.in_flight:
             self.wait()
-
-
-@dataclass
-class PagedDocument:
-    """A document whose pages are read by separate tasks, as the pages come back."""
-
-    source: SourceDocument
-    count: int
-    pages: dict[int, PageText] = field(default_factory=dict)
-    failed: bool = False
-
-    def add(self, index: int, page: PageText) -> bool:
-        """Keep page ``index`` (0-based); True once every page is in."""
-        self.pages[index] = page
-        return len(self.pages) == self.count
-
-    def in_order(self) -> list[PageText]:
-        """Every page, in page order."""
-        return [self.pages[index] for index in range(self.count)]

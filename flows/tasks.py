@@ -2,8 +2,8 @@
 ``pipeline.process``.
 
 Tasks run in worker threads, worker processes or Dask workers and only RETURN values; the flow
-process is the one writer to the dataset. Results are cached under the document's content hash
-(and page), the pipeline version and the settings that change the result, so a batch re-run
+process is the one writer to the dataset. Results are cached under the document's content hash,
+the pipeline version and the settings that change the result, so a batch re-run
 after a crash does not read or OCR again what finished before it.
 """
 
@@ -22,7 +22,6 @@ from schemas import (
     ErrorCode,
     ErrorReport,
     KehoachError,
-    PageText,
     PipelineSettings,
     ProcessedDocument,
     SourceDocument,
@@ -63,14 +62,6 @@ def text_cache_key(context: Any, parameters: dict[str, Any]) -> str:
     source: SourceDocument = parameters["source"]
     digest = settings_digest(parameters["settings"], exclude={"restore"})
     return f"kehoach-text-{source.sha256}-{PIPELINE_VERSION}-{digest}"
-
-
-def page_cache_key(context: Any, parameters: dict[str, Any]) -> str:
-    """A page's text depends on the file's content, which page, and the reading settings."""
-    source: SourceDocument = parameters["source"]
-    digest = settings_digest(parameters["settings"], exclude={"restore"})
-    page = parameters["index"]
-    return f"kehoach-page-{source.sha256}-{page}-{PIPELINE_VERSION}-{digest}"
 
 
 def processed_cache_key(context: Any, parameters: dict[str, Any]) -> str:
@@ -114,10 +105,7 @@ def warm_worker() -> None:
     retry_condition_fn=is_transient,
 )
 def read_text_task(source: SourceDocument, settings: PipelineSettings, label: str) -> DocumentText:
-    """Read a whole file in one task; raise DocumentFailed for a bad file.
-
-    The flow reads plain text files so; PDFs and images go page by page (``read_page_task``).
-    """
+    """Read a file's text (text layer, OCR or plain text); raise DocumentFailed for a bad file."""
     from pipeline.process import read_text
 
     _one_thread_for_tesseract()
@@ -130,34 +118,6 @@ def read_text_task(source: SourceDocument, settings: PipelineSettings, label: st
             str(ErrorCode.INTERNAL), str(source.path), "the file changed while the batch ran"
         )
     return text
-
-
-@task(
-    name="read-page",
-    task_run_name="read {label}",
-    cache_key_fn=page_cache_key,
-    cache_expiration=timedelta(days=CACHE_DAYS),
-    retries=TRANSIENT_RETRIES,
-    retry_delay_seconds=2,
-    retry_condition_fn=is_transient,
-)
-def read_page_task(
-    source: SourceDocument, settings: PipelineSettings, index: int, label: str
-) -> PageText:
-    """Read page ``index`` (0-based) of a PDF or image; raise DocumentFailed for a bad file."""
-    from pipeline.ingest import identify
-    from pipeline.text import read_page
-
-    _one_thread_for_tesseract()
-    try:
-        # The page is cached under the planned hash: it must be the hash of the bytes read.
-        if identify(source.path, settings.limits).sha256 != source.sha256:
-            raise KehoachError(
-                ErrorCode.INTERNAL, source.path, "the file changed while the batch ran"
-            )
-        return read_page(source, settings, index)
-    except KehoachError as error:
-        raise DocumentFailed.from_error(error) from None
 
 
 @task(
@@ -181,3 +141,14 @@ def process_text_task(
         return process_text(raw, settings, {"read": read_seconds})
     except KehoachError as error:
         raise DocumentFailed.from_error(error) from None
+
+
+@task(name="ingest-document", task_run_name="ingest {label}")
+def ingest_document_task(
+    source: SourceDocument, settings: PipelineSettings, label: str
+) -> ProcessedDocument:
+    """Read and process one file in the worker that got it: both stages run here as nested task
+    runs, each cached and retried on its own, so a document's text never travels between
+    processes and a worker process pays Prefect's start-up of a task once per document."""
+    text = read_text_task(source, settings, label)
+    return process_text_task(text, settings, label)

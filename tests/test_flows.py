@@ -177,23 +177,6 @@ def test_rebuild_reextracts_documents_of_an_older_pipeline_version(
     assert not run_rebuild(db=db, reporter=SilentReporter()).used_prefect
 
 
-def test_page_cache_key_follows_content_page_version_and_reading_settings(tmp_path: Path) -> None:
-    from flows.tasks import page_cache_key
-    from pipeline.ingest import identify
-    from schemas import PipelineSettings
-
-    source = identify(two_frame_tiff(tmp_path / "two.tiff"), PipelineSettings().limits)
-
-    def key(index: int, settings: PipelineSettings) -> str:
-        return page_cache_key(None, {"source": source, "settings": settings, "index": index})
-
-    plain = PipelineSettings()
-    assert source.sha256 in key(0, plain) and PIPELINE_VERSION in key(0, plain)
-    assert key(0, plain) != key(1, plain)
-    assert key(0, plain) == key(0, PipelineSettings(restore=False))  # restoring reads no page
-    assert key(0, plain) != key(0, PipelineSettings(dpi=200))
-
-
 def _task_runs(run_id: str) -> dict[str, str]:
     """Task run name → state name ("Completed", "Cached", "Failed") of one flow run."""
     from uuid import UUID
@@ -209,7 +192,7 @@ def _task_runs(run_id: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_scans_are_read_page_by_page_once_and_a_bad_page_fails_its_document_only(
+def test_a_scan_is_read_once_and_a_bad_file_fails_alone(
     tmp_path: Path, prefect_api: dict[str, str]
 ) -> None:
     from flows.ingest import run_ingest
@@ -237,14 +220,14 @@ def test_scans_are_read_page_by_page_once_and_a_bad_page_fails_its_document_only
         extract_text(identify(scan, settings.limits), settings)
     )
     reads = {n: s for n, s in _task_runs(first.run_id).items() if n.startswith("read scan")}
-    assert reads == {"read scan.pdf p1": "Completed", "read scan.pdf p2": "Completed"}
+    assert reads == {"read scan.pdf": "Completed"}
 
-    # A new dataset, so every file is work again: the pages come from the cache, no OCR.
+    # A new dataset, so every file is work again: the text comes from the cache, no OCR.
     again = run_ingest([str(batch)], db=tmp_path / "second.duckdb", reporter=SilentReporter())
 
     assert len(again.ingested) == 2 and len(again.failed) == 1
     reads = {n: s for n, s in _task_runs(again.run_id).items() if n.startswith("read scan")}
-    assert reads == {"read scan.pdf p1": "Cached", "read scan.pdf p2": "Cached"}
+    assert reads == {"read scan.pdf": "Cached"}
 
 
 @pytest.mark.slow
@@ -253,7 +236,7 @@ def test_two_local_worker_processes(tmp_path: Path, prefect_api: dict[str, str])
     from flows.progress import SilentReporter
 
     write_plans(tmp_path / "batch", 4, start=20)
-    write_scan(tmp_path / "batch" / "scan.pdf")  # its two pages may be read by two processes
+    write_scan(tmp_path / "batch" / "scan.pdf")
     (tmp_path / "batch" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
     db = tmp_path / "kehoach.duckdb"
 
