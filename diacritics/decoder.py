@@ -143,7 +143,7 @@ def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) 
     # delta[j, k]: best score of a path ending with candidates j, k at positions t-1, t. Each
     # window's sums are kept and the best j is looked up only along the chosen path at the end:
     # one reduction per position instead of a max and an argmax.
-    delta = np.zeros((1, 1), dtype=np.float64)
+    delta = np.zeros((1, 1), dtype=flat.dtype)  # float32: no conversion at each step
     totals: list[np.ndarray | None] = []
     for n, offset in enumerate(window_offsets.tolist()):
         a, b, c = dims[n], dims[n + 1], dims[n + 2]
