@@ -91,14 +91,6 @@ class _Run:
         progress.current().advance(outcome)
         self.outcomes.append(outcome)
 
-    def fail(self, source: SourceDocument, error: BaseException) -> None:
-        """Record a document's failure with its reason (its code when it is a KehoachError)."""
-        report = error_report(error, source.path)
-        path = str(source.path)
-        self.settle(
-            DocumentOutcome(path=path, sha256=source.sha256, outcome="failed", error=report)
-        )
-
     def read(self, source: SourceDocument) -> None:
         """Submit one file's reading and processing, as one task; save it when it is back."""
         self.window.make_room()
