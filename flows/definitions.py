@@ -23,6 +23,7 @@ from flows import progress
 from flows.batch import (
     DocumentOutcome,
     IngestSummary,
+    bundle,
     error_report,
     expand_paths,
     open_dataset,
@@ -30,26 +31,36 @@ from flows.batch import (
     record,
 )
 from flows.schedule import TaskWindow
-from flows.tasks import ingest_document_task, process_text_task
+from flows.tasks import ingest_document_task, ingest_texts_task, process_text_task
 from kehoach import DEFAULT_DB, PIPELINE_VERSION
 from schemas import (
     DocumentText,
+    ErrorReport,
     PipelineSettings,
     ProcessedDocument,
     SourceDocument,
+    SourceKind,
 )
 
 SAVED_OUTCOMES = {"inserted": "ingested", "replaced": "replaced", "unchanged": "skipped"}
 
 
 def store_result(
-    dataset: Any, run_id: str, path: str, sha256: str | None, future: PrefectFuture[Any]
+    dataset: Any, run_id: str, path: str, sha256: str | None, result: Any
 ) -> DocumentOutcome:
-    """Save one document's processed result, or describe its failure; never raises."""
+    """Save one document's processed result, or describe its failure; never raises.
+
+    ``result`` is the document's ``ProcessedDocument``, its ``ErrorReport``, or the exception
+    that ended the task carrying it.
+    """
+    if isinstance(result, BaseException):
+        result = error_report(result, path)
+    if isinstance(result, ErrorReport):
+        return DocumentOutcome(path=path, sha256=sha256, outcome="failed", error=result)
     try:
-        processed: ProcessedDocument = future.result()
+        processed: ProcessedDocument = result
         saved = dataset.save(processed, run_id=run_id, path=path)
-    except Exception as error:  # every failure is the document's, recorded with its reason
+    except Exception as error:  # a result that cannot be stored fails its document only
         return DocumentOutcome(
             path=path, sha256=sha256, outcome="failed", error=error_report(error, path)
         )
@@ -64,6 +75,19 @@ def store_result(
 
 def _label(path: str | Path) -> str:
     return Path(path).name
+
+
+def _bundle_label(sources: list[SourceDocument]) -> str:
+    first = _label(sources[0].path)
+    return first if len(sources) == 1 else f"{first} and {len(sources) - 1} more"
+
+
+def _task_result(future: PrefectFuture[Any]) -> Any:
+    """The task's return value, or the exception that ended it."""
+    try:
+        return future.result()
+    except Exception as error:
+        return error
 
 
 class _Run:
@@ -91,11 +115,17 @@ class _Run:
         progress.current().advance(outcome)
         self.outcomes.append(outcome)
 
-    def read(self, source: SourceDocument) -> None:
-        """Submit one file's reading and processing, as one task; save it when it is back."""
+    def read(self, sources: list[SourceDocument]) -> None:
+        """Submit the reading and processing of one PDF or image, or of a bundle of text files,
+        as one task; save each file when the task is back."""
         self.window.make_room()
-        future = ingest_document_task.submit(source, self.settings, _label(source.path))
-        self.window.add(future, partial(self._processed, str(source.path), source.sha256))
+        if sources[0].kind == SourceKind.TEXT:
+            future = ingest_texts_task.submit(sources, self.settings, _bundle_label(sources))
+            self.window.add(future, partial(self._bundle_processed, sources))
+        else:
+            (source,) = sources
+            future = ingest_document_task.submit(source, self.settings, _label(source.path))
+            self.window.add(future, partial(self._processed, str(source.path), source.sha256))
 
     def process(self, path: str, text: DocumentText) -> None:
         """Submit restoration and extraction of a document's text; save it when it is back."""
@@ -103,7 +133,16 @@ class _Run:
         self.window.add(future, partial(self._processed, path, text.source.sha256))
 
     def _processed(self, path: str, sha256: str, future: PrefectFuture[Any]) -> None:
-        self.settle(store_result(self.dataset, self.run_id, path, sha256, future))
+        result = _task_result(future)
+        self.settle(store_result(self.dataset, self.run_id, path, sha256, result))
+
+    def _bundle_processed(self, sources: list[SourceDocument], future: PrefectFuture[Any]) -> None:
+        results = _task_result(future)
+        if isinstance(results, BaseException):  # the task itself failed: each file with it
+            results = [results] * len(sources)
+        for source, result in zip(sources, results, strict=True):
+            path = str(source.path)
+            self.settle(store_result(self.dataset, self.run_id, path, source.sha256, result))
 
 
 def _publish(summary: IngestSummary, title: str, key: str) -> None:
@@ -121,8 +160,13 @@ def ingest_flow(
     db: str = str(DEFAULT_DB),
     settings: PipelineSettings | None = None,
     window: int = 4,
+    workers: int = 1,
 ) -> IngestSummary:
-    """Ingest files, folders and globs: skip the stored, process the rest, record every outcome."""
+    """Ingest files, folders and globs: skip the stored, process the rest, record every outcome.
+
+    ``window`` tasks are in flight at once; ``workers`` (how many run at once) sizes the bundles
+    of small text files.
+    """
     settings = settings or PipelineSettings()
     started = time.perf_counter()
     with open_dataset(Path(db)) as dataset:
@@ -131,9 +175,8 @@ def ingest_flow(
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:
             run.settle(outcome)
-        # Largest first: a long document processed last would leave the other workers idle.
-        for source in sorted(plan.pending, key=lambda s: s.size_bytes, reverse=True):
-            run.read(source)
+        for sources in bundle(plan.pending, workers):
+            run.read(sources)
         run.window.drain()
     summary = IngestSummary(
         run_id=run.run_id, outcomes=tuple(run.outcomes), seconds=time.perf_counter() - started

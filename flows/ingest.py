@@ -90,7 +90,7 @@ def run_ingest(
             reporter.stop()
         else:
             from flows.definitions import ingest_flow
-            from flows.runners import task_runner, window_size
+            from flows.runners import parallel_workers, task_runner, window_size
             from flows.server import prefect_api, unreachable_api_warning
 
             chosen = runner if runner is not None else task_runner(workers, dask_address)
@@ -103,6 +103,7 @@ def run_ingest(
                     db=str(db),
                     settings=settings,
                     window=window_size(workers, dask_address),
+                    workers=parallel_workers(workers, dask_address),
                 )
     print_summary(summary, title="kehoach ingest")
     return summary

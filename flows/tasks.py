@@ -16,6 +16,7 @@ from typing import Any
 
 from prefect import task
 
+from flows.batch import error_report
 from kehoach import PIPELINE_VERSION
 from schemas import (
     DocumentText,
@@ -47,8 +48,18 @@ class DocumentFailed(Exception):
     def from_error(cls, error: KehoachError) -> DocumentFailed:
         return cls(str(error.code), error.path, error.reason)
 
+    @classmethod
+    def from_report(cls, report: ErrorReport) -> DocumentFailed:
+        return cls(str(report.code), report.path, report.reason)
+
     def report(self) -> ErrorReport:
         return ErrorReport(code=ErrorCode(self.code), path=self.path, reason=self.reason)
+
+
+def _changed(source: SourceDocument) -> ErrorReport:
+    """The report of a file rewritten between identification and reading."""
+    reason = "the file changed while the batch ran"
+    return ErrorReport(code=ErrorCode.INTERNAL, path=str(source.path), reason=reason)
 
 
 def settings_digest(settings: PipelineSettings, *, exclude: set[str] | None = None) -> str:
@@ -114,9 +125,7 @@ def read_text_task(source: SourceDocument, settings: PipelineSettings, label: st
     except KehoachError as error:
         raise DocumentFailed.from_error(error) from None
     if text.source.sha256 != source.sha256:
-        raise DocumentFailed(
-            str(ErrorCode.INTERNAL), str(source.path), "the file changed while the batch ran"
-        )
+        raise DocumentFailed.from_report(_changed(source))
     return text
 
 
@@ -147,8 +156,47 @@ def process_text_task(
 def ingest_document_task(
     source: SourceDocument, settings: PipelineSettings, label: str
 ) -> ProcessedDocument:
-    """Read and process one file in the worker that got it: both stages run here as nested task
-    runs, each cached and retried on its own, so a document's text never travels between
-    processes and a worker process pays Prefect's start-up of a task once per document."""
+    """Read and process one PDF or image in the worker that got it: both stages run here as
+    nested task runs, each cached and retried on its own, so OCR done before a crash is not done
+    again, the text never travels between processes, and a worker process pays Prefect's
+    start-up of a task once per document."""
     text = read_text_task(source, settings, label)
     return process_text_task(text, settings, label)
+
+
+@task(
+    name="ingest-texts",
+    task_run_name="ingest {label}",
+    retries=TRANSIENT_RETRIES,
+    retry_delay_seconds=2,
+    retry_condition_fn=is_transient,
+)
+def ingest_texts_task(
+    sources: list[SourceDocument], settings: PipelineSettings, label: str
+) -> list[ProcessedDocument | ErrorReport]:
+    """Read and process a bundle of plain-text files (``flows.batch.bundle``), one after another.
+
+    Not cached and no task run per file: a text file is processed in a fraction of a second,
+    less than the Prefect server spends recording a task run, so a bundle lost in a crash is
+    cheaper to process again than to cache. A file that fails becomes its error report and the
+    bundle goes on; an OS error retries the bundle.
+    """
+    from pipeline.process import process_file
+
+    results: list[ProcessedDocument | ErrorReport] = []
+    for source in sources:
+        try:
+            processed = process_file(source.path, settings)
+        except KehoachError as error:
+            results.append(error.report())
+            continue
+        except OSError:
+            raise
+        except Exception as error:  # a programming error: this file's, recorded with its reason
+            results.append(error_report(error, source.path))
+            continue
+        if processed.source.sha256 != source.sha256:
+            results.append(_changed(source))
+        else:
+            results.append(processed)
+    return results

@@ -6,7 +6,7 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-PIPELINE_VERSION = f"{__version__}+1"
+PIPELINE_VERSION = f"{__version__}+2"
 """Bump the suffix when restoration or extraction output changes: stored documents re-extract."""
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -117,6 +117,14 @@ def _template(plan: PlanDocument, sha256: str) -> Obligation:
     )  # fmt: skip
 
 
+def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
+    """The extractors' obligations of the plan, completed (canonical agencies, deadlines)."""
+    from extractors import obligations_of
+
+    keyed = plan if plan.sha256 else plan.model_copy(update={"sha256": sha256})
+    return complete(plan, sha256, obligations_of(keyed))
+
+
 def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
     """Assignments × tasks, each with its own provenance; deadlines are added by ``complete``."""
     common = _template(plan, sha256)

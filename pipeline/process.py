@@ -69,6 +69,8 @@ def process_text(
     raw: DocumentText, settings: PipelineSettings, seconds: dict[str, float] | None = None
 ) -> ProcessedDocument:
     """Restore and extract from text already read; used for re-extraction without OCR."""
+    from pipeline.obligations import plan_obligations
+
     check_content(raw)
     timings = dict(seconds or {})
     start = time.perf_counter()
@@ -76,12 +78,14 @@ def process_text(
     timings["restore"] = time.perf_counter() - start
     start = time.perf_counter()
     plan = extract(text)
+    obligations = plan_obligations(plan, raw.source.sha256)
     timings["extract"] = time.perf_counter() - start
     return ProcessedDocument(
         source=raw.source,
         raw_text=raw,
         text=text,
         plan=plan,
+        obligations=tuple(obligations),
         pipeline_version=PIPELINE_VERSION,
         seconds=timings,
     )

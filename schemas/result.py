@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from schemas.common import Frozen
-from schemas.plan import PlanDocument
+from schemas.plan import Obligation, PlanDocument
 from schemas.source import SourceDocument
 from schemas.text import DocumentText
 
@@ -17,5 +17,9 @@ class ProcessedDocument(Frozen):
     raw_text: DocumentText = Field(description="text as read from the file, before restoration")
     text: DocumentText = Field(description="text after restoration; lines match raw_text")
     plan: PlanDocument
+    obligations: tuple[Obligation, ...] = Field(
+        description="who must do what by when: the plan's assignments and deadlines joined, "
+        "derived where the document is processed so the one writer only stores rows"
+    )
     pipeline_version: str
     seconds: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

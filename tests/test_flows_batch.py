@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from pathlib import Path
 
-from flows.batch import DocumentOutcome, IngestSummary, expand_paths, plan_batch
+from flows.batch import (
+    BUNDLE_TEXT_BYTES,
+    DocumentOutcome,
+    IngestSummary,
+    bundle,
+    expand_paths,
+    plan_batch,
+)
 from flows.env import DEFAULTS, apply_defaults
 from flows.progress import artifact_markdown, artifact_rows
 from kehoach import PIPELINE_VERSION
 from pipeline.process import process_file
 from pipeline.store import Dataset
-from schemas import ErrorCode, ErrorReport, KehoachError, PipelineSettings
+from schemas import (
+    ErrorCode,
+    ErrorReport,
+    KehoachError,
+    PipelineSettings,
+    SourceDocument,
+    SourceKind,
+)
 from tests.test_flows import write_plans
 
 
@@ -146,3 +161,30 @@ def test_remote_dask_workers_are_warned_about_a_loopback_prefect_api() -> None:
     assert unreachable_api_warning("http://10.0.0.2:4200/api", "tcp://10.0.0.5:8786") is None
     assert unreachable_api_warning(local_api, None) is None
 
+
+def _source(name: str, kind: SourceKind, size: int) -> SourceDocument:
+    sha256 = hashlib.sha256(name.encode()).hexdigest()
+    return SourceDocument(path=Path(name), sha256=sha256, kind=kind, size_bytes=size)
+
+
+def test_scans_travel_alone_and_small_text_files_together_largest_first() -> None:
+    scans = [_source(n, SourceKind.PDF, size) for n, size in (("a", 10_000), ("b", 90_000))]
+    texts = [_source(str(i), SourceKind.TEXT, 20_000 + i) for i in range(9)]
+    bundles = bundle([*texts, *scans], workers=1)
+
+    assert [[s.path.name for s in b] for b in bundles[:2]] == [["b"], ["a"]]
+    carried = [s for b in bundles[2:] for s in b]
+    assert sorted(s.path.name for s in carried) == sorted(s.path.name for s in texts)
+    assert carried[0].path.name == "8"  # the largest text first
+    assert [len(b) for b in bundles[2:]] == [3, 3, 3]  # three bundles for one worker
+    assert {sum(s.size_bytes for s in b) for b in bundles[2:]} == {60_011, 60_012, 60_013}
+
+
+def test_bundles_carry_about_the_limit_of_text_and_a_larger_file_alone() -> None:
+    texts = [_source(str(i), SourceKind.TEXT, BUNDLE_TEXT_BYTES // 3) for i in range(30)]
+    texts.append(_source("huge", SourceKind.TEXT, 2 * BUNDLE_TEXT_BYTES))
+    bundles = bundle(texts, workers=2)
+
+    assert [s.path.name for s in bundles[0]] == ["huge"]
+    assert all(sum(s.size_bytes for s in b) <= BUNDLE_TEXT_BYTES for b in bundles[1:])
+    assert sum(len(b) for b in bundles) == 31

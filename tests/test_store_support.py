@@ -9,6 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from pipeline.obligations import plan_obligations
 from schemas import (
     Assignment,
     Award,
@@ -59,11 +60,13 @@ def processed(
         kind=SourceKind.TEXT,
         size_bytes=len(data),
     )
+    keyed = plan.model_copy(update={"sha256": source.sha256, "source": name})
     return ProcessedDocument(
         source=source,
         raw_text=text_of(source, raw_lines),
         text=text_of(source, restored_lines or raw_lines),
-        plan=plan.model_copy(update={"sha256": source.sha256, "source": name}),
+        plan=keyed,
+        obligations=tuple(plan_obligations(keyed, source.sha256)),
         pipeline_version=version,
     )
 

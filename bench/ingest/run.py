@@ -1,7 +1,11 @@
 """Ingestion benchmark: documents per minute with 1 and 2 local workers and a 2-worker Dask cluster.
 
 Run from the repository root:
-    .venv/bin/python bench/ingest/run.py [--kinds plans scans] [--limit N] [--modes ...]
+    .venv/bin/python bench/ingest/run.py [--kinds plans texts scans] [--limit N] [--modes ...]
+
+Kinds: ``plans`` (the 14 real plan texts of ../shared/corpus/plans), ``texts`` (150 legal corpus
+documents cut to a plan's length and stripped of diacritics: a bulk batch of legacy OCR dumps),
+``scans`` (the 22 scanned PDFs of ../shared/corpus/scans).
 
 Each (kind, mode) runs in its own child process with an empty dataset and an empty Prefect result
 cache, so no mode profits from another's work. The child samples the memory of every process it
@@ -34,6 +38,9 @@ MODES = {
     "threads-2": (2, False),  # for comparison: OCR runs in Tesseract processes, outside the GIL
 }
 DEFAULT_MODES = ["threads-1", "processes-2", "dask-2"]
+KINDS = ["plans", "texts", "scans"]
+TEXT_DOCS = 150
+TEXT_CHARS = 30_000
 MB = 1024 * 1024
 
 
@@ -221,8 +228,32 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 print(f"{kind}: {mode} / threads-1 = {ratio:.2f}x (goal ≥ 1.8x)")
 
 
-def corpus_files(kind: str, limit: int | None) -> list[str]:
-    """The corpus files of one kind, sorted, the first ``limit`` of them."""
+def legacy_texts(folder: Path, count: int, max_chars: int = TEXT_CHARS) -> list[str]:
+    """``count`` legal corpus documents as legacy OCR dumps (.txt, diacritics stripped), written
+    into ``folder``: the bulk text batch an operator ingests, in file order, each cut at a line
+    break near ``max_chars`` (about a plan's length)."""
+    from diacritics.orthography import strip_marks
+    from diacritics.text import corpus_documents
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for heldout in (True, False):
+        for doc_id, text in corpus_documents(SHARED, heldout=heldout):
+            cut = text[:max_chars]
+            cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
+            path = folder / f"{doc_id}.txt"
+            path.write_text(strip_marks(cut) + "\n", encoding="utf-8")
+            files.append(str(path))
+            if len(files) == count:
+                return files
+    return files
+
+
+def corpus_files(kind: str, limit: int | None, workdir: Path) -> list[str]:
+    """The files of one kind: the corpus folder's (the first ``limit``), or ``limit`` (default
+    ``TEXT_DOCS``) legal texts stripped of their diacritics for ``texts``."""
+    if kind == "texts":
+        return legacy_texts(workdir / "texts", limit or TEXT_DOCS)
     folder = SHARED / "corpus" / kind
     files = sorted(str(p) for p in folder.iterdir() if p.is_file())
     return files[:limit] if limit else files
@@ -230,7 +261,7 @@ def corpus_files(kind: str, limit: int | None) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--kinds", nargs="+", default=["plans", "scans"])
+    parser.add_argument("--kinds", nargs="+", default=KINDS, choices=KINDS)
     parser.add_argument("--modes", nargs="+", default=DEFAULT_MODES, choices=list(MODES))
     parser.add_argument("--limit", type=int, default=None, help="first N files of each kind")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
@@ -244,7 +275,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-ingest-") as tmp:
         for kind in args.kinds:
-            files = corpus_files(kind, args.limit)
+            files = corpus_files(kind, args.limit, Path(tmp))
             for mode in args.modes:
                 row = measure(kind, mode, files, Path(tmp))
                 rows.append(row)
