@@ -51,7 +51,7 @@ MB = 1024 * 1024
 class MemorySampler:
     """Peak resident memory of this process and every process under it, sampled in a thread."""
 
-    interval: float = 0.2
+    interval: float = 0.5  # a Tesseract page lasts seconds; sampling costs CPU the workers share
     peaks: dict[int, tuple[str, int]] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
 
