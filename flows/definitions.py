@@ -27,6 +27,7 @@ from flows.batch import (
     error_report,
     expand_paths,
     open_dataset,
+    page_counts,
     plan_batch,
     record,
 )
@@ -175,7 +176,7 @@ def ingest_flow(
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:
             run.settle(outcome)
-        for sources in bundle(plan.pending, workers):
+        for sources in bundle(plan.pending, workers, page_counts(plan.pending, settings)):
             run.read(sources)
         run.window.drain()
     summary = IngestSummary(

@@ -90,9 +90,11 @@ def run_ingest(
             reporter.stop()
         else:
             from flows.definitions import ingest_flow
-            from flows.runners import parallel_workers, task_runner, window_size
+            from flows.runners import dask_threads, task_runner, window_size
             from flows.server import prefect_api, unreachable_api_warning
 
+            if dask_address:  # bundles and the window are sized for the cluster as it is now
+                workers = dask_threads(dask_address)
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             flow = ingest_flow.with_options(task_runner=chosen)
             reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")
@@ -103,7 +105,7 @@ def run_ingest(
                     db=str(db),
                     settings=settings,
                     window=window_size(workers, dask_address),
-                    workers=parallel_workers(workers, dask_address),
+                    workers=workers,
                 )
     print_summary(summary, title="kehoach ingest")
     return summary
@@ -145,9 +147,11 @@ def run_rebuild(
             reporter.stop()
         else:
             from flows.definitions import rebuild_flow
-            from flows.runners import task_runner, window_size
+            from flows.runners import dask_threads, task_runner, window_size
             from flows.server import prefect_api, unreachable_api_warning
 
+            if dask_address:
+                workers = dask_threads(dask_address)
             flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
             reporter.note("documents to re-extract; starting Prefect…")
             with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-DASK_WORKERS_ASSUMED = 64  # a cluster's size is not known before the flow starts
 DASK_WINDOW_PER_WORKER = 4
 LOCAL_WINDOW_PER_WORKER = 3
 
@@ -47,15 +46,17 @@ def local_dask_runner(workers: int) -> Any:
     )
 
 
-def parallel_workers(workers: int, dask_address: str | None = None) -> int:
-    """How many tasks run at once: the local workers, or as many as a cluster may have."""
-    return DASK_WORKERS_ASSUMED if dask_address else max(1, workers)
+def dask_threads(address: str) -> int:
+    """How many tasks the Dask cluster at ``address`` runs at once (its workers' threads now)."""
+    from distributed import Client
+
+    with Client(address, timeout=30) as client:
+        return max(1, sum(client.nthreads().values()))
 
 
 def window_size(workers: int, dask_address: str | None = None) -> int:
     """Tasks in flight at once: enough queued that a worker finishing one starts the next at
     once, few enough that documents finish and are saved in order (a crash loses little) and a
-    large batch's texts stay out of memory."""
-    if dask_address:
-        return parallel_workers(workers, dask_address) * DASK_WINDOW_PER_WORKER
-    return max(2, workers * LOCAL_WINDOW_PER_WORKER)
+    large batch's texts stay out of memory. ``workers`` is the cluster's threads on Dask."""
+    per_worker = DASK_WINDOW_PER_WORKER if dask_address else LOCAL_WINDOW_PER_WORKER
+    return max(2, workers * per_worker)

@@ -12,6 +12,7 @@ from flows.batch import (
     IngestSummary,
     bundle,
     expand_paths,
+    page_counts,
     plan_batch,
 )
 from flows.env import DEFAULTS, apply_defaults
@@ -168,16 +169,20 @@ def _source(name: str, kind: SourceKind, size: int) -> SourceDocument:
 
 
 def test_scans_travel_alone_and_small_text_files_together_largest_first() -> None:
-    scans = [_source(n, SourceKind.PDF, size) for n, size in (("a", 10_000), ("b", 90_000))]
+    scans = [
+        _source(n, SourceKind.PDF, size) for n, size in (("a", 10_000), ("b", 90_000), ("c", 5))
+    ]
     texts = [_source(str(i), SourceKind.TEXT, 20_000 + i) for i in range(9)]
-    bundles = bundle([*texts, *scans], workers=1)
+    pages = {scans[0].sha256: 5, scans[1].sha256: 5, scans[2].sha256: 12}
+    bundles = bundle([*texts, *scans], workers=1, pages=pages)
 
-    assert [[s.path.name for s in b] for b in bundles[:2]] == [["b"], ["a"]]
-    carried = [s for b in bundles[2:] for s in b]
+    # The most pages first, then the largest file: OCR work, not bytes.
+    assert [[s.path.name for s in b] for b in bundles[:3]] == [["c"], ["b"], ["a"]]
+    carried = [s for b in bundles[3:] for s in b]
     assert sorted(s.path.name for s in carried) == sorted(s.path.name for s in texts)
     assert carried[0].path.name == "8"  # the largest text first
-    assert [len(b) for b in bundles[2:]] == [3, 3, 3]  # three bundles for one worker
-    assert {sum(s.size_bytes for s in b) for b in bundles[2:]} == {60_011, 60_012, 60_013}
+    assert [len(b) for b in bundles[3:]] == [3, 3, 3]  # three bundles for one worker
+    assert {sum(s.size_bytes for s in b) for b in bundles[3:]} == {60_011, 60_012, 60_013}
 
 
 def test_bundles_carry_about_the_limit_of_text_and_a_larger_file_alone() -> None:
@@ -188,3 +193,20 @@ def test_bundles_carry_about_the_limit_of_text_and_a_larger_file_alone() -> None
     assert [s.path.name for s in bundles[0]] == ["huge"]
     assert all(sum(s.size_bytes for s in b) <= BUNDLE_TEXT_BYTES for b in bundles[1:])
     assert sum(len(b) for b in bundles) == 31
+
+
+def test_page_counts_measure_pdfs_without_reading_them_and_a_broken_one_counts_zero(
+    tmp_path: Path,
+) -> None:
+    from pipeline.ingest import identify
+    from tests.hostile_catalogue import _good_pdf_bytes
+
+    (tmp_path / "three.pdf").write_bytes(_good_pdf_bytes(pages=3))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
+    (tmp_path / "plan.txt").write_text("Kế hoạch\n", encoding="utf-8")
+    settings = PipelineSettings()
+    sources = {p.name: identify(p, settings.limits) for p in sorted(tmp_path.iterdir())}
+
+    counts = page_counts(sources.values(), settings)
+
+    assert counts == {sources["three.pdf"].sha256: 3, sources["broken.pdf"].sha256: 0}

@@ -3,7 +3,7 @@
 Run from the repository root:
     .venv/bin/python bench/ingest/run.py [--kinds plans texts scans] [--limit N] [--modes ...]
 
-Kinds: ``plans`` (the 14 real plan texts of ../shared/corpus/plans), ``texts`` (150 legal corpus
+Kinds: ``plans`` (the 14 real plan texts of ../shared/corpus/plans), ``texts`` (600 legal corpus
 documents cut to a plan's length and stripped of diacritics: a bulk batch of legacy OCR dumps),
 ``scans`` (the 22 scanned PDFs of ../shared/corpus/scans).
 
@@ -39,7 +39,7 @@ MODES = {
 }
 DEFAULT_MODES = ["threads-1", "processes-2", "dask-2"]
 KINDS = ["plans", "texts", "scans"]
-TEXT_DOCS = 150
+TEXT_DOCS = 600
 TEXT_CHARS = 30_000
 MB = 1024 * 1024
 
