@@ -53,6 +53,7 @@ class MemorySampler:
 
     interval: float = 0.5  # a Tesseract page lasts seconds; sampling costs CPU the workers share
     peaks: dict[int, tuple[str, int]] = field(default_factory=dict)
+    cpu: dict[int, float] = field(default_factory=dict)  # CPU seconds, as last seen
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @staticmethod
@@ -81,10 +82,12 @@ class MemorySampler:
         for process in [me, *me.children(recursive=True)]:
             try:
                 rss = process.memory_info().rss
+                times = process.cpu_times()
             except Exception:
                 continue
             role, peak = self.peaks.get(process.pid, (self.role(process), 0))
             self.peaks[process.pid] = (role, max(peak, rss))
+            self.cpu[process.pid] = times.user + times.system
 
     def run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -96,6 +99,13 @@ class MemorySampler:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds each kind of process used (as last sampled), the whole call included."""
+        totals: dict[str, float] = {}
+        for pid, (role, _) in self.peaks.items():
+            totals[role] = round(totals.get(role, 0.0) + self.cpu.get(pid, 0.0), 1)
+        return totals
 
     def peak_mb(self, role: str) -> float:
         values = [peak for r, peak in self.peaks.values() if r == role]
@@ -150,6 +160,7 @@ def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
         "peak_main_mb": memory.peak_mb("main"),
         "peak_tesseract_mb": memory.peak_mb("tesseract"),
         "workers_seen": sum(1 for r, _ in memory.peaks.values() if r == "worker"),
+        "cpu_seconds": memory.cpu_seconds(),
     }
 
 
