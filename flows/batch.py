@@ -20,7 +20,7 @@ from schemas.common import Frozen
 
 Outcome = Literal["ingested", "replaced", "skipped", "failed"]
 GLOB_CHARACTERS = frozenset("*?[")
-# A task carrying plain-text files carries up to this much text: about 1.5 s of restoration and
+# A task carrying plain-text files carries about this much text: about 1 s of restoration and
 # extraction, against 0.2-0.6 s of Prefect's cost of running a task in a worker process.
 BUNDLE_TEXT_BYTES = 256 * 1024
 BUNDLES_PER_WORKER = 3  # enough tasks that no worker idles while another finishes a long one
