@@ -121,12 +121,12 @@ class _Run:
         as one task; save each file when the task is back."""
         self.window.make_room()
         if sources[0].kind == SourceKind.TEXT:
-            future = ingest_texts_task.submit(sources, self.settings, _bundle_label(sources))
-            self.window.add(future, partial(self._bundle_processed, sources))
+            bundled = ingest_texts_task.submit(sources, self.settings, _bundle_label(sources))
+            self.window.add(bundled, partial(self._bundle_processed, sources))
         else:
             (source,) = sources
-            future = ingest_document_task.submit(source, self.settings, _label(source.path))
-            self.window.add(future, partial(self._processed, str(source.path), source.sha256))
+            single = ingest_document_task.submit(source, self.settings, _label(source.path))
+            self.window.add(single, partial(self._processed, str(source.path), source.sha256))
 
     def process(self, path: str, text: DocumentText) -> None:
         """Submit restoration and extraction of a document's text; save it when it is back."""

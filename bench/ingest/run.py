@@ -137,7 +137,7 @@ def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
                     reporter=SilentReporter(),
                 )
         else:
-            runner = None
+            runner: Any = None
             if mode.startswith("threads-") and workers > 1:
                 from prefect.task_runners import ThreadPoolTaskRunner
 
