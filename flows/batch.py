@@ -20,9 +20,11 @@ from schemas.common import Frozen
 
 Outcome = Literal["ingested", "replaced", "skipped", "failed"]
 GLOB_CHARACTERS = frozenset("*?[")
-# A task carrying plain-text files carries about this much text: about 1 s of restoration and
-# extraction, against 0.2-0.6 s of Prefect's cost of running a task in a worker process.
-BUNDLE_TEXT_BYTES = 256 * 1024
+# A task carrying plain-text files carries about this much text: about 4 s of restoration and
+# extraction, against 0.2-0.6 s of Prefect's cost of running a task in a worker process and its
+# handling in the command (600 texts, 2 processes: 1.35-1.37x with 1 MB bundles, 1.23-1.29x
+# with 256 KB ones).
+BUNDLE_TEXT_BYTES = 1024 * 1024
 BUNDLES_PER_WORKER = 3  # enough tasks that no worker idles while another finishes a long one
 
 
