@@ -125,27 +125,6 @@ def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
     return complete(plan, sha256, obligations_of(keyed))
 
 
-def derive_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
-    """Assignments × tasks, each with its own provenance; deadlines are added by ``complete``."""
-    common = _template(plan, sha256)
-    found: list[Obligation] = []
-    for assignment in plan.assignments:
-        spans = getattr(assignment, "task_provenance", ())  # each task's own lines, when given
-        for index, task in enumerate(assignment.tasks):
-            provenance = spans[index] if index < len(spans) else assignment.provenance
-            found.append(
-                common.model_copy(
-                    update={
-                        "agency": assignment.agency,
-                        "role": assignment.role,
-                        "task": task,
-                        "provenance": provenance,
-                    }
-                )
-            )
-    return complete(plan, sha256, found)
-
-
 def complete(plan: PlanDocument, sha256: str, found: Sequence[Obligation]) -> list[Obligation]:
     """Canonical agency names, a deadline for each task that has one, and deadlines owed alone.
 

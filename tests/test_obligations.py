@@ -157,8 +157,8 @@ def test_cli_obligations_with_ics(tmp_path: Path) -> None:
     assert ics.read_text(encoding="utf-8").count("BEGIN:VEVENT") == 2
 
 
-def test_derived_obligations_add_duties_named_only_by_a_deadline() -> None:
-    from pipeline.obligations import derive_obligations
+def test_plan_obligations_add_duties_named_only_by_a_deadline() -> None:
+    from pipeline.obligations import plan_obligations
     from schemas import Deadline
     from tests.test_store_support import small_plan
 
@@ -170,7 +170,7 @@ def test_derived_obligations_add_duties_named_only_by_a_deadline() -> None:
         agency="Sở Tài chính, Sở Nội vụ",
     )
     plan = plan.model_copy(update={"deadlines": (*plan.deadlines, owed)})
-    found = derive_obligations(plan, "ab" * 32)
+    found = plan_obligations(plan, "ab" * 32)
     by_agency = {(o.agency, o.deadline.date if o.deadline else None) for o in found}
     assert ("Công an tỉnh", None) in by_agency
     assert ("Các sở, ban, ngành", "--11-15") in by_agency
