@@ -210,3 +210,23 @@ def test_page_counts_measure_pdfs_without_reading_them_and_a_broken_one_counts_z
     counts = page_counts(sources.values(), settings)
 
     assert counts == {sources["three.pdf"].sha256: 3, sources["broken.pdf"].sha256: 0}
+
+
+def test_a_text_file_failing_inside_a_bundle_fails_alone(tmp_path: Path) -> None:
+    from flows.tasks import ingest_texts_task
+    from pipeline.ingest import identify
+    from schemas import ProcessedDocument
+
+    first, second = write_plans(tmp_path, 2, start=90)
+    english = tmp_path / "minutes.txt"
+    english.write_text("Minutes of the meeting held on Monday about the budget.\n" * 40)
+    settings = PipelineSettings()
+    sources = [identify(path, settings.limits) for path in (first, english, second)]
+
+    results = ingest_texts_task.fn(sources, settings, "bundle")
+
+    assert isinstance(results[0], ProcessedDocument) and isinstance(results[2], ProcessedDocument)
+    assert results[2].source.path == second
+    report = results[1]
+    assert isinstance(report, ErrorReport)
+    assert (str(report.code), report.path) == ("not-vietnamese", str(english))
