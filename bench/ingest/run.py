@@ -219,15 +219,19 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     """The benchmark as a Markdown table, then the 2-worker speed-ups."""
     print(
         "| kind | mode | files | ok | failed | flow s | docs/min | 1st run s | 2nd run s | 2nd/1st "
-        "| peak MB/worker | peak MB tesseract | load 1/5/15 before → after |"
+        "| peak MB/worker | peak MB tesseract | CPU s command · server · workers "
+        "| load 1/5/15 before → after |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        cpu = r["cpu_seconds"]
+        roles = ("main", "prefect-server", "worker")
+        cpu_text = " · ".join(str(cpu[role]) if role in cpu else "—" for role in roles)
         print(
             f"| {r['kind']} | {r['mode']} | {r['files']} | {r['ingested']} | {r['failed']} "
             f"| {r['flow_seconds']} | {r['docs_per_min']} | {r['first_wall']} | {r['second_wall']} "
             f"| {r['second_ratio']:.1%}{'' if r['second_all_skipped'] else ' (!)'} "
-            f"| {r['peak_worker_mb']} | {r['peak_tesseract_mb']} | {r['load']} |"
+            f"| {r['peak_worker_mb']} | {r['peak_tesseract_mb']} | {cpu_text} | {r['load']} |"
         )
     print()
     for kind in sorted({r["kind"] for r in rows}):
