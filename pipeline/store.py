@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow
 
 from schemas import (
     DocumentText,
@@ -317,6 +316,8 @@ def _insert(connection: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> Non
         placeholders = ", ".join(["?"] * len(rows[0]))
         connection.execute(f"INSERT INTO {table} VALUES ({placeholders})", list(rows[0]))
         return
+    import pyarrow  # 0.5 s to import: only where several rows are written, not for readers
+
     columns = pyarrow.table(
         {f"c{index}": pyarrow.array(values) for index, values in enumerate(zip(*rows, strict=True))}
     )
