@@ -190,7 +190,8 @@ class Generator:
                 dist = Levenshtein.distance(variant, near)
                 if dist < found.get(near, 99):
                     found[near] = dist
-        ranked = sorted(found, key=lambda k: (found[k], -self._key_weight(k)))
+        # the key itself breaks ties: ``found`` was filled from sets, in hash-seed order
+        ranked = sorted(found, key=lambda k: (found[k], -self._key_weight(k), k))
         return ranked[: limit or NEAR_KEYS]
 
     def _key_weight(self, key: str) -> float:
@@ -238,7 +239,10 @@ class Generator:
         if token.isdigit():
             own = lm.num  # a number stays a number unless its neighbours say it is a word
             scored = {i: c + DIGIT_WORD for i, c in scored.items()}
-        ranked = sorted(scored.items(), key=lambda item: item[1] - 0.3 * lm.uni_logp[item[0]])
+        # the word id breaks ties, so the order never depends on how ``scored`` was filled
+        ranked = sorted(
+            scored.items(), key=lambda item: (item[1] - 0.3 * lm.uni_logp[item[0]], item[0])
+        )
         if ranked:
             worst = ranked[0][1] - 0.3 * lm.uni_logp[ranked[0][0]] + MAX_GAP
             ranked = [r for r in ranked if r[1] - 0.3 * lm.uni_logp[r[0]] <= worst]

@@ -99,7 +99,7 @@ class Channel:
                 if len(printed) == 1 and printed != "*" and not printed.isalpha() and cost < 3.0:
                     best = seen.setdefault(printed, {})
                     best[base] = min(best.get(base, 9.0), cost)
-        return {p: sorted(b, key=b.get)[:3] for p, b in seen.items()}  # type: ignore[arg-type]
+        return {p: sorted(b, key=lambda x: (b[x], x))[:3] for p, b in seen.items()}
 
     def key_variants(self, key: str, limit: int = 9) -> list[str]:
         """The key with each printed non-letter replaced by the letters it usually stood for."""
