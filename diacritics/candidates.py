@@ -155,6 +155,7 @@ class Generator:
         self.channel = channel
         self.lm = inventory.lm
         self._cache: dict[tuple[str, bool, bool], Candidates] = {}
+        channel.index_words(self.lm.words)
 
     def candidates(self, token: str, stripped_mode: bool, garbled: bool = False) -> Candidates:
         """Candidates for a lower-case printed token.
@@ -198,6 +199,22 @@ class Generator:
         forms = self.inventory.forms(key)
         return float(self.lm.uni_logp[forms[0]]) if forms else -99.0
 
+    def _costs(self, token: str, ids: list[int]) -> list[float]:
+        """Channel cost of ``token`` for each candidate id, in one compiled batch."""
+        if not ids:
+            return []
+        return self.channel.distances(token, np.asarray(ids, dtype=np.int64)).tolist()
+
+    def _near_forms(self, key: str, limit: int, per_key: int, taken: dict[int, float]) -> list[int]:
+        """Forms of the keys near ``key`` not already in ``taken``, nearest keys first."""
+        inv = self.inventory
+        return [
+            i
+            for near in self._near(key, limit)
+            for i in inv.forms(near)[:per_key]
+            if i not in taken
+        ]
+
     def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
@@ -210,27 +227,23 @@ class Generator:
                 if lm.uni_logp[i] >= floor:
                     scored[i] = 0.0
             if garbled:
-                for near in self._near(key):
-                    for i in inv.forms(near)[:KEY_FORMS_GARBLED]:
-                        if i not in scored:
-                            cost = self.channel.distance(token, lm.words[i])
-                            if cost <= VALID_WORD_SWAP:
-                                scored[i] = cost
+                near = self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, scored)
+                for i, cost in zip(near, self._costs(token, near), strict=True):
+                    if cost <= VALID_WORD_SWAP:
+                        scored[i] = cost
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
-            for i in forms[:MAX_CANDIDATES]:
-                scored[i] = self.channel.distance(token, lm.words[i])
+            own_forms = forms[:MAX_CANDIDATES]
+            scored.update(zip(own_forms, self._costs(token, own_forms), strict=True))
             doubtful = not known or not is_syllable(token) or not common
             # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
             limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
             per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-            for near in self._near(key, limit):
-                for i in inv.forms(near)[:per_key]:
-                    if i not in scored:
-                        cost = self.channel.distance(token, lm.words[i])
-                        # a real word ("cha", "vai") turns into another only by a known confusion
-                        if doubtful or cost <= VALID_WORD_SWAP:
-                            scored[i] = cost
+            near = self._near_forms(key, limit, per_key, scored)
+            for i, cost in zip(near, self._costs(token, near), strict=True):
+                # a real word ("cha", "vai") turns into another only by a known confusion
+                if doubtful or cost <= VALID_WORD_SWAP:
+                    scored[i] = cost
             for word, cost in self.channel.word_sources(token).items():
                 i = lm.word_id(word)
                 if i != lm.unk:

@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.orthography import strip_marks, strip_tone
+from diacritics.kernels import batch_distance
+from diacritics.orthography import VIETNAMESE_LETTERS, strip_marks, strip_tone
 
 MAX_PIECE = 2
 DEFAULT_SUB = 2.5
@@ -26,6 +28,11 @@ MARK_CHANGE = 1.2
 UNSEEN_MARK_SWAP = 1.5
 FAMILY_PENALTY = 0.3
 WORD_CONFUSION_SHARE = 0.5
+ALPHABET = "".join(sorted(VIETNAMESE_LETTERS | set("abcdefghijklmnopqrstuvwxyz")))
+"""Intended characters the compiled distance knows; a word with another goes the Python way."""
+MAX_WORD = 8
+"""Longest intended word the compiled distance takes ("nghiêng" has 7 letters)."""
+MAX_PRINTED = 24
 
 
 @lru_cache(maxsize=4096)
@@ -87,6 +94,13 @@ class Channel:
                     fam[printed] = cost
         self._piece_cache: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
         self._distance_cache: dict[tuple[str, str], float] = {}
+        self._letter = {ch: n for n, ch in enumerate(ALPHABET)}
+        self._columns: dict[str, np.ndarray] = {}
+        self._no_pair = np.zeros((1, len(ALPHABET)))
+        self.word_chars = np.zeros((0, MAX_WORD), dtype=np.int16)
+        self.word_lengths = np.zeros(0, dtype=np.int64)
+        self.words: list[str] = []
+        self._vanish = np.asarray([self.piece_cost(x, "") for x in ALPHABET])
 
     def _inverse_letters(self) -> dict[str, list[str]]:
         """For each printed non-letter (digit, symbol), the base letters it most often stood for."""
@@ -189,3 +203,47 @@ class Channel:
         if len(self._distance_cache) < 2_000_000:
             self._distance_cache[key] = row[m]
         return row[m]
+
+    def _column(self, piece: str) -> np.ndarray:
+        """Cost of each alphabet letter printed as ``piece``: cached, pieces recur across tokens."""
+        found = self._columns.get(piece)
+        if found is None:
+            found = np.asarray([self.piece_cost(x, piece) for x in ALPHABET])
+            self._columns[piece] = found
+        return found
+
+    def index_words(self, words: list[str]) -> None:
+        """Encode a vocabulary once for ``distances``: each word's letters as alphabet indices
+        (one vectorised pass over UTF-32 code points); words with another letter, or longer
+        than ``MAX_WORD``, get length -1 and go the Python way."""
+        width = MAX_WORD
+        lengths = np.asarray([len(w) for w in words], dtype=np.int64)
+        padded = "".join(w[:width].ljust(width, "\0") for w in words)
+        points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).reshape(-1, width)
+        table = np.full(0x10000, -1, dtype=np.int16)
+        for n, ch in enumerate(ALPHABET):
+            table[ord(ch)] = n
+        codes = table[np.minimum(points, 0xFFFF)]
+        codes[points == 0] = 0
+        known = (codes[:, :] >= 0).all(axis=1) & (lengths <= width) & (lengths > 0)
+        self.word_chars = np.ascontiguousarray(np.maximum(codes, 0))
+        self.word_lengths = np.where(known, lengths, -1)
+        self.words = words
+
+    def distances(self, printed: str, ids: np.ndarray) -> np.ndarray:
+        """``distance(printed, words[i])`` for every word id (``index_words``), one compiled pass."""
+        p = unicodedata.normalize("NFC", printed)
+        lengths = self.word_lengths[ids]
+        odd = np.flatnonzero(lengths < 0)
+        if not p or len(p) > MAX_PRINTED:
+            return np.asarray([self.distance(printed, self.words[i]) for i in ids.tolist()])
+        single = np.stack([self._column(ch) for ch in p])
+        pairs = [self._column(p[j : j + 2]) for j in range(len(p) - 1)]
+        pair = np.stack(pairs) if pairs else self._no_pair
+        inserts = np.asarray([self.insert_cost(ch) for ch in p])
+        out = batch_distance(
+            self.word_chars[ids], np.maximum(lengths, 0), single, pair, self._vanish, inserts
+        )
+        for n in odd.tolist():  # a letter outside the alphabet: the reference way
+            out[n] = self.distance(printed, self.words[int(ids[n])])
+        return out
