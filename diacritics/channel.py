@@ -29,9 +29,9 @@ UNSEEN_MARK_SWAP = 1.5
 FAMILY_PENALTY = 0.3
 WORD_CONFUSION_SHARE = 0.5
 ALPHABET = "".join(sorted(VIETNAMESE_LETTERS | set("abcdefghijklmnopqrstuvwxyz")))
-"""Intended characters the compiled distance knows; a word with another goes the Python way."""
+"""Intended letters the vectorised distance knows; a word with another goes the Python way."""
 MAX_WORD = 8
-"""Longest intended word the compiled distance takes ("nghiêng" has 7 letters)."""
+"""Longest intended word the vectorised distance takes ("nghiêng" has 7 letters)."""
 MAX_PRINTED = 24
 
 
@@ -231,7 +231,7 @@ class Channel:
         self.words = words
 
     def distances(self, printed: str, ids: np.ndarray) -> np.ndarray:
-        """``distance(printed, words[i])`` for every word id (``index_words``), one compiled pass."""
+        """``distance(printed, words[i])`` for each word id (``index_words``) in one pass."""
         p = unicodedata.normalize("NFC", printed)
         lengths = self.word_lengths[ids]
         odd = np.flatnonzero(lengths < 0)

@@ -14,6 +14,9 @@ from diacritics.lm import TrigramLM
 
 CHANNEL_WEIGHT = 1.0
 """Weight of the channel cost (log10) against the LM log10 probability."""
+PRUNE_KEEP = 8
+"""Candidates a position keeps for the trigram pass: the best by bigram max-marginal. The triples
+scored per position fall from up to 24³ to 8³."""
 LN10 = math.log(10.0)
 
 
@@ -107,6 +110,9 @@ def viterbi_lines(
             *(line_costs if weight == 1.0 else (weight * c for c in line_costs)),
             one,
         ]
+    kept = prune(lm, ids, chan, PRUNE_KEEP)
+    ids = [a[k] for a, k in zip(ids, kept, strict=True)]
+    chan = [c[k] for c, k in zip(chan, kept, strict=True)]
     sizes = np.asarray([len(a) for a in ids])
     flat = line_scores(lm, ids, chan)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
@@ -127,11 +133,62 @@ def viterbi_lines(
     conf = np.ones(len(sizes))
     conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
     shown = np.round(np.clip(conf, 0.0, 1.0), 4)
+    chosen = [int(k[p]) for k, p in zip(kept, path.tolist(), strict=True)]
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
         words = slice(start + 2, start + 2 + len(lattice))
-        out.append((path[words].tolist(), shown[words].tolist()))
+        out.append((chosen[words], shown[words].tolist()))
     return out
+
+
+def prune(
+    lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray], keep: int
+) -> list[np.ndarray]:
+    """Per position, the indices of the candidates kept for the trigram pass (all of them where
+    there are at most ``keep``): the best by max-marginal under the bigram model (the best
+    bigram path through the candidate, forward and backward), ties to the earlier candidate.
+
+    The positions lie end to end (lines framed by <s> <s> ... </s>); a pass over them all is a
+    few NumPy calls per position on matrices of at most 24 × 24.
+    """
+    sizes = [len(a) for a in ids]
+    everything = [np.arange(n) for n in sizes]
+    if max(sizes) <= keep:
+        return everything
+    n = len(ids)
+    flat_ids = np.concatenate(ids)
+    offsets = np.cumsum(sizes) - np.asarray(sizes)
+    sz = np.asarray(sizes)
+    row_pos = np.repeat(np.arange(n - 1), sz[:-1])
+    fan = sz[row_pos + 1]
+    pair_row = np.repeat(np.arange(len(row_pos)), fan)
+    pair_b = _ragged_arange(fan)
+    pair_pos = row_pos[pair_row]
+    w1 = flat_ids[pair_row]
+    w2 = flat_ids[offsets[pair_pos + 1] + pair_b]
+    logp, _, _ = lm.pair(w1, w2)
+    all_costs = np.concatenate(costs).astype(np.float64)
+    scores = logp - all_costs[offsets[pair_pos + 1] + pair_b]
+    starts = np.cumsum(sz[:-1] * sz[1:]) - sz[:-1] * sz[1:]
+    tables = [
+        scores[int(starts[t]) : int(starts[t]) + sizes[t] * sizes[t + 1]].reshape(
+            sizes[t], sizes[t + 1]
+        )
+        for t in range(n - 1)
+    ]
+    forward = [-all_costs[offsets[0] : offsets[0] + sizes[0]]]
+    for t in range(n - 1):
+        forward.append((forward[-1][:, None] + tables[t]).max(axis=0))
+    backward = np.zeros(sizes[-1])
+    kept = everything
+    for t in range(n - 1, -1, -1):
+        if t < n - 1:
+            backward = (tables[t] + backward[None, :]).max(axis=1)
+        if sizes[t] > keep:
+            marginal = forward[t] + backward
+            best = np.argsort(-marginal, kind="stable")[:keep]
+            kept[t] = np.sort(best)
+    return kept
 
 
 def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) -> list[int]:
