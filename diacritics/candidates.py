@@ -125,6 +125,10 @@ class Inventory:
                 for i in ids
             )
         ]
+        self.key_weight = {
+            key: float(lm.uni_logp[ids[0]]) for key, ids in self.by_key.items() if ids
+        }
+        """log10 unigram of each key's commonest form: near keys are ranked by it."""
         self.deletes: dict[str, list[str]] = defaultdict(list)
         for key in self.syllable_keys:
             for d in _deletes(key, 2):
@@ -155,6 +159,7 @@ class Generator:
         self.channel = channel
         self.lm = inventory.lm
         self._cache: dict[tuple[str, bool, bool], Candidates] = {}
+        self._near_cache: dict[tuple[str, int], list[str]] = {}
         channel.index_words(self.lm.words)
 
     def candidates(self, token: str, stripped_mode: bool, garbled: bool = False) -> Candidates:
@@ -184,20 +189,22 @@ class Generator:
         return Candidates(ids=np.asarray(ids, dtype=np.uint64), forms=forms, costs=costs)
 
     def _near(self, key: str, limit: int = 0) -> list[str]:
-        """Syllable keys near a garbled key (and its digit/symbol readings), nearest first."""
-        found: dict[str, int] = {}
-        for variant in self.channel.key_variants(key):
-            for near in self.inventory.near_keys(variant) | {variant}:
-                dist = Levenshtein.distance(variant, near)
-                if dist < found.get(near, 99):
-                    found[near] = dist
-        # the key itself breaks ties: ``found`` was filled from sets, in hash-seed order
-        ranked = sorted(found, key=lambda k: (found[k], -self._key_weight(k), k))
-        return ranked[: limit or NEAR_KEYS]
-
-    def _key_weight(self, key: str) -> float:
-        forms = self.inventory.forms(key)
-        return float(self.lm.uni_logp[forms[0]]) if forms else -99.0
+        """Syllable keys near a garbled key (and its digit/symbol readings), nearest first, then
+        the commonest, then by spelling; cached per key (tokens differing in case share it)."""
+        limit = limit or NEAR_KEYS
+        found = self._near_cache.get((key, limit))
+        if found is None:
+            dist: dict[str, int] = {}
+            for variant in self.channel.key_variants(key):
+                for near in self.inventory.near_keys(variant) | {variant}:
+                    d = Levenshtein.distance(variant, near)
+                    if d < dist.get(near, 99):
+                        dist[near] = d
+            weight = self.inventory.key_weight
+            ranked = sorted((d, -weight.get(k, -99.0), k) for k, d in dist.items())
+            found = [k for _, _, k in ranked[:limit]]
+            self._near_cache[(key, limit)] = found
+        return found
 
     def _costs(self, token: str, ids: list[int]) -> list[float]:
         """Channel cost of ``token`` for each candidate id, in one compiled batch."""
@@ -234,13 +241,14 @@ class Generator:
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
             own_forms = forms[:MAX_CANDIDATES]
-            scored.update(zip(own_forms, self._costs(token, own_forms), strict=True))
             doubtful = not known or not is_syllable(token) or not common
             # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
             limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
             per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-            near = self._near_forms(key, limit, per_key, scored)
-            for i, cost in zip(near, self._costs(token, near), strict=True):
+            near = self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
+            costs = self._costs(token, own_forms + near)  # one batch for both
+            scored.update(zip(own_forms, costs, strict=False))
+            for i, cost in zip(near, costs[len(own_forms) :], strict=True):
                 # a real word ("cha", "vai") turns into another only by a known confusion
                 if doubtful or cost <= VALID_WORD_SWAP:
                     scored[i] = cost

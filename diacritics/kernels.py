@@ -30,25 +30,25 @@ def batch_distance(
     """
     n_cand = chars.shape[0]
     m = inserts.shape[0]
-    row = np.empty((n_cand, m + 1))
-    row[:, 0] = 0.0
+    # row[j, c]: cheapest way the candidate's first i letters became the token's first j chars;
+    # laid out by j, so each step along the token is one contiguous vector over the candidates
+    row = np.empty((m + 1, n_cand))
+    row[0] = 0.0
     acc = 0.0  # sequential sums, as the reference adds them
     for j in range(m):
         acc = acc + inserts[j]
-        row[:, j + 1] = acc
-    single_t, pair_t = single.T, pair.T
-    for i in range(int(lengths.max(initial=0))):
-        active = np.flatnonzero(lengths > i)
-        x = chars[active, i]
-        prev = row[active]
-        gone = vanish[x][:, None]
-        # every way to reach (i + 1, j) but from (i + 1, j - 1): substitution, pair, vanishing
-        other = prev + gone
-        np.minimum(other[:, 1:], prev[:, :-1] + single_t[x], out=other[:, 1:])
+        row[j + 1] = acc
+    longest = int(lengths.max(initial=0))
+    shortest = int(lengths.min(initial=0))
+    for i in range(longest):
+        x = chars[:, i]
+        # every way to reach (i + 1, j) but from (i + 1, j - 1): vanishing, substitution, pair
+        other = row + vanish[x]
+        np.minimum(other[1:], row[:-1] + single[:, x], out=other[1:])
         if m >= 2:
-            np.minimum(other[:, 2:], prev[:, :-2] + pair_t[x, : m - 1], out=other[:, 2:])
+            np.minimum(other[2:], row[:-2] + pair[: m - 1, x], out=other[2:])
         # then the printed characters inserted with nothing intended, left to right
         for j in range(1, m + 1):
-            np.minimum(other[:, j], other[:, j - 1] + inserts[j - 1], out=other[:, j])
-        row[active] = other
-    return row[:, m].copy()
+            np.minimum(other[j], other[j - 1] + inserts[j - 1], out=other[j])
+        row = other if i < shortest else np.where(lengths > i, other, row)
+    return row[m].copy()
