@@ -166,7 +166,7 @@ def prune(
     pair_pos = row_pos[pair_row]
     w1 = flat_ids[pair_row]
     w2 = flat_ids[offsets[pair_pos + 1] + pair_b]
-    logp, _, _ = lm.pair(w1, w2)
+    logp = lm.bigram_logp(w1, w2)
     all_costs = np.concatenate(costs).astype(np.float64)
     scores = logp - all_costs[offsets[pair_pos + 1] + pair_b]
     starts = np.cumsum(sz[:-1] * sz[1:]) - sz[:-1] * sz[1:]

@@ -92,6 +92,13 @@ class TrigramLM:
         pos = self._rank[word] + np.bitwise_count(below)
         return np.minimum(pos, len(self.bi_keys) - 1), found
 
+    def bigram_logp(self, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
+        """log10 P(w2 | w1), float32, for aligned uint64 id arrays: the bigram or its backoff."""
+        pos, found = self.find_bigrams(w1, w2)
+        out = self.uni_bow[w1] + self.uni_logp[w2]
+        out[found] = self.bi_logp[pos[found]]
+        return out
+
     def bigram(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """log10 P(w3 | w2) for aligned uint64 id arrays."""
         pos, found = self.find_bigrams(w2, w3)
@@ -114,7 +121,13 @@ class TrigramLM:
         if len(self.orphan_contexts):
             unseen = np.flatnonzero(~found)
             keys = (w1[unseen] << np.uint64(BITS)) | w2[unseen]
-            continued[unseen] = np.isin(keys, self.orphan_contexts)
+            if len(self.orphan_contexts) <= 4:  # the usual case: one or two, cheaper by hand
+                orphan = np.zeros(len(keys), dtype=bool)
+                for context in self.orphan_contexts:
+                    orphan |= keys == context
+                continued[unseen] = orphan
+            else:
+                continued[unseen] = np.isin(keys, self.orphan_contexts)
         backoff = self.uni_bow[w1.astype(np.intp)] + self.uni_logp[w2.astype(np.intp)]
         return (
             np.where(found, self.bi_logp[pos], backoff),
