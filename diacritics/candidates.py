@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.channel import Channel
@@ -194,15 +195,24 @@ class Generator:
         limit = limit or NEAR_KEYS
         found = self._near_cache.get((key, limit))
         if found is None:
-            dist: dict[str, int] = {}
-            for variant in self.channel.key_variants(key):
-                for near in self.inventory.near_keys(variant) | {variant}:
-                    d = Levenshtein.distance(variant, near)
-                    if d < dist.get(near, 99):
-                        dist[near] = d
+            variants = self.channel.key_variants(key)
+            if len(variants) == 1:  # most tokens: no digit or symbol read as a letter
+                keys = sorted(self.inventory.near_keys(key) | {key})
+                dists = process.cdist([key], keys, scorer=Levenshtein.distance, workers=1)[0]
+            else:
+                dist: dict[str, int] = {}
+                for variant in variants:
+                    for near in self.inventory.near_keys(variant) | {variant}:
+                        d = Levenshtein.distance(variant, near)
+                        if d < dist.get(near, 99):
+                            dist[near] = d
+                keys = sorted(dist)
+                dists = np.fromiter((dist[k] for k in keys), dtype=np.int64, count=len(keys))
             weight = self.inventory.key_weight
-            ranked = sorted((d, -weight.get(k, -99.0), k) for k, d in dist.items())
-            found = [k for _, _, k in ranked[:limit]]
+            weights = np.fromiter((weight.get(k, -99.0) for k in keys), np.float64, len(keys))
+            # nearest, then commonest; the keys are in spelling order, which breaks ties
+            order = np.lexsort((-weights, dists))[:limit]
+            found = [keys[n] for n in order.tolist()]
             self._near_cache[(key, limit)] = found
         return found
 
@@ -221,6 +231,19 @@ class Generator:
             for i in inv.forms(near)[:per_key]
             if i not in taken
         ]
+
+    def _ranked(self, scored: dict[int, float], limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
+        scalar arithmetic did), within ``MAX_GAP`` of the best; the word id breaks ties, so the
+        order never depends on how ``scored`` was filled."""
+        if not scored:
+            return []
+        ids = np.fromiter(scored, dtype=np.int64, count=len(scored))
+        costs = np.fromiter(scored.values(), dtype=np.float64, count=len(scored))
+        score = costs.astype(np.float32) - np.float32(0.3) * self.lm.uni_logp[ids]
+        order = np.lexsort((ids, score))
+        order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
+        return list(zip(ids[order].tolist(), costs[order].tolist(), strict=True))
 
     def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
         lm, inv = self.lm, self.inventory
@@ -260,14 +283,7 @@ class Generator:
         if token.isdigit():
             own = lm.num  # a number stays a number unless its neighbours say it is a word
             scored = {i: c + DIGIT_WORD for i, c in scored.items()}
-        # the word id breaks ties, so the order never depends on how ``scored`` was filled
-        ranked = sorted(
-            scored.items(), key=lambda item: (item[1] - 0.3 * lm.uni_logp[item[0]], item[0])
-        )
-        if ranked:
-            worst = ranked[0][1] - 0.3 * lm.uni_logp[ranked[0][0]] + MAX_GAP
-            ranked = [r for r in ranked if r[1] - 0.3 * lm.uni_logp[r[0]] <= worst]
-        ranked = ranked[: MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES]
+        ranked = self._ranked(scored, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
         elif garbled and own != lm.num and not is_syllable(token):
