@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
-from diacritics.orthography import is_syllable, strip_marks
+from diacritics.orthography import is_key_shape, is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _ONE_VOWEL_GROUP = re.compile(r"^[^aeiouy]*[aeiouy]+[^aeiouy]*$")
@@ -44,6 +44,8 @@ RARE_KEY = -5.0
 """A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
 NEAR_KEYS = 40
 NEAR_KEYS_CLEAN = 12
+FOREIGN_WORD = 3.0
+"""Extra log10 cost of changing the letters of a non-syllable outside OCR garble."""
 VALID_WORD_SWAP = 3.2
 """Most channel cost (log10) at which a valid printed syllable may stand for another key."""
 ABBREVIATION_UNK = 1.0
@@ -271,7 +273,11 @@ class Generator:
             near = self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
             costs = self._costs(token, own_forms + near)  # one batch for both
             scored.update(zip(own_forms, costs, strict=False))
+            # outside OCR garble a token no syllable could be ("mh", "byte", "PHOI" is one) is
+            # a name, a foreign word or an abbreviation more often than a misprint
+            foreign = 0.0 if garbled or is_key_shape(key) else FOREIGN_WORD
             for i, cost in zip(near, costs[len(own_forms) :], strict=True):
+                cost += foreign
                 # a real word ("cha", "vai") turns into another only by a known confusion
                 if doubtful or cost <= VALID_WORD_SWAP:
                     scored[i] = cost

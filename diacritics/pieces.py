@@ -15,7 +15,7 @@ from typing import NamedTuple
 from diacritics.candidates import printed_key
 from diacritics.orthography import is_key_shape, strip_marks
 
-_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|]+")
+_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|=]+")
 """A word between punctuation; a quote inside a word is OCR garble ("phu’o‘ng") or a lost space."""
 _BASE_VOWEL = re.compile(r"[aeiouy]")
 _JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")

@@ -36,11 +36,21 @@ _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
+_PLACEHOLDER = re.compile(r"%(\d+\$)?[-+ #0']*\d*(\.\d+)?[hlLqjzt]*[a-zA-Z%]|\$\{?\w+\}?|\{\w*\}")
+"""printf and template placeholders ("%s", "%lu", "%1$s", "${name}", "{0}"): program text."""
+_OPTION = re.compile(r"^--[A-Za-z][\w-]*")
+"""A command-line option ("--no-ignore-case"): kept as printed, what follows "=" is restored."""
+_CODE = re.compile(r"^(?=(?:.*[A-Z]){2})(?=.*\d)[A-Z0-9]+$")
+"""Two capitals or more and a digit ("QH15", "QHI5", "C04B"): a code, never a word ("T6" has
+one capital: a garbled "Tổ")."""
+_WORD_DIGITS = re.compile(r"^([^\W\d_]{2,})(\d+)$")
+"""Letters then digits ("so1", "tin2"): outside OCR garble, a word with a number appended."""
 CHUNK_CACHE = 200_000
 BATCH_TRIPLES = 500_000
 """Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
 CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
+MIN_GARBLED = 2
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 MIN_JOINED = 5
@@ -97,11 +107,18 @@ class Restorer:
         return found
 
     def _chunk_pieces(self, text: str) -> list[Piece]:
+        option = _OPTION.match(text)
+        if option:  # "--arg-file=tập-tin": the option stays, the value is a word
+            rest = [
+                p._replace(start=p.start + option.end(), end=p.end + option.end())
+                for p in self._chunk_pieces(text[option.end() :])
+            ]
+            return [Piece(0, option.end(), option.group(0), "<unk>", 0), *rest]
         left = len(text) - len(text.lstrip(EDGE_PUNCT))
         core = text.strip(EDGE_PUNCT)
         if not core:
             return []
-        if _ADDRESS.search(core):
+        if _ADDRESS.search(core) or _PLACEHOLDER.search(core) or self._is_code(core):
             return [Piece(left, left + len(core), core, "<unk>", 0)]
         if _NUMBER.match(core):
             # "16 trách nhiệm": a bare short number may be a garbled word; "1." never is
@@ -119,6 +136,15 @@ class Restorer:
                 ):
                     out.append(Piece(start, start + len(word), word, kind, 0, False, spaced))
         return out
+
+    def _is_code(self, core: str) -> bool:
+        """A code such as "QH15" (OCR: "QHI5"): capitals and digits that read as no syllable
+        even with the digits taken for the letters OCR mistakes them for ("HO6" is "HỒ"), and
+        not a Roman numeral mixed with digits ("II1")."""
+        if _CODE.match(core) is None or set(core) <= set("IVXLC0123456789"):
+            return False
+        variants = self.generator.channel.key_variants(printed_key(core))
+        return not any(v.isalpha() and is_key_shape(v) for v in variants)
 
     def _unjoin(self, word: str, start: int) -> list[tuple[str, int]]:
         """A word OCR printed without its spaces ("vanphong") cut into syllables; else itself.
@@ -200,7 +226,8 @@ class Restorer:
         ]
         if not pieces:
             return None
-        stripped = not has_marks(line)
+        # marks on codes ("QĐ-TTg") say nothing about the words: are those bare?
+        stripped = not any(has_marks(p.text) for p in pieces if p.fixed is None)
         if not garbled and not stripped:
             # marked text that is not OCR garble: valid words stay, only the odd ones are decoded
             right = [self._reads_right(p) for p in pieces]
@@ -212,6 +239,8 @@ class Restorer:
                 else p
                 for p, ok in zip(pieces, right, strict=True)
             ]
+        if not garbled:
+            pieces = [part for piece in pieces for part in _split_word_digits(piece)]
         lattice: list[np.ndarray] = []
         costs: list[np.ndarray] = []
         forms: list[tuple[str, ...]] = []
@@ -365,13 +394,17 @@ class Restorer:
                 if len(verdicts) < CHUNK_CACHE:
                     verdicts[word] = verdict
             bad += verdict
-        return bad / len(words) > GARBLED_SHARE
+        # one odd word ("mh", "byte") does not make a short text OCR garble
+        return bad >= MIN_GARBLED and bad / len(words) > GARBLED_SHARE
 
     def _word_garbled(self, word: str) -> bool:
         """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
         core = word.strip(EDGE_PUNCT).lower()
-        if "/" in core or "|" in core:
-            return False  # document symbols, table rules
+        if "/" in core or "|" in core or _PLACEHOLDER.search(core):
+            return False  # document symbols, table rules, program text
+        digits = _WORD_DIGITS.match(core)
+        if digits and is_key_shape(strip_marks(digits[1])):
+            return False  # "số1": a word with a number appended
         return bool(
             not core.isdigit()
             and _GARBLE.search(core)
@@ -459,6 +492,19 @@ def _choose_token_builder() -> Any:
 
 
 _token = _choose_token_builder()
+
+
+def _split_word_digits(piece: Piece) -> list[Piece]:
+    """A word with digits appended ("so1", "nguyen2": program text, numbered names) as the word
+    and a number; any other piece as it is."""
+    found = _WORD_DIGITS.match(piece.text) if piece.fixed is None else None
+    if found is None or not is_key_shape(printed_key(found[1])):
+        return [piece]
+    cut = piece.start + len(found[1])
+    return [
+        piece._replace(end=cut, text=found[1]),
+        Piece(cut, piece.end, found[2], "<num>", piece.chunk),
+    ]
 
 
 def _lm_form(text: str, vocab: dict[str, int]) -> str:
