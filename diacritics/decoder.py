@@ -148,46 +148,48 @@ def prune(
     there are at most ``keep``): the best by max-marginal under the bigram model (the best
     bigram path through the candidate, forward and backward), ties to the earlier candidate.
 
-    The positions lie end to end (lines framed by <s> <s> ... </s>); a pass over them all is a
-    few NumPy calls per position on matrices of at most 24 × 24.
+    The positions lie end to end (lines framed by <s> <s> ... </s>). A position with one
+    candidate (<s>, </s>, a number) cuts the chain: only the stretches between two such
+    positions that hold a position to prune are passed over, a few NumPy calls per position.
     """
     sizes = [len(a) for a in ids]
-    everything = [np.arange(n) for n in sizes]
-    if max(sizes) <= keep:
-        return everything
-    n = len(ids)
-    flat_ids = np.concatenate(ids)
-    offsets = np.cumsum(sizes) - np.asarray(sizes)
+    kept = [np.arange(n) for n in sizes]
     sz = np.asarray(sizes)
-    row_pos = np.repeat(np.arange(n - 1), sz[:-1])
-    fan = sz[row_pos + 1]
-    pair_row = np.repeat(np.arange(len(row_pos)), fan)
-    pair_b = _ragged_arange(fan)
-    pair_pos = row_pos[pair_row]
-    w1 = flat_ids[pair_row]
-    w2 = flat_ids[offsets[pair_pos + 1] + pair_b]
-    logp = lm.bigram_logp(w1, w2)
+    big = np.flatnonzero(sz > keep)
+    if not len(big):
+        return kept
+    single = np.flatnonzero(sz == 1)  # the first and last positions are <s> and </s>
+    lows = single[np.searchsorted(single, big, side="right") - 1]
+    highs = single[np.searchsorted(single, big, side="left")]
+    stretches = sorted(set(zip(lows.tolist(), highs.tolist(), strict=True)))
+    # the pairs of every stretch, looked up in one batch
+    pos = np.concatenate([np.arange(a, b) for a, b in stretches])  # first position of a pair
+    fan = sz[pos] * sz[pos + 1]
+    starts = np.cumsum(fan) - fan
+    offsets = np.cumsum(sz) - sz
+    flat_ids = np.concatenate(ids)
     all_costs = np.concatenate(costs).astype(np.float64)
-    scores = logp - all_costs[offsets[pair_pos + 1] + pair_b]
-    starts = np.cumsum(sz[:-1] * sz[1:]) - sz[:-1] * sz[1:]
-    tables = [
-        scores[int(starts[t]) : int(starts[t]) + sizes[t] * sizes[t + 1]].reshape(
-            sizes[t], sizes[t + 1]
-        )
-        for t in range(n - 1)
-    ]
-    forward = [-all_costs[offsets[0] : offsets[0] + sizes[0]]]
-    for t in range(n - 1):
-        forward.append((forward[-1][:, None] + tables[t]).max(axis=0))
-    backward = np.zeros(sizes[-1])
-    kept = everything
-    for t in range(n - 1, -1, -1):
-        if t < n - 1:
-            backward = (tables[t] + backward[None, :]).max(axis=1)
-        if sizes[t] > keep:
-            marginal = forward[t] + backward
-            best = np.argsort(-marginal, kind="stable")[:keep]
-            kept[t] = np.sort(best)
+    within = _ragged_arange(fan)
+    size_b = np.repeat(sz[pos + 1], fan)
+    a_index = np.repeat(offsets[pos], fan) + within // size_b
+    b_index = np.repeat(offsets[pos + 1], fan) + within % size_b
+    scores = lm.bigram_logp(flat_ids[a_index], flat_ids[b_index]) - all_costs[b_index]
+    table_at = dict(zip(pos.tolist(), starts.tolist(), strict=True))
+
+    def table(t: int) -> np.ndarray:
+        at = table_at[t]
+        return scores[at : at + sizes[t] * sizes[t + 1]].reshape(sizes[t], sizes[t + 1])
+
+    for a, b in stretches:
+        forward = [np.zeros(1)]
+        for t in range(a, b):
+            forward.append((forward[-1][:, None] + table(t)).max(axis=0))
+        backward = np.zeros(1)
+        for t in range(b - 1, a, -1):
+            backward = (table(t) + backward[None, :]).max(axis=1)
+            if sizes[t] > keep:
+                marginal = forward[t - a] + backward
+                kept[t] = np.sort(np.argsort(-marginal, kind="stable")[:keep])
     return kept
 
 
