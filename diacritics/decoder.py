@@ -111,8 +111,8 @@ def viterbi_lines(
             one,
         ]
     kept = prune(lm, ids, chan, PRUNE_KEEP)
-    ids = [a[k] for a, k in zip(ids, kept, strict=True)]
-    chan = [c[k] for c, k in zip(chan, kept, strict=True)]
+    for t, k in kept.items():
+        ids[t], chan[t] = ids[t][k], chan[t][k]
     sizes = np.asarray([len(a) for a in ids])
     flat = line_scores(lm, ids, chan)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
@@ -133,7 +133,9 @@ def viterbi_lines(
     conf = np.ones(len(sizes))
     conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
     shown = np.round(np.clip(conf, 0.0, 1.0), 4)
-    chosen = [int(k[p]) for k, p in zip(kept, path.tolist(), strict=True)]
+    chosen = path.tolist()
+    for t, k in kept.items():
+        chosen[t] = int(k[chosen[t]])
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
         words = slice(start + 2, start + 2 + len(lattice))
@@ -143,9 +145,9 @@ def viterbi_lines(
 
 def prune(
     lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray], keep: int
-) -> list[np.ndarray]:
-    """Per position, the indices of the candidates kept for the trigram pass (all of them where
-    there are at most ``keep``): the best by max-marginal under the bigram model (the best
+) -> dict[int, np.ndarray]:
+    """For each position with more than ``keep`` candidates, the indices of those kept for the
+    trigram pass, in their order: the best by max-marginal under the bigram model (the best
     bigram path through the candidate, forward and backward), ties to the earlier candidate.
 
     The positions lie end to end (lines framed by <s> <s> ... </s>). A position with one
@@ -153,7 +155,7 @@ def prune(
     positions that hold a position to prune are passed over, a few NumPy calls per position.
     """
     sizes = [len(a) for a in ids]
-    kept = [np.arange(n) for n in sizes]
+    kept: dict[int, np.ndarray] = {}
     sz = np.asarray(sizes)
     big = np.flatnonzero(sz > keep)
     if not len(big):
