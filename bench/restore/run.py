@@ -8,7 +8,9 @@ by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share o
 unchanged); speed in syllables per CPU second of this process (one core: the machine is shared,
 so wall time would measure the neighbours), on the stripped row (the candidate lists are built as
 the documents come: a first pass) and on the OCR row (garble: many more candidates per word);
-load time, peak memory. Held-out means
+load time, peak memory; then text from outside the legal corpus (``outside.py``). underthesea's
+restorer is not in its PyPI release (9.5.0 has no diacritics module), so it cannot be run here.
+Held-out means
 ``diacritics.text.is_heldout``: documents the model never trained on. References are put in the
 modern tone placement the model writes ("hòa", "thủy"), the same for both systems.
 """
@@ -26,6 +28,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # outside.py beside this file
 
 from diacritics.orthography import normalize_tones, strip_marks  # noqa: E402
 from diacritics.text import corpus_documents  # noqa: E402
@@ -146,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     for s, (fn, _) in systems.items():
         cells[s] = f"{corpus_accuracy([(d, fn(d)) for d in docs]):.2%}"
     rows.append(("correct Vietnamese in, unchanged", f"{n_syll}", cells))
+    rows += outside_rows(systems)
     rows.append(("speed, syllables per CPU s (stripped row)", "", speeds))
     rows.append(("  the same, median of 3 fresh restorers", "", {"ours": cold_speed(stripped)}))
     rows.append(("speed, syllables per CPU s (OCR row)", "", ocr_speeds))
@@ -154,6 +158,31 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("peak RSS of this process, MB", "", {"ours": f"{rss:.0f}"}))
     print_rows(rows, ["raw OCR", *systems])
     return 0
+
+
+def outside_rows(
+    systems: dict[str, tuple[Restorer, float]],
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Text from outside the legal corpus, lower-cased as written, stripped of its marks: the
+    everyday prose beside this file and Debian's installed Vietnamese program messages (one
+    restore call per sentence or message)."""
+    from outside import debian_messages, everyday
+
+    rows = []
+    for label, lines in (
+        ("outside legal: everyday prose, lower-case", everyday()),
+        ("outside legal: Debian messages, lower-case", debian_messages()),
+    ):
+        if not lines:
+            continue  # the translations are not installed here
+        truth = [normalize_tones(line) for line in lines]
+        bare = [strip_marks(t) for t in truth]
+        cells = {
+            s: f"{corpus_accuracy(list(zip(truth, [fn(b) for b in bare], strict=True))):.2%}"
+            for s, (fn, _) in systems.items()
+        }
+        rows.append((f"{label} ({len(lines)})", f"{sum(len(tokens(t)) for t in truth)}", cells))
+    return rows
 
 
 def _restored_text(restorer: Any, text: str) -> str:
