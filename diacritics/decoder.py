@@ -15,8 +15,10 @@ from diacritics.lm import TrigramLM
 CHANNEL_WEIGHT = 1.0
 """Weight of the channel cost (log10) against the LM log10 probability."""
 PRUNE_KEEP = 8
-"""Candidates a position keeps for the trigram pass: the best by bigram max-marginal. The triples
-scored per position fall from up to 24³ to 8³."""
+"""Candidates a position keeps for the trigram pass: the best by a local bigram max-marginal.
+The triples scored per position fall from up to 24³ to 8³ (decoding the OCR pages ~3× faster);
+6 lost 0.04% on seed 000; the same with the full forward-backward max-marginal, which cost a
+Python step per position."""
 LN10 = math.log(10.0)
 
 
@@ -147,51 +149,41 @@ def prune(
     lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray], keep: int
 ) -> dict[int, np.ndarray]:
     """For each position with more than ``keep`` candidates, the indices of those kept for the
-    trigram pass, in their order: the best by max-marginal under the bigram model (the best
-    bigram path through the candidate, forward and backward), ties to the earlier candidate.
-
-    The positions lie end to end (lines framed by <s> <s> ... </s>). A position with one
-    candidate (<s>, </s>, a number) cuts the chain: only the stretches between two such
-    positions that hold a position to prune are passed over, a few NumPy calls per position.
-    """
-    sizes = [len(a) for a in ids]
-    kept: dict[int, np.ndarray] = {}
-    sz = np.asarray(sizes)
-    big = np.flatnonzero(sz > keep)
+    trigram pass, in their order: the best by a local bigram max-marginal, the candidate's
+    best left neighbour (with its channel cost) and best right neighbour, ties to the earlier
+    candidate. All positions at once, in a few NumPy calls."""
+    sz = np.asarray([len(a) for a in ids])
+    big = np.flatnonzero(sz > keep)  # never the first or last position: <s> and </s>
     if not len(big):
-        return kept
-    single = np.flatnonzero(sz == 1)  # the first and last positions are <s> and </s>
-    lows = single[np.searchsorted(single, big, side="right") - 1]
-    highs = single[np.searchsorted(single, big, side="left")]
-    stretches = sorted(set(zip(lows.tolist(), highs.tolist(), strict=True)))
-    # the pairs of every stretch, looked up in one batch
-    pos = np.concatenate([np.arange(a, b) for a, b in stretches])  # first position of a pair
-    fan = sz[pos] * sz[pos + 1]
-    starts = np.cumsum(fan) - fan
+        return {}
     offsets = np.cumsum(sz) - sz
     flat_ids = np.concatenate(ids)
     all_costs = np.concatenate(costs).astype(np.float64)
-    within = _ragged_arange(fan)
-    size_b = np.repeat(sz[pos + 1], fan)
-    a_index = np.repeat(offsets[pos], fan) + within // size_b
-    b_index = np.repeat(offsets[pos + 1], fan) + within % size_b
-    scores = lm.bigram_logp(flat_ids[a_index], flat_ids[b_index]) - all_costs[b_index]
-    table_at = dict(zip(pos.tolist(), starts.tolist(), strict=True))
-
-    def table(t: int) -> np.ndarray:
-        at = table_at[t]
-        return scores[at : at + sizes[t] * sizes[t + 1]].reshape(sizes[t], sizes[t + 1])
-
-    for a, b in stretches:
-        forward = [np.zeros(1)]
-        for t in range(a, b):
-            forward.append((forward[-1][:, None] + table(t)).max(axis=0))
-        backward = np.zeros(1)
-        for t in range(b - 1, a, -1):
-            backward = (table(t) + backward[None, :]).max(axis=1)
-            if sizes[t] > keep:
-                marginal = forward[t - a] + backward
-                kept[t] = np.sort(np.argsort(-marginal, kind="stable")[:keep])
+    # per candidate b of a big position t: every a at t - 1 (left) and every c at t + 1 (right)
+    cands = np.repeat(big, sz[big])
+    b_index = np.repeat(offsets[big], sz[big]) + _ragged_arange(sz[big])
+    n_left, n_right = sz[cands - 1], sz[cands + 1]
+    left_b = np.repeat(b_index, n_left)
+    left_a = np.repeat(offsets[cands - 1], n_left) + _ragged_arange(n_left)
+    right_b = np.repeat(b_index, n_right)
+    right_c = np.repeat(offsets[cands + 1], n_right) + _ragged_arange(n_right)
+    logp = lm.bigram_logp(
+        np.concatenate([flat_ids[left_a], flat_ids[right_b]]),
+        np.concatenate([flat_ids[left_b], flat_ids[right_c]]),
+    )
+    left = logp[: len(left_a)] - all_costs[left_a]
+    right = logp[len(left_a) :] - all_costs[right_c]
+    marginal = (
+        np.maximum.reduceat(left, np.cumsum(n_left) - n_left)
+        + np.maximum.reduceat(right, np.cumsum(n_right) - n_right)
+        - all_costs[b_index]
+    )
+    kept = {}
+    at = 0
+    for t in big.tolist():
+        scores = marginal[at : at + sz[t]]
+        kept[t] = np.sort(np.argsort(-scores, kind="stable")[:keep])
+        at += sz[t]
     return kept
 
 

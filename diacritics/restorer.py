@@ -227,7 +227,9 @@ class Restorer:
         if not pieces:
             return None
         # marks on codes ("QĐ-TTg") say nothing about the words: are those bare?
-        stripped = not any(has_marks(p.text) for p in pieces if p.fixed is None)
+        stripped = not has_marks(line) or not any(
+            has_marks(p.text) for p in pieces if p.fixed is None
+        )
         if not garbled and not stripped:
             # marked text that is not OCR garble: valid words stay, only the odd ones are decoded
             right = [self._reads_right(p) for p in pieces]
