@@ -101,6 +101,7 @@ class Channel:
         self.word_lengths = np.zeros(0, dtype=np.int64)
         self.words: list[str] = []
         self._vanish = np.asarray([self.piece_cost(x, "") for x in ALPHABET])
+        self._prepare_columns()
 
     def _inverse_letters(self) -> dict[str, list[str]]:
         """For each printed non-letter (digit, symbol), the base letters it most often stood for."""
@@ -205,12 +206,68 @@ class Channel:
         return row[m]
 
     def _column(self, piece: str) -> np.ndarray:
-        """Cost of each alphabet letter printed as ``piece``: cached, pieces recur across tokens."""
+        """Cost of each alphabet letter printed as ``piece`` (``piece_cost`` for all of them at
+        once); cached, pieces recur across tokens."""
         found = self._columns.get(piece)
         if found is None:
-            found = np.asarray([self.piece_cost(x, piece) for x in ALPHABET])
-            self._columns[piece] = found
+            found = self._columns[piece] = self._column_of(piece)
         return found
+
+    def _prepare_columns(self) -> None:
+        """Per alphabet letter, what ``piece_cost`` looks at, as arrays; per printed piece, the
+        letters that learned it and their costs."""
+        letters = list(ALPHABET)
+        self._has_table = np.asarray([x in self.costs for x in letters])
+        self._star = np.asarray([self.costs[x]["*"] if x in self.costs else 0.0 for x in letters])
+        self._bases = np.asarray([_base(x) for x in letters])
+        families = sorted({_family(x) for x in letters})
+        self._family_of = np.asarray([families.index(_family(x)) for x in letters])
+        self._family_names = families
+        self._learned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        learned: dict[str, list[tuple[int, float]]] = {}
+        for n, x in enumerate(letters):
+            for printed, cost in self.costs.get(x, {}).items():
+                if printed != "*":
+                    learned.setdefault(printed, []).append((n, cost))
+        for printed, items in learned.items():
+            self._learned[printed] = (
+                np.asarray([n for n, _ in items], dtype=np.intp),
+                np.asarray([c for _, c in items]),
+            )
+
+    def _column_of(self, piece: str) -> np.ndarray:
+        """``[piece_cost(x, piece) for x in ALPHABET]``, vectorised: the same branches, the same
+        floats."""
+        single = len(piece) == 1
+        # default_cost(x, piece)
+        if not single:
+            default = np.full(len(ALPHABET), DEFAULT_SUB + DEFAULT_INDEL)
+        else:
+            base = _base(piece)
+            default = np.where(
+                self._bases == piece,
+                MARK_LOSS,
+                np.where(self._bases == base, MARK_CHANGE, DEFAULT_SUB),
+            )
+            if piece in self._letter:
+                default[self._letter[piece]] = 0.0
+        unseen = self._star + (0.0 if single else 0.5)
+        family_costs = np.asarray(
+            [self.family.get(f, {}).get(piece, np.inf) for f in self._family_names]
+        )
+        unseen = np.minimum(unseen, family_costs[self._family_of] + FAMILY_PENALTY)
+        if single:
+            same_base = self._bases == _base(piece)
+            value = np.where(
+                same_base, np.minimum(unseen, UNSEEN_MARK_SWAP), np.maximum(unseen, default)
+            )
+        else:
+            value = np.maximum(unseen, default)
+        column = np.where(self._has_table, value, default)
+        learned = self._learned.get(piece)
+        if learned is not None:
+            column[learned[0]] = learned[1]
+        return column
 
     def index_words(self, words: list[str]) -> None:
         """Encode a vocabulary once for ``distances``: each word's letters as alphabet indices
