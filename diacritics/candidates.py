@@ -132,21 +132,28 @@ class Inventory:
             key: float(lm.uni_logp[ids[0]]) for key, ids in self.by_key.items() if ids
         }
         """log10 unigram of each key's commonest form: near keys are ranked by it."""
-        self.deletes: dict[str, list[str]] = defaultdict(list)
-        for key in self.syllable_keys:
+        # syllable keys numbered commonest first (then by spelling): near keys are sorted by
+        # these numbers, and the deletion index holds them rather than the strings
+        self.key_at = sorted(self.syllable_keys, key=lambda k: (-self.key_weight.get(k, -99.0), k))
+        self.deletes: dict[str, list[int]] = defaultdict(list)
+        for rank, key in enumerate(self.key_at):
             for d in _deletes(key, 2):
-                self.deletes[d].append(key)
+                self.deletes[d].append(rank)
 
     def forms(self, key: str) -> list[int]:
         """Vocabulary ids whose stripped key is ``key``, most frequent first."""
         return self.by_key.get(key, [])
 
-    def near_keys(self, key: str) -> set[str]:
-        """Syllable keys within the deletion neighbourhood of a (garbled) key."""
-        found: set[str] = set()
+    def near_ranks(self, key: str) -> set[int]:
+        """Numbers (``key_at``) of the syllable keys in the deletion neighbourhood of a key."""
+        found: set[int] = set()
         for d in _deletes(key, max_edits(key)):
             found.update(self.deletes.get(d, ()))
         return found
+
+    def near_keys(self, key: str) -> set[str]:
+        """Syllable keys within the deletion neighbourhood of a (garbled) key."""
+        return {self.key_at[rank] for rank in self.near_ranks(key)}
 
 
 def printed_key(token: str) -> str:
@@ -199,8 +206,15 @@ class Generator:
         if found is None:
             variants = self.channel.key_variants(key)
             if len(variants) == 1:  # most tokens: no digit or symbol read as a letter
-                keys = sorted(self.inventory.near_keys(key) | {key})
-                dists = process.cdist([key], keys, scorer=Levenshtein.distance, workers=1)[0]
+                # the key itself first (the one at distance 0), then by distance and number
+                key_at = self.inventory.key_at
+                others = [key_at[r] for r in sorted(self.inventory.near_ranks(key))]
+                others = [k for k in others if k != key]
+                dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
+                order = np.argsort(dists, kind="stable")[: limit - 1].tolist()
+                found = [key, *(others[n] for n in order)]
+                self._near_cache[(key, limit)] = found
+                return found
             else:
                 dist: dict[str, int] = {}
                 for variant in variants:
