@@ -254,7 +254,9 @@ class Restorer:
                 costs.append(np.zeros(1, dtype=np.float32))
                 forms.append((piece.text,))
                 continue
-            if piece.abbreviation:
+            if piece.abbreviation or (not garbled and _lower_abbreviation(piece.text)):
+                # lower-case text has no capitals to tell abbreviations: outside OCR garble a
+                # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
                 cands = self.generator.abbreviation(piece.text.lower())
             else:
                 cands = self.generator.candidates(piece.text.lower(), stripped, garbled)
@@ -494,6 +496,11 @@ def _choose_token_builder() -> Any:
 
 
 _token = _choose_token_builder()
+
+
+def _lower_abbreviation(text: str) -> bool:
+    """A lower-case word of two letters or more and no vowel ("hdnd", "qd")."""
+    return len(text) >= 2 and text.isalpha() and text.islower() and not _VOWEL.search(text)
 
 
 def _split_word_digits(piece: Piece) -> list[Piece]:

@@ -187,3 +187,8 @@ def test_a_lone_foreign_word_is_left_alone() -> None:
     # "mh" is no syllable and no misprint here: one odd word does not make the text OCR garble
     assert restore("dung mh de tim kiem tai lieu").text.split()[1] == "mh"
     assert restore("cac so1 va so2 cua bang").text == "các số1 và số2 của bảng"
+
+
+def test_lower_case_abbreviations_get_only_their_own_spelling_variants() -> None:
+    out = restore("can cu quyet dinh so 2447/qd-ttg cua ubnd tinh va nghi quyet cua hdnd tinh").text
+    assert out == "căn cứ quyết định số 2447/qđ-ttg của ubnd tỉnh và nghị quyết của hđnd tỉnh"

@@ -122,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
         cells[s] = f"{corpus_accuracy(list(zip(docs, out, strict=True))):.2%}"
         speeds[s] = f"{n_syll / seconds:,.0f}"
     rows.append((f"held-out corpus, stripped ({len(docs)} docs)", f"{n_syll}", cells))
+    lowered = [d.lower() for d in docs]
+    cells = {}
+    for s, (fn, _) in systems.items():
+        out = [fn(strip_marks(d)) for d in lowered]
+        cells[s] = f"{corpus_accuracy(list(zip(lowered, out, strict=True))):.2%}"
+    rows.append(("  the same, lower-cased", f"{n_syll}", cells))
 
     from diacritics.ocr_pairs import ocr_document
 
