@@ -205,35 +205,32 @@ class Generator:
         found = self._near_cache.get((key, limit))
         if found is None:
             variants = self.channel.key_variants(key)
-            if len(variants) == 1:  # most tokens: no digit or symbol read as a letter
-                # the key itself first (the one at distance 0), then by distance and number
-                key_at = self.inventory.key_at
-                others = [key_at[r] for r in sorted(self.inventory.near_ranks(key))]
-                others = [k for k in others if k != key]
-                dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
-                order = np.argsort(dists, kind="stable")[: limit - 1].tolist()
-                found = [key, *(others[n] for n in order)]
-                self._near_cache[(key, limit)] = found
-                return found
-            else:
+            found = self._near_plain(key, limit) if len(variants) == 1 else []
+            if len(variants) > 1:
                 dist: dict[str, int] = {}
                 for variant in variants:
                     for near in self.inventory.near_keys(variant) | {variant}:
                         d = Levenshtein.distance(variant, near)
                         if d < dist.get(near, 99):
                             dist[near] = d
-                keys = sorted(dist)
-                dists = np.fromiter((dist[k] for k in keys), dtype=np.int64, count=len(keys))
-            weight = self.inventory.key_weight
-            weights = np.fromiter((weight.get(k, -99.0) for k in keys), np.float64, len(keys))
-            # nearest, then commonest; the keys are in spelling order, which breaks ties
-            order = np.lexsort((-weights, dists))[:limit]
-            found = [keys[n] for n in order.tolist()]
+                weight = self.inventory.key_weight
+                # nearest, then commonest, then by spelling
+                ranked = sorted((d, -weight.get(k, -99.0), k) for k, d in dist.items())
+                found = [k for _, _, k in ranked[:limit]]
             self._near_cache[(key, limit)] = found
         return found
 
+    def _near_plain(self, key: str, limit: int) -> list[str]:
+        """``_near`` of a key without digits or symbols (most tokens): the key itself first (the
+        one at distance 0), then by distance, then by number (commonest first)."""
+        key_at = self.inventory.key_at
+        others = [key_at[r] for r in sorted(self.inventory.near_ranks(key))]
+        others = [k for k in others if k != key]
+        dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
+        return [key, *(others[n] for n in np.argsort(dists, kind="stable")[: limit - 1].tolist())]
+
     def _costs(self, token: str, ids: list[int]) -> list[float]:
-        """Channel cost of ``token`` for each candidate id, in one compiled batch."""
+        """Channel cost of ``token`` for each candidate id, in one vectorised batch."""
         if not ids:
             return []
         return self.channel.distances(token, np.asarray(ids, dtype=np.int64)).tolist()

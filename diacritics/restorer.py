@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -22,7 +21,20 @@ from diacritics.orthography import (
     normalize_tones,
     strip_marks,
 )
-from diacritics.pieces import Piece, continues, full_width, merge_split, words
+from diacritics.pieces import (
+    CODE,
+    OPTION,
+    PLACEHOLDER,
+    WORD_DIGITS,
+    Piece,
+    continues,
+    full_width,
+    lower_abbreviation,
+    merge_split,
+    split_word_digits,
+    words,
+)
+from diacritics.tokens import restored_token
 from schemas.restore import RestoredToken, RestoreResult
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
@@ -36,15 +48,6 @@ _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
-_PLACEHOLDER = re.compile(r"%(\d+\$)?[-+ #0']*\d*(\.\d+)?[hlLqjzt]*[a-zA-Z%]|\$\{?\w+\}?|\{\w*\}")
-"""printf and template placeholders ("%s", "%lu", "%1$s", "${name}", "{0}"): program text."""
-_OPTION = re.compile(r"^--[A-Za-z][\w-]*")
-"""A command-line option ("--no-ignore-case"): kept as printed, what follows "=" is restored."""
-_CODE = re.compile(r"^(?=(?:.*[A-Z]){2})(?=.*\d)[A-Z0-9]+$")
-"""Two capitals or more and a digit ("QH15", "QHI5", "C04B"): a code, never a word ("T6" has
-one capital: a garbled "Tổ")."""
-_WORD_DIGITS = re.compile(r"^([^\W\d_]{2,})(\d+)$")
-"""Letters then digits ("so1", "tin2"): outside OCR garble, a word with a number appended."""
 CHUNK_CACHE = 200_000
 BATCH_TRIPLES = 500_000
 """Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
@@ -107,7 +110,7 @@ class Restorer:
         return found
 
     def _chunk_pieces(self, text: str) -> list[Piece]:
-        option = _OPTION.match(text)
+        option = OPTION.match(text)
         if option:  # "--arg-file=tập-tin": the option stays, the value is a word
             rest = [
                 p._replace(start=p.start + option.end(), end=p.end + option.end())
@@ -118,7 +121,7 @@ class Restorer:
         core = text.strip(EDGE_PUNCT)
         if not core:
             return []
-        if _ADDRESS.search(core) or _PLACEHOLDER.search(core) or self._is_code(core):
+        if _ADDRESS.search(core) or PLACEHOLDER.search(core) or self._is_code(core):
             return [Piece(left, left + len(core), core, "<unk>", 0)]
         if _NUMBER.match(core):
             # "16 trách nhiệm": a bare short number may be a garbled word; "1." never is
@@ -141,7 +144,7 @@ class Restorer:
         """A code such as "QH15" (OCR: "QHI5"): capitals and digits that read as no syllable
         even with the digits taken for the letters OCR mistakes them for ("HO6" is "HỒ"), and
         not a Roman numeral mixed with digits ("II1")."""
-        if _CODE.match(core) is None or set(core) <= set("IVXLC0123456789"):
+        if CODE.match(core) is None or set(core) <= set("IVXLC0123456789"):
             return False
         variants = self.generator.channel.key_variants(printed_key(core))
         return not any(v.isalpha() and is_key_shape(v) for v in variants)
@@ -242,7 +245,7 @@ class Restorer:
                 for p, ok in zip(pieces, right, strict=True)
             ]
         if not garbled:
-            pieces = [part for piece in pieces for part in _split_word_digits(piece)]
+            pieces = [part for piece in pieces for part in split_word_digits(piece)]
         lattice: list[np.ndarray] = []
         costs: list[np.ndarray] = []
         forms: list[tuple[str, ...]] = []
@@ -254,7 +257,7 @@ class Restorer:
                 costs.append(np.zeros(1, dtype=np.float32))
                 forms.append((piece.text,))
                 continue
-            if piece.abbreviation or (not garbled and _lower_abbreviation(piece.text)):
+            if piece.abbreviation or (not garbled and lower_abbreviation(piece.text)):
                 # lower-case text has no capitals to tell abbreviations: outside OCR garble a
                 # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
                 cands = self.generator.abbreviation(piece.text.lower())
@@ -370,7 +373,7 @@ class Restorer:
             cursor = piece.end
             shift += len(new) - len(source)
             tokens.append(
-                _token(  # values are built valid here: skip re-validation
+                restored_token(  # values are built valid here: skip re-validation
                     {
                         "line": index,
                         "start": start,
@@ -404,9 +407,9 @@ class Restorer:
     def _word_garbled(self, word: str) -> bool:
         """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
         core = word.strip(EDGE_PUNCT).lower()
-        if "/" in core or "|" in core or _PLACEHOLDER.search(core):
+        if "/" in core or "|" in core or PLACEHOLDER.search(core):
             return False  # document symbols, table rules, program text
-        digits = _WORD_DIGITS.match(core)
+        digits = WORD_DIGITS.match(core)
         if digits and is_key_shape(strip_marks(digits[1])):
             return False  # "số1": a word with a number appended
         return bool(
@@ -460,60 +463,6 @@ class Restorer:
         if not unicodedata.is_normalized("NFC", out):  # a stray combining mark met a new letter
             return RestoreResult(text=out, tokens=tuple(tokens))
         return RestoreResult.model_construct(text=out, tokens=tuple(tokens))
-
-
-_TOKEN_FIELDS = frozenset(RestoredToken.model_fields)
-
-
-def _token_quickly(values: dict[str, Any]) -> RestoredToken:
-    """``RestoredToken.model_construct(**values)`` with every field given, in a few steps."""
-    token = RestoredToken.__new__(RestoredToken)
-    object.__setattr__(token, "__dict__", values)
-    object.__setattr__(token, "__pydantic_fields_set__", set(_TOKEN_FIELDS))
-    object.__setattr__(token, "__pydantic_extra__", None)
-    object.__setattr__(token, "__pydantic_private__", None)
-    return token
-
-
-def _token_checked(values: dict[str, Any]) -> RestoredToken:
-    """``RestoredToken.model_construct``: the general way."""
-    return RestoredToken.model_construct(**values)
-
-
-def _choose_token_builder() -> Any:
-    """The quick builder where it gives what ``model_construct`` gives (pydantic's internals
-    may change), else ``model_construct``; a token is built per word, so this is a hot path."""
-    sample = {"line": 0, "start": 0, "end": 1, "source": "a", "text": "á", "confidence": 0.5}
-    quick, slow = _token_quickly(dict(sample)), _token_checked(dict(sample))
-    same = (
-        quick == slow
-        and quick.__dict__ == slow.__dict__
-        and quick.model_fields_set == slow.model_fields_set
-        and not RestoredToken.__pydantic_post_init__
-        and not RestoredToken.__private_attributes__
-    )
-    return _token_quickly if same else _token_checked
-
-
-_token = _choose_token_builder()
-
-
-def _lower_abbreviation(text: str) -> bool:
-    """A lower-case word of two letters or more and no vowel ("hdnd", "qd")."""
-    return len(text) >= 2 and text.isalpha() and text.islower() and not _VOWEL.search(text)
-
-
-def _split_word_digits(piece: Piece) -> list[Piece]:
-    """A word with digits appended ("so1", "nguyen2": program text, numbered names) as the word
-    and a number; any other piece as it is."""
-    found = _WORD_DIGITS.match(piece.text) if piece.fixed is None else None
-    if found is None or not is_key_shape(printed_key(found[1])):
-        return [piece]
-    cut = piece.start + len(found[1])
-    return [
-        piece._replace(end=cut, text=found[1]),
-        Piece(cut, piece.end, found[2], "<num>", piece.chunk),
-    ]
 
 
 def _lm_form(text: str, vocab: dict[str, int]) -> str:
