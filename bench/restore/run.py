@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         raw, gold = raw_path.read_text(encoding="utf-8"), gold_path.read_text(encoding="utf-8")
         cells = {s: f"{corpus_accuracy([(gold, fn(raw))]):.2%}" for s, (fn, _) in systems.items()}
         rows.append((f"seed {name[:3]} (real legacy OCR)", f"{len(tokens(gold))}", cells))
+    rows += confidence_rows(args.shared)
 
     docs = [normalize_tones(d) for d in heldout_docs(args.shared, args.docs, args.chars)]
     stripped = [strip_marks(d) for d in docs]
@@ -164,6 +165,35 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("peak RSS of this process, MB", "", {"ours": f"{rss:.0f}"}))
     print_rows(rows, ["raw OCR", *systems])
     return 0
+
+
+def confidence_rows(shared: Path) -> list[tuple[str, str, dict[str, str]]]:
+    """How often our words are right, by the confidence given, on the seeds: the lines whose
+    word count matches the gold's, word by word (an honest confidence is low where it guessed)."""
+    from diacritics.evaluate import seed_pairs
+    from diacritics.restorer import default_restorer
+
+    bands = {"< 0.5": [0, 0], "0.5–0.9": [0, 0], ">= 0.9": [0, 0]}
+    for _, raw_path, gold_path in seed_pairs(shared):
+        result = default_restorer().restore(raw_path.read_text(encoding="utf-8"))
+        by_line: dict[int, list[Any]] = {}
+        for token in result.tokens:
+            if len(tokens(token.text)) == 1:
+                by_line.setdefault(token.line, []).append(token)
+        gold_lines = gold_path.read_text(encoding="utf-8").split("\n")
+        for n, (gold, out) in enumerate(zip(gold_lines, result.text.split("\n"), strict=False)):
+            words, restored = tokens(gold), by_line.get(n, [])
+            if len(words) != len(tokens(out)) or len(restored) != len(words):
+                continue
+            for token, word in zip(restored, words, strict=True):
+                c = token.confidence
+                band = bands["< 0.5" if c < 0.5 else "0.5–0.9" if c < 0.9 else ">= 0.9"]
+                band[0] += 1
+                band[1] += tokens(token.text)[0] == word
+    return [
+        (f"seeds: words right at confidence {k}", f"{n}", {"ours": f"{ok / max(n, 1):.1%}"})
+        for k, (n, ok) in bands.items()
+    ]
 
 
 def outside_rows(
