@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.synthetic import (  # noqa: E402
+from pipeline.evaluation.synthetic import (  # noqa: E402
     Block,
     Degradation,
     default_closing,

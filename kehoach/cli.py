@@ -215,7 +215,7 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Side-by-side table of FIELD across documents, matching items aligned."""
-    from pipeline.compare import compare_field, render_comparison
+    from pipeline.analysis.compare import compare_field, render_comparison
     from schemas import KehoachError
 
     try:
@@ -236,7 +236,7 @@ def obligations(
     ics: Annotated[Path | None, typer.Option(help="Also write the deadlines as iCalendar.")] = None,
 ) -> None:
     """Print the normalized obligations per agency across all stored documents, as JSON."""
-    from pipeline.obligations import obligations_json, query_obligations, write_ics
+    from pipeline.analysis.obligations import obligations_json, query_obligations, write_ics
     from schemas import KehoachError
 
     try:
@@ -256,7 +256,7 @@ def report(
     ),
 ) -> None:
     """Write a self-contained HTML report of the dataset."""
-    from pipeline.report import write_report
+    from pipeline.analysis.report import write_report
     from schemas import KehoachError
 
     try:
@@ -272,7 +272,7 @@ def export_parquet(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export every table of the dataset to Parquet."""
-    from pipeline.store import export_parquet as export
+    from pipeline.storage.store import export_parquet as export
     from schemas import KehoachError
 
     try:
@@ -290,7 +290,7 @@ def eval_restore(
     ] = Path("../shared"),
 ) -> None:
     """Syllable accuracy of restoration on the seeds' restoration gold."""
-    from diacritics.evaluate import evaluate_seeds, print_table
+    from pipeline.evaluation.restoration import evaluate_seeds, print_table
 
     print_table(evaluate_seeds(shared))
 
@@ -302,7 +302,7 @@ def eval_extract(
     ),
 ) -> None:
     """Per-field precision, recall and F1 of extraction against the gold JSON."""
-    from extractors.evaluate import evaluate_gold, print_scores
+    from pipeline.evaluation.extraction import evaluate_gold, print_scores
 
     print_scores(evaluate_gold(shared))
 

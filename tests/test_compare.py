@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kehoach.cli import app
-from pipeline.compare import Item, align, compare_field, render_comparison
-from pipeline.store import Dataset
+from pipeline.analysis.compare import Item, align, compare_field, render_comparison
+from pipeline.storage.store import Dataset
 from schemas import Award, ErrorCode, KehoachError
 from tests.test_store_support import gold_documents, small_document
 

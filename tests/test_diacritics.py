@@ -10,7 +10,7 @@ import pytest
 from diacritics import restore
 from diacritics.orthography import is_syllable, modern_tone, strip_marks
 from diacritics.restorer import match_case
-from pipeline.metrics import syllable_accuracy
+from pipeline.evaluation.metrics import syllable_accuracy
 
 CORRECT = """KẾ HOẠCH
 Phát động phong trào thi đua “Toàn dân bảo vệ an ninh Tổ quốc” trên địa bàn tỉnh

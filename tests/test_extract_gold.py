@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.evaluate import corpus_counts, evaluate_gold, match_items, similar
+from pipeline.evaluation.extraction import corpus_counts, evaluate_gold, match_items, similar
 from schemas.json.export import FOLDER, MODELS, render
 
 

@@ -17,7 +17,7 @@ import pytest
 
 import flows  # noqa: F401  (kehoach's Prefect defaults, before Prefect is imported)
 from kehoach import PIPELINE_VERSION
-from pipeline.store import Dataset
+from pipeline.storage.store import Dataset
 from tests.test_pages import two_frame_tiff, untimed, write_scan
 
 PLAN_TEMPLATE = """ỦY BAN NHÂN DÂN

@@ -19,7 +19,7 @@ from flows.env import DEFAULTS, apply_defaults
 from flows.progress import artifact_markdown, artifact_rows
 from kehoach import PIPELINE_VERSION
 from pipeline.process import process_file
-from pipeline.store import Dataset
+from pipeline.storage.store import Dataset
 from schemas import (
     ErrorCode,
     ErrorReport,

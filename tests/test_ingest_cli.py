@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from pipeline.process import process_file
-from pipeline.store import Dataset
+from pipeline.storage.store import Dataset
 from schemas import PipelineSettings
 from tests.test_flows import write_plans
 

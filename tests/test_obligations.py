@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kehoach.cli import app
-from pipeline.obligations import (
+from pipeline.analysis.obligations import (
     agency_matches,
     canonical_agency,
     due_date,
@@ -20,7 +20,7 @@ from pipeline.obligations import (
     query_obligations,
     write_ics,
 )
-from pipeline.store import Dataset
+from pipeline.storage.store import Dataset
 from tests.test_store_support import gold_documents, small_document
 
 
@@ -158,7 +158,7 @@ def test_cli_obligations_with_ics(tmp_path: Path) -> None:
 
 
 def test_plan_obligations_add_duties_named_only_by_a_deadline() -> None:
-    from pipeline.obligations import plan_obligations
+    from pipeline.analysis.obligations import plan_obligations
     from schemas import Deadline
     from tests.test_store_support import small_plan
 

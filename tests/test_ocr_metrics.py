@@ -1,4 +1,4 @@
-"""pipeline.metrics and pipeline.synthetic: the measuring stick and the pages it measures."""
+"""pipeline.evaluation.metrics and pipeline.evaluation.synthetic: the measuring stick and the pages it measures."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from pipeline.metrics import cer, normalize, syllable_accuracy, tokens, wer
-from pipeline.synthetic import (
+from pipeline.evaluation.metrics import cer, normalize, syllable_accuracy, tokens, wer
+from pipeline.evaluation.synthetic import (
     LEVELS,
     default_closing,
     layout_document,

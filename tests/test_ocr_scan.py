@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.metrics import cer
+from pipeline.evaluation.metrics import cer
+from pipeline.evaluation.synthetic import (
+    STAMP_RED,
+    Block,
+    default_closing,
+    degrade,
+    layout_document,
+    render_layout,
+)
 from pipeline.ocr import is_noise, is_stray, merge_row, ocr_image
 from pipeline.scan import (
     Token,
@@ -15,14 +23,6 @@ from pipeline.scan import (
     reading_order,
     suppress_colour,
     whiten_borders,
-)
-from pipeline.synthetic import (
-    STAMP_RED,
-    Block,
-    default_closing,
-    degrade,
-    layout_document,
-    render_layout,
 )
 
 HEADER = Block(

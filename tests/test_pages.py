@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from pipeline.evaluation.synthetic import Block, layout_document, render_layout, save_scanned_pdf
 from pipeline.ingest import identify
-from pipeline.synthetic import Block, layout_document, render_layout, save_scanned_pdf
 from pipeline.text import assemble_text, extract_text, page_count, read_page
 from schemas import (
     DocumentText,

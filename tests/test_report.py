@@ -13,8 +13,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from kehoach.cli import app
-from pipeline.report import write_report
-from pipeline.store import Dataset
+from pipeline.analysis.report import write_report
+from pipeline.storage.store import Dataset
 from tests.test_store_support import gold_documents, small_document
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

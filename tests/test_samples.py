@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kehoach import DATA_DIR, SAMPLES_DIR
-from pipeline.metrics import cer, syllable_accuracy
+from pipeline.evaluation.metrics import cer, syllable_accuracy
 from pipeline.process import read_text, restore_text
 from schemas import PipelineSettings
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import pipeline.store as store
-from pipeline.dataset import load_dataset
-from pipeline.store import DATA_TABLES, Dataset, export_parquet
+import pipeline.storage.store as store
+from pipeline.storage.frames import load_dataset
+from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
 from schemas import ErrorCode, ErrorReport, KehoachError
 from tests.test_store_support import gold_documents, small_document
 
@@ -124,7 +124,7 @@ def test_stored_texts_give_back_the_raw_text(tmp_path: Path) -> None:
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
     with Dataset(sys.argv[1]) as dataset:
         print("holding", flush=True)
         time.sleep(float(sys.argv[2]))

@@ -9,7 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pipeline.obligations import plan_obligations
+from pipeline.analysis.obligations import plan_obligations
 from schemas import (
     Assignment,
     Award,

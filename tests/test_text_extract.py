@@ -10,9 +10,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from pipeline.ingest import identify
-from pipeline.metrics import cer
-from pipeline.synthetic import (
+from pipeline.evaluation.metrics import cer
+from pipeline.evaluation.synthetic import (
     FONT_DIR,
     Block,
     layout_document,
@@ -20,6 +19,7 @@ from pipeline.synthetic import (
     save_scanned_pdf,
     save_text_pdf,
 )
+from pipeline.ingest import identify
 from pipeline.text import extract_text, repair_hyphenation, tidy_pages
 from schemas import (
     BBox,

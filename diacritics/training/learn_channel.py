@@ -1,8 +1,8 @@
 """Learn the OCR channel from rendered corpus pages.
 
-Run ``python -m diacritics.learn_channel --shared ../shared``.
+Run ``python -m diacritics.training.learn_channel --shared ../shared``.
 
-Training-side corpus documents are rendered with ``pipeline.synthetic`` (light and heavy scans),
+Training-side corpus documents are rendered with ``pipeline.evaluation.synthetic`` (light and heavy scans),
 read by Tesseract ``eng`` (the legacy dumps' garbling) and ``vie`` on heavy scans, and aligned with
 their truth: first word to word (Levenshtein on word sequences), then character to printed piece
 inside each word pair. The counts become -log10 P(printed piece | intended character) and, for
@@ -23,11 +23,12 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.channel import MAX_PIECE
-from diacritics.ocr_pairs import OcrPage, ocr_document
 from diacritics.orthography import normalize_tones
 from diacritics.text import corpus_documents
+from diacritics.training.ocr_pairs import OcrPage, ocr_document
+from kehoach import MODELS_DIR
 
-OUT = Path(__file__).resolve().parent.parent / "data" / "models" / "ocr_channel.json"
+OUT = MODELS_DIR / "ocr_channel.json"
 EDGE = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>"
 MIN_PIECE_COUNT = 2
 MIN_WORD_COUNT = 2

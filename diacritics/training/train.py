@@ -1,6 +1,6 @@
 """Build the syllable language model from ../shared/corpus.
 
-Run ``python -m diacritics.train --shared ../shared``.
+Run ``python -m diacritics.training.train --shared ../shared``.
 
 A trigram model with interpolated modified Kneser-Ney smoothing, written in backoff form (log10
 probability per n-gram, log10 backoff weight per context) so that a query is three binary searches.
@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from diacritics.text import BOS, EOS, SPECIALS, UNK, corpus_documents, training_tokens
+from kehoach import MODELS_DIR
 
 MAX_VOCAB = 65_535
 MIN_WORD_COUNT = 2
@@ -27,7 +28,7 @@ MIN_TRIGRAM_COUNT = 1
 2 MB and gains 0.1% on OCR text."""
 BITS = 16
 MASK = (1 << BITS) - 1
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "models" / "syllable_lm.npz"
+DEFAULT_OUT = MODELS_DIR / "syllable_lm.npz"
 EXCLUDED_PLANS = ("002_",)
 """Plan files never trained on (the extraction seed kept for evaluation)."""
 

@@ -1,7 +1,7 @@
 """The dataset for notebooks: every table as a pandas DataFrame.
 
 ```python
-from pipeline.dataset import load_dataset
+from pipeline.storage.frames import load_dataset
 frames = load_dataset("data/kehoach.duckdb")
 frames["obligations"].query("agency == 'Công an tỉnh'")
 ```
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas
 
-from pipeline.store import DATA_TABLES, Dataset
+from pipeline.storage.store import DATA_TABLES, Dataset
 
 
 def load_dataset(db: Path | str, *, texts: bool = False) -> dict[str, pandas.DataFrame]:

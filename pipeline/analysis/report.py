@@ -16,7 +16,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from pipeline import report_svg
+from pipeline.analysis import report_svg
 from schemas import DocumentText, PlanDocument
 from schemas.plan import FACT_FIELDS
 
@@ -86,8 +86,8 @@ def _numbered(text_json: str) -> list[tuple[int, int, str]]:
 
 def gather(db: Path) -> ReportData:
     """Read what the report needs from the dataset (read-only)."""
-    from pipeline.compare import unique_labels
-    from pipeline.store import Dataset
+    from pipeline.analysis.compare import unique_labels
+    from pipeline.storage.store import Dataset
 
     with Dataset(db, read_only=True) as dataset:
         documents = []
@@ -120,7 +120,7 @@ def _e(value: object) -> str:
 
 
 def _labels() -> dict[str, str]:
-    from pipeline.store import load_vocabulary
+    from pipeline.storage.store import load_vocabulary
 
     return load_vocabulary()["labels"]  # type: ignore[no-any-return]
 
@@ -157,7 +157,7 @@ def _shorten(text: str, limit: int = 220) -> str:
 
 def kpis(data: ReportData) -> str:
     """The headline numbers."""
-    from pipeline.obligations import agency_key
+    from pipeline.analysis.obligations import agency_key
 
     provinces = {d.province for d in data.documents if d.province != "—"}
     failed = sum(run["n"] for run in data.runs if run["outcome"] == "failed")
@@ -288,7 +288,7 @@ def awards_section(data: ReportData) -> str:
 
 
 def _events(data: ReportData) -> tuple[list[report_svg.Event], list[tuple[date | None, dict]]]:
-    from pipeline.obligations import due_date
+    from pipeline.analysis.obligations import due_date
 
     lanes = {d.sha256: index for index, d in enumerate(data.documents)}
     views = {d.sha256: d for d in data.documents}
@@ -351,7 +351,7 @@ def deadlines_section(data: ReportData) -> str:
 
 def obligations_section(data: ReportData) -> str:
     """Obligations per agency: bars by role, then each agency's list with sources."""
-    from pipeline.obligations import agency_key, canonical_agency
+    from pipeline.analysis.obligations import agency_key, canonical_agency
 
     labels = _labels()
     views = {d.sha256: d for d in data.documents}

@@ -94,8 +94,8 @@ def _listed(plan: PlanDocument, field: str) -> list[Item]:
 
 def items_of(plan: PlanDocument, field: str) -> list[Item]:
     """The comparable items of ``field`` in one plan."""
-    from pipeline.obligations import canonical_agency
-    from pipeline.store import load_vocabulary
+    from pipeline.analysis.obligations import canonical_agency
+    from pipeline.storage.store import load_vocabulary
 
     labels = load_vocabulary()["labels"]
     if field in ("purposes", "requirements", "recipients"):
@@ -335,7 +335,7 @@ def compare_field(
     reference: str | None = None,
 ) -> Comparison:
     """Compare ``field`` across the stored plans (all, or those ``documents`` names)."""
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
 
     if field not in FIELDS:
         raise KehoachError(
