@@ -1,4 +1,4 @@
-"""pipeline.evaluation.metrics and pipeline.evaluation.synthetic: the measuring stick and the pages it measures."""
+"""pipeline.evaluation metrics and synthetic pages: the measuring stick and what it measures."""
 
 from __future__ import annotations
 

