@@ -69,7 +69,7 @@ def process_text(
     raw: DocumentText, settings: PipelineSettings, seconds: dict[str, float] | None = None
 ) -> ProcessedDocument:
     """Restore and extract from text already read; used for re-extraction without OCR."""
-    from pipeline.analysis.obligations import plan_obligations
+    from extractors.obligations import plan_obligations
 
     check_content(raw)
     timings = dict(seconds or {})

@@ -7,10 +7,11 @@ import sys
 
 import pytest
 
-from extractors import extract_plan, obligations_of
+from extractors import extract_plan
 from extractors.agencies import canonical_agency, split_agencies, subject_of
 from extractors.awards import awards_in_text, split_grantors
 from extractors.deadlines import normalize_date, recurrence_of
+from extractors.obligations import obligations_of
 from pipeline.layout import build_tree, document_from_text
 from schemas import PlanDocument, Provenance
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from extractors.obligations import canonical_agency
 from kehoach.cli import app
 from pipeline.analysis.obligations import (
     agency_matches,
-    canonical_agency,
     due_date,
     ics_calendar,
     ics_fold,
@@ -158,7 +158,7 @@ def test_cli_obligations_with_ics(tmp_path: Path) -> None:
 
 
 def test_plan_obligations_add_duties_named_only_by_a_deadline() -> None:
-    from pipeline.analysis.obligations import plan_obligations
+    from extractors.obligations import plan_obligations
     from schemas import Deadline
     from tests.test_store_support import small_plan
 

@@ -9,7 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from pipeline.analysis.obligations import plan_obligations
+from extractors.obligations import plan_obligations
 from schemas import (
     Assignment,
     Award,
@@ -76,7 +76,10 @@ def gold_documents(shared: Path, version: str = VERSION) -> list[ProcessedDocume
     found = []
     for gold_path in sorted((shared / "gold").glob("*.gold.json")):
         stem = gold_path.name.removesuffix(".gold.json")
-        raw = nfc((shared / "seeds" / f"{stem}.txt").read_text(encoding="utf-8")).splitlines()
+        seed = shared / "seeds" / f"{stem}.txt"
+        if not seed.is_file():  # gold of a corpus plan (corpus/plans), not of a seed
+            continue
+        raw = nfc(seed.read_text(encoding="utf-8")).splitlines()
         restored_path = shared / "gold" / f"{stem}.restored.txt"
         restored = (
             nfc(restored_path.read_text(encoding="utf-8")).splitlines()

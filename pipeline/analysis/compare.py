@@ -94,7 +94,7 @@ def _listed(plan: PlanDocument, field: str) -> list[Item]:
 
 def items_of(plan: PlanDocument, field: str) -> list[Item]:
     """The comparable items of ``field`` in one plan."""
-    from pipeline.analysis.obligations import canonical_agency
+    from extractors.obligations import canonical_agency
     from pipeline.storage.store import load_vocabulary
 
     labels = load_vocabulary()["labels"]

@@ -1,8 +1,7 @@
 """Obligations per agency: who must do what by when, across every stored plan.
 
-Agencies are named as the plans write them, so the same agency appears as "Công an tỉnh",
-"công an tỉnh:" or "Công an tỉnh (Phòng Công tác Chính trị)"; ``canonical_agency`` folds those
-into one name and the ``--agency`` filter matches fuzzily (rapidfuzz) on top of that.
+Agencies are grouped by ``extractors.obligations.agency_key`` (the name the plans write,
+canonical); the ``--agency`` filter matches fuzzily (rapidfuzz) on top of that.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,37 +17,15 @@ from typing import Any
 from rapidfuzz import fuzz, utils
 from unidecode import unidecode
 
-from schemas import SCHEMA_VERSION, Deadline, Obligation, PlanDocument, Provenance, nfc
+from extractors.obligations import agency_key, canonical_agency, folded_name
+from schemas import SCHEMA_VERSION, Deadline, Obligation, Provenance
 
 # WRatio over folded names: "Công an tỉnh" ≠ "Công an xã" (78) or "Ủy ban nhân dân tỉnh" (86)
 AGENCY_MATCH = 88
 PROVINCE_MATCH = 90
-TASK_MATCH = 60  # token_set_ratio of a deadline's action and a task naming the same agency
 
 
 # --------------------------------------------------------------------------- agency names
-
-
-def _fold(text: str) -> str:
-    """Lower case, single spaces, no leading "các" (plural marker): the agency grouping key."""
-    folded = " ".join(nfc(text).casefold().split())
-    return re.sub(r"^(các|những)\s+", "", folded)
-
-
-def canonical_agency(name: str) -> str:
-    """The agency's full name: abbreviations expanded, sub-unit and punctuation dropped."""
-    from extractors.vocab import expand_abbreviations  # data/vocab/abbreviations.tsv
-
-    text = " ".join(nfc(name).split())
-    # "Công an tỉnh (Phòng Công tác Chính trị)": the sub-unit stays in the task text.
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" :;,.-–")
-    text = expand_abbreviations(text)
-    return text[:1].upper() + text[1:] if text else text
-
-
-def agency_key(name: str) -> str:
-    """The key that groups one agency's spellings: canonical name, folded."""
-    return _fold(canonical_agency(name))
 
 
 def agency_matches(query: str, name: str) -> bool:
@@ -68,101 +45,8 @@ def province_matches(query: str, province: str | None) -> bool:
     """True when ``province`` is the province asked for ("dong thap" finds "Đồng Tháp")."""
     if not province:
         return False
-    wanted, candidate = unidecode(_fold(query)), unidecode(_fold(province))
+    wanted, candidate = unidecode(folded_name(query)), unidecode(folded_name(province))
     return wanted == candidate or fuzz.ratio(wanted, candidate) >= PROVINCE_MATCH
-
-
-# --------------------------------------------------------------------------- from a plan
-
-
-def _mentions(agencies_text: str | None, agency: str) -> bool:
-    """True when a deadline's agency list names ``agency`` (lists join names with commas)."""
-    if not agencies_text:
-        return False
-    haystack, needle = _fold(agencies_text), agency_key(agency)
-    if needle in haystack:
-        return True
-    # A longer name is another agency ("Hội đồng Thi đua - Khen thưởng các cơ quan, ...").
-    return len(needle) <= len(haystack) and fuzz.partial_ratio(needle, haystack) >= 92
-
-
-def _squash(text: str) -> str:
-    return " ".join(nfc(text).casefold().split())
-
-
-def deadline_for(task: str, agency: str, deadlines: Sequence[Deadline]) -> Deadline | None:
-    """The plan's deadline for one agency's task: the one the task quotes, else the closest.
-
-    A deadline that names no agency is only taken when the task quotes it: plans state generic
-    actions ("triển khai thực hiện Phong trào") that would match many tasks by wording alone.
-    """
-    squashed = _squash(task)
-    quoted = [d for d in deadlines if _squash(d.text) in squashed]
-    if quoted:  # "định kỳ hàng năm ... trước ngày 15/11 hàng năm": the dated, longer one
-        return max(quoted, key=lambda d: (d.date is not None, len(d.text)))
-    best: tuple[float, Deadline | None] = (0.0, None)
-    for deadline in deadlines:
-        if not _mentions(deadline.agency, agency):
-            continue
-        score = fuzz.token_set_ratio(_squash(deadline.action or deadline.text), squashed)
-        if score >= TASK_MATCH and score > best[0]:
-            best = (score, deadline)
-    return best[1]
-
-
-def _template(plan: PlanDocument, sha256: str) -> Obligation:
-    return Obligation(
-        agency="-", role="responsible", task="-", document_sha256=sha256,
-        document_title=plan.doc.title, province=plan.doc.province,
-    )  # fmt: skip
-
-
-def plan_obligations(plan: PlanDocument, sha256: str) -> list[Obligation]:
-    """The extractors' obligations of the plan, completed (canonical agencies, deadlines)."""
-    from extractors import obligations_of
-
-    keyed = plan if plan.sha256 else plan.model_copy(update={"sha256": sha256})
-    return complete(plan, sha256, obligations_of(keyed))
-
-
-def complete(plan: PlanDocument, sha256: str, found: Sequence[Obligation]) -> list[Obligation]:
-    """Canonical agency names, a deadline for each task that has one, and deadlines owed alone.
-
-    A task keeps the deadline it was given; one without gets the plan's deadline it quotes or
-    that names its agency for the same work. A deadline naming agencies that no task of theirs
-    received ("các sở ... báo cáo trước ngày 10/11") becomes an obligation of each of them.
-    """
-    common = _template(plan, sha256)
-    out = []
-    for obligation in found:
-        agency = canonical_agency(obligation.agency)
-        deadline = obligation.deadline or deadline_for(obligation.task, agency, plan.deadlines)
-        out.append(
-            obligation.model_copy(
-                update={"agency": agency, "deadline": deadline, "document_sha256": sha256}
-            )
-        )
-    covered = {(agency_key(o.agency), o.deadline) for o in out if o.deadline is not None}
-    agencies = {agency_key(o.agency): o.agency for o in out}
-    for deadline in plan.deadlines:
-        if not deadline.agency:
-            continue
-        owners = [name for name in agencies.values() if _mentions(deadline.agency, name)]
-        for owner in owners or [canonical_agency(deadline.agency)]:
-            if (agency_key(owner), deadline) in covered:
-                continue
-            covered.add((agency_key(owner), deadline))
-            out.append(
-                common.model_copy(
-                    update={
-                        "agency": owner,
-                        "task": deadline.action or deadline.text,
-                        "deadline": deadline,
-                        "provenance": deadline.provenance,
-                    }
-                )
-            )
-    return out
 
 
 # --------------------------------------------------------------------------- from the dataset

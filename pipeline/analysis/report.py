@@ -157,7 +157,7 @@ def _shorten(text: str, limit: int = 220) -> str:
 
 def kpis(data: ReportData) -> str:
     """The headline numbers."""
-    from pipeline.analysis.obligations import agency_key
+    from extractors.obligations import agency_key
 
     provinces = {d.province for d in data.documents if d.province != "—"}
     failed = sum(run["n"] for run in data.runs if run["outcome"] == "failed")
@@ -351,7 +351,7 @@ def deadlines_section(data: ReportData) -> str:
 
 def obligations_section(data: ReportData) -> str:
     """Obligations per agency: bars by role, then each agency's list with sources."""
-    from pipeline.analysis.obligations import agency_key, canonical_agency
+    from extractors.obligations import agency_key, canonical_agency
 
     labels = _labels()
     views = {d.sha256: d for d in data.documents}
