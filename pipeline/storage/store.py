@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
@@ -30,9 +30,6 @@ from schemas import (
     Provenance,
     nfc,
 )
-
-if TYPE_CHECKING:
-    import pandas
 
 PROVENANCE_COLUMNS = "page INTEGER, line_start INTEGER, line_end INTEGER, confidence DOUBLE"
 FACT_KEY = "sha256 VARCHAR NOT NULL, ordinal INTEGER NOT NULL"
@@ -494,10 +491,3 @@ def export_parquet(db: Path, folder: Path) -> list[Path]:
             dataset.connection.execute(f"COPY {table} TO '{escaped}' (FORMAT parquet)")
             written.append(target)
     return written
-
-
-def load_dataset(db: Path) -> dict[str, pandas.DataFrame]:
-    """Every table as a pandas DataFrame, for notebooks (see ``pipeline.storage.frames``)."""
-    from pipeline.storage.frames import load_dataset as load
-
-    return load(db)
