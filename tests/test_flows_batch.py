@@ -58,9 +58,9 @@ def test_expand_paths_recursive_glob(tmp_path: Path) -> None:
 
 
 def test_defaults_fill_only_what_the_operator_left_unset() -> None:
-    environ = {"OMP_THREAD_LIMIT": "4", "PREFECT_HOME": "/srv/prefect"}
+    environ = {"PREFECT_SERVER_ANALYTICS_ENABLED": "true", "PREFECT_HOME": "/srv/prefect"}
     apply_defaults(environ)
-    assert environ["OMP_THREAD_LIMIT"] == "4"
+    assert environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "true"
     assert environ["PREFECT_HOME"] == "/srv/prefect"
     assert int(environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 60
     assert set(DEFAULTS) <= set(environ)

