@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from extractors.vocab import expand_abbreviations, fold
 from schemas import Assignment, Deadline, Obligation, PlanDocument, Provenance, nfc
 
 TASK_MATCH = 60  # token_set_ratio of a deadline's action and a task naming the same agency
@@ -22,14 +23,11 @@ TASK_MATCH = 60  # token_set_ratio of a deadline's action and a task naming the 
 
 def folded_name(text: str) -> str:
     """Lower case, single spaces, no leading "các" (plural marker): the agency grouping key."""
-    folded = " ".join(nfc(text).casefold().split())
-    return re.sub(r"^(các|những)\s+", "", folded)
+    return re.sub(r"^(các|những)\s+", "", fold(text))
 
 
 def canonical_agency(name: str) -> str:
     """The agency's full name: abbreviations expanded, sub-unit and punctuation dropped."""
-    from extractors.vocab import expand_abbreviations  # data/vocab/abbreviations.tsv
-
     text = " ".join(nfc(name).split())
     # "Công an tỉnh (Phòng Công tác Chính trị)": the sub-unit stays in the task text.
     text = re.sub(r"\s*\([^)]*\)\s*$", "", text).strip(" :;,.-–")
@@ -56,10 +54,6 @@ def _mentions(agencies_text: str | None, agency: str) -> bool:
     return len(needle) <= len(haystack) and fuzz.partial_ratio(needle, haystack) >= 92
 
 
-def _squash(text: str) -> str:
-    return " ".join(nfc(text).casefold().split())
-
-
 def _overlaps(a: Provenance | None, b: Provenance | None) -> bool:
     """Whether two provenances share a page and a line."""
     if a is None or b is None:
@@ -84,12 +78,12 @@ def deadline_for(
     if near:
         own = (d for d in near if d.agency is None or agency.lower() in d.agency.lower())
         return next(own, near[0])
-    squashed, named = _squash(task), canonical_agency(agency)
+    squashed, named = fold(task), canonical_agency(agency)
     best: tuple[float, Deadline | None] = (0.0, None)
     for deadline in deadlines:
         if not _mentions(deadline.agency, named):
             continue
-        score = fuzz.token_set_ratio(_squash(deadline.action or deadline.text), squashed)
+        score = fuzz.token_set_ratio(fold(deadline.action or deadline.text), squashed)
         if score >= TASK_MATCH and score > best[0]:
             best = (score, deadline)
     return best[1]

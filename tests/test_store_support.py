@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 from extractors.obligations import plan_obligations
+from extractors.outline import sections_of
+from pipeline.layout import build_tree
 from schemas import (
     Assignment,
     Award,
@@ -61,12 +63,14 @@ def processed(
         size_bytes=len(data),
     )
     keyed = plan.model_copy(update={"sha256": source.sha256, "source": name})
+    text = text_of(source, restored_lines or raw_lines)
     return ProcessedDocument(
         source=source,
         raw_text=text_of(source, raw_lines),
-        text=text_of(source, restored_lines or raw_lines),
+        text=text,
         plan=keyed,
         obligations=tuple(plan_obligations(keyed, source.sha256)),
+        sections=sections_of(build_tree(text)),
         pipeline_version=version,
     )
 

@@ -95,9 +95,9 @@ def _listed(plan: PlanDocument, field: str) -> list[Item]:
 def items_of(plan: PlanDocument, field: str) -> list[Item]:
     """The comparable items of ``field`` in one plan."""
     from extractors.obligations import canonical_agency
-    from pipeline.storage.store import load_vocabulary
+    from pipeline.analysis.labels import display_labels
 
-    labels = load_vocabulary()["labels"]
+    labels = display_labels()
     if field in ("purposes", "requirements", "recipients"):
         return _listed(plan, field)
     if field == "criteria":

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, utils
-from unidecode import unidecode
 
+from diacritics.orthography import strip_marks
 from extractors.obligations import agency_key, canonical_agency, folded_name
 from schemas import SCHEMA_VERSION, Deadline, Obligation, Provenance
 
@@ -34,9 +34,9 @@ def agency_matches(query: str, name: str) -> bool:
     if wanted == candidate:
         return True
     score = fuzz.WRatio(wanted, candidate, processor=utils.default_process)
-    if wanted == unidecode(wanted):  # typed without diacritics: compare without them
+    if wanted == strip_marks(wanted):  # typed without diacritics: compare without them
         score = max(
-            score, fuzz.WRatio(wanted, unidecode(candidate), processor=utils.default_process)
+            score, fuzz.WRatio(wanted, strip_marks(candidate), processor=utils.default_process)
         )
     return score >= AGENCY_MATCH
 
@@ -45,7 +45,7 @@ def province_matches(query: str, province: str | None) -> bool:
     """True when ``province`` is the province asked for ("dong thap" finds "Đồng Tháp")."""
     if not province:
         return False
-    wanted, candidate = unidecode(folded_name(query)), unidecode(folded_name(province))
+    wanted, candidate = strip_marks(folded_name(query)), strip_marks(folded_name(province))
     return wanted == candidate or fuzz.ratio(wanted, candidate) >= PROVINCE_MATCH
 
 

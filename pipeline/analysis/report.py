@@ -17,11 +17,12 @@ from string import Template
 from typing import Any
 
 from pipeline.analysis import report_svg
+from pipeline.analysis.labels import display_labels
 from schemas import DocumentText, PlanDocument
 from schemas.plan import FACT_FIELDS
 
-SECTIONS = ("purposes", "scope", "content", "criteria", "awards", "schedule", "funding",
-            "implementation")  # fmt: skip
+# The kinds of content a heading announces (data/vocab/sections.yaml), as extraction classed them.
+SECTIONS = ("purposes", "requirements", "criteria", "awards", "targets", "schedule", "organisation")
 ROLES = ("lead", "coordinate", "responsible")
 TOP_AGENCIES = 20
 
@@ -76,12 +77,7 @@ class ReportData:
 
 def _numbered(text_json: str) -> list[tuple[int, int, str]]:
     text = DocumentText.model_validate_json(text_json)
-    lines, number = [], 0
-    for page in text.pages:
-        for line in page.lines:
-            number += 1
-            lines.append((page.page_no, number, line.text))
-    return lines
+    return [(page, number, line.text) for number, page, line in text.numbered_lines()]
 
 
 def gather(db: Path) -> ReportData:
@@ -117,12 +113,6 @@ def gather(db: Path) -> ReportData:
 
 def _e(value: object) -> str:
     return escape("" if value is None else str(value))
-
-
-def _labels() -> dict[str, str]:
-    from pipeline.storage.store import load_vocabulary
-
-    return load_vocabulary()["labels"]  # type: ignore[no-any-return]
 
 
 def _source(view: DocumentView | None, line: int | None) -> str:
@@ -210,7 +200,7 @@ def documents_table(data: ReportData) -> str:
 
 def matrix(data: ReportData) -> str:
     """Provinces × sections: how much each plan says under each heading, and which it has."""
-    labels = _labels()
+    labels = display_labels()
     names = [d.label for d in data.documents]
     values = [[float(d.count(name)) for name in FACT_FIELDS] for d in data.documents]
     chart = report_svg.heatmap(
@@ -222,8 +212,8 @@ def matrix(data: ReportData) -> str:
     )
     found: dict[str, dict[str, int]] = defaultdict(dict)
     for row in data.sections:
-        if row["canonical"]:
-            found[row["sha256"]].setdefault(row["canonical"], row["line_start"])
+        for category in filter(None, (row["categories"] or "").split(",")):
+            found[row["sha256"]].setdefault(category, row["line_start"])
     head = "".join(f"<th>{_e(labels[name])}</th>" for name in SECTIONS)
     rows = []
     for view in data.documents:
@@ -252,7 +242,7 @@ def matrix(data: ReportData) -> str:
 
 def awards_section(data: ReportData) -> str:
     """Award forms per province: a dot matrix and the list with sources."""
-    labels = _labels()
+    labels = display_labels()
     views = {d.sha256: d for d in data.documents}
     provinces = sorted({views[a["sha256"]].province for a in data.awards if a["sha256"] in views})
     counts: Counter[tuple[str, str]] = Counter()
@@ -317,7 +307,7 @@ def _year_of(view: DocumentView | None) -> int:
 
 def deadlines_section(data: ReportData) -> str:
     """The deadline timeline and the deadlines in date order."""
-    labels = _labels()
+    labels = display_labels()
     views = {d.sha256: d for d in data.documents}
     events, dated = _events(data)
     chart = report_svg.timeline(
@@ -353,7 +343,7 @@ def obligations_section(data: ReportData) -> str:
     """Obligations per agency: bars by role, then each agency's list with sources."""
     from extractors.obligations import agency_key, canonical_agency
 
-    labels = _labels()
+    labels = display_labels()
     views = {d.sha256: d for d in data.documents}
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     names: dict[str, str] = {}

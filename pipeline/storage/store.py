@@ -7,9 +7,6 @@ changes nothing; a new pipeline version replaces all of that document's rows in 
 
 from __future__ import annotations
 
-import functools
-import json
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -19,15 +16,14 @@ from typing import Any
 
 import duckdb
 
+from pipeline.storage.rows import document_row, fact_rows
 from schemas import (
     DocumentText,
     ErrorCode,
     ErrorReport,
     KehoachError,
-    Obligation,
     PlanDocument,
     ProcessedDocument,
-    Provenance,
     nfc,
 )
 
@@ -43,7 +39,7 @@ TABLES: dict[str, str] = {
         place VARCHAR, page_count INTEGER, line_count INTEGER, text_methods VARCHAR,
         plan JSON, raw_text JSON, text JSON, seconds JSON, schema_version VARCHAR,
         pipeline_version VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL""",
-    "sections": f"""{FACT_KEY}, label VARCHAR, heading VARCHAR, canonical VARCHAR,
+    "sections": f"""{FACT_KEY}, label VARCHAR, heading VARCHAR, categories VARCHAR,
         {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "items": f"""{FACT_KEY}, field VARCHAR NOT NULL, target VARCHAR, text VARCHAR NOT NULL,
         {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
@@ -77,7 +73,6 @@ SELECT path, sha256, error_code, reason, pipeline_version, "at" FROM (
 """
 
 LOCK_WAIT_SECONDS = 5.0
-_ROMAN_HEADING = re.compile(r"^\s*([IVXLC]{1,6})\s*[.\-–:]\s*(\S.{2,})$")
 
 
 # --------------------------------------------------------------------------- opening the file
@@ -124,176 +119,6 @@ def create_schema(connection: Any) -> None:
     for name, columns in TABLES.items():
         connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
     connection.execute(QUARANTINE_VIEW)
-
-
-# --------------------------------------------------------------------------- rows from a document
-
-
-def _provenance(provenance: Provenance | None) -> tuple[Any, ...]:
-    if provenance is None:
-        return (None, None, None, None)
-    return (provenance.page, provenance.line_start, provenance.line_end, provenance.confidence)
-
-
-def _listed_provenance(plan: PlanDocument, field: str, index: int) -> Provenance | None:
-    """Provenance of item ``index`` of a string-list field, kept beside the plan by field name."""
-    spans = plan.provenance.get(field, ())
-    return spans[index] if index < len(spans) else None
-
-
-def _numbered_lines(text: DocumentText) -> Iterator[tuple[int, int, str, float]]:
-    """(page, 1-based line number over the whole document, text, confidence) of every line."""
-    number = 0
-    for page in text.pages:
-        for line in page.lines:
-            number += 1
-            yield page.page_no, number, line.text, line.confidence
-
-
-@functools.cache
-def load_vocabulary() -> dict[str, Any]:
-    """The dataset's vocabulary (section keywords, display labels), from data/report/."""
-    from kehoach import DATA_DIR
-
-    raw = json.loads((DATA_DIR / "report" / "vocabulary.json").read_text(encoding="utf-8"))
-    return {
-        "sections": {name: tuple(map(nfc, words)) for name, words in raw["sections"].items()},
-        "labels": {name: nfc(label) for name, label in raw["labels"].items()},
-    }
-
-
-def _section_vocabulary() -> dict[str, tuple[str, ...]]:
-    return load_vocabulary()["sections"]  # type: ignore[no-any-return]
-
-
-def canonical_section(heading: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
-    """The canonical name of a section heading ("II. NỘI DUNG THI ĐUA" → content), if any."""
-    from unidecode import unidecode
-
-    folded = unidecode(heading).casefold()
-    for canonical, keywords in vocabulary.items():
-        if any(unidecode(keyword).casefold() in folded for keyword in keywords):
-            return canonical
-    return None
-
-
-def section_rows(text: DocumentText) -> list[tuple[Any, ...]]:
-    """The document's Roman-numbered headings ("I. MỤC ĐÍCH, YÊU CẦU") with their lines."""
-    vocabulary = _section_vocabulary()
-    rows: list[tuple[Any, ...]] = []
-    for page, number, line, confidence in _numbered_lines(text):
-        # Legacy dumps mark headings up as Markdown ("**II. NỘI DUNG**", "## III. ...").
-        match = _ROMAN_HEADING.match(line.strip().strip("*#_ ").strip())
-        letters = [char for char in match.group(2) if char.isalpha()] if match else []
-        # Headings are written in capitals; a sentence starting "I." is not a heading.
-        if not letters or sum(char.isupper() for char in letters) < 0.7 * len(letters):
-            continue
-        heading = " ".join(match.group(2).split())  # type: ignore[union-attr]
-        rows.append(
-            (
-                match.group(1),  # type: ignore[union-attr]
-                heading,
-                canonical_section(heading, vocabulary),
-                page,
-                number,
-                number,
-                confidence,
-            )
-        )
-    return rows
-
-
-def item_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
-    """Purposes, requirements and criteria as (field, target, text, provenance...)."""
-    rows: list[tuple[Any, ...]] = []
-    for field, name in (("purposes", "purpose"), ("requirements", "requirement")):
-        for index, text in enumerate(getattr(plan, field)):
-            rows.append((name, None, text, *_provenance(_listed_provenance(plan, field, index))))
-    for group in plan.criteria:
-        for text in group.items:
-            rows.append(("criterion", group.target, text, *_provenance(group.provenance)))
-    return rows
-
-
-def obligation_rows(plan: PlanDocument, obligations: Sequence[Obligation]) -> list[tuple[Any, ...]]:
-    """One row per agency × role × task, with its deadline when the plan gives one."""
-    rows: list[tuple[Any, ...]] = []
-    for found in obligations:
-        deadline = found.deadline
-        rows.append(
-            (
-                found.agency,
-                found.role,
-                found.task,
-                deadline.text if deadline else None,
-                deadline.date if deadline else None,
-                deadline.recurrence if deadline else None,
-                found.province or plan.doc.province,
-                found.document_title or plan.doc.title,
-                *_provenance(found.provenance),
-            )
-        )
-    return rows
-
-
-def fact_rows(processed: ProcessedDocument) -> dict[str, list[tuple[Any, ...]]]:
-    """Every fact table's rows for one document, without key, ordinal and version columns."""
-    plan = processed.plan
-    return {
-        "sections": section_rows(processed.text),
-        "items": item_rows(plan),
-        "awards": [
-            (a.form, a.grantor, a.category, a.quantity, a.recipients, *_provenance(a.provenance))
-            for a in plan.awards
-        ],
-        "deadlines": [
-            (d.text, d.date, d.recurrence, d.action, d.agency, *_provenance(d.provenance))
-            for d in plan.deadlines
-        ],
-        "obligations": obligation_rows(plan, processed.obligations),
-        "legal_basis": [
-            (b.ref, b.doc_type, b.date, b.issuer, *_provenance(b.provenance))
-            for b in plan.legal_basis
-        ],
-        "targets": [(t.text, t.value, t.unit, *_provenance(t.provenance)) for t in plan.targets],
-        "recipients": [
-            (text, *_provenance(_listed_provenance(plan, "recipients", index)))
-            for index, text in enumerate(plan.recipients)
-        ],
-    }
-
-
-def document_row(processed: ProcessedDocument, path: str, now: datetime) -> tuple[Any, ...]:
-    """The ``documents`` row: header fields flattened, plan and texts kept whole as JSON."""
-    doc = processed.plan.doc
-    pages = processed.raw_text.pages
-    methods = sorted({str(page.method) for page in pages})
-    return (
-        processed.source.sha256,
-        nfc(path),
-        str(processed.source.kind),
-        processed.source.size_bytes,
-        doc.province,
-        doc.issuer,
-        doc.doc_type,
-        doc.number,
-        doc.issue_date,
-        doc.title,
-        doc.signer.name,
-        doc.signer.title,
-        doc.signer.on_behalf,
-        doc.place,
-        len(pages),
-        processed.text.line_count,
-        ",".join(methods),
-        processed.plan.model_dump_json(),
-        processed.raw_text.model_dump_json(),
-        processed.text.model_dump_json(),
-        json.dumps(processed.seconds),
-        processed.plan.schema_version,
-        processed.pipeline_version,
-        now,
-    )
 
 
 def _one(connection: Any, sql: str, parameters: Sequence[Any] = ()) -> tuple[Any, ...] | None:
