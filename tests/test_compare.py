@@ -68,9 +68,22 @@ def test_doc_filter_and_unknown_names(tmp_path: Path) -> None:
     assert all(cell.status in ("reference", "same") for row in table.rows for cell in row.cells)
     with pytest.raises(KehoachError) as unknown_field:
         compare_field(db, "colours")
-    assert unknown_field.value.code == ErrorCode.UNSUPPORTED
+    assert unknown_field.value.code == ErrorCode.USAGE
     with pytest.raises(KehoachError):
         compare_field(db, "awards", reference="Hà Giang")
+
+
+def test_cli_usage_errors_exit_2_and_unreadable_files_3(tmp_path: Path) -> None:
+    db = _dataset(tmp_path, [small_document("Khánh Hòa")])
+    misspelt = CliRunner().invoke(app, ["compare", "awrds", "--db", str(db)])
+    assert misspelt.exit_code == 2, misspelt.output
+    assert "awrds" in misspelt.stderr and "[usage]" in misspelt.stderr
+    nothing = CliRunner().invoke(app, ["compare", "awards", "--db", str(db), "--doc", "Hà Giang"])
+    assert nothing.exit_code == 2, nothing.output
+    bad_option = CliRunner().invoke(app, ["compare", "awards", "--colour", "red"])
+    assert bad_option.exit_code == 2
+    missing = CliRunner().invoke(app, ["extract", str(tmp_path / "none.pdf")])
+    assert missing.exit_code == 3 and "[not-found]" in missing.stderr
 
 
 def test_gold_plans_criteria_and_deadlines(tmp_path: Path, shared_dir: Path) -> None:

@@ -312,7 +312,7 @@ def choose(
     if reference:
         named = [entry for entry in stored if _selects(reference, entry[0])]
         if not named:
-            raise KehoachError(ErrorCode.NOT_FOUND, reference, "no stored plan matches --reference")
+            raise KehoachError(ErrorCode.USAGE, reference, "no stored plan matches --reference")
         chosen = [named[0]] + [
             entry for entry in chosen if entry[0]["sha256"] != named[0][0]["sha256"]
         ]
@@ -322,7 +322,7 @@ def choose(
         chosen = [chosen[best]] + chosen[:best] + chosen[best + 1 :]
     if not chosen:
         raise KehoachError(
-            ErrorCode.NOT_FOUND, ", ".join(documents or []), "no stored plan matches"
+            ErrorCode.USAGE, ", ".join(documents or []), "no stored plan matches --doc"
         )
     return chosen
 
@@ -339,7 +339,7 @@ def compare_field(
 
     if field not in FIELDS:
         raise KehoachError(
-            ErrorCode.UNSUPPORTED,
+            ErrorCode.USAGE,
             field,
             f"cannot compare this field; choose one of {', '.join(FIELDS)}",
         )
