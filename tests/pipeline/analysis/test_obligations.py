@@ -20,16 +20,7 @@ from pipeline.analysis.obligations import (
     query_obligations,
     write_ics,
 )
-from pipeline.storage.store import Dataset
-from tests.test_store_support import gold_documents, small_document
-
-
-def _dataset(tmp_path: Path, documents) -> Path:
-    db = tmp_path / "k.duckdb"
-    with Dataset(db) as dataset:
-        for document in documents:
-            dataset.save(document, run_id="r", path=str(document.source.path))
-    return db
+from tests.support import dataset_of, gold_documents, small_document
 
 
 @pytest.mark.parametrize(
@@ -73,7 +64,7 @@ def test_due_dates(normalized: str | None, expected) -> None:
 
 
 def test_deadlines_follow_the_agencies_they_bind(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa"), small_document("Phú Yên", "20/11")])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa"), small_document("Phú Yên", "20/11")])
     found = query_obligations(db)
     dated = {(o.province, o.agency): o.deadline.date for o in found if o.deadline}
     assert dated == {
@@ -89,7 +80,7 @@ def test_deadlines_follow_the_agencies_they_bind(tmp_path: Path) -> None:
 
 def test_cong_an_tinh_across_the_gold_plans(tmp_path: Path, shared_dir: Path) -> None:
     documents = gold_documents(shared_dir)
-    db = _dataset(tmp_path, documents)
+    db = dataset_of(tmp_path, documents)
     payload = obligations_json(query_obligations(db, agency="Công an tỉnh"))
     expected = {
         d.source.sha256: sum(len(a.tasks) for a in d.plan.assignments if a.agency == "Công an tỉnh")
@@ -108,7 +99,7 @@ def test_cong_an_tinh_across_the_gold_plans(tmp_path: Path, shared_dir: Path) ->
 
 
 def test_ics_is_valid_icalendar(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa")])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa")])
     found = query_obligations(db)
     text = ics_calendar(found, year=2026)
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
@@ -144,7 +135,7 @@ def test_fold_never_splits_a_character() -> None:
 
 
 def test_cli_obligations_with_ics(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa"), small_document("Phú Yên")])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa"), small_document("Phú Yên")])
     ics = tmp_path / "cong-an.ics"
     result = CliRunner().invoke(
         app, ["obligations", "--db", str(db), "--agency", "Sở Nội vụ", "--ics", str(ics)]
@@ -160,7 +151,7 @@ def test_cli_obligations_with_ics(tmp_path: Path) -> None:
 def test_plan_obligations_add_duties_named_only_by_a_deadline() -> None:
     from extractors.obligations import plan_obligations
     from schemas import Deadline
-    from tests.test_store_support import small_plan
+    from tests.support import small_plan
 
     plan = small_plan()
     owed = Deadline(

@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from pipeline.evaluation.synthetic import Block, layout_document, render_layout, save_scanned_pdf
 from pipeline.ingest import identify
 from pipeline.text import assemble_text, extract_text, page_count, read_page
 from schemas import (
-    DocumentText,
     ErrorCode,
     KehoachError,
     Limits,
@@ -22,46 +19,9 @@ from schemas import (
     SourceKind,
     TextMethod,
 )
+from tests.support import two_frame_tiff, untimed, write_scan
 
 SETTINGS = PipelineSettings()
-HEADER = Block(
-    left=("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: 46/KH-UBND"),
-    right=(
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Quảng Ngãi, ngày 12 tháng 02 năm 2026",
-    ),
-)
-BODY = [
-    "KẾ HOẠCH",
-    "Chuyển đổi số trong cơ quan nhà nước năm 2026",
-    "I. MỤC ĐÍCH, YÊU CẦU",
-    "Nâng cao hiệu quả cung cấp dịch vụ công trực tuyến toàn trình cho người dân và doanh "
-    "nghiệp; bảo đảm kết nối, chia sẻ dữ liệu giữa các cơ quan, đơn vị trên địa bàn tỉnh.",
-    "Các cơ quan, đơn vị chủ động bố trí kinh phí, nhân lực để thực hiện các nhiệm vụ được "
-    "giao, báo cáo kết quả định kỳ hằng quý về Sở Khoa học và Công nghệ.",
-]
-
-
-def untimed(document: DocumentText) -> DocumentText:
-    """The document without reading times, which differ from one reading to the next."""
-    pages = tuple(page.model_copy(update={"seconds": 0.0}) for page in document.pages)
-    return document.model_copy(update={"pages": pages})
-
-
-def two_frame_tiff(path: Path, *, cut_second: bool = False) -> Path:
-    """A two-page TIFF of blank frames; ``cut_second`` truncates the second frame's pixels."""
-    frames = [Image.new("L", (800, 600), 255), Image.new("L", (800, 600), 230)]
-    frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:])
-    if cut_second:
-        path.write_bytes(path.read_bytes()[:-1000])
-    return path
-
-
-def write_scan(path: Path, pages: int = 2) -> Path:
-    """A scanned plan of ``pages`` pages (image-only PDF)."""
-    layouts = layout_document(BODY * 6, HEADER)[:pages]
-    return save_scanned_pdf([render_layout(layout) for layout in layouts], path)
 
 
 @pytest.mark.slow

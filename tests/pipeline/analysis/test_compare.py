@@ -10,17 +10,8 @@ from typer.testing import CliRunner
 
 from kehoach.cli import app
 from pipeline.analysis.compare import Item, align, compare_field, render_comparison
-from pipeline.storage.store import Dataset
 from schemas import Award, ErrorCode, KehoachError
-from tests.test_store_support import gold_documents, small_document
-
-
-def _dataset(tmp_path: Path, documents) -> Path:
-    db = tmp_path / "k.duckdb"
-    with Dataset(db) as dataset:
-        for document in documents:
-            dataset.save(document, run_id="r", path=str(document.source.path))
-    return db
+from tests.support import dataset_of, gold_documents, small_document
 
 
 def _variant():
@@ -43,7 +34,7 @@ def test_align_puts_matching_items_on_one_row() -> None:
 
 
 def test_awards_side_by_side_against_the_reference(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa"), _variant()])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa"), _variant()])
     table = compare_field(db, "awards", reference="Khánh Hòa")
     assert [d.province for d in table.documents] == ["Khánh Hòa", "Phú Yên"]
     statuses = [[cell.status for cell in row.cells] for row in table.rows]
@@ -55,14 +46,16 @@ def test_awards_side_by_side_against_the_reference(tmp_path: Path) -> None:
 
 
 def test_default_reference_is_the_most_complete_plan(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa"), _variant()])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa"), _variant()])
     table = compare_field(db, "awards")
     assert table.documents[0].province == "Phú Yên"  # two awards against one
     assert table.rows[1].cells[1].status == "dropped"  # Khánh Hòa gives no Giấy khen
 
 
 def test_doc_filter_and_unknown_names(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa"), _variant(), small_document("Bình Định")])
+    db = dataset_of(
+        tmp_path, [small_document("Khánh Hòa"), _variant(), small_document("Bình Định")]
+    )
     table = compare_field(db, "assignments", documents=["Khánh Hòa", "Bình Định"])
     assert sorted(d.province for d in table.documents) == ["Bình Định", "Khánh Hòa"]
     assert all(cell.status in ("reference", "same") for row in table.rows for cell in row.cells)
@@ -74,7 +67,7 @@ def test_doc_filter_and_unknown_names(tmp_path: Path) -> None:
 
 
 def test_cli_usage_errors_exit_2_and_unreadable_files_3(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa")])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa")])
     misspelt = CliRunner().invoke(app, ["compare", "awrds", "--db", str(db)])
     assert misspelt.exit_code == 2, misspelt.output
     assert "awrds" in misspelt.stderr and "[usage]" in misspelt.stderr
@@ -89,7 +82,7 @@ def test_cli_usage_errors_exit_2_and_unreadable_files_3(tmp_path: Path) -> None:
 def test_gold_plans_criteria_and_deadlines(tmp_path: Path, shared_dir: Path) -> None:
     from rich.console import Console
 
-    db = _dataset(tmp_path, gold_documents(shared_dir))
+    db = dataset_of(tmp_path, gold_documents(shared_dir))
     table = compare_field(db, "awards", reference="Đồng Tháp")
     hung_yen = next(d for d in table.documents if d.province == "Hưng Yên")
     print("awards vs Đồng Tháp:", [(d.label, d.kept, d.changed, d.dropped, d.added)
@@ -103,7 +96,7 @@ def test_gold_plans_criteria_and_deadlines(tmp_path: Path, shared_dir: Path) -> 
 
 
 def test_cli_prints_json(tmp_path: Path) -> None:
-    db = _dataset(tmp_path, [small_document("Khánh Hòa"), _variant()])
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa"), _variant()])
     result = CliRunner().invoke(app, ["compare", "awards", "--db", str(db), "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)

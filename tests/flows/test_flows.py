@@ -18,69 +18,7 @@ import pytest
 import flows  # noqa: F401  (kehoach's Prefect defaults, before Prefect is imported)
 from kehoach import PIPELINE_VERSION
 from pipeline.storage.store import Dataset
-from tests.test_pages import two_frame_tiff, untimed, write_scan
-
-PLAN_TEMPLATE = """ỦY BAN NHÂN DÂN
-TỈNH {province_upper}
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-Số: {number}/KH-UBND
-{province}, ngày {day} tháng 3 năm 2026
-KẾ HOẠCH
-Tuyên truyền cải cách hành chính năm 2026 trên địa bàn tỉnh {province}
-Thực hiện Kế hoạch số 9669/KH-UBND ngày 24/12/2025 của UBND tỉnh về cải cách hành chính nhà nước
-năm 2026, UBND tỉnh ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2026 như sau:
-I. MỤC ĐÍCH, YÊU CẦU
-1. Mục đích
-a) Nâng cao nhận thức của cán bộ, công chức, viên chức và người dân về cải cách hành chính.
-b) Tạo sự đồng thuận của xã hội trong thực hiện các nhiệm vụ cải cách hành chính của tỉnh.
-2. Yêu cầu
-a) Công tác tuyên truyền bảo đảm kịp thời, thiết thực, hiệu quả.
-b) Nội dung tuyên truyền phù hợp với từng đối tượng, địa bàn.
-II. NỘI DUNG TUYÊN TRUYỀN
-1. Tuyên truyền các chủ trương, chính sách của Đảng, pháp luật của Nhà nước về cải cách hành chính.
-2. Tuyên truyền kết quả thực hiện Đề án 06 và chuyển đổi số trong cơ quan nhà nước.
-III. TỔ CHỨC THỰC HIỆN
-1. Sở Nội vụ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch; báo cáo kết quả về UBND tỉnh
-trước ngày {day}/11/2026.
-2. Sở Văn hóa, Thể thao và Du lịch phối hợp với Sở Nội vụ tổ chức tuyên truyền.
-3. UBND các xã, phường căn cứ Kế hoạch này triển khai thực hiện tại địa phương.
-Nơi nhận:
-- Bộ Nội vụ;
-- Thường trực Tỉnh ủy;
-- Lưu: VT, SNV.
-KT. CHỦ TỊCH
-PHÓ CHỦ TỊCH
-Nguyễn Văn {signer}
-"""
-PROVINCES = ("Lâm Đồng", "Quảng Ngãi", "Đồng Tháp", "Hưng Yên", "Gia Lai", "Cà Mau")
-SIGNERS = ("An", "Bình", "Cường", "Dũng", "Hùng", "Khoa", "Long", "Minh", "Nam", "Phúc")
-
-
-def write_plans(folder: Path, count: int, start: int = 0) -> list[Path]:
-    """``count`` short Vietnamese plans, each with distinct content (so a distinct sha256)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for index in range(start, start + count):
-        province = PROVINCES[index % len(PROVINCES)]
-        text = PLAN_TEMPLATE.format(
-            province=province,
-            province_upper=province.upper(),
-            number=100 + index,
-            day=1 + index % 28,
-            signer=SIGNERS[index % len(SIGNERS)],
-        )
-        path = folder / f"plan-{index:03d}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    return paths
-
-
-def write_bad_files(folder: Path) -> dict[str, str]:
-    """An empty file (fails on identification) and a broken PDF (fails inside a worker task)."""
-    (folder / "empty.txt").write_bytes(b"")
-    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> garbage, no xref\n")
-    return {"empty.txt": "empty", "broken.pdf": "corrupt"}
+from tests.support import two_frame_tiff, untimed, write_bad_files, write_plans, write_scan
 
 
 @pytest.fixture(scope="session")

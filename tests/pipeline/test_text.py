@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 from PIL import Image
 
+from kehoach import REPO_ROOT
 from pipeline.evaluation.metrics import cer
 from pipeline.evaluation.synthetic import (
     FONT_DIR,
@@ -33,7 +34,6 @@ from schemas import (
     TextMethod,
 )
 
-REPO = Path(__file__).resolve().parents[1]
 HEADER = Block(
     left=("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: 12/KH-UBND"),
     right=(
@@ -229,7 +229,7 @@ def test_cli_text_prints_the_text_of_a_generated_pdf(born_digital: Path) -> None
         [str(command), "text", str(born_digital)],
         capture_output=True,
         text=True,
-        cwd=REPO,
+        cwd=REPO_ROOT,
         check=False,
     )
     assert done.returncode == 0, done.stderr

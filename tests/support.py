@@ -1,6 +1,7 @@
-"""Documents for the dataset tests: the gold plans of ../shared, and a small plan built here.
+"""What several test modules build: documents for the dataset, plan files, scans; no tests here.
 
-Imported by the store, compare, obligations and report tests; it holds no tests itself.
+The gold plans of ../shared and a small plan built here (store, compare, obligations, report);
+short plan files and bad files for batches (flows, CLI); a scanned plan and a TIFF (pages, flows).
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ import hashlib
 import json
 from pathlib import Path
 
+from PIL import Image
+
 from extractors.obligations import plan_obligations
 from extractors.outline import sections_of
+from pipeline.evaluation.synthetic import Block, layout_document, render_layout, save_scanned_pdf
 from pipeline.layout import build_tree
+from pipeline.storage.store import Dataset
 from schemas import (
     Assignment,
     Award,
@@ -190,3 +195,121 @@ def small_document(
     return processed(
         small_plan(province, report_day), lines, name=f"{province}.txt", version=version
     )
+
+
+def dataset_of(tmp_path: Path, documents: list[ProcessedDocument]) -> Path:
+    """A dataset file holding ``documents``, saved in one run."""
+    db = tmp_path / "k.duckdb"
+    with Dataset(db) as dataset:
+        for document in documents:
+            dataset.save(document, run_id="r", path=str(document.source.path))
+    return db
+
+
+# --------------------------------------------------------------------------- plan files
+
+
+PLAN_TEMPLATE = """ỦY BAN NHÂN DÂN
+TỈNH {province_upper}
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: {number}/KH-UBND
+{province}, ngày {day} tháng 3 năm 2026
+KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2026 trên địa bàn tỉnh {province}
+Thực hiện Kế hoạch số 9669/KH-UBND ngày 24/12/2025 của UBND tỉnh về cải cách hành chính nhà nước
+năm 2026, UBND tỉnh ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2026 như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+a) Nâng cao nhận thức của cán bộ, công chức, viên chức và người dân về cải cách hành chính.
+b) Tạo sự đồng thuận của xã hội trong thực hiện các nhiệm vụ cải cách hành chính của tỉnh.
+2. Yêu cầu
+a) Công tác tuyên truyền bảo đảm kịp thời, thiết thực, hiệu quả.
+b) Nội dung tuyên truyền phù hợp với từng đối tượng, địa bàn.
+II. NỘI DUNG TUYÊN TRUYỀN
+1. Tuyên truyền các chủ trương, chính sách của Đảng, pháp luật của Nhà nước về cải cách hành chính.
+2. Tuyên truyền kết quả thực hiện Đề án 06 và chuyển đổi số trong cơ quan nhà nước.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch; báo cáo kết quả về UBND tỉnh
+trước ngày {day}/11/2026.
+2. Sở Văn hóa, Thể thao và Du lịch phối hợp với Sở Nội vụ tổ chức tuyên truyền.
+3. UBND các xã, phường căn cứ Kế hoạch này triển khai thực hiện tại địa phương.
+Nơi nhận:
+- Bộ Nội vụ;
+- Thường trực Tỉnh ủy;
+- Lưu: VT, SNV.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn {signer}
+"""
+PROVINCES = ("Lâm Đồng", "Quảng Ngãi", "Đồng Tháp", "Hưng Yên", "Gia Lai", "Cà Mau")
+SIGNERS = ("An", "Bình", "Cường", "Dũng", "Hùng", "Khoa", "Long", "Minh", "Nam", "Phúc")
+
+
+def write_plans(folder: Path, count: int, start: int = 0) -> list[Path]:
+    """``count`` short Vietnamese plans, each with distinct content (so a distinct sha256)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(start, start + count):
+        province = PROVINCES[index % len(PROVINCES)]
+        text = PLAN_TEMPLATE.format(
+            province=province,
+            province_upper=province.upper(),
+            number=100 + index,
+            day=1 + index % 28,
+            signer=SIGNERS[index % len(SIGNERS)],
+        )
+        path = folder / f"plan-{index:03d}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def write_bad_files(folder: Path) -> dict[str, str]:
+    """An empty file (fails on identification) and a broken PDF (fails inside a worker task)."""
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> garbage, no xref\n")
+    return {"empty.txt": "empty", "broken.pdf": "corrupt"}
+
+
+# --------------------------------------------------------------------------- scans
+
+
+HEADER = Block(
+    left=("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: 46/KH-UBND"),
+    right=(
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Quảng Ngãi, ngày 12 tháng 02 năm 2026",
+    ),
+)
+BODY = [
+    "KẾ HOẠCH",
+    "Chuyển đổi số trong cơ quan nhà nước năm 2026",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "Nâng cao hiệu quả cung cấp dịch vụ công trực tuyến toàn trình cho người dân và doanh "
+    "nghiệp; bảo đảm kết nối, chia sẻ dữ liệu giữa các cơ quan, đơn vị trên địa bàn tỉnh.",
+    "Các cơ quan, đơn vị chủ động bố trí kinh phí, nhân lực để thực hiện các nhiệm vụ được "
+    "giao, báo cáo kết quả định kỳ hằng quý về Sở Khoa học và Công nghệ.",
+]
+
+
+def untimed(document: DocumentText) -> DocumentText:
+    """The document without reading times, which differ from one reading to the next."""
+    pages = tuple(page.model_copy(update={"seconds": 0.0}) for page in document.pages)
+    return document.model_copy(update={"pages": pages})
+
+
+def two_frame_tiff(path: Path, *, cut_second: bool = False) -> Path:
+    """A two-page TIFF of blank frames; ``cut_second`` truncates the second frame's pixels."""
+    frames = [Image.new("L", (800, 600), 255), Image.new("L", (800, 600), 230)]
+    frames[0].save(path, "TIFF", save_all=True, append_images=frames[1:])
+    if cut_second:
+        path.write_bytes(path.read_bytes()[:-1000])
+    return path
+
+
+def write_scan(path: Path, pages: int = 2) -> Path:
+    """A scanned plan of ``pages`` pages (image-only PDF)."""
+    layouts = layout_document(BODY * 6, HEADER)[:pages]
+    return save_scanned_pdf([render_layout(layout) for layout in layouts], path)

@@ -28,7 +28,7 @@ from schemas import (
     SourceDocument,
     SourceKind,
 )
-from tests.test_flows import write_plans
+from tests.support import write_plans
 
 
 def test_expand_paths_reads_folders_globs_and_files_once(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline.process import process_file
 from pipeline.storage.store import Dataset
 from schemas import PipelineSettings
-from tests.test_flows import write_plans
+from tests.support import write_plans
 
 EXIT_BATCH_FAILURES = 1
 EXIT_DATABASE_LOCKED = 4

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from kehoach.cli import app
 from pipeline.analysis.report import write_report
 from pipeline.storage.store import Dataset
-from tests.test_store_support import gold_documents, small_document
+from tests.support import dataset_of, gold_documents, small_document
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -34,10 +34,8 @@ needs_chromium = pytest.mark.skipif(
 
 
 def _dataset(tmp_path: Path, documents) -> Path:
-    db = tmp_path / "k.duckdb"
+    db = dataset_of(tmp_path, documents)
     with Dataset(db) as dataset:
-        for document in documents:
-            dataset.save(document, run_id="r", path=str(document.source.path))
         dataset.record_run(
             run_id="r", path="broken.pdf", sha256=None, outcome="failed", pipeline_version="v"
         )

@@ -11,10 +11,11 @@ import duckdb
 import pytest
 
 import pipeline.storage.store as store
+from kehoach import REPO_ROOT
 from pipeline.storage.frames import load_dataset
 from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
 from schemas import ErrorCode, ErrorReport, KehoachError
-from tests.test_store_support import gold_documents, small_document
+from tests.support import gold_documents, small_document
 
 
 def _load(db: Path, documents, run_id: str = "run-1") -> list[str]:
@@ -139,7 +140,7 @@ def test_a_second_writer_gets_database_locked(tmp_path: Path, monkeypatch) -> No
         [sys.executable, "-c", HOLDER, str(db), "30"],
         stdout=subprocess.PIPE,
         text=True,
-        cwd=Path(store.__file__).parents[1],
+        cwd=REPO_ROOT,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
