@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from kehoach import DEFAULT_DB
-from schemas import ErrorCode, KehoachError
+from schemas import DocumentText, ErrorCode, KehoachError, RestoreResult
 from schemas.settings import Limits
 
 _LIMIT_DEFAULTS = Limits()
@@ -89,6 +89,14 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+def _print_text(value: DocumentText | RestoreResult, as_json: bool) -> None:
+    """The text, or with ``--json`` the whole value (pages, lines, words; or tokens)."""
+    if as_json:
+        _print_json(value.model_dump(mode="json"))
+    else:
+        sys.stdout.write(value.text + "\n")
+
+
 @app.command()
 def text(
     ctx: typer.Context,
@@ -102,11 +110,7 @@ def text(
     from pipeline.process import read_text, restore_text
 
     settings = _settings(ctx, restore=restore)
-    document = restore_text(read_text(file, settings), settings)
-    if as_json:
-        _print_json(document.model_dump(mode="json"))
-    else:
-        sys.stdout.write(document.text + "\n")
+    _print_text(restore_text(read_text(file, settings), settings), as_json)
 
 
 @app.command()
@@ -120,11 +124,7 @@ def restore(
     from pipeline.process import read_text
 
     source_text = read_text(file, _settings(ctx, restore=False)).text
-    result = restore_diacritics(source_text)
-    if as_json:
-        _print_json(result.model_dump(mode="json"))
-    else:
-        sys.stdout.write(result.text + "\n")
+    _print_text(restore_diacritics(source_text), as_json)
 
 
 @app.command()

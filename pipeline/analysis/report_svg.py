@@ -55,6 +55,17 @@ def _shade(value: float, top: float) -> str:
     return f"rgb({red},{green},{blue})"
 
 
+def _column_heads(
+    columns: Sequence[str], left: float, cell_w: float, y: float, chars: int
+) -> list[str]:
+    """One bold centred name over each column, shortened to ``chars``."""
+    return [
+        f'<text x="{left + c * cell_w + cell_w / 2:.1f}" y="{y:.1f}" text-anchor="middle" '
+        f'fill="#333" font-weight="600">{escape(_shorten(name, chars))}</text>'
+        for c, name in enumerate(columns)
+    ]
+
+
 def heatmap(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -68,13 +79,7 @@ def heatmap(
     left = _label_width(rows, 56)
     width, height = left + cell_w * len(columns) + 8, head + cell_h * len(rows) + 8
     top = max((v for row in values for v in row), default=0)
-    body: list[str] = []
-    for c, name in enumerate(columns):
-        x = left + c * cell_w + cell_w / 2
-        body.append(
-            f'<text x="{x:.1f}" y="{head - 10:.1f}" text-anchor="middle" fill="#333" '
-            f'font-weight="600">{escape(_shorten(name, 12))}</text>'
-        )
+    body = _column_heads(columns, left, cell_w, head - 10, 12)
     for r, name in enumerate(rows):
         y = head + r * cell_h
         href = links[r] if r < len(links) else None
@@ -162,13 +167,7 @@ def dot_matrix(
     left = _label_width(rows, 30)
     width, height = left + cell_w * len(columns) + 8, head + cell_h * len(rows) + 6
     top = max((v for row in values for v in row), default=0) or 1
-    body: list[str] = []
-    for c, name in enumerate(columns):
-        x = left + c * cell_w + cell_w / 2
-        body.append(
-            f'<text x="{x:.1f}" y="{head - 14:.1f}" text-anchor="middle" fill="#333" '
-            f'font-weight="600">{escape(_shorten(name, 14))}</text>'
-        )
+    body = _column_heads(columns, left, cell_w, head - 14, 14)
     for r, name in enumerate(rows):
         y = head + r * cell_h + cell_h / 2
         fill = "#f7f9fb" if r % 2 == 0 else "#ffffff"
