@@ -2,7 +2,8 @@
 
 One module per kind of content (``header``, ``sections``, ``purposes``, ``criteria``, ``awards``,
 ``deadlines``, ``assignments``, ``targets``, ``legal_basis``, ``recipients``, ``agencies``); this
-module only wires them together.
+module only wires them together. From the plan and its tree, ``obligations`` derives who must do
+what by when, and ``outline`` lists the section headings.
 """
 
 from __future__ import annotations
