@@ -168,7 +168,9 @@ def _score(name: str, mode: str, gold: dict[str, Any], make) -> DocumentScore:  
 
 def evaluate_gold(shared: Path, pipeline: bool = True) -> EvalResult:
     """Score 000 and 003 from restored gold text and through the pipeline, 002 from its text."""
-    shared = Path(shared)
+    from pipeline.evaluation.shared import shared_folder
+
+    shared = shared_folder(shared)
     result = EvalResult()
     for gold_path in sorted((shared / "gold").glob("*.gold.json")):
         stem = gold_path.name.removesuffix(".gold.json")

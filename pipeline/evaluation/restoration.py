@@ -35,9 +35,10 @@ def evaluate_seeds(shared: Path) -> list[SeedScore]:
     """Syllable accuracy of the raw dump and of its restoration, per seed."""
     from diacritics import restore
     from pipeline.evaluation.metrics import tokens
+    from pipeline.evaluation.shared import shared_folder
 
     scores = []
-    for name, raw_path, gold_path in seed_pairs(shared):
+    for name, raw_path, gold_path in seed_pairs(shared_folder(shared)):
         raw = raw_path.read_text(encoding="utf-8")
         gold = gold_path.read_text(encoding="utf-8")
         start = time.perf_counter()

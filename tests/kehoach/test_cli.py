@@ -85,3 +85,14 @@ def test_second_writer_on_the_same_dataset_is_refused_with_a_reason(tmp_path: Pa
     assert result.returncode == EXIT_DATABASE_LOCKED
     assert "database-locked" in result.stderr
     assert "another kehoach process" in result.stderr
+
+
+def test_eval_without_a_shared_folder_is_a_usage_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kehoach.cli import app
+
+    for command in ("restore", "extract"):
+        result = CliRunner().invoke(app, ["eval", command, "--shared", str(tmp_path)])
+        assert result.exit_code == 2, result.output
+        assert "seeds or gold/" in result.stderr and "[usage]" in result.stderr
