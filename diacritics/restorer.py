@@ -35,9 +35,9 @@ from diacritics.pieces import (
     words,
 )
 from diacritics.tokens import restored_token
+from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 LM_FILE = MODEL_DIR / "syllable_lm.npz"
 CHANNEL_FILE = MODEL_DIR / "ocr_channel.json"
 EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>|"

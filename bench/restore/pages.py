@@ -29,10 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path[:0] = [str(args.repo.resolve()), str(HERE), str(REPO)]
 
-    from diacritics.ocr_pairs import CACHE_DIR, ocr_document
     from diacritics.orthography import normalize_tones, strip_marks
     from diacritics.restorer import Restorer
-    from pipeline.metrics import tokens
+
+    try:
+        from diacritics.training.ocr_pairs import CACHE_DIR, ocr_document
+        from pipeline.evaluation.metrics import tokens
+    except ImportError:  # a checkout from before the modules moved
+        from diacritics.ocr_pairs import CACHE_DIR, ocr_document  # type: ignore[no-redef]
+        from pipeline.metrics import tokens  # type: ignore[no-redef]
 
     bench = importlib.import_module("run")  # after those: run.py puts this checkout first
 
