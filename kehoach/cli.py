@@ -212,12 +212,19 @@ def obligations(
     ics: Annotated[Path | None, typer.Option(help="Also write the deadlines as iCalendar.")] = None,
 ) -> None:
     """Print the normalized obligations per agency across all stored documents, as JSON."""
-    from pipeline.analysis.obligations import obligations_json, query_obligations, write_ics
+    from pipeline.analysis.obligations import (
+        document_issue_days,
+        obligations_json,
+        query_obligations,
+        write_ics,
+    )
 
     found = query_obligations(db, agency=agency, province=province)
-    _print_json(obligations_json(found))
+    issued = document_issue_days(db)
+    _print_json(obligations_json(found, issued))
     if ics is not None:
-        write_ics(found, ics)
+        events = write_ics(found, ics, issued)
+        typer.echo(f"wrote {ics}: {events} dated obligation(s) of {len(found)}", err=True)
 
 
 @app.command()

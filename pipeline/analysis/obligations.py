@@ -6,10 +6,8 @@ canonical); the ``--agency`` filter matches fuzzily (rapidfuzz) on top of that.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from rapidfuzz import fuzz, utils
 
 from diacritics.orthography import strip_marks
 from extractors.obligations import agency_key, canonical_agency, folded_name
+from pipeline.storage.dates import DueSpan, due_span, parse_day
 from schemas import SCHEMA_VERSION, Deadline, Obligation, Provenance
 
 # WRatio over folded names: "Công an tỉnh" ≠ "Công an xã" (78) or "Ủy ban nhân dân tỉnh" (86)
@@ -103,54 +102,42 @@ def query_obligations(
         found = [o for o in found if province_matches(province, o.province)]
     if agency:
         found = [o for o in found if agency_matches(agency, o.agency)]
-    return sorted(found, key=lambda o: (agency_key(o.agency), _sort_date(o.deadline)))
+    return sorted(found, key=lambda o: (agency_key(o.agency), _sort_date(o)))
 
 
 # --------------------------------------------------------------------------- dates
 
-
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+IssueDays = Mapping[str, "date | None"]
 
 
-def due_date(normalized: str | None, year: int) -> tuple[date, bool] | None:
-    """A calendar day for a normalized deadline date, and whether it recurs yearly.
+def document_issue_days(db: Path) -> dict[str, date | None]:
+    """Each stored document's issue day (sha256 → date): yearly deadlines start after it."""
+    from pipeline.storage.store import Dataset
 
-    "YYYY-MM-DD" is that day; "--MM-DD" that day in ``year``, yearly; "YYYY-MM" and "--MM" the
-    month's last day (the month is the deadline); "YYYY-Qn" the quarter's last day; "YYYY" the
-    year's last day. Partial dates ("2026-01-??") and undated deadlines give None.
-    """
-    if not normalized or "?" in normalized:
+    with Dataset(db, read_only=True) as dataset:
+        rows = dataset.query("SELECT sha256, issue_date FROM documents")
+    return {row["sha256"]: parse_day(row["issue_date"]) for row in rows}
+
+
+def obligation_due(obligation: Obligation, issued: IssueDays | None = None) -> DueSpan | None:
+    """When an obligation is due, by the one rule (``pipeline.storage.dates.due_span``)."""
+    deadline = obligation.deadline
+    if deadline is None:
         return None
-    patterns: list[tuple[str, Any]] = [
-        (r"(\d{4})-(\d{2})-(\d{2})", lambda y, m, d: (date(int(y), int(m), int(d)), False)),
-        (r"--(\d{2})-(\d{2})", lambda m, d: (date(year, int(m), int(d)), True)),
-        (r"(\d{4})-(\d{2})", lambda y, m: (_last_day(int(y), int(m)), False)),
-        (r"--(\d{2})", lambda m: (_last_day(year, int(m)), True)),
-        (r"(\d{4})-Q([1-4])", lambda y, q: (_last_day(int(y), 3 * int(q)), False)),
-        (r"(\d{4})", lambda y: (date(int(y), 12, 31), False)),
-    ]
-    for pattern, build in patterns:
-        match = re.fullmatch(pattern, normalized.strip())
-        if match:
-            try:
-                return build(*match.groups())  # type: ignore[no-any-return]
-            except ValueError:  # "--02-30": no such day
-                return None
-    return None
+    return due_span(deadline.date, (issued or {}).get(obligation.document_sha256))
 
 
-def _sort_date(deadline: Deadline | None) -> str:
-    due = due_date(deadline.date if deadline else None, date.today().year)
-    return due[0].isoformat() if due else "9999"
+def _sort_date(obligation: Obligation) -> str:
+    due = obligation_due(obligation)
+    return due.due.isoformat() if due and due.due else "9999"
 
 
 # --------------------------------------------------------------------------- JSON
 
 
-def _obligation_json(obligation: Obligation, year: int) -> dict[str, Any]:
+def _obligation_json(obligation: Obligation, issued: IssueDays | None) -> dict[str, Any]:
     deadline = obligation.deadline
-    due = due_date(deadline.date if deadline else None, year)
+    due = obligation_due(obligation, issued)
     return {
         "task": obligation.task,
         "role": obligation.role,
@@ -160,7 +147,7 @@ def _obligation_json(obligation: Obligation, year: int) -> dict[str, Any]:
             "text": deadline.text,
             "date": deadline.date,
             "recurrence": deadline.recurrence,
-            "due": due[0].isoformat() if due else None,
+            "due": due.due.isoformat() if due and due.due else None,
         },
         "document": {
             "sha256": obligation.document_sha256,
@@ -173,16 +160,18 @@ def _obligation_json(obligation: Obligation, year: int) -> dict[str, Any]:
     }
 
 
-def obligations_json(found: Iterable[Obligation]) -> dict[str, Any]:
-    """Obligations grouped per canonical agency, in the JSON the CLI prints."""
-    year = date.today().year
+def obligations_json(
+    found: Iterable[Obligation], issued: IssueDays | None = None
+) -> dict[str, Any]:
+    """Obligations grouped per canonical agency, in the JSON the CLI prints; ``issued`` gives
+    each document's issue day, from which its yearly deadlines are counted."""
     groups: dict[str, dict[str, Any]] = {}
     for obligation in found:
         key = agency_key(obligation.agency)
         group = groups.setdefault(
             key, {"agency": canonical_agency(obligation.agency), "obligations": []}
         )
-        group["obligations"].append(_obligation_json(obligation, year))
+        group["obligations"].append(_obligation_json(obligation, issued))
     agencies = sorted(groups.values(), key=lambda g: (-len(g["obligations"]), g["agency"]))
     for group in agencies:
         group["count"] = len(group["obligations"])
@@ -241,13 +230,15 @@ def _uid(obligation: Obligation) -> str:
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32] + "@kehoach"
 
 
-def ics_event(obligation: Obligation, year: int, stamp: str) -> list[str] | None:
+def ics_event(
+    obligation: Obligation, stamp: str, issued: IssueDays | None = None
+) -> list[str] | None:
     """The VEVENT lines of one obligation, or None when its deadline has no calendar day."""
     deadline = obligation.deadline
-    due = due_date(deadline.date if deadline else None, year)
-    if deadline is None or due is None:
+    due = obligation_due(obligation, issued)
+    if deadline is None or due is None or due.due is None:
         return None
-    day, yearly = due
+    day, yearly = due.due, due.yearly
     summary = f"{obligation.agency}: {deadline.action or obligation.task}"
     if len(summary) > 160:
         summary = summary[:159] + "…"
@@ -280,9 +271,8 @@ def ics_event(obligation: Obligation, year: int, stamp: str) -> list[str] | None
     return lines
 
 
-def ics_calendar(found: Iterable[Obligation], *, year: int | None = None) -> str:
+def ics_calendar(found: Iterable[Obligation], *, issued: IssueDays | None = None) -> str:
     """An iCalendar (RFC 5545) text of every dated obligation; undated ones are left out."""
-    year = year or date.today().year
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
@@ -294,7 +284,7 @@ def ics_calendar(found: Iterable[Obligation], *, year: int | None = None) -> str
     ]
     seen: set[str] = set()
     for obligation in found:
-        event = ics_event(obligation, year, stamp)
+        event = ics_event(obligation, stamp, issued)
         if event is None or event[1] in seen:  # one event per identical obligation
             continue
         seen.add(event[1])
@@ -303,9 +293,9 @@ def ics_calendar(found: Iterable[Obligation], *, year: int | None = None) -> str
     return "".join(ics_fold(line) + "\r\n" for line in lines)
 
 
-def write_ics(found: Iterable[Obligation], path: Path) -> int:
+def write_ics(found: Iterable[Obligation], path: Path, issued: IssueDays | None = None) -> int:
     """Write the dated obligations as an iCalendar file; return how many events it holds."""
-    text = ics_calendar(found)
+    text = ics_calendar(found, issued=issued)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(text.encode("utf-8"))
     return text.count("BEGIN:VEVENT")

@@ -278,31 +278,33 @@ def awards_section(data: ReportData) -> str:
 
 
 def _events(data: ReportData) -> tuple[list[report_svg.Event], list[tuple[date | None, dict]]]:
-    from pipeline.analysis.obligations import due_date
+    """Each deadline's due day by the one rule (``pipeline.storage.dates``, also stored in
+    ``due``): a yearly one is first due after its plan's issue day, in the table, chart and
+    calendar alike."""
+    from pipeline.storage.dates import due_span, parse_day
 
     lanes = {d.sha256: index for index, d in enumerate(data.documents)}
     views = {d.sha256: d for d in data.documents}
     events, dated = [], []
     for row in data.deadlines:
         view = views.get(row["sha256"])
-        year = _year_of(view)
-        due = due_date(row["date"], year)
-        dated.append((due[0] if due else None, row))
-        if due is None or view is None:
+        issued = parse_day(view.record.get("issue_date")) if view else None
+        span = due_span(row["date"], issued)
+        due = span.due if span else None
+        dated.append((due, row))
+        if span is None or due is None or view is None:
             continue
         label = f"{view.province}: {row['text']} — {row['action'] or ''}"
         events.append(
             report_svg.Event(
-                lanes[row["sha256"]], due[0], label, due[1], view.href(row["line_start"])
+                lanes[row["sha256"]],
+                due,
+                label,
+                span.yearly,
+                view.href(row["line_start"]),
             )
         )
     return events, dated
-
-
-def _year_of(view: DocumentView | None) -> int:
-    """The year a plan's yearly deadlines are drawn in: its issue year, else this year."""
-    issued = str(view.record.get("issue_date") or "") if view else ""
-    return int(issued[:4]) if issued[:4].isdigit() else date.today().year
 
 
 def deadlines_section(data: ReportData) -> str:
@@ -325,7 +327,8 @@ def deadlines_section(data: ReportData) -> str:
         )
     legend = (
         '<p class="legend"><i style="background:#1f4e79"></i>một lần'
-        '<i style="background:#f4a261;border-radius:2px"></i>hằng năm (vẽ trong năm ban hành)</p>'
+        '<i style="background:#f4a261;border-radius:2px"></i>'
+        "hằng năm (lần đầu sau ngày ban hành)</p>"
     )
     table = (
         '<div class="scroll"><table><thead><tr><th>Đến hạn</th><th>Lặp lại</th><th>Thời hạn</th>'

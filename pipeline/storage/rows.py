@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pipeline.storage.dates import parse_day, span_columns
 from schemas import Obligation, PlanDocument, ProcessedDocument, Provenance, nfc
 
 
@@ -54,6 +55,7 @@ def obligation_rows(plan: PlanDocument, obligations: Sequence[Obligation]) -> li
                 found.task,
                 deadline.text if deadline else None,
                 deadline.date if deadline else None,
+                *span_columns(deadline.date if deadline else None, parse_day(plan.doc.issue_date)),
                 deadline.recurrence if deadline else None,
                 found.province or plan.doc.province,
                 found.document_title or plan.doc.title,
@@ -66,6 +68,7 @@ def obligation_rows(plan: PlanDocument, obligations: Sequence[Obligation]) -> li
 def fact_rows(processed: ProcessedDocument) -> dict[str, list[tuple[Any, ...]]]:
     """Every fact table's rows for one document, without key, ordinal and version columns."""
     plan = processed.plan
+    issued = parse_day(plan.doc.issue_date)
     return {
         "sections": section_rows(processed),
         "items": item_rows(plan),
@@ -74,7 +77,15 @@ def fact_rows(processed: ProcessedDocument) -> dict[str, list[tuple[Any, ...]]]:
             for a in plan.awards
         ],
         "deadlines": [
-            (d.text, d.date, d.recurrence, d.action, d.agency, *_provenance(d.provenance))
+            (
+                d.text,
+                d.date,
+                *span_columns(d.date, issued),
+                d.recurrence,
+                d.action,
+                d.agency,
+                *_provenance(d.provenance),
+            )
             for d in plan.deadlines
         ],
         "obligations": obligation_rows(plan, processed.obligations),
@@ -105,6 +116,7 @@ def document_row(processed: ProcessedDocument, path: str, now: datetime) -> tupl
         doc.doc_type,
         doc.number,
         doc.issue_date,
+        parse_day(doc.issue_date),
         doc.title,
         doc.signer.name,
         doc.signer.title,

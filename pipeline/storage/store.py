@@ -30,11 +30,14 @@ from schemas import (
 PROVENANCE_COLUMNS = "page INTEGER, line_start INTEGER, line_end INTEGER, confidence DOUBLE"
 FACT_KEY = "sha256 VARCHAR NOT NULL, ordinal INTEGER NOT NULL"
 VERSION_COLUMN = "pipeline_version VARCHAR NOT NULL"
+# A deadline's typed days beside its text (pipeline.storage.dates: the one due-date rule)
+DUE_COLUMNS = "due DATE, due_start DATE, due_end DATE"
 
 TABLES: dict[str, str] = {
     "documents": """
         sha256 VARCHAR PRIMARY KEY, path VARCHAR, kind VARCHAR, size_bytes BIGINT,
-        province VARCHAR, issuer VARCHAR, doc_type VARCHAR, number VARCHAR, issue_date VARCHAR,
+        province VARCHAR, issuer VARCHAR, doc_type VARCHAR, number VARCHAR,
+        issue_date VARCHAR, issued DATE,
         title VARCHAR, signer_name VARCHAR, signer_title VARCHAR, signer_on_behalf VARCHAR,
         place VARCHAR, page_count INTEGER, line_count INTEGER, text_methods VARCHAR,
         plan JSON, raw_text JSON, text JSON, seconds JSON, schema_version VARCHAR,
@@ -45,11 +48,12 @@ TABLES: dict[str, str] = {
         {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "awards": f"""{FACT_KEY}, form VARCHAR NOT NULL, grantor VARCHAR, category VARCHAR,
         quantity INTEGER, recipients VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "deadlines": f"""{FACT_KEY}, text VARCHAR NOT NULL, date VARCHAR, recurrence VARCHAR,
-        action VARCHAR, agency VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "deadlines": f"""{FACT_KEY}, text VARCHAR NOT NULL, date VARCHAR, {DUE_COLUMNS},
+        recurrence VARCHAR, action VARCHAR, agency VARCHAR, {PROVENANCE_COLUMNS},
+        {VERSION_COLUMN}""",
     "obligations": f"""{FACT_KEY}, agency VARCHAR NOT NULL, role VARCHAR NOT NULL,
         task VARCHAR NOT NULL, deadline_text VARCHAR, deadline_date VARCHAR,
-        deadline_recurrence VARCHAR, province VARCHAR, document_title VARCHAR,
+        {DUE_COLUMNS}, deadline_recurrence VARCHAR, province VARCHAR, document_title VARCHAR,
         {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "legal_basis": f"""{FACT_KEY}, ref VARCHAR NOT NULL, doc_type VARCHAR, date VARCHAR,
         issuer VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from extractors.obligations import canonical_agency
 from kehoach.cli import app
 from pipeline.analysis.obligations import (
     agency_matches,
-    due_date,
+    document_issue_days,
     ics_calendar,
     ics_fold,
     obligations_json,
@@ -43,24 +42,6 @@ def test_agency_matching(query: str, name: str, expected: bool) -> None:
 def test_canonical_agency_names() -> None:
     assert canonical_agency("UBND các xã, phường:") == "Ủy ban nhân dân các xã, phường"
     assert canonical_agency("Công an tỉnh (Phòng Công tác Chính trị)") == "Công an tỉnh"
-
-
-@pytest.mark.parametrize(
-    ("normalized", "expected"),
-    [
-        ("2025-10-25", (date(2025, 10, 25), False)),
-        ("--11-15", (date(2026, 11, 15), True)),
-        ("2025-Q4", (date(2025, 12, 31), False)),
-        ("2026-Q1", (date(2026, 3, 31), False)),
-        ("2026-02", (date(2026, 2, 28), False)),
-        ("--11", (date(2026, 11, 30), True)),
-        ("2026-01-??", None),
-        (None, None),
-        ("--02-30", None),
-    ],
-)
-def test_due_dates(normalized: str | None, expected) -> None:
-    assert due_date(normalized, 2026) == expected
 
 
 def test_deadlines_follow_the_agencies_they_bind(tmp_path: Path) -> None:
@@ -101,7 +82,7 @@ def test_cong_an_tinh_across_the_gold_plans(tmp_path: Path, shared_dir: Path) ->
 def test_ics_is_valid_icalendar(tmp_path: Path) -> None:
     db = dataset_of(tmp_path, [small_document("Khánh Hòa")])
     found = query_obligations(db)
-    text = ics_calendar(found, year=2026)
+    text = ics_calendar(found, issued=document_issue_days(db))
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     physical = text.split("\r\n")[:-1]
     assert all(len(line.encode("utf-8")) <= 75 for line in physical)
