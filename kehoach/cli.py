@@ -246,8 +246,13 @@ def export_parquet(
     folder: Annotated[Path, typer.Argument(help="Folder for one Parquet file per table.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Export every table of the dataset to Parquet."""
+    """Export every table of the dataset to Parquet, one file per table, into FOLDER."""
     from pipeline.storage.store import export_parquet as export
+
+    if (folder.exists() and not folder.is_dir()) or folder.suffix.lower() == ".parquet":
+        raise KehoachError(
+            ErrorCode.USAGE, folder, "give a folder: export writes one Parquet file per table"
+        )
 
     written = export(db, folder)
     for path in written:

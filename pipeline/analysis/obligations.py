@@ -12,12 +12,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from diacritics.orthography import strip_marks
 from extractors.obligations import agency_key, canonical_agency, folded_name
 from pipeline.storage.dates import DueSpan, due_span, parse_day
-from schemas import SCHEMA_VERSION, Deadline, Obligation, Provenance
+from schemas import SCHEMA_VERSION, Deadline, ErrorCode, KehoachError, Obligation, Provenance
 
 # WRatio over folded names: "Công an tỉnh" ≠ "Công an xã" (78) or "Ủy ban nhân dân tỉnh" (86)
 AGENCY_MATCH = 88
@@ -98,11 +98,30 @@ def query_obligations(
     with Dataset(db, read_only=True) as dataset:
         rows = dataset.query(OBLIGATIONS_SQL)
     found = [_obligation(row) for row in rows]
+    if agency:
+        named = [o for o in found if agency_matches(agency, o.agency)]
+        if not named and found:
+            raise KehoachError(ErrorCode.USAGE, db, no_such_agency(agency, found))
+        found = named
     if province:
         found = [o for o in found if province_matches(province, o.province)]
-    if agency:
-        found = [o for o in found if agency_matches(agency, o.agency)]
     return sorted(found, key=lambda o: (agency_key(o.agency), _sort_date(o)))
+
+
+def no_such_agency(query: str, found: Iterable[Obligation], limit: int = 3) -> str:
+    """The message for an agency no stored plan names, with the closest names that exist."""
+    names = sorted({canonical_agency(o.agency) for o in found})
+    close = process.extract(
+        strip_marks(agency_key(query)),
+        {name: strip_marks(agency_key(name)) for name in names},
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=limit,
+    )
+    suggestion = "; ".join(name for _, _, name in close)
+    return f"no stored plan names the agency {query!r}" + (
+        f"; closest: {suggestion}" if suggestion else ""
+    )
 
 
 # --------------------------------------------------------------------------- dates

@@ -148,3 +148,19 @@ def test_plan_obligations_add_duties_named_only_by_a_deadline() -> None:
     assert ("Các sở, ban, ngành", "--11-15") in by_agency
     assert ("Sở Nội vụ", "2026-12-05") in by_agency  # named with another agency in one deadline
     assert ("Sở Tài chính, Sở Nội vụ", "2026-12-05") not in by_agency
+
+
+def test_cli_unknown_agency_and_undated_calendar_say_so(tmp_path: Path) -> None:
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa")])
+    unknown = CliRunner().invoke(app, ["obligations", "--db", str(db), "--agency", "so noi vu"])
+    assert unknown.exit_code == 0, unknown.output  # no diacritics still finds Sở Nội vụ
+    missing = CliRunner().invoke(app, ["obligations", "--db", str(db), "--agency", "Sở Ngoại vụ"])
+    assert missing.exit_code == 2, missing.output
+    assert "no stored plan names the agency 'Sở Ngoại vụ'" in missing.stderr
+    assert "closest: " in missing.stderr and "Sở Nội vụ" in missing.stderr
+    ics = tmp_path / "police.ics"
+    undated = CliRunner().invoke(
+        app, ["obligations", "--db", str(db), "--agency", "Công an tỉnh", "--ics", str(ics)]
+    )
+    assert undated.exit_code == 0, undated.output
+    assert f"wrote {ics}: 0 dated obligation(s) of 1" in undated.stderr

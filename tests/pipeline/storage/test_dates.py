@@ -65,3 +65,17 @@ def test_dates_are_typed_in_duckdb_and_parquet(tmp_path: Path) -> None:
     schema = pq.read_schema(written["deadlines"])
     assert str(schema.field("due").type) == "date32[day]"
     assert str(schema.field("text").type) == "string"
+
+
+def test_cli_export_to_a_file_path_is_a_usage_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kehoach.cli import app
+
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa")])
+    existing = tmp_path / "notes.txt"
+    existing.write_text("x", encoding="utf-8")
+    for target in (existing, tmp_path / "all.parquet"):
+        result = CliRunner().invoke(app, ["export", str(target), "--db", str(db)])
+        assert result.exit_code == 2, result.output
+        assert "give a folder" in result.stderr and "[usage]" in result.stderr
