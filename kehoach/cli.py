@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from kehoach import DEFAULT_DB
-from schemas import DocumentText, ErrorCode, KehoachError, RestoreResult
+from schemas import DocumentText, ErrorCode, KehoachError, PlanDocument, RestoreResult
 from schemas.settings import Limits
 
 _LIMIT_DEFAULTS = Limits()
@@ -25,11 +28,39 @@ EXIT_BATCH_FAILURES = 1
 EXIT_BAD_INPUT = 3
 EXIT_DATABASE_LOCKED = 4
 EXIT_INTERNAL = 5
+PageCallback = Callable[[int, int], None]  # pipeline.text.PageCallback, without importing it
 EXIT_CODES = {ErrorCode.USAGE: EXIT_USAGE, ErrorCode.DATABASE_LOCKED: EXIT_DATABASE_LOCKED}
+
+
+# The limits (and --version) belong to `kehoach` itself; people also write them after the command
+# ("kehoach text scan.pdf --max-pages 800"), so they are moved in front before parsing.
+GLOBAL_OPTIONS = ("--max-bytes", "--max-pages", "--max-pixels", "--ocr-timeout")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """``args`` with the global options (and their values) found after the command moved first."""
+    hoisted, rest, index = [], [], 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            takes_next = "=" not in arg and index + 1 < len(args)
+            hoisted += args[index : index + (2 if takes_next else 1)]
+            index += 2 if takes_next else 1
+            continue
+        rest.append(arg)
+        index += 1
+    return hoisted + rest
 
 
 class _Commands(TyperGroup):
     """The one handler of the project's errors, for every command: print, exit with the code."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(list(args)))
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -54,20 +85,34 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
 FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .txt file.")]
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from kehoach import PIPELINE_VERSION, __version__
+
+        typer.echo(f"kehoach {__version__} (pipeline {PIPELINE_VERSION})")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
     max_bytes: Annotated[
-        int, typer.Option(help="Largest file accepted, in bytes.")
+        int, typer.Option(min=1, help="Largest file accepted, in bytes.")
     ] = _LIMIT_DEFAULTS.max_bytes,
     max_pages: Annotated[
-        int, typer.Option(help="Most pages read from one document.")
+        int, typer.Option(min=1, help="Most pages read from one document.")
     ] = _LIMIT_DEFAULTS.max_pages,
     max_pixels: Annotated[
-        int, typer.Option(help="Most pixels in one page or image.")
+        int, typer.Option(min=1, help="Most pixels in one page or image.")
     ] = _LIMIT_DEFAULTS.max_pixels,
     ocr_timeout: Annotated[
-        float, typer.Option(help="OCR seconds per page before giving up on it.")
+        float, typer.Option(min=0.1, help="OCR seconds per page before giving up on it.")
     ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
@@ -82,19 +127,80 @@ def main(
 def _settings(ctx: typer.Context, restore: bool = True):  # type: ignore[no-untyped-def]
     from schemas import PipelineSettings
 
-    return PipelineSettings(restore=restore, limits=ctx.obj or _LIMIT_DEFAULTS)
+    return PipelineSettings(restore=restore, limits=_limits(ctx))
 
 
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def _print_text(value: DocumentText | RestoreResult, as_json: bool) -> None:
-    """The text, or with ``--json`` the whole value (pages, lines, words; or tokens)."""
+PAGE_SEPARATOR = "\f"  # pdftotext's: a line holding only a form feed between two pages
+
+
+def _print_text(
+    value: DocumentText | RestoreResult, as_json: bool, separator: str = PAGE_SEPARATOR
+) -> None:
+    """The text, or with ``--json`` the whole value (pages, lines, words; or tokens).
+
+    A document's pages are separated by a line holding ``separator`` (a form feed by default).
+    """
     if as_json:
         _print_json(value.model_dump(mode="json"))
+    elif isinstance(value, DocumentText) and separator:
+        sys.stdout.write(f"\n{separator}\n".join(page.text for page in value.pages) + "\n")
     else:
         sys.stdout.write(value.text + "\n")
+
+
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress",
+        help="Pages read, on stderr (default: only when stderr is a terminal).",
+    ),
+]
+
+
+@contextmanager
+def _page_progress(path: Path, wanted: bool | None) -> Iterator[PageCallback | None]:
+    """A callback printing "scan.pdf: page 3/8" in place on stderr, for documents of 2+ pages."""
+    if not (sys.stderr.isatty() if wanted is None else wanted):
+        yield None
+        return
+    open_line = False
+
+    def on_page(done: int, total: int) -> None:
+        nonlocal open_line
+        if total < 2:
+            return
+        sys.stderr.write(f"\r{path.name}: page {done}/{total}")
+        open_line = done < total
+        sys.stderr.write("" if open_line else "\n")
+        sys.stderr.flush()
+
+    try:
+        yield on_page
+    finally:
+        if open_line:  # stopped part-way (an error, Ctrl-C): end the line before the message
+            sys.stderr.write("\n")
+
+
+@contextmanager
+def _input_file(file: Path, limits: Limits) -> Iterator[Path]:
+    """``file`` itself, or for "-" standard input saved to a temporary file named "stdin"."""
+    if str(file) != "-":
+        yield file
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kehoach-") as folder:
+        path = Path(folder) / "stdin"
+        path.write_bytes(sys.stdin.buffer.read(limits.max_bytes + 1))  # ingest refuses the excess
+        yield path
+
+
+def _limits(ctx: typer.Context) -> Limits:
+    return ctx.obj or _LIMIT_DEFAULTS
 
 
 @app.command()
@@ -105,12 +211,19 @@ def text(
         bool, typer.Option("--json", help="Pages, lines and words with boxes.")
     ] = False,
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = False,
+    page_separator: Annotated[
+        str, typer.Option(help="Line printed between pages; '' for none.")
+    ] = PAGE_SEPARATOR,
+    progress: ProgressOption = None,
 ) -> None:
-    """Print the text of FILE (NFC), one line per line of the page."""
+    """Print the text of FILE ("-": standard input) in NFC, one line per line of the page; pages
+    are separated by a line holding a form feed (as pdftotext does)."""
     from pipeline.process import read_text, restore_text
 
     settings = _settings(ctx, restore=restore)
-    _print_text(restore_text(read_text(file, settings), settings), as_json)
+    with _input_file(file, settings.limits) as path, _page_progress(path, progress) as on_page:
+        raw = read_text(path, settings, on_page)
+    _print_text(restore_text(raw, settings), as_json, page_separator)
 
 
 @app.command()
@@ -119,25 +232,90 @@ def restore(
     file: FileArgument,
     as_json: Annotated[bool, typer.Option("--json", help="Tokens with confidence.")] = False,
 ) -> None:
-    """Print FILE with Vietnamese diacritics restored, one output line per input line."""
+    """Print FILE ("-": standard input) with Vietnamese diacritics restored, one output line per
+    input line."""
     from diacritics import restore as restore_diacritics
     from pipeline.process import read_text
 
-    source_text = read_text(file, _settings(ctx, restore=False)).text
+    with _input_file(file, _limits(ctx)) as path:
+        source_text = read_text(path, _settings(ctx, restore=False)).text
     _print_text(restore_diacritics(source_text), as_json)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    md = "md"
+
+
+def _render_plan(plan: PlanDocument, to: OutputFormat, source: str) -> str:
+    if to is OutputFormat.md:
+        from pipeline.analysis.markdown import plan_markdown
+
+        return plan_markdown(plan, source)
+    return json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def _output_path(folder: Path, source: Path, to: OutputFormat, used: set[Path]) -> Path:
+    """FOLDER/<name>.json (or .md); a second input of the same name gets "-2", "-3"..."""
+    stem = source.stem if str(source) != "-" else "stdin"
+    target, number = folder / f"{stem}.{to.value}", 1
+    while target in used:
+        number += 1
+        target = folder / f"{stem}-{number}.{to.value}"
+    used.add(target)
+    return target
 
 
 @app.command()
 def extract(
     ctx: typer.Context,
-    file: FileArgument,
+    files: Annotated[
+        list[Path], typer.Argument(help="PDFs, images or legacy .txt files; '-' standard input.")
+    ],
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
+    to: Annotated[OutputFormat, typer.Option(help="json (the gold format) or md.")] = (
+        OutputFormat.json
+    ),
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("-o", "--output-dir", help="Write one file per input here (for several)."),
+    ] = None,
+    progress: ProgressOption = None,
 ) -> None:
-    """Run the whole chain on FILE and print the plan as JSON (the gold format, plus provenance)."""
+    """Run the whole chain on each FILE and print its plan (JSON: the gold format plus
+    provenance); with -o, write FOLDER/<name>.json or .md per file and print their paths."""
     from pipeline.process import process_file
 
-    processed = process_file(file, _settings(ctx, restore=restore))
-    _print_json(processed.plan.model_dump(mode="json"))
+    if output_dir is None and len(files) > 1:
+        raise KehoachError(
+            ErrorCode.USAGE, files[1], "several files need -o/--output-dir FOLDER to write into"
+        )
+    settings = _settings(ctx, restore=restore)
+    used: set[Path] = set()
+    failed = 0
+    for file in files:
+        try:
+            with (
+                _input_file(file, settings.limits) as path,
+                _page_progress(path, progress) as on_page,
+            ):
+                plan = process_file(path, settings, on_page).plan
+        except KehoachError as error:
+            if len(files) == 1:
+                raise
+            typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
+            failed += 1
+            continue
+        rendered = _render_plan(plan, to, str(file))
+        if output_dir is None:
+            sys.stdout.write(rendered)
+            continue
+        target = _output_path(output_dir, file, to, used)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        target.write_text(rendered, encoding="utf-8")
+        typer.echo(str(target))
+    if failed:
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 @app.command()

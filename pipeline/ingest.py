@@ -97,7 +97,7 @@ def identify(path: Path, limits: Limits) -> SourceDocument:
         raise KehoachError(
             ErrorCode.TOO_LARGE,
             path,
-            f"{size:,} bytes is over the limit of {limits.max_bytes:,} bytes (raise max_bytes)",
+            f"{size:,} bytes is over the limit of {limits.max_bytes:,} bytes (raise --max-bytes)",
         )
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kehoach import PIPELINE_VERSION
 from schemas import (
@@ -19,14 +20,20 @@ from schemas import (
     Section,
 )
 
+if TYPE_CHECKING:
+    from pipeline.text import PageCallback
 
-def read_text(path: Path, settings: PipelineSettings) -> DocumentText:
-    """Identify the file and read its text (text layer, OCR, or plain text)."""
+
+def read_text(
+    path: Path, settings: PipelineSettings, on_page: PageCallback | None = None
+) -> DocumentText:
+    """Identify the file and read its text (text layer, OCR, or plain text); ``on_page(done,
+    total)`` after each page."""
     from pipeline.ingest import identify
     from pipeline.text import extract_text
 
     source = identify(path, settings.limits)
-    return extract_text(source, settings)
+    return extract_text(source, settings, on_page)
 
 
 def check_content(raw: DocumentText) -> None:
@@ -95,9 +102,11 @@ def process_text(
     )
 
 
-def process_file(path: Path, settings: PipelineSettings | None = None) -> ProcessedDocument:
+def process_file(
+    path: Path, settings: PipelineSettings | None = None, on_page: PageCallback | None = None
+) -> ProcessedDocument:
     """Run every stage on one file; raises ``KehoachError`` for a file it cannot handle."""
     settings = settings or PipelineSettings()
     start = time.perf_counter()
-    raw = read_text(Path(path), settings)
+    raw = read_text(Path(path), settings, on_page)
     return process_text(raw, settings, {"read": time.perf_counter() - start})

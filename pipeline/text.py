@@ -43,6 +43,7 @@ E_SIGNATURE = re.compile(
     r"\d{1,2}/\d{1,2}/\d{4}\s*;?\s*\d{1,2}:\d{2}(:\d{2})?\s*;?\s*[+-]\d{2}:?\d{2}"
 )
 PAGE_NUMBER = re.compile(r"^[\s\-–—.(]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[\s\-–—.)]*$", re.I)
+PageCallback = Callable[[int, int], None]  # (pages read, pages in the file)
 MIN_LAYER_CHARS = 200  # a real page of a plan has more; stamps and headers alone have less
 IMAGE_COVER = 0.5  # share of the page an image must cover to be a scan
 
@@ -101,13 +102,20 @@ def assemble_text(source: SourceDocument, pages: Sequence[PageText]) -> Document
     return DocumentText(source=source, pages=tuple(pages))
 
 
-def extract_text(source: SourceDocument, settings: PipelineSettings) -> DocumentText:
+def extract_text(
+    source: SourceDocument, settings: PipelineSettings, on_page: PageCallback | None = None
+) -> DocumentText:
     """Read every page of an identified file; raises ``KehoachError`` for files it cannot read.
 
     The same pages as ``read_page`` gives one by one, read from one opening of the file.
+    ``on_page(done, total)`` is called after each page (the CLI's progress line).
     """
     with open_pages(source, settings) as reader:
-        pages = [reader.read(index) for index in range(reader.count)]
+        pages: list[PageText] = []
+        for page in (reader.read(index) for index in range(reader.count)):
+            pages.append(page)
+            if on_page is not None:
+                on_page(len(pages), reader.count)
     return assemble_text(source, pages)
 
 
@@ -217,7 +225,7 @@ def _checked_page_count(path: Path, plumbed: Any, rendered: Any, settings: Pipel
         raise KehoachError(
             ErrorCode.TOO_MANY_PAGES,
             path,
-            f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
+            f"{count} pages is over the limit of {settings.limits.max_pages} (raise --max-pages)",
         )
     if len(plumbed.pages) != count:
         raise KehoachError(
@@ -309,7 +317,7 @@ def _check_pixels(path: Path, width: float, height: float, settings: PipelineSet
             ErrorCode.TOO_MANY_PIXELS,
             path,
             f"a page of {width:.0f}×{height:.0f} pixels is over the limit of "
-            f"{settings.limits.max_pixels:,} (lower dpi or raise max_pixels)",
+            f"{settings.limits.max_pixels:,} (lower dpi or raise --max-pixels)",
         )
 
 
@@ -385,7 +393,8 @@ def _image_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader
             raise KehoachError(
                 ErrorCode.TOO_MANY_PAGES,
                 path,
-                f"{frames} pages is over the limit of {settings.limits.max_pages}",
+                f"{frames} pages is over the limit of {settings.limits.max_pages} "
+                "(raise --max-pages)",
             )
         for frame in range(frames):
             image.seek(frame)
