@@ -16,6 +16,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from diacritics.orthography import strip_marks
 from pipeline.analysis import report_svg
 from pipeline.analysis.labels import display_labels
 from schemas import DocumentText, PlanDocument
@@ -51,6 +52,15 @@ class DocumentView:
     def href(self, line: int | None = None) -> str:
         """The in-page link to this document, or to one of its lines."""
         return f"#{self.anchor}-L{line}" if line else f"#{self.anchor}"
+
+    def original(self) -> str:
+        """The file's name, linked to the file itself (file://) when it is still where it was
+        ingested from, so a reader can open the scan beside the facts."""
+        path = Path(str(self.record.get("path") or ""))
+        name = f'<span class="file">{_e(path.name)}</span>'
+        if path.name and path.is_file():
+            return f'<a class="file" href="{_e(path.resolve().as_uri())}">{name}</a>'
+        return name
 
     def count(self, name: str) -> int:
         value = getattr(self.plan, name)
@@ -177,7 +187,7 @@ def documents_table(data: ReportData) -> str:
             f'<tr class="doc-row" data-province="{_e(r.get("province") or "")}">'
             f'<td class="num">{number}</td><td>{_e(view.province)}</td>'
             f"<td>{_e(r.get('number') or '—')}</td>"
-            f'<td><a href="{view.href()}">{_e(title)}</a></td>'
+            f'<td><a href="{view.href()}">{_e(title)}</a><br>{view.original()}</td>'
             f"<td>{_e(r.get('issue_date') or '—')}</td><td>{_e(r.get('kind'))}</td>"
             f'<td class="num">{r.get("line_count") or 0}</td>'
             f"<td><code>{_e(view.sha256[:10])}</code></td>"
@@ -198,17 +208,33 @@ def documents_table(data: ReportData) -> str:
     )
 
 
+def by_province(documents: list[DocumentView]) -> list[tuple[str, list[DocumentView]]]:
+    """Documents grouped by province, provinces in alphabetical order (diacritics ignored
+    first, as a Vietnamese index sorts), documents without a province last under "—"."""
+    groups: dict[str, list[DocumentView]] = defaultdict(list)
+    for view in documents:
+        groups[view.record.get("province") or "—"].append(view)
+    return sorted(groups.items(), key=lambda g: (g[0] == "—", strip_marks(g[0]).casefold(), g[0]))
+
+
 def matrix(data: ReportData) -> str:
     """Provinces × sections: how much each plan says under each heading, and which it has."""
     labels = display_labels()
-    names = [d.label for d in data.documents]
-    values = [[float(d.count(name)) for name in FACT_FIELDS] for d in data.documents]
+    provinces = by_province(data.documents)
+    names = [
+        f"{province} ({len(views)} văn bản)" if len(views) > 1 else province
+        for province, views in provinces
+    ]
+    values = [
+        [float(sum(view.count(name) for view in views)) for name in FACT_FIELDS]
+        for _, views in provinces
+    ]
     chart = report_svg.heatmap(
         names,
         [labels[name] for name in FACT_FIELDS],
         values,
-        title="Số mục trích xuất theo phần, mỗi văn bản",
-        links=[d.href() for d in data.documents],
+        title="Số mục trích xuất theo phần, mỗi tỉnh (cộng các văn bản của tỉnh)",
+        links=[views[0].href() for _, views in provinces],
     )
     found: dict[str, dict[str, int]] = defaultdict(dict)
     for row in data.sections:
@@ -216,7 +242,7 @@ def matrix(data: ReportData) -> str:
             found[row["sha256"]].setdefault(category, row["line_start"])
     head = "".join(f"<th>{_e(labels[name])}</th>" for name in SECTIONS)
     rows = []
-    for view in data.documents:
+    for view in (view for _, views in provinces for view in views):
         cells = []
         for name in SECTIONS:
             line = found[view.sha256].get(name)
@@ -424,7 +450,7 @@ def sources_section(data: ReportData) -> str:
                 f'<div class="ln" id="{view.anchor}-L{number}"><span class="no">{number}</span>'
                 f"{_e(text)}</div>"
             )
-        meta = f"{_e(view.record.get('title') or '')} · {len(view.lines)} dòng"
+        meta = f"{_e(view.record.get('title') or '')} · {len(view.lines)} dòng · {view.original()}"
         blocks.append(
             f'<details class="source" id="{view.anchor}"><summary>{_e(view.label)}'
             f'<span class="meta">{meta}</span></summary><div class="lines">{"".join(lines)}</div>'
