@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,11 @@ def _settle_without_prefect(
     )
 
 
+def run_name(command: str, count: int, what: str) -> str:
+    """A flow run's name in the Prefect UI: "ingest-12-files-20261203-101530" (local time)."""
+    return f"{command}-{count}-{what}-{datetime.now():%Y%m%d-%H%M%S}"
+
+
 def run_ingest(
     paths: list[str],
     db: Path = DEFAULT_DB,
@@ -96,7 +102,9 @@ def run_ingest(
             if dask_address:  # bundles and the window are sized for the cluster as it is now
                 workers = dask_threads(dask_address)
             chosen = runner if runner is not None else task_runner(workers, dask_address)
-            flow = ingest_flow.with_options(task_runner=chosen)
+            flow = ingest_flow.with_options(
+                task_runner=chosen, flow_run_name=run_name("ingest", len(plan.pending), "files")
+            )
             reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")
             with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
                 _warn(unreachable_api_warning(api_url, dask_address))
@@ -152,7 +160,10 @@ def run_rebuild(
 
             if dask_address:
                 workers = dask_threads(dask_address)
-            flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
+            flow = rebuild_flow.with_options(
+                task_runner=task_runner(workers, dask_address),
+                flow_run_name=run_name("rebuild", _stale_count(dataset), "documents"),
+            )
             reporter.note("documents to re-extract; starting Prefect…")
             with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
                 _warn(unreachable_api_warning(api_url, dask_address))

@@ -7,6 +7,7 @@ ingest`` subprocesses of the kill -9 test talk to the same server through PREFEC
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -60,6 +61,26 @@ def _artifact(key: str, run_id: str) -> str:
     return next(str(a.data) for a in found if str(a.flow_run_id) == run_id)
 
 
+def _run_name_and_logs(run_id: str) -> tuple[str, list[str]]:
+    """A flow run's name and its log messages as the Prefect UI shows them."""
+    import time
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        name = client.read_flow_run(UUID(run_id)).name
+        for _ in range(20):  # logs reach the API in batches, shortly after the run
+            found = client.read_logs(
+                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[UUID(run_id)]))
+            )
+            if any("ingested" in log.message for log in found):
+                break
+            time.sleep(0.5)
+    return name, [log.message for log in found]
+
+
 def test_ingest_stores_plans_records_failures_and_rerun_skips(
     tmp_path: Path, prefect_api: dict[str, str]
 ) -> None:
@@ -82,6 +103,9 @@ def test_ingest_stores_plans_records_failures_and_rerun_skips(
 
     summary_artifact = _artifact("kehoach-ingest-summary", first.run_id)
     assert "broken.pdf" in summary_artifact and "| ingested | 3 |" in summary_artifact
+    name, logs = _run_name_and_logs(first.run_id)
+    assert re.fullmatch(r"ingest-\d+-files-\d{8}-\d{6}", name), name  # not "bouncy-otter"
+    assert any(f"ingested {plans[0]}: 1 page(s) (plain)," in line for line in logs), logs
 
     again = run_ingest([str(tmp_path / "batch" / "*.txt")], db=db, reporter=SilentReporter())
 
