@@ -35,6 +35,7 @@ EXIT_CODES = {ErrorCode.USAGE: EXIT_USAGE, ErrorCode.DATABASE_LOCKED: EXIT_DATAB
 # The limits (and --version) belong to `kehoach` itself; people also write them after the command
 # ("kehoach text scan.pdf --max-pages 800"), so they are moved in front before parsing.
 GLOBAL_OPTIONS = ("--max-bytes", "--max-pages", "--max-pixels", "--ocr-timeout")
+GLOBAL_FLAGS = ("--force-ocr",)
 
 
 def hoist_global_options(args: list[str]) -> list[str]:
@@ -46,6 +47,10 @@ def hoist_global_options(args: list[str]) -> list[str]:
             rest += args[index:]
             break
         name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS:
+            hoisted.append(arg)
+            index += 1
+            continue
         if name in GLOBAL_OPTIONS:
             takes_next = "=" not in arg and index + 1 < len(args)
             hoisted += args[index : index + (2 if takes_next else 1)]
@@ -114,8 +119,15 @@ def main(
     ocr_timeout: Annotated[
         float, typer.Option(min=0.1, help="OCR seconds per page before giving up on it.")
     ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
+    force_ocr: Annotated[
+        bool,
+        typer.Option(
+            "--force-ocr", help="OCR every PDF page, ignoring its text layer (for layers that lie)."
+        ),
+    ] = False,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
+    ctx.meta["force_ocr"] = force_ocr
     ctx.obj = Limits(
         max_bytes=max_bytes,
         max_pages=max_pages,
@@ -127,7 +139,8 @@ def main(
 def _settings(ctx: typer.Context, restore: bool = True):  # type: ignore[no-untyped-def]
     from schemas import PipelineSettings
 
-    return PipelineSettings(restore=restore, limits=_limits(ctx))
+    force_ocr = bool(ctx.find_root().meta.get("force_ocr", False))
+    return PipelineSettings(restore=restore, limits=_limits(ctx), force_ocr=force_ocr)
 
 
 def _print_json(value: object) -> None:

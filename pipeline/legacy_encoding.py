@@ -82,6 +82,29 @@ def detect_encoding(data: bytes) -> tuple[str, str, float]:
     return best, readings[best], scores[best]
 
 
+def legacy_layer_encoding(text: str) -> str | None:
+    """The legacy font encoding ("tcvn3", "vni") a PDF's text layer was typed in, when the layer
+    reads as Vietnamese only through it; None for a Unicode layer.
+
+    A document typed in ".VnTime" and printed to PDF keeps the font's codes: its layer reads
+    "Th«ng t­" for "Thông tư", as a legacy .txt file read as Windows-1252 does.
+    """
+    plain = alphabet_share(text)
+    if plain >= MIN_ALPHABET_SHARE or not _WORD.search(text):
+        return None
+    shares = {
+        name: alphabet_share(unicodedata.normalize("NFC", _translate(text, name)))
+        for name in _tables()
+    }
+    best = max(shares, key=lambda name: shares[name])
+    return best if shares[best] >= MIN_ALPHABET_SHARE and shares[best] > plain + 0.01 else None
+
+
+def translate_legacy(text: str, name: str) -> str:
+    """``text`` typed in legacy font encoding ``name``, in Unicode (NFC)."""
+    return unicodedata.normalize("NFC", _translate(text, name))
+
+
 def decode_text_bytes(data: bytes, path: Path | str) -> str:
     """Decode a text file to NFC with Unix line ends, converting legacy Vietnamese encodings.
 

@@ -22,7 +22,11 @@ from typing import Any
 
 from PIL import Image
 
-from pipeline.legacy_encoding import decode_text_bytes
+from pipeline.legacy_encoding import (
+    decode_text_bytes,
+    legacy_layer_encoding,
+    translate_legacy,
+)
 from pipeline.ocr import OcrTimeout, ocr_image, tokens_to_line
 from pipeline.scan import Row, Token, reading_order
 from schemas import (
@@ -295,6 +299,26 @@ def _layer_lines(page: Any) -> tuple[Line, ...]:
     return tuple(tokens_to_line(r, region) for r, region in reading_order(rows, float(page.height)))
 
 
+def unicode_layer(lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    """A text layer typed in a legacy font encoding (TCVN3 ".VnTime", VNI) converted to Unicode
+    word by word, as legacy .txt files are (``pipeline.legacy_encoding``); the boxes stay."""
+    name = legacy_layer_encoding("\n".join(line.text for line in lines))
+    if name is None:
+        return lines
+    return tuple(
+        line.model_copy(
+            update={
+                "text": translate_legacy(line.text, name),
+                "words": tuple(
+                    word.model_copy(update={"text": translate_legacy(word.text, name)})
+                    for word in line.words
+                ),
+            }
+        )
+        for line in lines
+    )
+
+
 def group_rows(tokens: list[Token]) -> list[Row]:
     """Tokens into rows: a token joins the row whose vertical middle it overlaps."""
     rows: list[Row] = []
@@ -326,8 +350,8 @@ def _pdf_page(
 ) -> PageText:
     """One PDF page: text layer when real, else rendered and read by OCR."""
     start = time.perf_counter()
-    if not needs_ocr(page):
-        lines = _layer_lines(page)
+    if not settings.force_ocr and not needs_ocr(page):
+        lines = unicode_layer(_layer_lines(page))
         return PageText(
             page_no=number,
             lines=lines,

@@ -25,3 +25,6 @@ class PipelineSettings(Frozen):
     dpi: int = Field(default=300, ge=72, le=600)
     ocr_lang: str = "vie"
     restore: bool = Field(default=True, description="restore diacritics where the text needs it")
+    force_ocr: bool = Field(
+        default=False, description="OCR every PDF page, ignoring its text layer (a layer that lies)"
+    )

@@ -80,6 +80,11 @@ def test_limits_after_the_command_and_named_as_options() -> None:
         "--json",
     ]
     assert hoist_global_options(["text", "--", "--max-pages"]) == ["text", "--", "--max-pages"]
+    assert hoist_global_options(["text", "a.pdf", "--force-ocr"]) == [
+        "--force-ocr",
+        "text",
+        "a.pdf",
+    ]
     after = CliRunner().invoke(app, ["text", str(TWO_PAGES), "--max-pages", "1"])
     assert after.exit_code == 3
     assert "(raise --max-pages) [too-many-pages]" in after.stderr
