@@ -25,7 +25,7 @@ from flows.batch import (
     IngestSummary,
     bundle,
     error_report,
-    expand_paths,
+    expand_batch,
     open_dataset,
     page_counts,
     plan_batch,
@@ -171,7 +171,7 @@ def ingest_flow(
     settings = settings or PipelineSettings()
     started = time.perf_counter()
     with open_dataset(Path(db)) as dataset:
-        plan = plan_batch(expand_paths(paths, exclude=Path(db)), dataset, settings)
+        plan = plan_batch(expand_batch(paths, exclude=Path(db)), dataset, settings)
         progress.current().start(plan.total, "ingest")
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:

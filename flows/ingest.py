@@ -19,7 +19,7 @@ from flows.batch import (
     BatchPlan,
     DocumentOutcome,
     IngestSummary,
-    expand_paths,
+    expand_batch,
     plan_batch,
     record,
     sharing,
@@ -84,7 +84,7 @@ def run_ingest(
     reporter = reporter or ConsoleReporter()
     started = time.perf_counter()
     with Dataset(Path(db)) as dataset:
-        plan = plan_batch(expand_paths(paths, exclude=Path(db)), dataset, settings)
+        plan = plan_batch(expand_batch(paths, exclude=Path(db)), dataset, settings)
         if not plan.pending:
             summary = _settle_without_prefect(dataset, plan, reporter, "ingest", started)
             reporter.stop()

@@ -24,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flows.batch import DocumentOutcome, IngestSummary
+from schemas.errors import printable_path
 
 
 class Reporter(Protocol):
@@ -85,12 +86,13 @@ class ConsoleReporter:
         """One more file settled."""
         self._done += 1
         if self._progress is not None and self._task is not None:
-            last = f"{outcome.outcome} {Path(outcome.path).name}"
+            last = f"{outcome.outcome} {printable_path(Path(outcome.path).name)}"
             self._progress.update(self._task, advance=1, last=last)
             return
         reason = f" — {outcome.error.reason} [{outcome.error.code}]" if outcome.error else ""
+        where = printable_path(outcome.path)
         self.console.print(
-            f"[{self._done}/{self._total}] {outcome.outcome} {outcome.path}{reason}",
+            f"[{self._done}/{self._total}] {outcome.outcome} {where}{reason}",
             soft_wrap=True,
             markup=False,
             highlight=False,
@@ -145,7 +147,7 @@ def summary_table(summary: IngestSummary) -> Table:
 def failure_lines(summary: IngestSummary) -> list[str]:
     """One line per failed file, path whole (copy-pasteable), then the reason and the code."""
     return [
-        f"failed: {o.path} — {o.error.reason} [{o.error.code}]"
+        f"failed: {printable_path(o.path)} — {o.error.reason} [{o.error.code}]"
         for o in summary.failed
         if o.error is not None
     ]

@@ -40,9 +40,11 @@ FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .
 def _fail(error: Exception) -> NoReturn:
     """Print a KehoachError the way a person can act on it and exit with its code."""
     from schemas import ErrorCode, KehoachError
+    from schemas.errors import printable_path
 
     if isinstance(error, KehoachError):
-        typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
+        where = printable_path(error.path)
+        typer.echo(f"kehoach: {where}: {error.reason} [{error.code}]", err=True)
         code = EXIT_DATABASE_LOCKED if error.code == ErrorCode.DATABASE_LOCKED else EXIT_BAD_INPUT
         raise typer.Exit(code)
     raise error
