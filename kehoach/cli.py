@@ -65,6 +65,12 @@ def main(
     ocr_timeout: Annotated[
         float, typer.Option(help="OCR seconds per page before giving up on it.")
     ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
+    restore_timeout: Annotated[
+        float, typer.Option(help="Seconds restoring one document's diacritics before giving up.")
+    ] = _LIMIT_DEFAULTS.restore_seconds,
+    extract_timeout: Annotated[
+        float, typer.Option(help="Seconds structuring and extracting one document.")
+    ] = _LIMIT_DEFAULTS.extract_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.obj = Limits(
@@ -72,6 +78,8 @@ def main(
         max_pages=max_pages,
         max_pixels=max_pixels,
         ocr_seconds_per_page=ocr_timeout,
+        restore_seconds=restore_timeout,
+        extract_seconds=extract_timeout,
     )
 
 
