@@ -19,6 +19,7 @@ from schemas.common import Frozen
 from schemas.errors import os_error, storable_path
 
 Outcome = Literal["ingested", "replaced", "skipped", "failed"]
+PARTIAL = "partial: "  # the note of a document stored with some pages left unread
 # A task carrying plain-text files carries about this much text: about 4 s of restoration and
 # extraction, against 0.2-0.6 s of Prefect's cost of running a task in a worker process and its
 # handling in the command (600 texts, 2 processes: 1.35-1.37x with 1 MB bundles, 1.23-1.29x
@@ -55,6 +56,11 @@ class IngestSummary(Frozen):
     def skipped(self) -> list[DocumentOutcome]:
         """Documents already stored with this pipeline version (or repeated in the batch)."""
         return [o for o in self.outcomes if o.outcome == "skipped"]
+
+    @property
+    def partial(self) -> list[DocumentOutcome]:
+        """Documents stored with some pages unread (OCR out of time): to look at again."""
+        return [o for o in self.ingested if o.note.startswith(PARTIAL)]
 
     @property
     def failed(self) -> list[DocumentOutcome]:

@@ -7,6 +7,7 @@ document gets one line instead, so an operator can follow a long batch with ``ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,6 +162,10 @@ def print_summary(summary: IngestSummary, console: Console | None = None, title:
     console.print(summary_table(summary))
     for line in failure_lines(summary):
         console.print(line, soft_wrap=True, markup=False, highlight=False)
+    errors = Console(stderr=True) if console.file is sys.stdout else console
+    for outcome in summary.partial:  # stored, but a person should know pages are missing
+        line = f"kehoach: warning: {printable_path(outcome.path)}: {outcome.note}"
+        errors.print(line, soft_wrap=True, markup=False, highlight=False)
     if summary.failed:
         console.print("(failed files are listed in the quarantine view of the dataset)")
 

@@ -58,8 +58,8 @@ class DocumentFailed(Exception):
 
 def _changed(source: SourceDocument) -> ErrorReport:
     """The report of a file rewritten between identification and reading."""
-    reason = "the file changed while the batch ran"
-    return ErrorReport(code=ErrorCode.INTERNAL, path=str(source.path), reason=reason)
+    reason = "the file changed while the batch ran: run the batch again when it is complete"
+    return ErrorReport(code=ErrorCode.FILE_CHANGED, path=str(source.path), reason=reason)
 
 
 def settings_digest(settings: PipelineSettings, *, exclude: set[str] | None = None) -> str:

@@ -89,6 +89,23 @@ def _settings(ctx: typer.Context, restore: bool = True):  # type: ignore[no-unty
     return PipelineSettings(restore=restore, limits=ctx.obj or _LIMIT_DEFAULTS)
 
 
+def _warn_unread_pages(document) -> bool:  # type: ignore[no-untyped-def]
+    """Say on standard error which pages OCR gave up on; True when there were any."""
+    from pipeline.process import ocr_timed_out
+    from schemas.errors import printable_path
+
+    pages = ocr_timed_out(document)
+    if pages:
+        listed = ", ".join(map(str, pages))
+        where = printable_path(document.source.path)
+        typer.echo(
+            f"kehoach: warning: {where}: OCR ran out of time on page(s) {listed}, left empty; "
+            "raise --ocr-timeout [ocr-timeout]",
+            err=True,
+        )
+    return bool(pages)
+
+
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
@@ -116,6 +133,8 @@ def text(
         _print_json(document.model_dump(mode="json"))
     else:
         sys.stdout.write(document.text + "\n")
+    if _warn_unread_pages(document):
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 @app.command()
@@ -157,6 +176,8 @@ def extract(
     except KehoachError as error:
         _fail(error)
     _print_json(processed.plan.model_dump(mode="json"))
+    if _warn_unread_pages(processed.raw_text):
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 @app.command()
@@ -185,7 +206,7 @@ def ingest(
         )
     except KehoachError as error:
         _fail(error)
-    if summary.failed:
+    if summary.failed or summary.partial:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
