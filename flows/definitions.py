@@ -76,7 +76,7 @@ def store_result(
 
 
 def partial_note(processed: ProcessedDocument) -> str:
-    """"partial: …" when OCR ran out of time on some pages, stored empty; else nothing."""
+    """A "partial: …" note when OCR ran out of time on some pages, stored empty; else nothing."""
     from pipeline.process import ocr_timed_out
 
     pages = ocr_timed_out(processed.raw_text)

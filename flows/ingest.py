@@ -24,6 +24,7 @@ from flows.batch import (
     record,
     sharing,
 )
+from flows.env import private_results
 from flows.progress import ConsoleReporter, Reporter, print_summary, reporting
 from kehoach import DEFAULT_DB, PIPELINE_VERSION
 from schemas import PipelineSettings
@@ -98,7 +99,12 @@ def run_ingest(
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             flow = ingest_flow.with_options(task_runner=chosen)
             reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")
-            with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
+            with (
+                private_results(),
+                prefect_api() as api_url,
+                sharing(dataset, Path(db)),
+                reporting(reporter),
+            ):
                 _warn(unreachable_api_warning(api_url, dask_address))
                 summary = flow(
                     paths=[str(p) for p in paths],
@@ -154,7 +160,12 @@ def run_rebuild(
                 workers = dask_threads(dask_address)
             flow = rebuild_flow.with_options(task_runner=task_runner(workers, dask_address))
             reporter.note("documents to re-extract; starting Prefect…")
-            with prefect_api() as api_url, sharing(dataset, Path(db)), reporting(reporter):
+            with (
+                private_results(),
+                prefect_api() as api_url,
+                sharing(dataset, Path(db)),
+                reporting(reporter),
+            ):
                 _warn(unreachable_api_warning(api_url, dask_address))
                 summary = flow(
                     db=str(db), settings=settings, window=window_size(workers, dask_address)
