@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +33,8 @@ from schemas import (
 
 TRANSIENT_RETRIES = 2
 CACHE_DAYS = 14
+COMMAND_PID_VARIABLE = "KEHOACH_COMMAND_PID"  # set by ``flows.runners`` for its workers
+PARENT_POLL_SECONDS = 0.5
 
 
 class DocumentFailed(Exception):
@@ -100,9 +105,27 @@ def _one_thread_for_tesseract() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 
+def _exit_with_command(command: int) -> None:
+    """End this worker as soon as the command that started it is gone (killed, even by -9).
+
+    A process-pool worker waits on a queue its own process holds open, so it never sees the
+    command die: it would wait for ever, an orphan, and the resource tracker with it.
+    """
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != command:
+            os._exit(1)
+
+
 def warm_worker() -> None:
-    """Run once per local worker process: import the chain so models load once per process."""
+    """Run once per local worker process: exit with the command, and import the chain so models
+    load once per process."""
     _one_thread_for_tesseract()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+    command = int(os.environ.get(COMMAND_PID_VARIABLE, "0")) or os.getppid()
+    threading.Thread(
+        target=_exit_with_command, args=(command,), name="kehoach-exit-with-command", daemon=True
+    ).start()
     import pipeline.process  # noqa: F401
 
 
