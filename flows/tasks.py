@@ -143,10 +143,13 @@ def read_text_task(source: SourceDocument, settings: PipelineSettings, label: st
     from pipeline.process import read_text
 
     _one_thread_for_tesseract()
+    failure = None
     try:
         text = read_text(source.path, settings)
     except KehoachError as error:
-        raise DocumentFailed.from_error(error) from None
+        failure = DocumentFailed.from_error(error)
+    if failure is not None:  # raised outside the handler: no chain back to the reader's frames
+        raise failure
     if text.source.sha256 != source.sha256:
         raise DocumentFailed.from_report(_changed(source))
     return text
@@ -172,7 +175,8 @@ def process_text_task(
     try:
         return process_text(raw, settings, {"read": read_seconds})
     except KehoachError as error:
-        raise DocumentFailed.from_error(error) from None
+        failure = DocumentFailed.from_error(error)
+    raise failure  # outside the handler: no chain back to the stage's frames
 
 
 @task(name="ingest-document", task_run_name="ingest {label}")
