@@ -338,11 +338,25 @@ def eval_extract(
     print_scores(evaluate_gold(shared))
 
 
+def _report_and_exit(error: Exception) -> NoReturn:
+    """``_fail`` outside a command: its exit code as the process's."""
+    try:
+        _fail(error)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+
+
 def run() -> None:
     """Console entry point: an unexpected exception is a bug, reported with exit code 5."""
+    from schemas.errors import os_error
+
     try:
         app()
     except Exception as error:  # noqa: BLE001 - the last line of defence, it re-reports
+        # a read-only output folder, a full disk: a code the person can act on, not a bug
+        found = os_error(error) if isinstance(error, OSError) else None
+        if found is not None:
+            _report_and_exit(found)
         typer.echo(f"kehoach: internal error: {type(error).__name__}: {error}", err=True)
         typer.echo("please report it with the file that caused it", err=True)
         sys.exit(EXIT_INTERNAL)

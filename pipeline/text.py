@@ -248,8 +248,15 @@ def is_garbage(text: str) -> bool:
     odd = text.count("(cid:") * 5 + sum(
         1 for c in visible if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cc")
     )
-    letters = sum(1 for c in visible if c.isalpha())
-    return odd > len(visible) * 0.05 or letters < len(visible) * 0.4
+    letters = [c for c in visible if c.isalpha()]
+    # Vietnamese is written in Latin letters: a layer of CJK or other scripts is a font's
+    # ToUnicode map gone wrong, and the page reads right only through OCR
+    foreign = sum(1 for c in letters if c > "\u024f" and not "\u1e00" <= c <= "\u1eff")
+    return (
+        odd > len(visible) * 0.05
+        or len(letters) < len(visible) * 0.4
+        or foreign > len(letters) * 0.2
+    )
 
 
 def image_cover(page: Any) -> float:
