@@ -107,8 +107,13 @@ def prefect_home(environ: MutableMapping[str, str]) -> str | None:
         return None
     if _writable(Path.home() / ".prefect"):
         return None
+    return str(fallback_home())
+
+
+def fallback_home() -> Path:
+    """/tmp/kehoach-prefect-<uid> when it is private, else a fresh private folder."""
     fallback = Path(tempfile.gettempdir()) / f"kehoach-prefect-{os.getuid()}"
-    return str(private_folder(fallback) or fresh_private_folder("prefect"))
+    return private_folder(fallback) or fresh_private_folder("prefect")
 
 
 @contextmanager
