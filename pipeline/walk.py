@@ -32,6 +32,22 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+def _is_dir(path: Path | os.DirEntry[str], follow: bool = True) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be told (a folder above it is closed:
+    identification then names the file with ``permission-denied``)."""
+    try:
+        return path.is_dir() if follow else path.is_dir(follow_symlinks=False)  # type: ignore[call-arg]
+    except OSError:
+        return False
+
+
+def _is_link(path: Path | os.DirEntry[str]) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
+
+
 def _entries(folder: Path, found: Expansion) -> list[os.DirEntry[str]]:
     """A folder's entries, sorted; a folder that cannot be listed is reported."""
     try:
@@ -61,7 +77,7 @@ def _link(path: Path, root: Path, found: Expansion) -> None:
         found.files.append(path)
         return
     if not _inside(target, root):
-        what = "folder" if target.is_dir() else "file"
+        what = "folder" if _is_dir(target) else "file"
         reason = (
             f"a link to the {what} {printable_path(target)}, outside {printable_path(root)}; "
             "not followed: name that path itself to ingest it"
@@ -69,7 +85,7 @@ def _link(path: Path, root: Path, found: Expansion) -> None:
         found.refused.append(
             ErrorReport(code=ErrorCode.UNSAFE_PATH, path=storable_path(path), reason=reason)
         )
-    elif not target.is_dir():
+    elif not _is_dir(target):
         found.files.append(path)
 
 
@@ -79,9 +95,9 @@ def walk(folder: Path, root: Path, found: Expansion) -> None:
         if _hidden(entry.name):
             continue
         path = Path(entry.path)
-        if entry.is_symlink():
+        if _is_link(entry):
             _link(path, root, found)
-        elif entry.is_dir(follow_symlinks=False):
+        elif _is_dir(entry, follow=False):
             walk(path, root, found)
         else:
             found.files.append(path)  # pipes and devices too: ``identify`` refuses them
@@ -99,14 +115,14 @@ def _match(folder: Path, parts: tuple[str, ...], found: Expansion) -> Iterator[P
     if head == "**":
         yield from _match(folder, rest, found)
         for entry in _entries(folder, found):
-            if not _hidden(entry.name) and entry.is_dir(follow_symlinks=False):
+            if not _hidden(entry.name) and _is_dir(entry, follow=False):
                 yield from _match(Path(entry.path), parts, found)
         return
     if not GLOB_CHARACTERS & set(head):
         candidate = folder / head
         if not rest and os.path.lexists(candidate):
             yield candidate
-        elif rest and candidate.is_dir():
+        elif rest and _is_dir(candidate):
             yield from _match(candidate, rest, found)
         return
     for entry in _entries(folder, found):
@@ -115,7 +131,7 @@ def _match(folder: Path, parts: tuple[str, ...], found: Expansion) -> Iterator[P
         if fnmatch.fnmatchcase(entry.name, head):
             if not rest:
                 yield Path(entry.path)
-            elif entry.is_dir():  # one level through a link at most: bounded
+            elif _is_dir(entry):  # one level through a link at most: bounded
                 yield from _match(Path(entry.path), rest, found)
 
 
@@ -127,9 +143,9 @@ def _glob_root(pattern: str) -> tuple[Path, tuple[str, ...]]:
 
 
 def _add_match(path: Path, root: Path, found: Expansion) -> None:
-    if path.is_symlink():
+    if _is_link(path):
         _link(path, root, found)
-    elif path.is_dir():
+    elif _is_dir(path):
         walk(path, root, found)
     else:
         found.files.append(path)
@@ -149,7 +165,7 @@ def expand(pattern: str, found: Expansion) -> None:
             found.files[before:] = sorted(found.files[before:])
             return
     path = Path(pattern)
-    if path.is_dir():
+    if _is_dir(path):
         walk(path, path.resolve(), found)
         found.files[before:] = sorted(found.files[before:])
     else:

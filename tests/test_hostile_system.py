@@ -108,6 +108,41 @@ def test_links_pipes_and_odd_names_in_a_folder_are_each_reported(
     assert str(batch / "k\\xea\\xf2 ho\\xb8ch.txt") in paths
 
 
+class _NothingStored:
+    def is_current(self, sha256: str, pipeline_version: str) -> bool:
+        return False
+
+
+def _plan_as_nobody(patterns: list[str]) -> list[tuple[str, str]]:
+    """The batch plan's failures for ``patterns``, planned as an ordinary user."""
+    from flows.batch import expand_batch, plan_batch
+
+    drop_privileges()
+    plan = plan_batch(expand_batch(patterns), _NothingStored(), PipelineSettings())  # type: ignore[arg-type]
+    return [(Path(o.path).name, str(o.error.code)) for o in plan.settled if o.error]
+
+
+def test_unreadable_folders_and_files_are_permission_denied_not_a_crash() -> None:
+    folder = world_folder()
+    try:
+        write_plan(folder / "closed" / "plan.txt")
+        write_plan(folder / "open" / "locked.txt").chmod(0)
+        (folder / "open").chmod(0o755)
+        (folder / "closed").chmod(0)
+
+        given_file = in_child(_plan_as_nobody, [str(folder / "closed" / "plan.txt")])
+        given_folder = in_child(_plan_as_nobody, [str(folder)])
+
+        assert given_file == [("plan.txt", "permission-denied")]
+        assert sorted(given_folder) == [
+            ("closed", "permission-denied"),
+            ("locked.txt", "permission-denied"),
+        ]
+    finally:
+        subprocess.run(["chmod", "-R", "u+rwx", str(folder)], check=False)
+        subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
 # --------------------------------------------------------------------------- the dataset
 
 
