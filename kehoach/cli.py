@@ -150,14 +150,16 @@ def restore(
         from diacritics import restore as restore_diacritics
         from pipeline.process import read_text
 
-        source_text = read_text(file, _settings(ctx, restore=False)).text
+        document = read_text(file, _settings(ctx, restore=False))
     except KehoachError as error:
         _fail(error)
-    result = restore_diacritics(source_text)
+    result = restore_diacritics(document.text)
     if as_json:
         _print_json(result.model_dump(mode="json"))
     else:
         sys.stdout.write(result.text + "\n")
+    if _warn_unread_pages(document):
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 @app.command()
