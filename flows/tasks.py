@@ -100,11 +100,6 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def _one_thread_for_tesseract() -> None:
-    """Set on every worker (threads, processes, Dask machines) before Tesseract can start."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
 def _exit_with_command(command: int) -> None:
     """End this worker as soon as the command that started it is gone (killed, even by -9).
 
@@ -120,7 +115,6 @@ def _exit_with_command(command: int) -> None:
 def warm_worker() -> None:
     """Run once per local worker process: exit with the command, and import the chain so models
     load once per process."""
-    _one_thread_for_tesseract()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     command = int(os.environ.get(COMMAND_PID_VARIABLE, "0")) or os.getppid()
     threading.Thread(
@@ -142,7 +136,6 @@ def read_text_task(source: SourceDocument, settings: PipelineSettings, label: st
     """Read a file's text (text layer, OCR or plain text); raise DocumentFailed for a bad file."""
     from pipeline.process import read_text
 
-    _one_thread_for_tesseract()
     failure = None
     try:
         text = read_text(source.path, settings)
@@ -170,7 +163,6 @@ def process_text_task(
     """Restore and extract from text already read; raise DocumentFailed for a bad document."""
     from pipeline.process import process_text
 
-    _one_thread_for_tesseract()
     read_seconds = sum(page.seconds for page in raw.pages)
     try:
         return process_text(raw, settings, {"read": read_seconds})

@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     DISK_FULL = "disk-full"
     DATABASE_LOCKED = "database-locked"
     DATABASE_CORRUPT = "database-corrupt"
+    USAGE = "usage"  # a command-line value the library cannot take: unknown field, no such plan
     INTERNAL = "internal"
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pikepdf
 from PIL import Image
-from unidecode import unidecode
 
+from diacritics.orthography import strip_marks
 from schemas import ErrorCode, Limits
 
 PLAN_TEXT = """ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP
@@ -245,10 +245,7 @@ def _plan_page_image(
     folder: Path, name: str, transform: Callable[[Image.Image], Image.Image], **save: object
 ) -> Path:
     """PLAN_TEXT rendered as a scanned A4 page, changed by ``transform``, saved as ``name``."""
-    try:
-        from pipeline.evaluation.synthetic import render_plan
-    except ImportError:  # before the move of the evaluation helpers
-        from pipeline.synthetic import render_plan  # type: ignore[no-redef]
+    from pipeline.evaluation.synthetic import render_plan
 
     page = render_plan(PLAN_TEXT, max_pages=1)[0].image
     path = folder / name
@@ -549,7 +546,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "slow-restoration",
-        _write("no-diacritics.txt", unidecode(PLAN_TEXT * 20).encode()),
+        _write("no-diacritics.txt", strip_marks(PLAN_TEXT * 20).encode()),
         ErrorCode.STAGE_TIMEOUT,
         limits=Limits(restore_seconds=0.01),
     ),
