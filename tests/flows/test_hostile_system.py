@@ -8,6 +8,7 @@ import contextlib
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -282,6 +283,7 @@ def test_a_result_folder_others_could_write_is_never_used(tmp_path: Path) -> Non
         assert is_private(used) and not any(used.iterdir())
         assert Path(get_current_settings().results.local_storage_path) == used
         assert os.environ["PREFECT_LOCAL_STORAGE_PATH"] == str(used)  # for the workers
+    shutil.rmtree(used)
 
     mine = tmp_path / "mine"
     mine.mkdir(mode=0o755)
@@ -301,6 +303,7 @@ def test_the_tmp_fallback_made_by_another_user_is_not_used() -> None:
     try:
         chosen = fallback_home()
         assert chosen != planted and is_private(chosen)
+        shutil.rmtree(chosen)
     finally:
         planted.rmdir()
 
