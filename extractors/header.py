@@ -1,39 +1,112 @@
-"""The document's header and signer: issuer, province, type, number, date, title; name and title.
+"""The document's identity: issuer and its parent, number and symbol, place and date, type, title.
 
-The header is the two-column block of Nghị định 30/2020/NĐ-CP (issuer | motto; "Số:" | place and
-date) followed by the document type and title; the signer stands in the closing block ("TM. ỦY BAN
-NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", name). Where OCR lost a part, the plan's number symbol,
-title and preamble fill what they can ("KH-UBND" → a Kế hoạch of the Ủy ban nhân dân).
+The header is the two-column block of Nghị định 30/2020/NĐ-CP (issuer under its parent | national
+motto; "Số: …" | place and date), then the type ("QUYẾT ĐỊNH", "NGHỊ ĐỊNH", …) and the trích yếu; a
+Công văn has no type line but a "V/v …" under its number. A decision of a one-person authority
+repeats it before the preamble ("THỦ TƯỚNG CHÍNH PHỦ"). Lines are read by what they are, not where
+they stand: OCR and portal copies put several parts on one line ("QUỐC HỘI ---- CỘNG HÒA … Luật số:
+72/2020/QH14 Hà Nội, ngày …") or the symbol on the line after "Số:". Tone marks are normalised
+first ("HOÀ" → "HÒA"). Where the page lacks a part, the symbol fills it ("…/TT-BTC": a Thông tư of
+the Bộ Tài chính, data/vocab/national_issuers.yaml), then a portal's attribute block. ``province``
+is given only for local issuers: a ministry signs in Hà Nội without being Hà Nội's.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from diacritics.orthography import normalize_tones
 from extractors.agencies import canonical_agency
+from extractors.legal_basis import clean_symbol
+from extractors.portal import read_portal_attributes
 from extractors.sections import Placed
-from extractors.vocab import fold, fold_ascii, load_lines, load_yaml, vocab_list
-from schemas import BlockKind, DocHeader, DocumentTree, Signer
+from extractors.signer import signer_of
+from extractors.vocab import fold, fold_ascii, load_lines, load_yaml
+from schemas import Block, BlockKind, DocHeader, DocumentTree, PortalAttributes, Signer
 
-MOTTO = re.compile(r"cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*[-–]\s*tự\s+do|hạnh\s+phúc", re.IGNORECASE)
-NUMBER = re.compile(r"^S[ốoô6]\s*[:.]?\s*(?P<num>.*)$", re.IGNORECASE)
-DATE = re.compile(
-    r"ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", re.IGNORECASE
+MOTTO = re.compile(
+    r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam"
+    r"|doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc|dang\s+cong\s+san\s+viet\s+nam"
+    r"|cong\s*hoa\s+xa\s+hoi|doc\s+lap\s*[-–]\s*tu\s+do|hanh\s+phuc"
 )
-PLACE = re.compile(r"^(?P<place>[^,\d]{2,40}),\s*ngày", re.IGNORECASE)
+# "Số:", "Luật số:", "Nghị quyết số:" — the symbol follows, or stands on the next line.
+NUMBER = re.compile(r"(?:^|(?<=\s))(?:[a-z ]{2,22}\s)?s[o6]\s*[:.]?\s*(?=\d|$)|^s[o6]\s*:\s*")
+PLACE_DATE = re.compile(r"(?:^|(?<=\s))[A-ZĐÀ-Ỹ][^\s,\d]*(?:\s+[A-ZĐÀ-Ỹ][^\s,\d]*){0,4}\s*,\s*ngày\b")
+DATE = re.compile(
+    r"ngay\s*(?P<d>\d{1,2})?\s*(?:[/-]|thang)\s*(?P<m>\d{1,2})?\s*(?:[/-]|nam)\s*(?P<y>\d{4})"
+)
+SUBJECT = re.compile(r"^(?:v\s*/\s*v|ve\s+viec)\b[\s.:]*")
+SEPARATOR = re.compile(r"^[-_=*.\s–—]+$|[-_–—]{3,}")
 PROVINCE_IN_TEXT = re.compile(
     r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})"
 )
-CENTRAL = ("Bộ ", "Chính phủ", "Thủ tướng", "Văn phòng Chính phủ", "Ban Chỉ đạo Trung ương")
-MARK = re.compile(r"^(?P<mark>TM|KT|TL|TUQ|Q)\s*\.\s*(?P<rest>.+)$")
+LOCAL = re.compile(
+    r"\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\s+\w", re.IGNORECASE
+)
+COMMUNE = re.compile(r"\b(?:xa|phuong|thi tran|dac khu)\s+[a-z]")
+DISTRICT = re.compile(r"\b(?:huyen|quan|thi xa)\s+[a-z]")
+LOCAL_CODES = ("UBND", "HĐND", "TU", "HU", "ĐU", "CAT", "BCH", "SNV", "STP", "STC", "SYT")
+AUTHORITY_HEADS = (
+    "thu tuong", "chu tich", "bo truong", "giam doc", "uy ban", "hoi dong", "chinh phu",
+    "quoc hoi", "thong doc", "tong kiem toan", "chanh an", "vien truong", "tong thanh tra",
+    "truong ban", "cuc truong",
+)  # fmt: skip
+
+
+@dataclass
+class _Parts:
+    """What the header's lines say, as read in order."""
+
+    issuer_lines: list[str] = field(default_factory=list)
+    number: str | None = None
+    symbol: str | None = None
+    place: str | None = None
+    issue_date: str | None = None
+    doc_type: str | None = None
+    subject: bool = False
+    title_lines: list[str] = field(default_factory=list)
+    authority: str | None = None
+    awaiting_number: bool = False
 
 
 @cache
 def _provinces() -> tuple[str, ...]:
     return load_lines("provinces.txt")
+
+
+@cache
+def _doc_types() -> dict[str, str]:
+    """Folded type names, longest first, to their spelling."""
+    names = sorted(load_yaml("doc_types.yaml"), key=len, reverse=True)
+    return {fold_ascii(name): name for name in names}
+
+
+@cache
+def _national() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name → name, upper-cased symbol code → name) of the central issuers."""
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    for entry in load_yaml("national_issuers.yaml")["issuers"]:
+        names[fold_ascii(entry["name"])] = entry["name"]
+        for code in entry["codes"]:
+            codes[fold_ascii(code).upper()] = entry["name"]
+    return names, codes
+
+
+def national_issuer(text: str | None) -> str | None:
+    """The central body ``text`` names ("BỘ TÀI CHÍNH", "Bo Tai chinh"), or None."""
+    if not text:
+        return None
+    names = _national()[0]
+    key = re.sub(r"\s+", " ", fold_ascii(text)).strip(" .,:;-")
+    if key in names:
+        return names[key]
+    found = process.extractOne(key, list(names), scorer=fuzz.ratio)
+    return names[found[0]] if found is not None and found[1] >= 92 else None
 
 
 def match_province(text: str, threshold: float = 85.0) -> str | None:
@@ -66,22 +139,43 @@ def _sentence_case(text: str, province: str | None) -> str:
     return out
 
 
-def _doc_types() -> dict[str, str]:
-    return {fold_ascii(name): name for name in load_yaml("doc_types.yaml")}
+def _is_upper(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)
 
 
-def _doc_type_from_symbol(number: str | None) -> str | None:
+def symbol_codes(number: str | None) -> list[str]:
+    """The codes of a symbol, upper-cased and folded: "152/2025/TT-BTC" → ["TT", "BTC"]."""
     if not number or "/" not in number:
-        return None
-    code = number.split("/", 1)[1].split("-", 1)[0]
+        return []
+    head, _, tail = number.partition("/")
+    codes = re.split(r"[-/]", tail)
+    if "-" in head:  # party documents: "05-NQ/TU"
+        codes = [head.split("-", 1)[1], *codes]
+    return [fold_ascii(code).upper() for code in codes if code and not code.isdigit()]
+
+
+def doc_type_from_symbol(number: str | None) -> str | None:
+    """The type a symbol's code gives ("KH-UBND" → Kế hoạch); None for a Công văn's symbol."""
+    codes = symbol_codes(number)
     for name, abbr in load_yaml("doc_types.yaml").items():
-        if abbr and abbr.lower() == code.lower():
+        if abbr and codes and fold_ascii(abbr).upper() == codes[0]:
             return name
     return None
 
 
-def _parse_date(text: str) -> str | None:
-    found = DATE.search(text)
+def issuer_from_symbol(number: str | None) -> str | None:
+    """The central body a symbol names ("NĐ-CP" → Chính phủ, "QH15" → Quốc hội), or None."""
+    table = _national()[1]
+    for code in symbol_codes(number):
+        bare = re.sub(r"\d+$", "", code)  # "QH15", "UBTVQH14": the term number
+        if code in table or bare in table:
+            return table.get(code) or table[bare]
+    return None
+
+
+def _date(text: str) -> str | None:
+    found = DATE.search(fold_ascii(text))
     if not found:
         return None
     day = f"{int(found.group('d')):02d}" if found.group("d") else "??"
@@ -89,117 +183,337 @@ def _parse_date(text: str) -> str | None:
     return f"{found.group('y')}-{month}-{day}"
 
 
-def _number(text: str) -> str | None:
-    number = re.sub(r"\s+", "", text)
-    return number if re.match(r"^\d", number) and "/" in number else None
+def _symbol(text: str) -> str | None:
+    """The number and symbol at the start of ``text`` ("24 /CT-UBND" → "24/CT-UBND")."""
+    found = re.match(r"^\s*([\dA-Za-zĐđ.]*\d[\w.]*\s*(?:[-/]\s*[\wĐđ.]+\s*)+)", text)
+    if not found:
+        return None
+    symbol = clean_symbol(found.group(1))
+    return symbol if "/" in symbol else None
 
 
-def _without_rank(text: str) -> str:
-    """A signer's name without a military or police rank before it ("Thượng tướng ...")."""
-    for rank in vocab_list("signer_titles.yaml", "ranks"):
-        # Compared without marks: restoration may write "Thượng tưởng" for "Thượng tướng".
-        if fold_ascii(text).startswith(fold_ascii(rank) + " "):
-            return text[len(rank) :].strip()
-    return text
-
-
-def signer_of(closing: tuple[str, ...]) -> Signer:
-    """The signer from the closing block: authority mark, title, name."""
-    titles = {fold(title): title for title in vocab_list("signer_titles.yaml", "titles")}
-    on_behalf = title = name = None
-    for text in closing:
-        text = text.strip()
-        mark = MARK.match(text)
-        if mark:
-            on_behalf = f"{mark.group('mark')}. {_sentence_case(mark.group('rest'), None)}"
+def _pieces(line: str) -> list[str]:
+    """A header line cut where a new part starts: motto, "Số:", place and date, "V/v"."""
+    line = normalize_tones(line)
+    folded = fold_ascii(line)
+    cuts = {0, len(line)}
+    spans = []
+    for found in MOTTO.finditer(folded):
+        spans.append((found.start(), found.end()))
+        cuts.update((found.start(), found.end()))
+    for pattern, text in ((NUMBER, folded), (PLACE_DATE, line)):
+        for found in pattern.finditer(text):
+            cuts.add(found.start())
+    subject = re.search(r"(?:^|\s)v\s*/\s*v\b", folded)
+    if subject:
+        cuts.add(subject.start())
+    bounds = sorted(cuts)
+    out = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if any(a <= start and end <= b for a, b in spans):
             continue
-        key = fold(text).strip(" .:")
-        found = process.extractOne(
-            fold_ascii(key), [fold_ascii(t) for t in titles], scorer=fuzz.ratio
+        piece = SEPARATOR.sub(" ", line[start:end]).strip(" |*")
+        if piece:
+            out.append(piece)
+    return out
+
+
+def _type_prefix(piece: str) -> tuple[str, str] | None:
+    """(type, rest) when an upper-case piece opens with a document type ("NGHỊ ĐỊNH QUY ĐỊNH …")."""
+    if not _is_upper(piece.split("[")[0]):
+        return None
+    folded = fold_ascii(piece)
+    for key, name in _doc_types().items():
+        if folded == key or (folded.startswith(key + " ") and len(key) >= 4):
+            return name, piece[len(key) :].strip(" :.")
+    return None
+
+
+def _is_authority(piece: str) -> bool:
+    """An upper-case line naming who decides ("THỦ TƯỚNG CHÍNH PHỦ", "ỦY BAN NHÂN DÂN TỈNH …")."""
+    folded = fold_ascii(piece).strip(" :.")
+    return (
+        _is_upper(piece)
+        and len(piece.split()) <= 14
+        and folded.startswith(AUTHORITY_HEADS)
+        and not piece.rstrip().endswith((".", ";"))
+    )
+
+
+def _read(parts: _Parts, piece: str) -> None:
+    """Take one piece of the header into ``parts``."""
+    folded = fold_ascii(piece)
+    if parts.awaiting_number:
+        parts.awaiting_number = False
+        symbol = _symbol(piece)
+        if symbol:
+            parts.symbol = symbol
+            rest = piece[len(piece) - len(piece.lstrip()) :]
+            rest = re.sub(r"^\s*[\dA-Za-zĐđ.]*\d[\w.]*\s*(?:[-/]\s*[\wĐđ.]+\s*)+", "", rest)
+            if rest.strip():
+                _read(parts, rest)
+            return
+    number = NUMBER.match(folded)
+    if number and parts.symbol is None and parts.doc_type is None:
+        rest = piece[number.end() :].strip()
+        symbol = _symbol(rest)
+        parts.symbol = symbol
+        parts.awaiting_number = symbol is None and not rest
+        return
+    if PLACE_DATE.match(piece) and parts.issue_date is None and re.search(r"ngay.*nam", folded):
+        parts.place = piece.split(",")[0].strip()
+        parts.issue_date = _date(piece)
+        return
+    if SUBJECT.match(folded) and parts.doc_type is None and not parts.title_lines:
+        parts.subject = True
+        parts.title_lines.append(piece[SUBJECT.match(folded).end() :].strip())  # type: ignore[union-attr]
+        return
+    typed = _type_prefix(piece) if parts.doc_type is None else None
+    if typed:
+        parts.doc_type = typed[0]
+        if typed[1]:
+            parts.title_lines.append(typed[1])
+        return
+    if parts.doc_type is None and not parts.subject:
+        if _is_upper(piece) and parts.symbol is None and parts.issue_date is None:
+            parts.issuer_lines.append(piece)
+        return
+    if parts.authority is None and parts.title_lines and _is_authority(piece):
+        parts.authority = piece
+        return
+    if parts.authority is None and _title_continues(parts, piece):
+        parts.title_lines.append(piece)
+
+
+def _title_continues(parts: _Parts, piece: str) -> bool:
+    """Whether ``piece`` still belongs to the trích yếu: body text ends its lines with a stop."""
+    if parts.title_lines and parts.title_lines[-1].rstrip().endswith((".", ";", ":")):
+        return False
+    if re.match(r"^\s*(?:kính\s+gửi|căn\s+cứ|thực\s+hiện)\b", piece, re.IGNORECASE):
+        return False
+    return len(parts.title_lines) < 6
+
+
+def _issuer_groups(lines: list[str]) -> list[str]:
+    """Issuer lines joined where a name wraps ("ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI")."""
+    groups: list[str] = []
+    for line in lines:
+        line = line.strip(" -–*")
+        if not line:
+            continue
+        folded = fold_ascii(line)
+        wraps = bool(groups) and (
+            re.match(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b", folded)
+            or groups[-1].endswith((",", "-", "–"))
+            or re.search(r"\b(?:va|ve)$", fold_ascii(groups[-1]))
+            or line[:1].islower()
         )
-        letters = [ch for ch in text if ch.isalpha()]
-        upper = bool(letters) and sum(ch.isupper() for ch in letters) >= 0.7 * len(letters)
-        if found is not None and found[1] >= 85 and len(key) < 30 and upper:
-            title = list(titles.values())[found[2]]
-            continue
-        if key in titles:
-            title = titles[key]
-            continue
-        words = _without_rank(text).split()
-        looks_like_name = 2 <= len(words) <= 6 and all(
-            w[:1].isupper() and w.isalpha() for w in words
-        )
-        not_label = not any(fold(w) in ("nơi", "nhận") for w in words)
-        if looks_like_name and not_label and name is None:
-            name = " ".join(w[:1] + w[1:].lower() for w in words)
-    return Signer(name=name, title=title, on_behalf=on_behalf)
-
-
-def extract_header(tree: DocumentTree, placed: list[Placed]) -> DocHeader:
-    """Header fields; the number symbol, title and preamble fill what the page lacks."""
-    types = _doc_types()
-    issuer_lines: list[str] = []
-    title_lines: list[str] = []
-    number = issue_date = place = doc_type = None
-    seen_type = False
-    for text in tree.header:
-        if MOTTO.search(text):
-            continue
-        found = NUMBER.match(text)
-        if found and not seen_type:
-            number = _number(found.group("num"))
-            continue
-        if PLACE.match(text) and re.search(r"ngày.*tháng", text) and not seen_type:
-            issue_date = _parse_date(text)
-            place = PLACE.match(text).group("place").strip()  # type: ignore[union-attr]
-            continue
-        key = fold_ascii(text).strip(" :.")
-        if key in types and text.upper() == text:
-            doc_type, seen_type = types[key], True
-            continue
-        if seen_type or (text.upper() != text):
-            title_lines.append(text)
+        if wraps:
+            groups[-1] = f"{groups[-1]} {line}"
         else:
-            issuer_lines.append(text)
-    preamble = " ".join(p.block.text for p in placed if "preamble" in p.categories)
-    title = re.sub(r"\s+", " ", " ".join(title_lines)).strip() or None
-    issuer_text = " ".join(issuer_lines)
-    province = (
-        _province_in(_sentence_case(issuer_text, None).title() if issuer_text else "")
-        or _province_in(title or "")
-        or (match_province(place) if place else None)
-        or _province_in(preamble)
-    )
-    if province is None and issuer_text:
-        province = match_province(re.sub(r"^(?:TỈNH|THÀNH PHỐ)\s+", "", issuer_lines[-1]))
-    # Only a preamble that opens numbered sections announces the document's own type.
-    sectioned = any(block.kind == BlockKind.SECTION for block in tree.body)
-    doc_type = (
-        doc_type or _doc_type_from_symbol(number) or (sectioned and _doc_type_in(preamble)) or None
-    )
+            groups.append(line)
+    return groups
+
+
+def _issuer_name(text: str, province: str | None) -> str:
+    national = national_issuer(text)
+    if national:
+        return national
+    return canonical_agency(_sentence_case(text, province))
+
+
+def _level(issuer: str | None, parent: str | None, codes: list[str]) -> str | None:
+    """central, province, district or commune: from the issuer's name, else its symbol."""
+    own = fold_ascii(issuer or "")
+    if COMMUNE.search(own):
+        return "commune"
+    if DISTRICT.search(own):
+        return "district"
+    if issuer and LOCAL.search(own):
+        return "province"
+    if issuer and national_issuer(issuer):
+        return "central"
+    if issuer and parent:
+        return _level(parent, None, codes)
+    if issuer is None and any(re.sub(r"\d+$", "", c) in _national()[1] for c in codes):
+        return "central"
+    if any(code in LOCAL_CODES for code in codes) or re.search(r"uy ban nhan dan|hoi dong", own):
+        return "province"
+    return None
+
+
+def _body_authority(tree: DocumentTree) -> str | None:
+    """An authority line the layout read as the first body heading, before the preamble."""
+    for block in tree.body[:2]:
+        if block.kind == BlockKind.SECTION and not block.label and _is_authority(block.text):
+            return block.text
+    return None
+
+
+def _texts(tree: DocumentTree, limit: int = 80) -> list[str]:
+    """The first lines and blocks of the document, where a portal's attribute block stands."""
+    texts = list(tree.header)
+
+    def walk(block: Block) -> None:
+        if len(texts) < limit:
+            texts.append(block.text)
+            for child in block.children:
+                walk(child)
+
+    for block in tree.body:
+        walk(block)
+    return texts
+
+
+def read_header(tree: DocumentTree) -> _Parts:
+    """The header's parts as the document writes them."""
+    parts = _Parts()
+    for line in tree.header:
+        for piece in _pieces(line):
+            _read(parts, piece)
+    parts.authority = parts.authority or _body_authority(tree)
+    parts.number = parts.symbol if parts.symbol and re.match(r"^\d", parts.symbol) else None
+    return parts
+
+
+def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = True) -> DocHeader:
+    """Header fields; the symbol, authority line, preamble and a portal's attributes fill gaps."""
+    parts = read_header(tree)
     signer = signer_of(tree.closing)
-    ubnd = bool(
-        (number and "UBND" in number)
-        or re.search(r"(?:ủy|uỷ) ban nhân dân (?:tỉnh|thành phố)", preamble.lower())
-        or (signer.on_behalf and "ủy ban nhân dân" in signer.on_behalf.lower())
-    )
-    issuer = canonical_agency(_sentence_case(issuer_text, province)) if issuer_text else None
-    if issuer and "ủy ban" not in issuer.lower() and ubnd:
-        issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
-    if issuer and issuer.startswith(CENTRAL):
-        province = None  # a ministry's plan is national whatever city it was signed in
-    if issuer is None and province and ubnd:
-        issuer = f"Ủy ban nhân dân tỉnh {province}"
-    return DocHeader(
+    portal = read_portal_attributes(_texts(tree))
+    preamble = " ".join(p.block.text for p in placed if "preamble" in p.categories)
+    codes = symbol_codes(parts.symbol)
+    groups = _issuer_groups(parts.issuer_lines)
+    raw_issuer = normalize_tones(groups[-1]) if groups else None
+    raw_parent = normalize_tones(" ".join(groups[:-1])) if len(groups) > 1 else None
+    title = re.sub(r"\s+", " ", " ".join(parts.title_lines)).strip() or None
+    doc_type = parts.doc_type or doc_type_from_symbol(parts.symbol)
+    if doc_type is None and (parts.subject or _is_letter_symbol(codes)):
+        doc_type = "Công văn"
+    sectioned = any(block.kind == BlockKind.SECTION for block in tree.body)
+    if doc_type is None and sectioned:
+        doc_type = _doc_type_in(preamble)
+    level = _level(raw_issuer, raw_parent, codes)
+    province = None
+    if level != "central":
+        province = _local_province(raw_issuer, raw_parent, title, parts.place, preamble, signer)
+    issuer = _issuer_name(raw_issuer, province) if raw_issuer else None
+    parent = _issuer_name(raw_parent, province) if raw_parent else None
+    issuer = _with_authority(issuer, parts.authority, parts.symbol, signer, province, level)
+    level = level or _level(issuer, parent, codes)
+    if level == "central":
+        province = None
+    header = DocHeader(
         province=province,
         issuer=issuer,
         doc_type=doc_type,
-        number=number,
-        issue_date=issue_date,
+        number=parts.number,
+        issue_date=parts.issue_date,
         title=title,
         signer=signer,
-        place=place,
+        place=parts.place,
+        issuer_parent=parent,
+        issuer_level=level,  # type: ignore[arg-type]
+        authority=_sentence_authority(parts.authority),
+        portal=portal,
     )
+    return _fill_from_portal(header, portal) if use_portal and portal else header
+
+
+def _is_letter_symbol(codes: list[str]) -> bool:
+    """A Công văn's symbol opens with its issuer's code, not a type ("2739/VPCP-ĐMDN")."""
+    if not codes:
+        return False
+    types = {fold_ascii(a).upper() for a in load_yaml("doc_types.yaml").values() if a}
+    return codes[0] not in types and not re.search(r"\d$", codes[0])
+
+
+def _local_province(
+    issuer: str | None,
+    parent: str | None,
+    title: str | None,
+    place: str | None,
+    preamble: str,
+    signer: Signer,
+) -> str | None:
+    """The province of a local issuer: its name, its parent's, the title, the place, the preamble."""
+    for text in (issuer, parent):
+        if text:
+            found = _province_in(_sentence_case(text, None).title())
+            if found:
+                return found
+            tail = re.sub(r"^.*?(?:TỈNH|THÀNH PHỐ)\s+", "", text.upper())
+            found = match_province(tail) if tail != text.upper() else None
+            if found:
+                return found
+    ubnd = bool(re.search(r"(?:ủy|uỷ) ban nhân dân", f"{issuer} {parent} {signer.on_behalf}".lower()))
+    return (
+        _province_in(title or "")
+        or (match_province(place) if place and (ubnd or issuer is None) else None)
+        or _province_in(preamble)
+    )
+
+
+def _with_authority(
+    issuer: str | None,
+    authority: str | None,
+    symbol: str | None,
+    signer: Signer,
+    province: str | None,
+    level: str | None,
+) -> str | None:
+    """The issuer, else the one the authority line or symbol names; "Ủy ban nhân dân" completed."""
+    if issuer is None and authority:
+        issuer = national_issuer(authority) or national_issuer(
+            re.sub(r"^(?:THỦ TƯỚNG|BỘ TRƯỞNG)\s+", "", authority)
+        )
+        if issuer == "Chính phủ" and fold_ascii(authority).startswith("thu tuong"):
+            issuer = "Thủ tướng Chính phủ"
+    if issuer is None:
+        issuer = issuer_from_symbol(symbol)
+    ubnd = bool(
+        (symbol and "UBND" in symbol)
+        or (signer.on_behalf and "ủy ban nhân dân" in signer.on_behalf.lower())
+    )
+    if issuer and ubnd and level != "central" and "ủy ban" not in issuer.lower():
+        if fold_ascii(issuer).startswith(("tinh ", "thanh pho ", "xa ", "phuong ", "huyen ")):
+            issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
+    if issuer is None and province and ubnd:
+        issuer = f"Ủy ban nhân dân tỉnh {province}"
+    return issuer
+
+
+def _sentence_authority(authority: str | None) -> str | None:
+    if not authority:
+        return None
+    national = national_issuer(authority)
+    if national:
+        return national
+    if fold_ascii(authority).startswith("thu tuong chinh phu"):
+        return "Thủ tướng Chính phủ"
+    return _sentence_case(authority, _province_in(_sentence_case(authority, None).title()))
+
+
+def _fill_from_portal(header: DocHeader, portal: PortalAttributes) -> DocHeader:
+    """The portal's values where the document's own text gave none."""
+    update: dict[str, object] = {}
+    if header.number is None and portal.number:
+        update["number"] = clean_symbol(portal.number)
+    if header.doc_type is None and portal.doc_type:
+        update["doc_type"] = portal.doc_type
+    if header.issuer is None and portal.issuer:
+        update["issuer"] = national_issuer(portal.issuer) or portal.issuer
+        if header.issuer_level is None and national_issuer(portal.issuer):
+            update["issuer_level"] = "central"
+            update["province"] = None
+    if header.issue_date is None and portal.issue_date:
+        update["issue_date"] = portal.issue_date
+    if header.signer.name is None and portal.signer_name:
+        signer = header.signer.model_copy(
+            update={"name": portal.signer_name, "title": header.signer.title or portal.signer_title}
+        )
+        update["signer"] = signer
+    return header.model_copy(update=update) if update else header
 
 
 def _doc_type_in(preamble: str) -> str | None:

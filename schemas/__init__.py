@@ -12,8 +12,11 @@ from schemas.plan import (
     LegalBasis,
     Obligation,
     PlanDocument,
+    PortalAttributes,
+    Relation,
     Signer,
     Target,
+    Validity,
 )
 from schemas.restore import RestoredToken, RestoreResult
 from schemas.result import ProcessedDocument
@@ -43,8 +46,10 @@ __all__ = [
     "PageText",
     "PipelineSettings",
     "PlanDocument",
+    "PortalAttributes",
     "ProcessedDocument",
     "Provenance",
+    "Relation",
     "RestoreResult",
     "RestoredToken",
     "Signer",
@@ -52,6 +57,7 @@ __all__ = [
     "SourceKind",
     "Target",
     "TextMethod",
+    "Validity",
     "Word",
     "nfc",
 ]
