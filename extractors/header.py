@@ -35,11 +35,15 @@ MOTTO = re.compile(
 )
 # "Số:", "Luật số:", "Nghị quyết số:" — the symbol follows, or stands on the next line.
 NUMBER = re.compile(r"(?:^|(?<=\s))(?:[a-z ]{2,22}\s)?s[o6]\s*[:.]?\s*(?=\d|$)|^s[o6]\s*:\s*")
-PLACE_DATE = re.compile(r"(?:^|(?<=\s))[A-ZĐÀ-Ỹ][^\s,\d]*(?:\s+[A-ZĐÀ-Ỹ][^\s,\d]*){0,4}\s*,\s*ngày\b")
-DATE = re.compile(
-    r"ngay\s*(?P<d>\d{1,2})?\s*(?:[/-]|thang)\s*(?P<m>\d{1,2})?\s*(?:[/-]|nam)\s*(?P<y>\d{4})"
+PLACE_DATE = re.compile(
+    r"(?:^|(?<=\s))[A-ZĐÀ-Ỹ][^\s,\d]*(?:\s+[A-ZĐÀ-Ỹ][^\s,\d]*){0,4}\s*,\s*ng(?:ày|[^\s\d]{0,3})"
 )
-SUBJECT = re.compile(r"^(?:v\s*/\s*v|ve\s+viec)\b[\s.:]*")
+# OCR of handwritten day and month leaves junk ("ngày(2 tháng 10", "ngàw‡{ tháng 5"): each part is
+# read on its own and an unreadable one becomes "??".
+YEAR = re.compile(r"(?:n\S{0,2}m|/)\s*(?P<y>(?:19|20)\d{2})\b")
+MONTH = re.compile(r"th\S{0,3}\s*(?P<m>\d{1,2})\b|/\s*(?P<m2>\d{1,2})\s*/")
+DAY = re.compile(r"\bng\S{0,3}?\W{0,2}(?P<d>\d{1,2})\b")
+SUBJECT = re.compile(r"^\(?(?:v\s*/\s*v)\b[\s.:]*")
 SEPARATOR = re.compile(r"^[-_=*.\s–—]+$|[-_–—]{3,}")
 PROVINCE_IN_TEXT = re.compile(
     r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})"
@@ -175,21 +179,47 @@ def issuer_from_symbol(number: str | None) -> str | None:
 
 
 def _date(text: str) -> str | None:
-    found = DATE.search(fold_ascii(text))
-    if not found:
+    """ISO date of "…, ngày 05 tháng 4 năm 2025", "??" for a part OCR could not read."""
+    folded = fold_ascii(text)
+    year = YEAR.search(folded)
+    if not year:
         return None
-    day = f"{int(found.group('d')):02d}" if found.group("d") else "??"
-    month = f"{int(found.group('m')):02d}" if found.group("m") else "??"
-    return f"{found.group('y')}-{month}-{day}"
+    month_found = MONTH.search(folded)
+    month = month_found and int(month_found.group("m") or month_found.group("m2"))
+    day_found = DAY.search(folded, 0, month_found.start() if month_found else year.start())
+    day = day_found and int(day_found.group("d"))
+    month_text = f"{month:02d}" if month and 1 <= month <= 12 else "??"
+    day_text = f"{day:02d}" if day and 1 <= day <= 31 else "??"
+    return f"{year.group('y')}-{month_text}-{day_text}"
+
+
+SYMBOL = re.compile(r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]*(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)")
 
 
 def _symbol(text: str) -> str | None:
-    """The number and symbol at the start of ``text`` ("24 /CT-UBND" → "24/CT-UBND")."""
-    found = re.match(r"^\s*([\dA-Za-zĐđ.]*\d[\w.]*\s*(?:[-/]\s*[\wĐđ.]+\s*)+)", text)
+    """The number and symbol at the start of ``text`` ("24 /CT-UBND" → "24/CT-UBND").
+
+    A handwritten number that OCR could not read keeps its place as "?" ("†4/UBND-KTTH" →
+    "?4/UBND-KTTH"), as the gold writes an unreadable day "??"; the symbol's letters lose the marks
+    OCR puts on them ("CẮT" → "CAT") but keep "Đ".
+    """
+    found = SYMBOL.match(text)
     if not found:
         return None
-    symbol = clean_symbol(found.group(1))
-    return symbol if "/" in symbol else None
+    raw = found.group("num").strip(" .:")
+    number = re.sub(r"[^\d]+", "?", raw.translate(ZERO)) if raw else ""
+    code = "".join(
+        _unmark(ch) if ch.isalpha() and ch not in "Đđ" else ch for ch in found.group("code")
+    )
+    return clean_symbol(f"{number}/{code}")  # "/KH-UBND": a draft's number left blank
+
+
+ZERO = str.maketrans("ØøOo", "0000")
+
+
+def _unmark(char: str) -> str:
+    base = fold_ascii(char)
+    return base.upper() if char.isupper() else base
 
 
 def _pieces(line: str) -> list[str]:
@@ -204,9 +234,10 @@ def _pieces(line: str) -> list[str]:
     for pattern, text in ((NUMBER, folded), (PLACE_DATE, line)):
         for found in pattern.finditer(text):
             cuts.add(found.start())
-    subject = re.search(r"(?:^|\s)v\s*/\s*v\b", folded)
-    if subject:
-        cuts.add(subject.start())
+    for pattern in (r"(?:^|\s)\(?v\s*/\s*v\b", r"(?:^|\s)kinh\s+gui\b"):
+        found = re.search(pattern, folded)
+        if found:
+            cuts.add(found.start())
     bounds = sorted(cuts)
     out = []
     for start, end in zip(bounds, bounds[1:], strict=False):
@@ -248,8 +279,7 @@ def _read(parts: _Parts, piece: str) -> None:
         symbol = _symbol(piece)
         if symbol:
             parts.symbol = symbol
-            rest = piece[len(piece) - len(piece.lstrip()) :]
-            rest = re.sub(r"^\s*[\dA-Za-zĐđ.]*\d[\w.]*\s*(?:[-/]\s*[\wĐđ.]+\s*)+", "", rest)
+            rest = piece[SYMBOL.match(piece).end() :]  # type: ignore[union-attr]
             if rest.strip():
                 _read(parts, rest)
             return
@@ -259,8 +289,12 @@ def _read(parts: _Parts, piece: str) -> None:
         symbol = _symbol(rest)
         parts.symbol = symbol
         parts.awaiting_number = symbol is None and not rest
+        tail = rest[SYMBOL.match(rest).end() :].strip() if symbol else ""  # type: ignore[union-attr]
+        if tail:
+            _read(parts, tail)  # "Số: 2739/VPCP-ĐMDN V/v …" on one line
         return
-    if PLACE_DATE.match(piece) and parts.issue_date is None and re.search(r"ngay.*nam", folded):
+    dated = re.search(r"(?:19|20)\d{2}\b", folded)
+    if PLACE_DATE.match(piece) and parts.issue_date is None and dated:
         parts.place = piece.split(",")[0].strip()
         parts.issue_date = _date(piece)
         return
@@ -271,15 +305,20 @@ def _read(parts: _Parts, piece: str) -> None:
     typed = _type_prefix(piece) if parts.doc_type is None else None
     if typed:
         parts.doc_type = typed[0]
-        if typed[1]:
+        if len(typed[1].split()) > 2:  # "BÁO CÁO ĐỀ XUẤT": the type's own words, not a title
             parts.title_lines.append(typed[1])
         return
     if parts.doc_type is None and not parts.subject:
         if _is_upper(piece) and parts.symbol is None and parts.issue_date is None:
             parts.issuer_lines.append(piece)
+        elif not _is_upper(piece) and _title_continues(parts, piece):
+            parts.title_lines.append(piece)  # a trích yếu whose type line OCR lost
         return
     if parts.authority is None and parts.title_lines and _is_authority(piece):
         parts.authority = piece
+        return
+    if parts.authority and _is_upper(piece) and not parts.authority.endswith((".", ";")):
+        parts.authority = f"{parts.authority} {piece}"  # the authority line wraps
         return
     if parts.authority is None and _title_continues(parts, piece):
         parts.title_lines.append(piece)
@@ -289,16 +328,17 @@ def _title_continues(parts: _Parts, piece: str) -> bool:
     """Whether ``piece`` still belongs to the trích yếu: body text ends its lines with a stop."""
     if parts.title_lines and parts.title_lines[-1].rstrip().endswith((".", ";", ":")):
         return False
-    if re.match(r"^\s*(?:kính\s+gửi|căn\s+cứ|thực\s+hiện)\b", piece, re.IGNORECASE):
+    folded = fold_ascii(piece).lstrip(" _~")
+    if re.match(r"^(?:kinh\s+\S{2,4}\s*:|can\s+cu|thuc\s+hien|[-+•])", folded):
         return False
-    return len(parts.title_lines) < 6
+    return len(parts.title_lines) < 5
 
 
 def _issuer_groups(lines: list[str]) -> list[str]:
     """Issuer lines joined where a name wraps ("ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI")."""
     groups: list[str] = []
     for line in lines:
-        line = line.strip(" -–*")
+        line = line.strip(" -–*\"'“”|_~.,")
         if not line:
             continue
         folded = fold_ascii(line)
@@ -315,11 +355,31 @@ def _issuer_groups(lines: list[str]) -> list[str]:
     return groups
 
 
+LOCAL_HEADS = ("Ủy ban nhân dân", "Hội đồng nhân dân", "Công an", "Ban Chỉ đạo")
+"""Local issuers' head nouns, respelled where OCR damaged them ("ỦY BAN NHÂN DẪN")."""
+
+
 def _issuer_name(text: str, province: str | None) -> str:
     national = national_issuer(text)
     if national:
         return national
-    return canonical_agency(_sentence_case(text, province))
+    name = _sentence_case(text, province)
+    words = name.split()
+    for head in LOCAL_HEADS:
+        size = len(head.split())
+        if len(words) >= size and fuzz.ratio(fold_ascii(" ".join(words[:size])), fold_ascii(head)) >= 85:
+            words = [*head.split(), *words[size:]]
+            break
+    if province:
+        tail = re.search(r"\s(?:t\S{2,4}|thành phố)\s+(\S+(?:\s+\S+){0,2})$", " ".join(words))
+        if tail and _same_province(tail.group(1), province):
+            local = "tỉnh" if tail.group(0).split()[0] != "thành" else "thành phố"
+            words = " ".join(words)[: tail.start()].split() + [local, province]
+    return canonical_agency(" ".join(words))
+
+
+def _same_province(text: str, province: str) -> bool:
+    return match_province(text) == province or fuzz.ratio(fold_ascii(text), fold_ascii(province)) >= 85
 
 
 def _level(issuer: str | None, parent: str | None, codes: list[str]) -> str | None:
@@ -372,7 +432,7 @@ def read_header(tree: DocumentTree) -> _Parts:
         for piece in _pieces(line):
             _read(parts, piece)
     parts.authority = parts.authority or _body_authority(tree)
-    parts.number = parts.symbol if parts.symbol and re.match(r"^\d", parts.symbol) else None
+    parts.number = parts.symbol if parts.symbol and re.match(r"^[\d?]", parts.symbol) else None
     return parts
 
 

@@ -22,7 +22,7 @@ MARK = re.compile(r"(?:^|(?<=[\s;.,]))(?P<mark>TM|KT|TL|TUQ|Q|T/M)\s*[.:]?\s+(?P
 RECIPIENT = re.compile(r"^\s*(?:[-+•*]|n[oơ]i\s+nh[aậ]n|l[ưu]u\s*:|k[ií]nh\s+g[ửu]i)", re.IGNORECASE)
 SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký,|chữ\s+ký|đã\s+ký\s+và\s+đóng\s+dấu)", re.I)
 NOT_NAME = frozenset(
-    "nơi nhận như trên lưu kính gửi ủy uỷ ban sở bộ tỉnh phòng cục chủ tịch giám đốc văn vt"
+    "nơi nhận như trên lưu kính gửi ủy uỷ ban sở bộ tỉnh phòng cục chủ tịch giám đốc vt sách"
     " thường trực trưởng phó quốc hội chính phủ nhân dân".split()
 )
 
@@ -114,16 +114,39 @@ def signer_of(closing: tuple[str, ...]) -> Signer:
             on_behalf = f"{kind}. {_sentence_case(rest) if _is_upper(rest) else rest}"
             on_behalf = _respell(on_behalf)
             continue
-        found = title_of(text)
+        found = title_of(text) or _title_at_end(text)
         if found:
             title, after_title, best, name = found, True, 0, None
             continue
         if SIGNED.match(text):
             continue
-        score = _name_score(text) + after_title
+        candidate = _name_tail(text)
+        score = _name_score(candidate) + after_title
         if score > best or (score == best and score > 0 and after_title):
-            best, name = score, _person(text)
+            best, name = score, _person(candidate)
     return Signer(name=name, title=title, on_behalf=on_behalf)
+
+
+def _name_tail(text: str) -> str:
+    """The words from the first family name on, when OCR dust or a garbled rank precede it."""
+    text = _without_rank(text)
+    words = text.split()
+    for index, word in enumerate(words[:-1]):
+        if fold_ascii(word) in _surnames() and word[:1].isupper() and 2 <= len(words) - index <= 5:
+            return " ".join(words[index:])
+    return text
+
+
+def _title_at_end(text: str) -> str | None:
+    """A title after OCR dust on the same line ('"Số:W#Ƒ -GIÁM ĐỐC')."""
+    words = text.split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            tail = " ".join(words[-size:]).strip(" -–_|")
+            found = title_of(tail) if len(tail) > 4 else None
+            if found:
+                return found
+    return None
 
 
 def _person(text: str) -> str:
