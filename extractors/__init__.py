@@ -22,6 +22,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     from extractors.legal_basis import extract_legal_basis
     from extractors.purposes import extract_purposes, extract_requirements
     from extractors.recipients import extract_recipients
+    from extractors.relations import derive_validity, extract_relations
     from extractors.sections import place_blocks
     from extractors.targets import extract_targets
 
@@ -35,6 +36,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
     spelling = unify_spellings(names)
+    relations = extract_relations(placed, doc)
     return PlanDocument(
         sha256=source.sha256,
         source=str(source.path),
@@ -50,6 +52,8 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
         ),
         targets=extract_targets(placed),
         recipients=recipients,
+        relations=relations,
+        validity=derive_validity(doc, relations, placed),
         provenance={
             "purposes": purpose_prov,
             "requirements": requirement_prov,

@@ -193,7 +193,7 @@ def _date(text: str) -> str | None:
     return f"{year.group('y')}-{month_text}-{day_text}"
 
 
-SYMBOL = re.compile(r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]*(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)")
+SYMBOL = re.compile(r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<year>(?:19|20)\d{2}\s*/\s*)?\s*(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]*(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)")
 
 
 def _symbol(text: str) -> str | None:
@@ -211,7 +211,8 @@ def _symbol(text: str) -> str | None:
     code = "".join(
         _unmark(ch) if ch.isalpha() and ch not in "Đđ" else ch for ch in found.group("code")
     )
-    return clean_symbol(f"{number}/{code}")  # "/KH-UBND": a draft's number left blank
+    year = re.sub(r"\s+", "", found.group("year") or "")
+    return clean_symbol(f"{number}/{year}{code}")  # "/KH-UBND": a draft's number left blank
 
 
 ZERO = str.maketrans("ØøOo", "0000")
@@ -305,6 +306,7 @@ def _read(parts: _Parts, piece: str) -> None:
     typed = _type_prefix(piece) if parts.doc_type is None else None
     if typed:
         parts.doc_type = typed[0]
+        parts.title_lines.clear()  # lines before the type line were not its trích yếu
         if len(typed[1].split()) > 2:  # "BÁO CÁO ĐỀ XUẤT": the type's own words, not a title
             parts.title_lines.append(typed[1])
         return
