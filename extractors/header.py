@@ -427,12 +427,37 @@ def _texts(tree: DocumentTree, limit: int = 80) -> list[str]:
     return texts
 
 
+def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
+    """Place, date or number that the layout left at the top of the body (a Công văn's right
+    column after its "V/v" lines), and the rest of the "V/v" lines: read until the body begins."""
+    motto_seen = False
+    blocks = [block for top in tree.body[:6] for block in top.walk()][:8]
+    for block in blocks:
+        if block.kind != BlockKind.PARAGRAPH and block.kind != BlockKind.SECTION:
+            return
+        motto_seen = motto_seen or bool(MOTTO.search(fold_ascii(block.text)))
+        for piece in _pieces(block.text):
+            folded = fold_ascii(piece)
+            if re.match(r"^(?:kinh\s+gui|can\s+cu|thuc\s+hien|dieu\s+1)", folded):
+                return
+            if parts.issue_date is None and PLACE_DATE.match(piece):
+                if re.search(r"(?:19|20)\d{2}\b", folded):
+                    parts.place = piece.split(",")[0].strip()
+                    parts.issue_date = _date(piece)
+            elif parts.symbol is None and NUMBER.match(folded):
+                parts.symbol = _symbol(piece[NUMBER.match(folded).end() :])  # type: ignore[union-attr]
+            elif parts.subject and not motto_seen and _title_continues(parts, piece):
+                parts.title_lines.append(piece)
+
+
 def read_header(tree: DocumentTree) -> _Parts:
     """The header's parts as the document writes them."""
     parts = _Parts()
     for line in tree.header:
         for piece in _pieces(line):
             _read(parts, piece)
+    if parts.issue_date is None or parts.symbol is None:
+        _read_spilled(parts, tree)
     parts.authority = parts.authority or _body_authority(tree)
     parts.number = parts.symbol if parts.symbol and re.match(r"^[\d?]", parts.symbol) else None
     return parts

@@ -53,14 +53,14 @@ STOP = (
 CITATION = re.compile(
     rf"(?P<type>{TYPES})\s+(?:s\S{{0,2}}\s*:?\s*)?(?:(?P<ref>{REF})(?=\s|[;,(.]|$)"
     rf"|(?P<name>[^;:]+?)(?:\s+so\s+(?P<lawref>{REF}))?"
-    rf"(?=\s+ngay\s|\s+(?:so|cua)\s|\s*;|\s*,\s+(?:duoc|da)\s|\s+(?:duoc|da)\s+sua|\s*$))"
+    rf"(?=\s+ngay\s|\s+(?:so|cua)\s|\s*;|\s*,\s+(?:duoc|da)\s|\s+(?:da\s+)?(?:duoc\s+)?sua\s+doi|\s*$))"
     rf"(?:\s+ngay\s+(?P<date>{DATE}))?"
     rf"(?:\s+(?:cua|do)\s+(?P<issuer>[^;,(]+?)(?=\s+(?:{STOP})\b|\s*[;,(“\"]|$))?"
 )
 
 
 # Look-alike letters that text extraction leaves in symbols ("TT-BTС" with a Cyrillic "С").
-HOMOGLYPHS = str.maketrans("АВСЕНКМОРТХІаеорсхуі", "ABCEHKMOPTXIaeopcxyi")
+HOMOGLYPHS = str.maketrans("АВСЕНКМОРТХІаеорсхуіÐð", "ABCEHKMOPTXIaeopcxyiĐđ")
 DASHES = re.compile(r"[‐‑‒–—―−]")
 
 
@@ -76,11 +76,13 @@ def ref_key(ref: str) -> str:
     "98/2023/NĐ-CP", "98/2023/nđ-cp", "98 / 2023 / ND–CP" and "Số: 098/2023/NĐ-CP" give one key;
     a law cited by name gives its words folded ("luat thi dua khen thuong").
     """
-    text = clean_symbol(ref) if re.match(r"^\s*(?:s\S{0,2}\s*:?\s*)?\d", fold_ascii(ref)) else ref
+    text = clean_symbol(ref) if re.match(r"^\s*(?:s\S{0,2}\s*:?\s*)?[\d?]", fold_ascii(ref)) else ref
     text = re.sub(r"^s\S{0,2}:?", "", text, flags=re.IGNORECASE) if text[:1].lower() == "s" else text
     digits = re.match(r"^(\d+)(.*)$", text)
     if digits:
         return fold_ascii(str(int(digits.group(1))) + digits.group(2)).upper()
+    if text.startswith("?"):  # a number OCR could not read: the symbol still identifies the kind
+        return fold_ascii(text).upper()
     return " ".join(re.findall(r"\w+", fold_ascii(DASHES.sub("-", ref.translate(HOMOGLYPHS)))))
 
 
