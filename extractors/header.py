@@ -75,6 +75,7 @@ class _Parts:
     title_lines: list[str] = field(default_factory=list)
     authority: str | None = None
     awaiting_number: bool = False
+    label_type: str | None = None
 
 
 @cache
@@ -235,6 +236,9 @@ def _pieces(line: str) -> list[str]:
     for pattern, text in ((NUMBER, folded), (PLACE_DATE, line)):
         for found in pattern.finditer(text):
             cuts.add(found.start())
+            year = YEAR.search(folded, found.end()) if pattern is PLACE_DATE else None
+            if year and year.start() - found.end() < 40:
+                cuts.add(year.end())  # "… năm 2020 LUẬT BẢO VỆ MÔI TRƯỜNG" on one line
     for pattern in (r"(?:^|\s)\(?v\s*/\s*v\b", r"(?:^|\s)kinh\s+gui\b"):
         found = re.search(pattern, folded)
         if found:
@@ -285,7 +289,9 @@ def _read(parts: _Parts, piece: str) -> None:
                 _read(parts, rest)
             return
     number = NUMBER.match(folded)
-    if number and parts.symbol is None and parts.doc_type is None:
+    labelled = ":" in folded[: number.end()] if number else False
+    if number and parts.symbol is None and parts.doc_type is None and (labelled or not parts.title_lines):
+        parts.label_type = _label_type(folded[: number.end()])
         rest = piece[number.end() :].strip()
         symbol = _symbol(rest)
         parts.symbol = symbol
@@ -324,6 +330,11 @@ def _read(parts: _Parts, piece: str) -> None:
         return
     if parts.authority is None and _title_continues(parts, piece):
         parts.title_lines.append(piece)
+
+
+def _label_type(label: str) -> str | None:
+    """The type a number's label names: "Nghị quyết số:", "Luật số:"."""
+    return _doc_types().get(label.split(" so")[0].strip())
 
 
 def _title_continues(parts: _Parts, piece: str) -> bool:
@@ -445,7 +456,9 @@ def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
                     parts.place = piece.split(",")[0].strip()
                     parts.issue_date = _date(piece)
             elif parts.symbol is None and NUMBER.match(folded):
-                parts.symbol = _symbol(piece[NUMBER.match(folded).end() :])  # type: ignore[union-attr]
+                end = NUMBER.match(folded).end()  # type: ignore[union-attr]
+                parts.symbol = _symbol(piece[end:])
+                parts.label_type = parts.label_type or _label_type(folded[:end])
             elif parts.subject and not motto_seen and _title_continues(parts, piece):
                 parts.title_lines.append(piece)
 
@@ -474,7 +487,17 @@ def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = 
     raw_issuer = normalize_tones(groups[-1]) if groups else None
     raw_parent = normalize_tones(" ".join(groups[:-1])) if len(groups) > 1 else None
     title = re.sub(r"\s+", " ", " ".join(parts.title_lines)).strip() or None
-    doc_type = parts.doc_type or doc_type_from_symbol(parts.symbol)
+    page = _page_title(tree)
+    if parts.symbol is None and page:
+        parts.symbol = page[1]
+        parts.number = page[1] if re.match(r"^\d", page[1]) else None
+        codes = symbol_codes(parts.symbol)
+    doc_type = (
+        parts.doc_type
+        or parts.label_type
+        or doc_type_from_symbol(parts.symbol)
+        or (page[0] if page else None)
+    )
     if doc_type is None and (parts.subject or _is_letter_symbol(codes)):
         doc_type = "Công văn"
     sectioned = any(block.kind == BlockKind.SECTION for block in tree.body)
@@ -505,6 +528,23 @@ def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = 
         portal=portal,
     )
     return _fill_from_portal(header, portal) if use_portal and portal else header
+
+
+PAGE_TITLE = re.compile(r"^(?P<type>[A-ZĐÀ-Ỹ][^\d/]{2,24}?)\s+(?:s[ốo]\s+)?(?P<symbol>\d[\w.]*\s*/[\w/.ĐđА-я-]+)")
+
+
+def _page_title(tree: DocumentTree) -> tuple[str, str] | None:
+    """(type, symbol) from a portal page's own title line ("Thông tư số 152/2025/TT-BTC Hướng dẫn
+    …", "Nghị định 230/2025/NĐ-CP"), which legal portals print above the document."""
+    types = _doc_types()
+    for text in _texts(tree, limit=12):
+        folded = fold_ascii(text)
+        if MOTTO.search(folded) or _type_prefix(text) or re.match(r"^(?:can\s+cu|thuc\s+hien)", folded):
+            return None  # the document itself began: what follows is its own text
+        found = PAGE_TITLE.match(text.strip())
+        if found and fold_ascii(found.group("type")) in types:
+            return types[fold_ascii(found.group("type"))], clean_symbol(found.group("symbol"))
+    return None
 
 
 def _is_letter_symbol(codes: list[str]) -> bool:

@@ -33,7 +33,8 @@ from schemas import DocHeader, LegalBasis, Provenance, Relation, Validity
 
 # A cited document in folded text: "nghi dinh so 98/2023/nd-cp ngay 31/12/2023".
 MENTION = re.compile(
-    rf"(?P<type>{TYPES})\s+(?:s\S{{0,2}}\s*:?\s*)?(?:[^\d;:()]{{0,80}}?\s+so\s+)?(?P<ref>{REF})"
+    rf"(?P<type>{TYPES})(?!\s+nay\b)\s+(?:s\S{{0,2}}\s*:?\s*)?(?:[^\d;:()]{{0,80}}?\s+so\s+)?"
+    rf"(?P<ref>{REF})"
     rf"(?:\s+ngay\s+(?P<date>{DATE}))?"
 )
 # A named law without a number ("luat doanh nghiep sua doi 2025") after a portal note's "bởi".
@@ -43,7 +44,7 @@ TRIGGERS = (
     ("bo_sung", r"bo\s+sung"),
     ("thay_the", r"thay\s+the"),
     ("bai_bo", r"bai\s+bo|huy\s+bo|het\s+hieu\s+luc|ngung\s+hieu\s+luc"),
-    ("huong_dan", r"huong\s+dan(?:\s+thi\s+hanh)?|quy\s+dinh\s+chi\s+tiet"),
+    ("huong_dan", r"(?<!theo )(?<!tai )huong\s+dan(?:\s+thi\s+hanh)?|quy\s+dinh\s+chi\s+tiet"),
     ("hop_nhat", r"hop\s+nhat"),
     ("thuc_hien", r"thuc\s+hien|trien\s+khai"),
 )
@@ -103,19 +104,21 @@ def _sentence_around(text: str, at: int, width: int = 240) -> str:
 
 
 def _kind_before(folded: str, start: int) -> tuple[str, int] | None:
-    """The act the clause names before a citation: the last trigger since the clause began."""
+    """The act the clause names before a citation: the last trigger since the clause began that
+    is this document's act, not a description of a document cited before it ("Nghị định số
+    82/2023/NĐ-CP … sửa đổi, bổ sung … Nghị định số 120/2016/NĐ-CP") or a passive history
+    ("… đã được sửa đổi, bổ sung theo Luật số …")."""
     clause_start = max(folded.rfind(";", 0, start), folded.rfind(". ", 0, start), start - 220, 0)
-    window = folded[clause_start:start]
-    found = None
-    for match in TRIGGER.finditer(window):
-        found = match
-    if found is None:
-        return None
-    before = folded[max(0, clause_start + found.start() - 40) : clause_start + found.start()]
-    if re.search(r"\b(?:duoc|bi)\s+(?:[\w,]+\s+){0,3}$", before):
-        return None  # "… đã được sửa đổi, bổ sung theo Luật số …": another document's history
-    kind = next(name for name, value in found.groupdict().items() if value)
-    return kind, clause_start + found.start()
+    triggers = list(TRIGGER.finditer(folded, clause_start, start))
+    for found in reversed(triggers):
+        before = folded[max(0, found.start() - 40) : found.start()]
+        if re.search(r"\b(?:duoc|bi)\s+(?:[\w,]+\s+){0,3}$", before):
+            return None
+        if MENTION.search(folded, clause_start, found.start()):
+            continue  # the trigger describes a document cited earlier in the clause
+        kind = next(name for name, value in found.groupdict().items() if value)
+        return kind, found.start()
+    return None
 
 
 def _in_history(folded: str, start: int) -> bool:
@@ -138,13 +141,14 @@ def body_relations(text: str, prov: Provenance | None, source: str = "body") -> 
         if trigger:
             kind = trigger[0]
             between = folded[trigger[1] : match.start()]
-            found = SCOPE.search(re.sub(r"\s+", " ", between))
+            found = SCOPE.search(between)
             if found:
                 scope = text[trigger[1] : match.start()][found.start() : found.end()].strip()
+                scope = re.sub(r"\s+(?:của|cua)$", "", scope)
             if kind == "thuc_hien" and source == "body":
                 kind = "dan_chieu"  # "thực hiện theo Nghị định …" in a provision is a reference
         out.append(_relation(kind, text, match, source, prov, scope=scope or None))
-    for ended in re.finditer(r"het\s+hieu\s+luc", folded):
+    for ended in re.finditer(r"(?<!vb )het\s+hieu\s+luc\s+(?:ke\s+tu|tu|thi\s+hanh)", folded):
         # "Luật … số 04/2007/QH12 đã được sửa đổi … theo Luật số … hết hiệu lực kể từ …": the
         # clause's first citation is what ends; the later ones told its history.
         clause_start = max(folded.rfind(";", 0, ended.start()), folded.rfind(". ", 0, ended.start()))
@@ -173,7 +177,8 @@ def note_relations(text: str, prov: Provenance | None) -> list[Relation]:
         kind = kinds[re.sub(r"\s+", " ", note.group("verb"))]
         rest_start = note.start("rest")
         rest = folded[rest_start : note.end("rest")]
-        scope = text[note.start("part") : note.end("part")].strip() or None
+        part = text[note.start("part") : note.end("part")].strip()
+        scope = f"{part} này" if part and len(part.split()) <= 2 else None
         found = MENTION.search(rest)
         if found and found.start() < 60:
             shifted = MENTION.search(folded, rest_start + found.start())
@@ -219,9 +224,18 @@ def preamble_relations(placed: list[Placed]) -> list[Relation]:
     return out
 
 
+ACTING_TYPES = frozenset(
+    ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Lệnh", "Nghị quyết", "Nghị quyết liên tịch",
+     "Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Chỉ thị", "Quy chế", "Quy định",
+     "Văn bản hợp nhất")
+)  # fmt: skip
+"""Types whose provisions act on other documents; a Tờ trình or Công văn only proposes or reports
+("đề nghị sửa đổi Quyết định …"), so its citations stay mentions."""
+
+
 def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation, ...]:
     """Every relation of the document: preamble, title and provisions, portal notes; deduplicated."""
-    found = preamble_relations(placed)
+    found = _acts(preamble_relations(placed), header)
     if header.title:
         found += [r.model_copy(update={"source": "body"}) for r in body_relations(header.title, None)
                   if r.kind != "dan_chieu"]  # fmt: skip
@@ -231,9 +245,19 @@ def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation
             continue
         text = entry.block.text
         found += note_relations(text, entry.block.provenance)
-        found += body_relations(re.sub(r"\[[^\[\]]*\]", " ", text), entry.block.provenance)
+        own_text = re.sub(r"\[[^\[\]]*(?:\]|$)", " ", text)  # portal notes, closed or cut
+        body = body_relations(own_text, entry.block.provenance)
+        found += _acts(body, header)
     own = ref_key(header.number) if header.number else None
     return tuple(_dedupe([r for r in found if r.key != own]))
+
+
+def _acts(relations: list[Relation], header: DocHeader) -> list[Relation]:
+    """Relations as acts of this document only where its type can act (``ACTING_TYPES``)."""
+    if header.doc_type is None or header.doc_type in ACTING_TYPES:
+        return relations
+    keep = ("can_cu", "thuc_hien", "dan_chieu")
+    return [r if r.kind in keep else r.model_copy(update={"kind": "dan_chieu"}) for r in relations]
 
 
 def _dedupe(relations: list[Relation]) -> list[Relation]:
