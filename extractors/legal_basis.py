@@ -124,7 +124,7 @@ def citation_of(clause: str, prov: Provenance) -> LegalBasis | None:
     )
 
 
-ARTICLE = re.compile(r"^(?:dieu|chuong|phan\s+thu|muc)\s+(?:1|i|mot|nhat)\b")
+ARTICLE = re.compile(r"^(?:dieu\s+\d+\s*[.:]|chuong\s+(?:1|i)\b|phan\s+thu\s+nhat)")
 
 
 def preamble_entries(placed: list[Placed]) -> list[Placed]:
@@ -135,11 +135,13 @@ def preamble_entries(placed: list[Placed]) -> list[Placed]:
     out: list[Placed] = []
     for entry in placed:
         text = entry.block.text
+        if ARTICLE.match(fold_ascii(text)):
+            break  # "Điều 1." begins the body even where the layout left it a paragraph
         if "preamble" in entry.categories:
             out.append(entry)
             continue
         label = entry.block.label
-        if entry.heading or ARTICLE.match(fold_ascii(text)) or (label and label[:1] in "IVX"):
+        if entry.heading or (label and label[:1] in "IVX"):
             break
         if entry.block.kind == BlockKind.PARAGRAPH and fuzzy_opening(text, starts) is not None:
             out.append(entry)

@@ -126,6 +126,8 @@ def _in_history(folded: str, start: int) -> bool:
     opened = folded.rfind("(", 0, start)
     if opened != -1 and folded.rfind(")", 0, start) < opened:
         return True
+    if folded.count("“", 0, start) > folded.count("”", 0, start):
+        return True  # inside the new wording an amendment quotes: "“a) … theo Nghị định số …”"
     return bool(HISTORY.search(folded[max(0, start - 45) : start]))
 
 
@@ -135,12 +137,13 @@ def body_relations(text: str, prov: Provenance | None, source: str = "body") -> 
     out: list[Relation] = []
     for match in MENTION.finditer(folded):
         history = _in_history(folded, match.start())
-        trigger = None if history else _kind_before(folded, match.start())
+        # Up to the number: "Luật sửa đổi, bổ sung … của Luật Doanh nghiệp số 59/2020/QH14".
+        trigger = None if history else _kind_before(folded, match.start("ref"))
         kind = "dan_chieu"
         scope = None
         if trigger:
             kind = trigger[0]
-            between = folded[trigger[1] : match.start()]
+            between = folded[trigger[1] : match.start()] if trigger[1] < match.start() else ""
             found = SCOPE.search(between)
             if found:
                 scope = text[trigger[1] : match.start()][found.start() : found.end()].strip()
@@ -224,6 +227,8 @@ def preamble_relations(placed: list[Placed]) -> list[Relation]:
     return out
 
 
+ENACTING = re.compile(r"\bban\s+hanh\s+(?:bo\s+luat|luat|phap\s+lenh|nghi\s+dinh|nghi\s+quyet"
+                      r"|thong\s+tu|quyet\s+dinh)\s+(?:sua\s+doi|bai\s+bo|thay\s+the|huong\s+dan)")
 ACTING_TYPES = frozenset(
     ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Lệnh", "Nghị quyết", "Nghị quyết liên tịch",
      "Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Chỉ thị", "Quy chế", "Quy định",
@@ -236,6 +241,12 @@ ACTING_TYPES = frozenset(
 def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation, ...]:
     """Every relation of the document: preamble, title and provisions, portal notes; deduplicated."""
     found = _acts(preamble_relations(placed), header)
+    for entry in preamble_entries(placed):
+        # The enacting formula states the document's own act: "Quốc hội ban hành Luật sửa đổi,
+        # bổ sung một số điều của Luật Doanh nghiệp số 59/2020/QH14 …".
+        if ENACTING.search(fold_ascii(entry.block.text)):
+            acts = body_relations(entry.block.text, entry.block.provenance)
+            found += _acts([r for r in acts if r.kind != "dan_chieu"], header)
     if header.title:
         found += [r.model_copy(update={"source": "body"}) for r in body_relations(header.title, None)
                   if r.kind != "dan_chieu"]  # fmt: skip

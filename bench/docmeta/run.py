@@ -157,6 +157,9 @@ def corpus(limit: int | None) -> None:
             if level == "central":
                 count["central, province None"] += header.province is None
                 count["central, signed in Hà Nội"] += (header.place or "").startswith("Hà Nội")
+            if header.province == "Hà Nội":
+                count["province Hà Nội"] += 1
+                count["province Hà Nội, issuer names Hà Nội"] += "Hà Nội" in (header.issuer or "")
     for held, count in stats.items():
         print(f"\n{'held-out' if held else 'tuned-on'} corpus documents")
         for key in sorted(count):
