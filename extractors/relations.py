@@ -33,18 +33,19 @@ from schemas import DocHeader, LegalBasis, Provenance, Relation, Validity
 
 # A cited document in folded text: "nghi dinh so 98/2023/nd-cp ngay 31/12/2023".
 MENTION = re.compile(
-    rf"(?P<type>{TYPES})(?!\s+nay\b)\s+(?:s\S{{0,2}}\s*:?\s*)?(?:[^\d;:()]{{0,80}}?\s+so\s+)?"
+    rf"(?P<type>{TYPES})(?!\s+nay\b)\s+(?:s\S{{0,2}}\s*:?\s*)?"
+    rf"(?:(?:(?!(?:{TYPES})\s)[^\d;:()]){{0,80}}?\s+so\s+)?"
     rf"(?P<ref>{REF})"
     rf"(?:\s+ngay\s+(?P<date>{DATE}))?"
 )
 # A named law without a number ("luat doanh nghiep sua doi 2025") after a portal note's "bởi".
 NAMED = re.compile(r"(?P<type>luat|bo luat|phap lenh)\s+(?P<name>[^\]\[;()]+?\d{4})")
 TRIGGERS = (
-    ("sua_doi", r"sua\s+doi(?:\s*,\s*bo\s+sung)?|dieu\s+chinh"),
+    ("sua_doi", r"sua\s+doi(?:\s*,\s*bo\s+sung)?"),
     ("bo_sung", r"bo\s+sung"),
     ("thay_the", r"thay\s+the"),
     ("bai_bo", r"bai\s+bo|huy\s+bo|het\s+hieu\s+luc|ngung\s+hieu\s+luc"),
-    ("huong_dan", r"(?<!theo )(?<!tai )huong\s+dan(?:\s+thi\s+hanh)?|quy\s+dinh\s+chi\s+tiet"),
+    ("huong_dan", r"(?<!theo )(?<!tai )huong\s+dan(?:\s+(?:thi\s+hanh|thuc\s+hien))?|quy\s+dinh\s+chi\s+tiet"),
     ("hop_nhat", r"hop\s+nhat"),
     ("thuc_hien", r"thuc\s+hien|trien\s+khai"),
 )
@@ -103,19 +104,23 @@ def _sentence_around(text: str, at: int, width: int = 240) -> str:
     return text[start:end].strip()
 
 
-def _kind_before(folded: str, start: int) -> tuple[str, int] | None:
-    """The act the clause names before a citation: the last trigger since the clause began that
-    is this document's act, not a description of a document cited before it ("Nghị định số
-    82/2023/NĐ-CP … sửa đổi, bổ sung … Nghị định số 120/2016/NĐ-CP") or a passive history
-    ("… đã được sửa đổi, bổ sung theo Luật số …")."""
+def _kind_before(folded: str, start: int, cited: int) -> tuple[str, int] | None:
+    """The act the clause names before a citation (``cited``: where it begins; ``start``: its
+    number): the last trigger since the clause began, if it is this document's act. A trigger
+    after an earlier citation describes that one ("Nghị định số 289/2025/NĐ-CP … hướng dẫn thi
+    hành Nghị quyết số 197/2025/QH15"), unless this citation continues a list ("thay thế Thông tư
+    số 29/2023/TT-BGDĐT … và Thông tư số 10/2024/TT-BGDĐT"); a passive history ("… đã được sửa
+    đổi, bổ sung theo Luật số …") is no act."""
     clause_start = max(folded.rfind(";", 0, start), folded.rfind(". ", 0, start), start - 220, 0)
-    triggers = list(TRIGGER.finditer(folded, clause_start, start))
-    for found in reversed(triggers):
+    listed = bool(re.search(r"(?:,|\bva|\bhoac)\s*$", folded[max(0, cited - 8) : cited]))
+    for found in reversed(list(TRIGGER.finditer(folded, clause_start, start))):
         before = folded[max(0, found.start() - 40) : found.start()]
         if re.search(r"\b(?:duoc|bi)\s+(?:[\w,]+\s+){0,3}$", before):
             return None
         if MENTION.search(folded, clause_start, found.start()):
-            continue  # the trigger describes a document cited earlier in the clause
+            if listed:
+                continue  # the trigger describes an earlier citation; the list's act is before
+            return None
         kind = next(name for name, value in found.groupdict().items() if value)
         return kind, found.start()
     return None
@@ -138,7 +143,7 @@ def body_relations(text: str, prov: Provenance | None, source: str = "body") -> 
     for match in MENTION.finditer(folded):
         history = _in_history(folded, match.start())
         # Up to the number: "Luật sửa đổi, bổ sung … của Luật Doanh nghiệp số 59/2020/QH14".
-        trigger = None if history else _kind_before(folded, match.start("ref"))
+        trigger = None if history else _kind_before(folded, match.start("ref"), match.start())
         kind = "dan_chieu"
         scope = None
         if trigger:
@@ -248,8 +253,8 @@ def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation
             acts = body_relations(entry.block.text, entry.block.provenance)
             found += _acts([r for r in acts if r.kind != "dan_chieu"], header)
     if header.title:
-        found += [r.model_copy(update={"source": "body"}) for r in body_relations(header.title, None)
-                  if r.kind != "dan_chieu"]  # fmt: skip
+        titled = [r for r in body_relations(header.title, None) if r.kind != "dan_chieu"]
+        found += _acts(titled, header)
     preamble = {id(entry.block) for entry in preamble_entries(placed)}
     for entry in placed:
         if id(entry.block) in preamble or "annex" in entry.categories:
@@ -264,8 +269,8 @@ def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation
 
 
 def _acts(relations: list[Relation], header: DocHeader) -> list[Relation]:
-    """Relations as acts of this document only where its type can act (``ACTING_TYPES``)."""
-    if header.doc_type is None or header.doc_type in ACTING_TYPES:
+    """Relations as acts of this document only where its type is known and can act."""
+    if header.doc_type in ACTING_TYPES:
         return relations
     keep = ("can_cu", "thuc_hien", "dan_chieu")
     return [r if r.kind in keep else r.model_copy(update={"kind": "dan_chieu"}) for r in relations]
