@@ -28,7 +28,7 @@ from bench.heldout import HELDOUT_SCANS, is_heldout_corpus  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 TRUTH = Path(__file__).with_name("scans_truth.tsv")
-FIELDS = ("doc_type", "number", "issue_date", "issuer", "province")
+FIELDS = ("doc_type", "number", "issue_date", "issuer", "province", "signer")
 
 
 def _header_of_text(text: str):  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ def scans(cache: Path | None) -> None:
         header = extract_header(tree, place_blocks(tree))
         held = name in HELDOUT_SCANS
         for field, expected in zip(FIELDS, truth, strict=True):
-            found = getattr(header, field)
+            found = header.signer.name if field == "signer" else getattr(header, field)
             ok = _agrees(field, found, expected)
             part = _partly(field, found, expected)
             totals[held][field] += ok
