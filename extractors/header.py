@@ -17,15 +17,23 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from rapidfuzz import fuzz, process
-
 from diacritics.orthography import normalize_tones
-from extractors.agencies import canonical_agency
+from extractors.jurisdiction import (
+    issuer_from_symbol,
+    issuer_groups,
+    issuer_level_of,
+    issuer_name,
+    local_province,
+    national_issuer,
+    province_in,
+    sentence_case,
+    symbol_codes,
+)
 from extractors.legal_basis import clean_symbol
 from extractors.portal import read_portal_attributes
 from extractors.sections import Placed
 from extractors.signer import signer_of
-from extractors.vocab import fold, fold_ascii, load_lines, load_yaml
+from extractors.vocab import fold_ascii, load_yaml
 from schemas import Block, BlockKind, DocHeader, DocumentTree, PortalAttributes, Signer
 
 MOTTO = re.compile(
@@ -45,15 +53,6 @@ MONTH = re.compile(r"th\S{0,3}\s*(?P<m>\d{1,2})\b|/\s*(?P<m2>\d{1,2})\s*/")
 DAY = re.compile(r"\bng\S{0,3}?\W{0,2}(?P<d>\d{1,2})\b")
 SUBJECT = re.compile(r"^\(?(?:v\s*/\s*v)\b[\s.:]*")
 SEPARATOR = re.compile(r"^[-_=*.\s–—]+$|[-_–—]{3,}")
-PROVINCE_IN_TEXT = re.compile(
-    r"(?:tỉnh|thành\s+phố)\s+(?P<name>(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ]*\s*-?\s*){1,4})"
-)
-LOCAL = re.compile(
-    r"\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\s+\w", re.IGNORECASE
-)
-COMMUNE = re.compile(r"\b(?:xa|phuong|thi tran|dac khu)\s+[a-z]")
-DISTRICT = re.compile(r"\b(?:huyen|quan|thi xa)\s+[a-z]")
-LOCAL_CODES = ("UBND", "HĐND", "TU", "HU", "ĐU", "CAT", "BCH", "SNV", "STP", "STC", "SYT")
 AUTHORITY_HEADS = (
     "thu tuong", "chu tich", "bo truong", "giam doc", "uy ban", "hoi dong", "chinh phu",
     "quoc hoi", "thong doc", "tong kiem toan", "chanh an", "vien truong", "tong thanh tra",
@@ -79,85 +78,15 @@ class _Parts:
 
 
 @cache
-def _provinces() -> tuple[str, ...]:
-    return load_lines("provinces.txt")
-
-
-@cache
 def _doc_types() -> dict[str, str]:
     """Folded type names, longest first, to their spelling."""
     names = sorted(load_yaml("doc_types.yaml"), key=len, reverse=True)
     return {fold_ascii(name): name for name in names}
 
 
-@cache
-def _national() -> tuple[dict[str, str], dict[str, str]]:
-    """(folded name → name, upper-cased symbol code → name) of the central issuers."""
-    names: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    for entry in load_yaml("national_issuers.yaml")["issuers"]:
-        names[fold_ascii(entry["name"])] = entry["name"]
-        for code in entry["codes"]:
-            codes[fold_ascii(code).upper()] = entry["name"]
-    return names, codes
-
-
-def national_issuer(text: str | None) -> str | None:
-    """The central body ``text`` names ("BỘ TÀI CHÍNH", "Bo Tai chinh"), or None."""
-    if not text:
-        return None
-    names = _national()[0]
-    key = re.sub(r"\s+", " ", fold_ascii(text)).strip(" .,:;-")
-    if key in names:
-        return names[key]
-    found = process.extractOne(key, list(names), scorer=fuzz.ratio)
-    return names[found[0]] if found is not None and found[1] >= 92 else None
-
-
-def match_province(text: str, threshold: float = 85.0) -> str | None:
-    """The province ``text`` names, fuzzy, or None."""
-    text = text.strip(" ,.-")
-    if not text:
-        return None
-    found = process.extractOne(fold(text), [fold(p) for p in _provinces()], scorer=fuzz.ratio)
-    if found is None or found[1] < threshold:
-        return None
-    return _provinces()[found[2]]
-
-
-def _province_in(text: str) -> str | None:
-    for found in PROVINCE_IN_TEXT.finditer(text):
-        words = found.group("name").split()
-        for size in range(min(4, len(words)), 0, -1):
-            province = match_province(" ".join(words[:size]), 90.0)
-            if province:
-                return province
-    return None
-
-
-def _sentence_case(text: str, province: str | None) -> str:
-    """ "ỦY BAN NHÂN DÂN TỈNH AN GIANG" → "Ủy ban nhân dân tỉnh An Giang"."""
-    low = re.sub(r"\s+", " ", text.lower()).strip()
-    out = low[:1].upper() + low[1:]
-    if province:
-        out = re.sub(re.escape(province.lower()), province, out)
-    return out
-
-
 def _is_upper(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 2 and sum(ch.isupper() for ch in letters) >= 0.85 * len(letters)
-
-
-def symbol_codes(number: str | None) -> list[str]:
-    """The codes of a symbol, upper-cased and folded: "152/2025/TT-BTC" → ["TT", "BTC"]."""
-    if not number or "/" not in number:
-        return []
-    head, _, tail = number.partition("/")
-    codes = re.split(r"[-/]", tail)
-    if "-" in head:  # party documents: "05-NQ/TU"
-        codes = [head.split("-", 1)[1], *codes]
-    return [fold_ascii(code).upper() for code in codes if code and not code.isdigit()]
 
 
 def doc_type_from_symbol(number: str | None) -> str | None:
@@ -166,16 +95,6 @@ def doc_type_from_symbol(number: str | None) -> str | None:
     for name, abbr in load_yaml("doc_types.yaml").items():
         if abbr and codes and fold_ascii(abbr).upper() == codes[0]:
             return name
-    return None
-
-
-def issuer_from_symbol(number: str | None) -> str | None:
-    """The central body a symbol names ("NĐ-CP" → Chính phủ, "QH15" → Quốc hội), or None."""
-    table = _national()[1]
-    for code in symbol_codes(number):
-        bare = re.sub(r"\d+$", "", code)  # "QH15", "UBTVQH14": the term number
-        if code in table or bare in table:
-            return table.get(code) or table[bare]
     return None
 
 
@@ -194,7 +113,9 @@ def _date(text: str) -> str | None:
     return f"{year.group('y')}-{month_text}-{day_text}"
 
 
-SYMBOL = re.compile(r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<year>(?:19|20)\d{2}\s*/\s*)?\s*(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]*(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)")
+SYMBOL = re.compile(
+    r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<year>(?:19|20)\d{2}\s*/\s*)?\s*(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]*(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)"
+)
 
 
 def _symbol(text: str) -> str | None:
@@ -290,7 +211,12 @@ def _read(parts: _Parts, piece: str) -> None:
             return
     number = NUMBER.match(folded)
     labelled = ":" in folded[: number.end()] if number else False
-    if number and parts.symbol is None and parts.doc_type is None and (labelled or not parts.title_lines):
+    if (
+        number
+        and parts.symbol is None
+        and parts.doc_type is None
+        and (labelled or not parts.title_lines)
+    ):
         parts.label_type = _label_type(folded[: number.end()])
         rest = piece[number.end() :].strip()
         symbol = _symbol(rest)
@@ -347,74 +273,6 @@ def _title_continues(parts: _Parts, piece: str) -> bool:
     return len(parts.title_lines) < 5
 
 
-def _issuer_groups(lines: list[str]) -> list[str]:
-    """Issuer lines joined where a name wraps ("ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI")."""
-    groups: list[str] = []
-    for line in lines:
-        line = line.strip(" -–*\"'“”|_~.,")
-        if not line:
-            continue
-        folded = fold_ascii(line)
-        wraps = bool(groups) and (
-            re.match(r"^(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu)\b", folded)
-            or groups[-1].endswith((",", "-", "–"))
-            or re.search(r"\b(?:va|ve)$", fold_ascii(groups[-1]))
-            or line[:1].islower()
-        )
-        if wraps:
-            groups[-1] = f"{groups[-1]} {line}"
-        else:
-            groups.append(line)
-    return groups
-
-
-LOCAL_HEADS = ("Ủy ban nhân dân", "Hội đồng nhân dân", "Công an", "Ban Chỉ đạo")
-"""Local issuers' head nouns, respelled where OCR damaged them ("ỦY BAN NHÂN DẪN")."""
-
-
-def _issuer_name(text: str, province: str | None) -> str:
-    national = national_issuer(text)
-    if national:
-        return national
-    name = _sentence_case(text, province)
-    words = name.split()
-    for head in LOCAL_HEADS:
-        size = len(head.split())
-        if len(words) >= size and fuzz.ratio(fold_ascii(" ".join(words[:size])), fold_ascii(head)) >= 85:
-            words = [*head.split(), *words[size:]]
-            break
-    if province:
-        tail = re.search(r"\s(?:t\S{2,4}|thành phố)\s+(\S+(?:\s+\S+){0,2})$", " ".join(words))
-        if tail and _same_province(tail.group(1), province):
-            local = "tỉnh" if tail.group(0).split()[0] != "thành" else "thành phố"
-            words = " ".join(words)[: tail.start()].split() + [local, province]
-    return canonical_agency(" ".join(words))
-
-
-def _same_province(text: str, province: str) -> bool:
-    return match_province(text) == province or fuzz.ratio(fold_ascii(text), fold_ascii(province)) >= 85
-
-
-def _level(issuer: str | None, parent: str | None, codes: list[str]) -> str | None:
-    """central, province, district or commune: from the issuer's name, else its symbol."""
-    own = fold_ascii(issuer or "")
-    if COMMUNE.search(own):
-        return "commune"
-    if DISTRICT.search(own):
-        return "district"
-    if issuer and LOCAL.search(own):
-        return "province"
-    if issuer and national_issuer(issuer):
-        return "central"
-    if issuer and parent:
-        return _level(parent, None, codes)
-    if issuer is None and any(re.sub(r"\d+$", "", c) in _national()[1] for c in codes):
-        return "central"
-    if any(code in LOCAL_CODES for code in codes) or re.search(r"uy ban nhan dan|hoi dong", own):
-        return "province"
-    return None
-
-
 def _body_authority(tree: DocumentTree) -> str | None:
     """An authority line the layout read as the first body heading, before the preamble."""
     for block in tree.body[:2]:
@@ -444,8 +302,8 @@ def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
     motto_seen = False
     blocks = [block for top in tree.body[:6] for block in top.walk()][:8]
     for block in blocks:
-        if block.kind != BlockKind.PARAGRAPH and block.kind != BlockKind.SECTION:
-            return
+        if block.kind not in (BlockKind.PARAGRAPH, BlockKind.SECTION) or block.label:
+            return  # numbered sections: the body proper
         motto_seen = motto_seen or bool(MOTTO.search(fold_ascii(block.text)))
         for piece in _pieces(block.text):
             folded = fold_ascii(piece)
@@ -461,6 +319,15 @@ def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
                 parts.label_type = parts.label_type or _label_type(folded[:end])
             elif parts.subject and not motto_seen and _title_continues(parts, piece):
                 parts.title_lines.append(piece)
+            elif _unread_issuer(parts, piece):
+                parts.issuer_lines.append(piece)  # a header the layout did not recognise
+
+
+def _unread_issuer(parts: _Parts, piece: str) -> bool:
+    """An upper-case line before any number or date, when the header gave no issuer."""
+    if parts.issuer_lines or parts.symbol is not None or parts.issue_date is not None:
+        return False
+    return _is_upper(piece) and not _type_prefix(piece) and len(piece.split()) <= 12
 
 
 def read_header(tree: DocumentTree) -> _Parts:
@@ -469,7 +336,7 @@ def read_header(tree: DocumentTree) -> _Parts:
     for line in tree.header:
         for piece in _pieces(line):
             _read(parts, piece)
-    if parts.issue_date is None or parts.symbol is None:
+    if parts.issue_date is None or parts.symbol is None or not parts.issuer_lines:
         _read_spilled(parts, tree)
     parts.authority = parts.authority or _body_authority(tree)
     parts.number = parts.symbol if parts.symbol and re.match(r"^[\d?]", parts.symbol) else None
@@ -483,7 +350,7 @@ def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = 
     portal = read_portal_attributes(_texts(tree))
     preamble = " ".join(p.block.text for p in placed if "preamble" in p.categories)
     codes = symbol_codes(parts.symbol)
-    groups = _issuer_groups(parts.issuer_lines)
+    groups = issuer_groups(parts.issuer_lines)
     raw_issuer = normalize_tones(groups[-1]) if groups else None
     raw_parent = normalize_tones(" ".join(groups[:-1])) if len(groups) > 1 else None
     title = re.sub(r"\s+", " ", " ".join(parts.title_lines)).strip() or None
@@ -503,14 +370,17 @@ def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = 
     sectioned = any(block.kind == BlockKind.SECTION for block in tree.body)
     if doc_type is None and sectioned:
         doc_type = _doc_type_in(preamble)
-    level = _level(raw_issuer, raw_parent, codes)
+    level = issuer_level_of(raw_issuer, raw_parent, codes)
     province = None
     if level != "central":
-        province = _local_province(raw_issuer, raw_parent, title, parts.place, preamble, signer)
-    issuer = _issuer_name(raw_issuer, province) if raw_issuer else None
-    parent = _issuer_name(raw_parent, province) if raw_parent else None
+        province = local_province(raw_issuer, raw_parent, title, parts.place, preamble, signer)
+    issuer = issuer_name(raw_issuer, province) if raw_issuer else None
+    parent = issuer_name(raw_parent, province) if raw_parent else None
     issuer = _with_authority(issuer, parts.authority, parts.symbol, signer, province, level)
-    level = level or _level(issuer, parent, codes)
+    level = level or issuer_level_of(issuer, parent, codes)
+    central_types = load_yaml("national_issuers.yaml")["central_types"]
+    if level is None and doc_type in central_types:
+        level, issuer = "central", issuer or central_types[doc_type]
     if level == "central":
         province = None
     header = DocHeader(
@@ -530,7 +400,9 @@ def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = 
     return _fill_from_portal(header, portal) if use_portal and portal else header
 
 
-PAGE_TITLE = re.compile(r"^(?P<type>[A-ZĐÀ-Ỹ][^\d/]{2,24}?)\s+(?:s[ốo]\s+)?(?P<symbol>\d[\w.]*\s*/[\w/.ĐđА-я-]+)")
+PAGE_TITLE = re.compile(
+    r"^(?P<type>[A-ZĐÀ-Ỹ][^\d/]{2,24}?)\s+(?:s[ốo]\s+)?(?P<symbol>\d[\w.]*\s*/[\w/.ĐđА-я-]+)"
+)
 
 
 def _page_title(tree: DocumentTree) -> tuple[str, str] | None:
@@ -539,7 +411,11 @@ def _page_title(tree: DocumentTree) -> tuple[str, str] | None:
     types = _doc_types()
     for text in _texts(tree, limit=12):
         folded = fold_ascii(text)
-        if MOTTO.search(folded) or _type_prefix(text) or re.match(r"^(?:can\s+cu|thuc\s+hien)", folded):
+        if (
+            MOTTO.search(folded)
+            or _type_prefix(text)
+            or re.match(r"^(?:can\s+cu|thuc\s+hien)", folded)
+        ):
             return None  # the document itself began: what follows is its own text
         found = PAGE_TITLE.match(text.strip())
         if found and fold_ascii(found.group("type")) in types:
@@ -553,32 +429,6 @@ def _is_letter_symbol(codes: list[str]) -> bool:
         return False
     types = {fold_ascii(a).upper() for a in load_yaml("doc_types.yaml").values() if a}
     return codes[0] not in types and not re.search(r"\d$", codes[0])
-
-
-def _local_province(
-    issuer: str | None,
-    parent: str | None,
-    title: str | None,
-    place: str | None,
-    preamble: str,
-    signer: Signer,
-) -> str | None:
-    """The province of a local issuer: its name, its parent's, the title, the place, the preamble."""
-    for text in (issuer, parent):
-        if text:
-            found = _province_in(_sentence_case(text, None).title())
-            if found:
-                return found
-            tail = re.sub(r"^.*?(?:TỈNH|THÀNH PHỐ)\s+", "", text.upper())
-            found = match_province(tail) if tail != text.upper() else None
-            if found:
-                return found
-    ubnd = bool(re.search(r"(?:ủy|uỷ) ban nhân dân", f"{issuer} {parent} {signer.on_behalf}".lower()))
-    return (
-        _province_in(title or "")
-        or (match_province(place) if place and (ubnd or issuer is None) else None)
-        or _province_in(preamble)
-    )
 
 
 def _with_authority(
@@ -602,9 +452,15 @@ def _with_authority(
         (symbol and "UBND" in symbol)
         or (signer.on_behalf and "ủy ban nhân dân" in signer.on_behalf.lower())
     )
-    if issuer and ubnd and level != "central" and "ủy ban" not in issuer.lower():
-        if fold_ascii(issuer).startswith(("tinh ", "thanh pho ", "xa ", "phuong ", "huyen ")):
-            issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
+    locality = ("tinh ", "thanh pho ", "xa ", "phuong ", "huyen ")
+    if (
+        issuer
+        and ubnd
+        and level != "central"
+        and "ủy ban" not in issuer.lower()
+        and fold_ascii(issuer).startswith(locality)
+    ):
+        issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
     if issuer is None and province and ubnd:
         issuer = f"Ủy ban nhân dân tỉnh {province}"
     return issuer
@@ -618,7 +474,7 @@ def _sentence_authority(authority: str | None) -> str | None:
         return national
     if fold_ascii(authority).startswith("thu tuong chinh phu"):
         return "Thủ tướng Chính phủ"
-    return _sentence_case(authority, _province_in(_sentence_case(authority, None).title()))
+    return sentence_case(authority, province_in(sentence_case(authority, None).title()))
 
 
 def _fill_from_portal(header: DocHeader, portal: PortalAttributes) -> DocHeader:

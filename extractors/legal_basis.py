@@ -76,8 +76,10 @@ def ref_key(ref: str) -> str:
     "98/2023/NĐ-CP", "98/2023/nđ-cp", "98 / 2023 / ND–CP" and "Số: 098/2023/NĐ-CP" give one key;
     a law cited by name gives its words folded ("luat thi dua khen thuong").
     """
-    text = clean_symbol(ref) if re.match(r"^\s*(?:s\S{0,2}\s*:?\s*)?[\d?]", fold_ascii(ref)) else ref
-    text = re.sub(r"^s\S{0,2}:?", "", text, flags=re.IGNORECASE) if text[:1].lower() == "s" else text
+    numbered = re.match(r"^\s*(?:s\S{0,2}\s*:?\s*)?[\d?]", fold_ascii(ref))
+    text = clean_symbol(ref) if numbered else ref
+    if numbered and text[:1].lower() == "s":
+        text = re.sub(r"^s\S{0,2}:?", "", text, flags=re.IGNORECASE)  # "Số:98/2023/NĐ-CP"
     digits = re.match(r"^(\d+)(.*)$", text)
     if digits:
         return fold_ascii(str(int(digits.group(1))) + digits.group(2)).upper()

@@ -33,9 +33,7 @@ IGNORED = ("nganh", "linh vuc", "ngay cap nhat", "nguon thu thap", "ngay dang co
 """Other labels of the block: they only end the value before them."""
 
 LABEL = re.compile(
-    r"(?<![\w/])(?P<label>"
-    + "|".join(sorted((*LABELS, *IGNORED), key=len, reverse=True))
-    + r")"
+    r"(?<![\w/])(?P<label>" + "|".join(sorted((*LABELS, *IGNORED), key=len, reverse=True)) + r")"
 )
 STATUS = re.compile(r"(?:con|het|chua co|ngung)\s+hieu\s+luc(?:\s+(?:toan bo|mot phan))?")
 DATE = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")

@@ -45,7 +45,10 @@ TRIGGERS = (
     ("bo_sung", r"bo\s+sung"),
     ("thay_the", r"thay\s+the"),
     ("bai_bo", r"bai\s+bo|huy\s+bo|het\s+hieu\s+luc|ngung\s+hieu\s+luc"),
-    ("huong_dan", r"(?<!theo )(?<!tai )huong\s+dan(?:\s+(?:thi\s+hanh|thuc\s+hien))?|quy\s+dinh\s+chi\s+tiet"),
+    (
+        "huong_dan",
+        r"(?<!theo )(?<!tai )huong\s+dan(?:\s+(?:thi\s+hanh|thuc\s+hien))?|quy\s+dinh\s+chi\s+tiet",
+    ),
     ("hop_nhat", r"hop\s+nhat"),
     ("thuc_hien", r"thuc\s+hien|trien\s+khai"),
 )
@@ -159,7 +162,9 @@ def body_relations(text: str, prov: Provenance | None, source: str = "body") -> 
     for ended in re.finditer(r"(?<!vb )het\s+hieu\s+luc\s+(?:ke\s+tu|tu|thi\s+hanh)", folded):
         # "Luật … số 04/2007/QH12 đã được sửa đổi … theo Luật số … hết hiệu lực kể từ …": the
         # clause's first citation is what ends; the later ones told its history.
-        clause_start = max(folded.rfind(";", 0, ended.start()), folded.rfind(". ", 0, ended.start()))
+        clause_start = max(
+            folded.rfind(";", 0, ended.start()), folded.rfind(". ", 0, ended.start())
+        )
         first = MENTION.search(folded, clause_start + 1, ended.start())
         if first is None or SELF.search(folded, clause_start + 1, first.start()):
             continue
@@ -167,7 +172,10 @@ def body_relations(text: str, prov: Provenance | None, source: str = "body") -> 
         for index, kept in enumerate(out):
             if kept.key == key:
                 out[index] = kept.model_copy(update={"kind": "bai_bo"})
-            elif kept.kind == "bai_bo" and first.start() < folded.find(kept.ref.lower()[:5], first.end()) < ended.start():
+            elif (
+                kept.kind == "bai_bo"
+                and first.start() < folded.find(kept.ref.lower()[:5], first.end()) < ended.start()
+            ):
                 out[index] = kept.model_copy(update={"kind": "dan_chieu"})
     return out
 
@@ -191,15 +199,25 @@ def note_relations(text: str, prov: Provenance | None) -> list[Relation]:
         if found and found.start() < 60:
             shifted = MENTION.search(folded, rest_start + found.start())
             if shifted:
-                out.append(_relation(kind, text, shifted, "portal", prov, inverse=True, scope=scope))
+                out.append(
+                    _relation(kind, text, shifted, "portal", prov, inverse=True, scope=scope)
+                )
                 continue
         named = NAMED.search(rest)
         if named and named.start() < 60:
             name = text[rest_start + named.start() : rest_start + named.end()]
             out.append(
-                Relation(kind=kind, ref=name, key=ref_key(name), doc_type="Luật",  # type: ignore[arg-type]
-                         source="portal", inverse=True, scope=scope, text=note.group(0)[:240],
-                         provenance=prov)
+                Relation(
+                    kind=kind,
+                    ref=name,
+                    key=ref_key(name),
+                    doc_type="Luật",  # type: ignore[arg-type]
+                    source="portal",
+                    inverse=True,
+                    scope=scope,
+                    text=note.group(0)[:240],
+                    provenance=prov,
+                )
             )
     return out
 
@@ -218,7 +236,7 @@ def _basis_relation(basis: LegalBasis, kind: str) -> Relation:
 
 
 def preamble_relations(placed: list[Placed]) -> list[Relation]:
-    """"Căn cứ …" as can_cu, "Thực hiện / Triển khai …" as thuc_hien, one per cited document."""
+    """ "Căn cứ …" as can_cu, "Thực hiện / Triển khai …" as thuc_hien, one per cited document."""
     out: list[Relation] = []
     implements = ("Thực hiện", "Triển khai", "Tiếp nhận")
     for basis in extract_legal_basis(placed):
@@ -232,8 +250,10 @@ def preamble_relations(placed: list[Placed]) -> list[Relation]:
     return out
 
 
-ENACTING = re.compile(r"\bban\s+hanh\s+(?:bo\s+luat|luat|phap\s+lenh|nghi\s+dinh|nghi\s+quyet"
-                      r"|thong\s+tu|quyet\s+dinh)\s+(?:sua\s+doi|bai\s+bo|thay\s+the|huong\s+dan)")
+ENACTING = re.compile(
+    r"\bban\s+hanh\s+(?:bo\s+luat|luat|phap\s+lenh|nghi\s+dinh|nghi\s+quyet"
+    r"|thong\s+tu|quyet\s+dinh)\s+(?:sua\s+doi|bai\s+bo|thay\s+the|huong\s+dan)"
+)
 ACTING_TYPES = frozenset(
     ("Hiến pháp", "Bộ luật", "Luật", "Pháp lệnh", "Lệnh", "Nghị quyết", "Nghị quyết liên tịch",
      "Nghị định", "Thông tư", "Thông tư liên tịch", "Quyết định", "Chỉ thị", "Quy chế", "Quy định",
@@ -244,7 +264,7 @@ ACTING_TYPES = frozenset(
 
 
 def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation, ...]:
-    """Every relation of the document: preamble, title and provisions, portal notes; deduplicated."""
+    """Every relation: preamble, title and provisions, portal notes; deduplicated."""
     found = _acts(preamble_relations(placed), header)
     for entry in preamble_entries(placed):
         # The enacting formula states the document's own act: "Quốc hội ban hành Luật sửa đổi,
@@ -305,7 +325,11 @@ STATUS_WORDS = (
 
 
 def effective_date(placed: list[Placed], issue_date: str | None) -> str | None:
-    """The date a "… này có hiệu lực (thi hành) kể từ ngày …" provision gives."""
+    """The date a "… này có hiệu lực (thi hành) kể từ ngày …" provision gives.
+
+    A stand-in until the temporal extractor's ``DocHeader.effective_date`` is merged: it owns the
+    reading of "có hiệu lực" sentences, this module only the status derived from them.
+    """
     for entry in placed:
         folded = fold_ascii(entry.block.text)
         if not SELF.search(folded):
@@ -322,23 +346,37 @@ def effective_date(placed: list[Placed], issue_date: str | None) -> str | None:
 def derive_validity(
     header: DocHeader, relations: tuple[Relation, ...], placed: list[Placed]
 ) -> Validity:
-    """Effective date, expiry and status: the portal's values, else the document's and relations'."""
+    """Effective date, expiry and status: the portal's, else the document's and relations'."""
     portal = header.portal
-    effective = (portal and portal.effective_date) or effective_date(placed, header.issue_date)
-    expiry = portal.expiry_date if portal else None
-    if portal and portal.status:
-        status = _status(portal.status)
-        return Validity(effective_date=effective, expiry_date=expiry, status=status,
-                        basis=f"portal: {portal.status}")  # fmt: skip
+    # The temporal extractor's fields (DocHeader.effective_date / expiry_date) where it ran; the
+    # portal's; the fallback below only where neither exists.
+    effective = (
+        getattr(header, "effective_date", None)
+        or (portal and portal.effective_date)
+        or (
+            None if hasattr(header, "effective_date") else effective_date(placed, header.issue_date)
+        )
+    )
+    expiry = getattr(header, "expiry_date", None) or (portal.expiry_date if portal else None)
+    status, basis = _status_and_basis(portal.status if portal else None, relations)
+    if status == "unknown" and effective:
+        basis = "effective date as written; no repeal found"
+    return Validity(effective_date=effective, expiry_date=expiry, status=status, basis=basis)
+
+
+def _status_and_basis(
+    portal_status: str | None, relations: tuple[Relation, ...]
+) -> tuple[str, str | None]:
+    """The portal's status where it gives one; else a replacement or repeal by another document."""
+    if portal_status:
+        return _status(portal_status), f"portal: {portal_status}"
     ended = [r for r in relations if r.inverse and r.kind in ("thay_the", "bai_bo")]
-    if any(r.scope is None for r in ended):
-        return Validity(effective_date=effective, expiry_date=expiry, status="expired",
-                        basis=f"{ended[0].kind} by {ended[0].ref}")  # fmt: skip
+    whole = [r for r in ended if r.scope is None]
+    if whole:
+        return "expired", f"{whole[0].kind} by {whole[0].ref}"
     if ended:
-        return Validity(effective_date=effective, expiry_date=expiry, status="partly_expired",
-                        basis=f"{ended[0].kind} of {ended[0].scope} by {ended[0].ref}")  # fmt: skip
-    return Validity(effective_date=effective, expiry_date=expiry, status="unknown",
-                    basis="effective date as written; no repeal found" if effective else None)  # fmt: skip
+        return "partly_expired", f"{ended[0].kind} of {ended[0].scope} by {ended[0].ref}"
+    return "unknown", None
 
 
 def _status(text: str) -> str:

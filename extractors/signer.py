@@ -1,4 +1,4 @@
-"""The signer from the closing block: authority mark, title, name (Nghị định 30/2020/NĐ-CP, Điều 13).
+"""The signer from the closing block: mark, title, name (Nghị định 30/2020/NĐ-CP, Điều 13).
 
 "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / (signature) / "Nguyễn Minh". OCR reads
 the block across its two columns ("- Như trên; KT. CHỦ TỊCH"), drops the dots of the marks and
@@ -18,13 +18,18 @@ from diacritics.orthography import normalize_tones
 from extractors.vocab import fold, fold_ascii, vocab_list
 from schemas import Signer
 
-MARK = re.compile(r"(?:^|(?<=[\s;.,]))(?P<mark>TM|KT|TL|TUQ|Q|T/M)\s*[.:]?\s+(?P<rest>[A-ZĐÀ-Ỹ].+)$")
-RECIPIENT = re.compile(r"^\s*(?:[-+•*]|n[oơ]i\s+nh[aậ]n|l[ưu]u\s*:|k[ií]nh\s+g[ửu]i)", re.IGNORECASE)
+MARK = re.compile(
+    r"(?:^|(?<=[\s;.,]))(?P<mark>TM|KT|TL|TUQ|Q|T/M)\s*[.:]?\s+(?P<rest>[A-ZĐÀ-Ỹ].+)$"
+)
+RECIPIENT = re.compile(
+    r"^\s*(?:[-+•*]|n[oơ]i\s+nh[aậ]n|l[ưu]u\s*:|k[ií]nh\s+g[ửu]i)", re.IGNORECASE
+)
 SIGNED = re.compile(r"^\(?\s*(?:đã\s+ký|ký\s+tên|ký,|chữ\s+ký|đã\s+ký\s+và\s+đóng\s+dấu)", re.I)
 NOT_NAME = frozenset(
-    "nơi nhận như trên lưu kính gửi ủy uỷ ban sở bộ tỉnh phòng cục chủ tịch giám đốc vt sách"
-    " thường trực trưởng phó quốc hội chính phủ nhân dân".split()
-)
+    ("nơi", "nhận", "như", "trên", "lưu", "kính", "gửi", "ủy", "uỷ", "ban", "sở", "bộ", "tỉnh",
+     "phòng", "cục", "chủ", "tịch", "giám", "đốc", "vt", "sách", "thường", "trực", "trưởng", "phó",
+     "quốc", "hội", "chính", "phủ", "nhân", "dân")
+)  # fmt: skip
 
 
 @cache

@@ -53,7 +53,7 @@ class Signer(Frozen):
 
 
 class PortalAttributes(Frozen):
-    """The attribute block of a legal portal's page (vbpl.vn "Thuộc tính"), as the portal wrote it."""
+    """The attribute block of a legal portal's page (vbpl.vn "Thuộc tính"), as written there."""
 
     number: NFCStr | None = Field(default=None, description='"Số hiệu"')
     doc_type: NFCStr | None = Field(default=None, description='"Loại văn bản"')
@@ -63,7 +63,9 @@ class PortalAttributes(Frozen):
     expiry_date: str | None = Field(default=None, description='"Ngày hết hiệu lực", ISO')
     signer_name: NFCStr | None = Field(default=None, description='"Người ký"')
     signer_title: NFCStr | None = Field(default=None, description='"Chức danh"')
-    status: NFCStr | None = Field(default=None, description='"Còn hiệu lực", "Hết hiệu lực toàn bộ"')
+    status: NFCStr | None = Field(
+        default=None, description='"Còn hiệu lực", "Hết hiệu lực toàn bộ"'
+    )
 
 
 class DocHeader(Frozen):

@@ -1,4 +1,4 @@
-"""Document identity, jurisdiction, legal basis and relations (issues 13, 14, 15), on real shapes."""
+"""Document identity, jurisdiction, legal basis and relations (issues 13, 14, 15)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ Theo đề nghị của Bộ trưởng Bộ Nội vụ.
 QUYẾT ĐỊNH:
 
 Điều 1. Phê duyệt danh sách thành viên Tổ Công tác.
-Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày 01 tháng 6 năm 2025 và thay thế Quyết định số 45/QĐ-TTg ngày 10 tháng 01 năm 2024 của Thủ tướng Chính phủ.
+Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày 01 tháng 6 năm 2025 và thay thế Quyết định
+số 45/QĐ-TTg ngày 10 tháng 01 năm 2024 của Thủ tướng Chính phủ.
 """
 
 
@@ -122,10 +123,14 @@ def test_portal_attributes_glued_to_their_labels() -> None:
     portal = read_portal_attributes(lines)
     assert portal is not None
     assert (portal.doc_type, portal.issuer, portal.signer_name) == (
-        "Thông tư", "Bộ Tài chính", "Nguyễn Đức Tâm"
+        "Thông tư",
+        "Bộ Tài chính",
+        "Nguyễn Đức Tâm",
     )
     assert (portal.issue_date, portal.effective_date, portal.status) == (
-        "2025-12-31", "2026-01-01", "Còn hiệu lực"
+        "2025-12-31",
+        "2026-01-01",
+        "Còn hiệu lực",
     )
     assert ref_key(portal.number or "") == "152/2025/TT-BTC"  # a Cyrillic "С" in the page
 
@@ -145,10 +150,12 @@ def test_abbreviations_are_not_expanded_inside_document_symbols() -> None:
 
 
 def test_amending_repealing_and_history_mentions() -> None:
-    text = ("Điều 1. Sửa đổi, bổ sung một số điều của Thông tư số 01/2024/TT-BNV ngày 24 tháng 02 "
-            "năm 2024 của Bộ trưởng Bộ Nội vụ. Bãi bỏ khoản 2 Điều 5 Quyết định số 12/2020/QĐ-UBND; "
-            "bãi bỏ các quy định tại Nghị định số 90/2020/NĐ-CP (được sửa đổi, bổ sung tại Nghị định "
-            "số 48/2023/NĐ-CP).")  # fmt: skip
+    text = (
+        "Điều 1. Sửa đổi, bổ sung một số điều của Thông tư số 01/2024/TT-BNV ngày 24 tháng 02 "
+        "năm 2024 của Bộ trưởng Bộ Nội vụ. Bãi bỏ khoản 2 Điều 5 Quyết định số 12/2020/QĐ-UBND; "
+        "bãi bỏ các quy định tại Nghị định số 90/2020/NĐ-CP (được sửa đổi, bổ sung tại Nghị "
+        "định số 48/2023/NĐ-CP)."
+    )
     found = {(r.kind, r.ref, r.scope) for r in body_relations(text, None)}
     assert ("sua_doi", "01/2024/TT-BNV", None) in found
     assert ("bai_bo", "12/2020/QĐ-UBND", "khoản 2 Điều 5") in found
@@ -172,8 +179,10 @@ def test_signer_when_ocr_joined_the_two_closing_columns() -> None:
 
 
 def test_legal_basis_keeps_the_first_citation_per_clause() -> None:
-    text = "KẾ HOẠCH\nThực hiện công tác\nCăn cứ Luật Thi đua, khen thưởng ngày 15 tháng 06 năm 2022;\n"
-    tree = build_tree(document_from_text(text + "I. MỤC ĐÍCH\n1. Nội dung.\n"))
+    text = (
+        "KẾ HOẠCH\nThực hiện công tác\nCăn cứ Luật Thi đua, khen thưởng ngày 15 tháng 06 năm 2022;"
+    )
+    tree = build_tree(document_from_text(text + "\nI. MỤC ĐÍCH\n1. Nội dung.\n"))
     basis = extract_legal_basis(place_blocks(tree))
     assert [(b.ref, b.key) for b in basis] == [
         ("Luật Thi đua, khen thưởng", "luat thi dua khen thuong")

@@ -1,7 +1,7 @@
 """Document identity and relations, measured: scans beside their page 1, corpus against portals.
 
-    python bench/docmeta/run.py scans [--cache DIR]   # type, number, date, issuer, province per scan
-    python bench/docmeta/run.py corpus [--limit N]    # doc types vs portal values; central provinces
+    python bench/docmeta/run.py scans [--cache DIR]  # type, number, date, issuer, ... per scan
+    python bench/docmeta/run.py corpus [--limit N]   # doc types vs portal values; provinces
     python bench/docmeta/run.py relations [--count N] # relations of amending/repealing documents
 
 ``scans``: the truth column is ``scans_truth.tsv``, read by eye from each page 1 image. OCR is slow,
@@ -125,8 +125,11 @@ def _portal_type(record: dict) -> str | None:
     if portal and portal.doc_type:
         return portal.doc_type
     if record["id"].startswith("tvpl-"):
-        found = re.match(r"^(Thông tư liên tịch|Nghị định|Thông tư|Quyết định|Luật|Bộ luật|"
-                         r"Nghị quyết|Công văn|Chỉ thị|Pháp lệnh|Văn bản hợp nhất)\b", record["title"])
+        found = re.match(
+            r"^(Thông tư liên tịch|Nghị định|Thông tư|Quyết định|Luật|Bộ luật|"
+            r"Nghị quyết|Công văn|Chỉ thị|Pháp lệnh|Văn bản hợp nhất)\b",
+            record["title"],
+        )
         return found.group(1) if found else None
     return None
 
@@ -188,7 +191,9 @@ def relations(count: int) -> None:
         source = record["id"].split("-")[0]
         if is_heldout_corpus(record["id"]) or len(text) > 60_000 or source == "phapdien":
             continue  # pháp điển: codified articles of many documents, no one document acts
-        if per_source[source] >= count // 3 + 1 or not acting.search(record["title"] + text[-6000:]):
+        if per_source[source] >= count // 3 + 1 or not acting.search(
+            record["title"] + text[-6000:]
+        ):
             continue
         if True:
             document = document_from_text(text)
@@ -199,8 +204,10 @@ def relations(count: int) -> None:
             shown += 1
             per_source[source] += 1
             print(f"\n{shown}. {record['id']} — {record['title'][:90]}")
-            print(f"   {plan.doc.doc_type} {plan.doc.number} ({plan.doc.issuer}); "
-                  f"validity {plan.validity.status}, effective {plan.validity.effective_date}")
+            print(
+                f"   {plan.doc.doc_type} {plan.doc.number} ({plan.doc.issuer}); "
+                f"validity {plan.validity.status}, effective {plan.validity.effective_date}"
+            )
             for rel in acts[:8]:
                 arrow = "←" if rel.inverse else "→"
                 print(f"   {arrow} {rel.kind:9} {rel.ref} [{rel.source}] {rel.scope or ''}")
