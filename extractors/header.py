@@ -370,16 +370,22 @@ def extract_header(tree: DocumentTree, placed: list[Placed], use_portal: bool = 
     sectioned = any(block.kind == BlockKind.SECTION for block in tree.body)
     if doc_type is None and sectioned:
         doc_type = _doc_type_in(preamble)
+    if doc_type_from_symbol(parts.symbol) == "Văn bản hợp nhất":
+        doc_type = "Văn bản hợp nhất"  # a consolidation prints the consolidated law's type line
+    central_types = load_yaml("national_issuers.yaml")["central_types"]
     level = issuer_level_of(raw_issuer, raw_parent, codes)
+    if raw_issuer is None and doc_type in central_types:
+        level = "central"  # only central bodies issue these, whatever the symbol or the place
     province = None
     if level != "central":
-        province = local_province(raw_issuer, raw_parent, title, parts.place, preamble, signer)
+        province = local_province(
+            raw_issuer, raw_parent, title, parts.place, preamble, signer, codes
+        )
     issuer = issuer_name(raw_issuer, province) if raw_issuer else None
     parent = issuer_name(raw_parent, province) if raw_parent else None
     issuer = _with_authority(issuer, parts.authority, parts.symbol, signer, province, level)
     level = level or issuer_level_of(issuer, parent, codes)
-    central_types = load_yaml("national_issuers.yaml")["central_types"]
-    if level is None and doc_type in central_types:
+    if level in (None, "central") and doc_type in central_types:
         level, issuer = "central", issuer or central_types[doc_type]
     if level == "central":
         province = None
@@ -462,7 +468,8 @@ def _with_authority(
     ):
         issuer = "Ủy ban nhân dân " + issuer[:1].lower() + issuer[1:]
     if issuer is None and province and ubnd:
-        issuer = f"Ủy ban nhân dân tỉnh {province}"
+        cities = load_yaml("national_issuers.yaml")["centrally_run_cities"]
+        issuer = f"Ủy ban nhân dân {'thành phố' if province in cities else 'tỉnh'} {province}"
     return issuer
 
 

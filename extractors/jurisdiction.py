@@ -215,8 +215,12 @@ def local_province(
     place: str | None,
     preamble: str,
     signer: Signer,
+    codes: list[str] | None = None,
 ) -> str | None:
-    """A local issuer's province: its name, its parent's, the title, the place, the preamble."""
+    """A local issuer's province: its name, its parent's, the title, the place, the preamble.
+
+    The place of signing counts only for an issuer known to be local (by its name, its signer's
+    "TM. ỦY BAN NHÂN DÂN" or its symbol's codes): a ministry signs in Hà Nội."""
     for text in (issuer, parent):
         if text:
             found = province_in(sentence_case(text, None).title())
@@ -228,9 +232,9 @@ def local_province(
                 return found
     ubnd = bool(
         re.search(r"(?:ủy|uỷ) ban nhân dân", f"{issuer} {parent} {signer.on_behalf}".lower())
-    )
+    ) or any(code in LOCAL_CODES for code in codes or [])
     return (
         province_in(title or "")
-        or (match_province(place) if place and (ubnd or issuer is None) else None)
+        or (match_province(place) if place and ubnd else None)
         or province_in(preamble)
     )
