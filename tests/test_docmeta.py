@@ -187,3 +187,24 @@ def test_legal_basis_keeps_the_first_citation_per_clause() -> None:
     assert [(b.ref, b.key) for b in basis] == [
         ("Luật Thi đua, khen thưởng", "luat thi dua khen thuong")
     ]
+
+
+def test_a_circular_without_its_header_lines_is_still_central() -> None:
+    header = _header(
+        "THÔNG TƯ\nQuy định kỹ thuật điều tra sạt lở đất\nCăn cứ Luật Địa chất và Khoáng sản;\n"
+        "Điều 1. Phạm vi điều chỉnh\n"
+    )
+    assert (header.doc_type, header.issuer_level, header.province) == ("Thông tư", "central", None)
+
+
+def test_a_ministry_signing_in_ha_noi_has_no_province_and_its_parent_is_kept() -> None:
+    header = _header(
+        "BỘ TÀI CHÍNH TỔNG CỤC HẢI QUAN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 778/TCHQ-GSQL\n"
+        "V/v thủ tục hải quan\nHà Nội, ngày 13 tháng 02 năm 2017\nKính gửi: Cục Hải quan các tỉnh\n"
+    )
+    assert (header.issuer_parent, header.issuer_level, header.province) == (
+        "Bộ Tài chính",
+        "central",
+        None,
+    )
+    assert (header.doc_type, header.issue_date) == ("Công văn", "2017-02-13")
