@@ -113,8 +113,10 @@ def _date(text: str) -> str | None:
     return f"{year.group('y')}-{month_text}-{day_text}"
 
 
+# "24 /CT-UBND", "109/2025/QH15", "03 /BCĐX-CAT(PC04)": a code of two letters or more.
 SYMBOL = re.compile(
-    r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<year>(?:19|20)\d{2}\s*/\s*)?\s*(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]*(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)"
+    r"^\s*(?P<num>[^/]{0,8}?)\s*/\s*(?P<year>(?:19|20)\d{2}\s*/\s*)?\s*"
+    r"(?P<code>[A-Za-zĐđÀ-ỹ][\wĐđÀ-ỹ()]+(?:\s*-\s*[\wĐđÀ-ỹ()]+)*)"
 )
 
 
@@ -313,7 +315,7 @@ def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
                 if re.search(r"(?:19|20)\d{2}\b", folded):
                     parts.place = piece.split(",")[0].strip()
                     parts.issue_date = _date(piece)
-            elif parts.symbol is None and NUMBER.match(folded):
+            elif parts.symbol is None and NUMBER.match(folded) and ":" in folded[:24]:
                 end = NUMBER.match(folded).end()  # type: ignore[union-attr]
                 parts.symbol = _symbol(piece[end:])
                 parts.label_type = parts.label_type or _label_type(folded[:end])
