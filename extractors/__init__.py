@@ -36,7 +36,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
     spelling = unify_spellings(names)
-    relations = extract_relations(placed, doc)
+    relations = extract_relations(placed, doc, tree.header)
     return PlanDocument(
         sha256=source.sha256,
         source=str(source.path),

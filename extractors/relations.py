@@ -263,7 +263,9 @@ ACTING_TYPES = frozenset(
 ("đề nghị sửa đổi Quyết định …"), so its citations stay mentions."""
 
 
-def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation, ...]:
+def extract_relations(
+    placed: list[Placed], header: DocHeader, header_lines: tuple[str, ...] = ()
+) -> tuple[Relation, ...]:
     """Every relation: preamble, title and provisions, portal notes; deduplicated."""
     found = _acts(preamble_relations(placed), header)
     for entry in preamble_entries(placed):
@@ -284,8 +286,35 @@ def extract_relations(placed: list[Placed], header: DocHeader) -> tuple[Relation
         own_text = re.sub(r"\[[^\[\]]*(?:\]|$)", " ", text)  # portal notes, closed or cut
         body = body_relations(own_text, entry.block.provenance)
         found += _acts(body, header)
+    if header.doc_type == "Văn bản hợp nhất":
+        lines = [(line, None) for line in header_lines]
+        found += consolidated([*lines, *tree_texts(placed)], header)
     own = ref_key(header.number) if header.number else None
     return tuple(_dedupe([r for r in found if r.key != own]))
+
+
+def tree_texts(placed: list[Placed]) -> list[tuple[str, Provenance | None]]:
+    """The body's opening blocks, up to the preamble or the first article."""
+    out: list[tuple[str, Provenance | None]] = []
+    for entry in placed[:40]:
+        folded = fold_ascii(entry.block.text)
+        if re.match(r"^(?:can\s+cu|dieu\s+\d|chuong\s)", folded) or "preamble" in entry.categories:
+            break
+        out.append((entry.block.text, entry.block.provenance))
+    return out
+
+
+def consolidated(texts: list[tuple[str, Provenance | None]], header: DocHeader) -> list[Relation]:
+    """What a văn bản hợp nhất consolidates: its note names the base document, then "được sửa
+    đổi, bổ sung bởi: 1. Luật số …; 2. …" — the first document of each item."""
+    sources = [*texts] or [(header.title or "", None)]
+    out = []
+    for text, prov in sources:
+        for item in re.split(r"(?:^|\s)\d{1,2}\.\s(?=[A-ZĐÀ-Ỹ])|;\s*", text):
+            found = MENTION.search(fold_ascii(item))
+            if found:
+                out.append(_relation("hop_nhat", item, found, "body", prov))
+    return out
 
 
 def _acts(relations: list[Relation], header: DocHeader) -> list[Relation]:

@@ -208,3 +208,19 @@ def test_a_ministry_signing_in_ha_noi_has_no_province_and_its_parent_is_kept() -
         None,
     )
     assert (header.doc_type, header.issue_date) == ("Công văn", "2017-02-13")
+
+
+def test_a_consolidated_text_names_what_it_consolidates() -> None:
+    plan = _plan(
+        "VĂN PHÒNG QUỐC HỘI\nSố: 103/VBHN-VPQH\nHà Nội, ngày 27 tháng 8 năm 2025\n"
+        "LUẬT THUẾ THU NHẬP CÁ NHÂN\nLuật Thuế thu nhập cá nhân số 04/2007/QH12 ngày 21 tháng 11 "
+        "năm 2007 của Quốc hội, được sửa đổi, bổ sung bởi:\n"
+        "1. Luật số 26/2012/QH13 ngày 22 tháng 11 năm 2012 của Quốc hội sửa đổi, bổ sung một số "
+        "điều của Luật Thuế thu nhập cá nhân;\n"
+        "2. Luật Đất đai số 31/2024/QH15 ngày 18 tháng 01 năm 2024 của Quốc hội.\n"
+        "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n"
+        "Quốc hội ban hành Luật Thuế thu nhập cá nhân.\nĐiều 1. Phạm vi điều chỉnh\n"
+    )
+    assert (plan.doc.doc_type, plan.doc.issuer_level) == ("Văn bản hợp nhất", "central")
+    merged = [r.ref for r in plan.relations if r.kind == "hop_nhat"]
+    assert merged == ["04/2007/QH12", "26/2012/QH13", "31/2024/QH15"]
