@@ -262,7 +262,11 @@ def _read(parts: _Parts, piece: str) -> None:
 
 def _label_type(label: str) -> str | None:
     """The type a number's label names: "Nghị quyết số:", "Luật số:"."""
-    return _doc_types().get(label.split(" so")[0].strip())
+    head = re.sub(r"\s*s[o6]\s*[:.]?\s*$", "", label.strip())
+    for key, name in _doc_types().items():  # longest first: "thông tư liên tịch" before "thông tư"
+        if head == key or head.endswith(" " + key):
+            return name
+    return None
 
 
 def _title_continues(parts: _Parts, piece: str) -> bool:
@@ -315,7 +319,7 @@ def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
                 if re.search(r"(?:19|20)\d{2}\b", folded):
                     parts.place = piece.split(",")[0].strip()
                     parts.issue_date = _date(piece)
-            elif parts.symbol is None and NUMBER.match(folded) and ":" in folded[:24]:
+            elif parts.symbol is None and _labelled_number(folded):
                 end = NUMBER.match(folded).end()  # type: ignore[union-attr]
                 parts.symbol = _symbol(piece[end:])
                 parts.label_type = parts.label_type or _label_type(folded[:end])
@@ -323,6 +327,12 @@ def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:
                 parts.title_lines.append(piece)
             elif _unread_issuer(parts, piece):
                 parts.issuer_lines.append(piece)  # a header the layout did not recognise
+
+
+def _labelled_number(folded: str) -> bool:
+    """ "Số: …" or "Thông tư số 152/2025/TT-BTC" (a portal's page title), not any "số" in a body."""
+    number = NUMBER.match(folded)
+    return bool(number) and (":" in folded[: number.end()] or _label_type(folded[: number.end()]))
 
 
 def _unread_issuer(parts: _Parts, piece: str) -> bool:
