@@ -154,9 +154,22 @@ def _title_at_end(text: str) -> str | None:
     return None
 
 
+@cache
+def _surname_spelling() -> dict[str, str]:
+    """Folded family name → its spelling, where one spelling folds to it ("nguyen" → "Nguyễn")."""
+    spellings: dict[str, set[str]] = {}
+    for name in vocab_list("signer_titles.yaml", "surnames"):
+        spellings.setdefault(fold_ascii(name), set()).add(name)
+    return {key: next(iter(names)) for key, names in spellings.items() if len(names) == 1}
+
+
 def _person(text: str) -> str:
+    """The name in title case, its family name respelled where OCR lost a mark ("Nguyên")."""
     words = re.sub(r"[^\w\s-]", " ", _without_rank(text)).split()
-    return " ".join(w[:1] + w[1:].lower() for w in words)
+    words = [w[:1] + w[1:].lower() for w in words]
+    if words:
+        words[0] = _surname_spelling().get(fold_ascii(words[0]), words[0])
+    return " ".join(words)
 
 
 def _respell(on_behalf: str) -> str:
