@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from diacritics.orthography import normalize_tones
+from diacritics.orthography import fold_ascii, normalize_tones
 from extractors.jurisdiction import (
     issuer_from_symbol,
     issuer_groups,
@@ -33,7 +33,7 @@ from extractors.legal_basis import clean_symbol
 from extractors.portal import read_portal_attributes
 from extractors.sections import Placed
 from extractors.signer import signer_of
-from extractors.vocab import fold_ascii, load_yaml
+from extractors.vocab import load_yaml
 from schemas import Block, BlockKind, DocHeader, DocumentTree, PortalAttributes, Signer
 
 MOTTO = re.compile(

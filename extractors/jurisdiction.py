@@ -12,8 +12,9 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import canonical_agency
-from extractors.vocab import expand_abbreviations, fold, fold_ascii, load_lines, load_yaml
+from extractors.vocab import expand_abbreviations, fold, load_lines, load_yaml
 from schemas import Signer
 
 PROVINCE_IN_TEXT = re.compile(

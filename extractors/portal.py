@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.vocab import fold_ascii
+from diacritics.orthography import fold_ascii
 from schemas import PortalAttributes
 
 LABELS = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from diacritics.orthography import fold_ascii
 from extractors.deadlines import normalize_date
 from extractors.legal_basis import (
     DATE,
@@ -28,7 +29,7 @@ from extractors.legal_basis import (
     ref_key,
 )
 from extractors.sections import Placed
-from extractors.vocab import fold_ascii, fuzzy_opening
+from extractors.vocab import fuzzy_opening
 from schemas import DocHeader, LegalBasis, Provenance, Relation, Validity
 
 # A cited document in folded text: "nghi dinh so 98/2023/nd-cp ngay 31/12/2023".

@@ -14,12 +14,13 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from diacritics.orthography import normalize_tones
-from extractors.vocab import fold, fold_ascii, vocab_list
+from diacritics.orthography import fold_ascii, normalize_tones
+from extractors.vocab import fold, vocab_list
 from schemas import Signer
 
+# "KT. CHỦ TỊCH", "KT.CHỦ TỊCH", "KT CHỦ TỊCH", "T/M UBND".
 MARK = re.compile(
-    r"(?:^|(?<=[\s;.,]))(?P<mark>TM|KT|TL|TUQ|Q|T/M)\s*[.:]?\s+(?P<rest>[A-ZĐÀ-Ỹ].+)$"
+    r"(?:^|(?<=[\s;.,]))(?P<mark>TM|KT|TL|TUQ|Q|T/M)(?:\s*[.:]\s*|\s+)(?P<rest>[A-ZĐÀ-Ỹ].+)$"
 )
 RECIPIENT = re.compile(
     r"^\s*(?:[-+•*]|n[oơ]i\s+nh[aậ]n|l[ưu]u\s*:|k[ií]nh\s+g[ửu]i)", re.IGNORECASE

@@ -19,7 +19,7 @@ from schemas.plan import (
     Validity,
 )
 from schemas.restore import RestoredToken, RestoreResult
-from schemas.result import ProcessedDocument
+from schemas.result import ProcessedDocument, Section
 from schemas.settings import Limits, PipelineSettings
 from schemas.source import SourceDocument, SourceKind
 from schemas.text import DocumentText, Line, PageText, TextMethod, Word
@@ -48,6 +48,7 @@ __all__ = [
     "PlanDocument",
     "PortalAttributes",
     "ProcessedDocument",
+    "Section",
     "Provenance",
     "Relation",
     "RestoreResult",

@@ -57,8 +57,8 @@ def _scan_document(path: Path, cache: Path | None):  # type: ignore[no-untyped-d
 
 
 def _agrees(field: str, found: str | None, truth: str) -> bool:
+    from diacritics.orthography import fold_ascii
     from extractors.legal_basis import ref_key
-    from extractors.vocab import fold_ascii
 
     if truth == "-":
         return found is None
