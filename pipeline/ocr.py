@@ -9,12 +9,14 @@ side stall each other for minutes on small machines.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -28,7 +30,7 @@ from pipeline.scan import (
     row_height,
     sharpen_for_ocr,
 )
-from schemas import BBox, Line, Word
+from schemas import Line
 from schemas.common import nfc
 
 PSM = 4  # a single column of text of variable sizes; psm 6 reads margin dust as lines
@@ -101,18 +103,49 @@ def parse_tsv(tsv: str) -> list[Row]:
 
 
 def tokens_to_line(tokens: Sequence[Token], region: str) -> Line:
-    """One printed line from its words, left to right."""
-    words = tuple(
-        Word(text=t.text, bbox=BBox(x0=t.x0, y0=t.y0, x1=t.x1, y1=t.y1), confidence=t.conf)
-        for t in sorted(tokens, key=lambda t: t.x0)
+    """One printed line from its words, left to right.
+
+    Validated from plain values in one call: pydantic-core builds the nested words and boxes
+    without a Python ``__init__`` each (a text-layer page has hundreds of words).
+    """
+    ordered = sorted(tokens, key=lambda t: t.x0)
+    sized = ordered[0].size > 0  # a text-layer line: its font is known
+    words = [_word(t, sized) for t in ordered]
+    box = {
+        "x0": min(t.x0 for t in ordered),
+        "y0": min(t.y0 for t in ordered),
+        "x1": max(t.x1 for t in ordered),
+        "y1": max(t.y1 for t in ordered),
+    }
+    return Line.model_validate(
+        {
+            "text": " ".join(t.text for t in ordered),
+            "words": words,
+            "bbox": box,
+            "confidence": sum(t.conf for t in ordered) / len(ordered),
+            "region": region,
+            "font_size": line_font_size([t.size for t in ordered]) if sized else None,
+            "bold": all(t.bold for t in ordered) if sized else None,
+        }
     )
-    box = words[0].bbox
-    for word in words[1:]:
-        box = box.union(word.bbox) if box and word.bbox else box
-    conf = sum(w.confidence for w in words) / len(words)
-    return Line(
-        text=" ".join(w.text for w in words), words=words, bbox=box, confidence=conf, region=region
-    )
+
+
+def line_font_size(sizes: Sequence[float]) -> float | None:
+    """A printed line's font size: the median of its words' sizes (None when unknown)."""
+    known = [s for s in sizes if s > 0]
+    return float(statistics.median(known)) if known else None
+
+
+def _word(token: Token, sized: bool) -> dict[str, Any]:
+    """A token as a schema word's values; the font only when a text layer gave it."""
+    word: dict[str, Any] = {
+        "text": token.text,
+        "bbox": {"x0": token.x0, "y0": token.y0, "x1": token.x1, "y1": token.y1},
+        "confidence": token.conf,
+    }
+    if sized and token.size > 0:
+        word.update(font_size=token.size, bold=token.bold, italic=token.italic)
+    return word
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
@@ -162,9 +163,12 @@ def clean_page(image: Image.Image) -> CleanPage:
     return CleanPage(deskew(grey, angle), angle, coloured)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word with its box on the page (pixels for OCR, points for text layers)."""
+class Token(NamedTuple):
+    """A word with its box on the page (pixels for OCR, points for text layers).
+
+    A named tuple: a text-layer page makes hundreds, and a tuple is built several times faster
+    than a frozen dataclass.
+    """
 
     text: str
     x0: float
@@ -172,6 +176,9 @@ class Token:
     x1: float
     y1: float
     conf: float = 1.0
+    size: float = 0.0  # font size in points, text layers only (0: unknown)
+    bold: bool = False
+    italic: bool = False
 
     @property
     def centre(self) -> float:

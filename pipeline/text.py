@@ -24,7 +24,8 @@ from PIL import Image
 
 from pipeline.legacy_encoding import decode_text_bytes
 from pipeline.ocr import OcrTimeout, ocr_image, tokens_to_line
-from pipeline.scan import Row, Token, reading_order
+from pipeline.pdf_layer import LayerPage, group_rows, layer_tokens, page_box, read_layer
+from pipeline.scan import reading_order
 from schemas import (
     DocumentText,
     ErrorCode,
@@ -174,41 +175,43 @@ def _declares_encryption(path: Path) -> bool:
         return b"/Encrypt" in head or b"/Encrypt" in handle.read()
 
 
-def _open_pdf(path: Path) -> tuple[Any, Any]:
-    """Open a PDF with pdfplumber and pypdfium2; encrypted and corrupt files raise KehoachError."""
-    import pdfplumber
+def _open_pdf(path: Path) -> Any:
+    """Open a PDF with PDFium; encrypted and corrupt files raise KehoachError."""
     import pypdfium2 as pdfium
 
     try:
-        rendered = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
         raise _refusal(path, error) from error
+
+
+def _page_tree_count(path: Path) -> int:
+    """The page count pdfminer reads from the page tree: a second opinion on broken files."""
+    import pdfplumber
+
     try:
-        plumbed = pdfplumber.open(str(path))
-        _ = plumbed.pages  # parses the page tree now, so a broken tree fails here
+        with pdfplumber.open(str(path)) as plumbed:
+            return len(plumbed.pages)
     except Exception as error:  # pdfminer raises many unrelated types for broken files
-        rendered.close()
         raise _refusal(path, error) from error
-    return plumbed, rendered
 
 
 @contextmanager
 def _pdf_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader]:
     """A PDF opened once; each page read through its text layer or OCR."""
-    plumbed, rendered = _open_pdf(path)
+    rendered = _open_pdf(path)
     try:
-        count = _checked_page_count(path, plumbed, rendered, settings)
+        count = _checked_page_count(path, rendered, settings)
 
         def read(index: int) -> PageText:
-            return _pdf_page(path, plumbed.pages[index], rendered[index], index + 1, settings)
+            return _pdf_page(path, rendered[index], index + 1, settings)
 
         yield PageReader(count, read)
     finally:
-        plumbed.close()
         rendered.close()
 
 
-def _checked_page_count(path: Path, plumbed: Any, rendered: Any, settings: PipelineSettings) -> int:
+def _checked_page_count(path: Path, rendered: Any, settings: PipelineSettings) -> int:
     """The PDF's page count, refused when empty, too long, broken or with a page too large."""
     count = len(rendered)
     if count == 0:
@@ -219,24 +222,20 @@ def _checked_page_count(path: Path, plumbed: Any, rendered: Any, settings: Pipel
             path,
             f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
         )
-    if len(plumbed.pages) != count:
+    if _page_tree_count(path) != count:
         raise KehoachError(
             ErrorCode.CORRUPT, path, "broken page tree: PDF readers disagree on the page count"
         )
     for number in range(count):
-        width_pt, height_pt = rendered[number].get_size()
+        width_pt, height_pt = rendered.get_page_size(number)
         # refused for every page, text layer or not: any page may have to be rendered
         _check_pixels(path, width_pt * settings.dpi / 72, height_pt * settings.dpi / 72, settings)
     return count
 
 
-def layer_text(page: Any) -> str:
+def layer_text(layer: LayerPage) -> str:
     """The page's text layer without e-signature stamps, NFC."""
-    try:
-        text = page.extract_text() or ""
-    except Exception:  # a broken content stream: treat as no layer, OCR still reads the page
-        return ""
-    lines = [line for line in nfc(text).splitlines() if not E_SIGNATURE.search(line)]
+    lines = [line for line in nfc(layer.text).splitlines() if not E_SIGNATURE.search(line)]
     return "\n".join(lines)
 
 
@@ -252,54 +251,27 @@ def is_garbage(text: str) -> bool:
     return odd > len(visible) * 0.05 or letters < len(visible) * 0.4
 
 
-def image_cover(page: Any) -> float:
-    """Share of the page covered by images (capped at 1)."""
-    area = float(page.width * page.height) or 1.0
-    covered = 0.0
-    for image in page.images:
-        w = max(0.0, min(image["x1"], page.width) - max(image["x0"], 0.0))
-        h = max(0.0, min(image["bottom"], page.height) - max(image["top"], 0.0))
-        covered += w * h
-    return min(1.0, covered / area)
-
-
-def needs_ocr(page: Any) -> bool:
+def needs_ocr(layer: LayerPage) -> bool:
     """True when the text layer is missing, garbage, or a stamp over a full-page scan."""
-    text = layer_text(page)
+    text = layer_text(layer)
     letters = sum(1 for c in text if c.isalnum())
     if is_garbage(text):
         return True
-    if image_cover(page) >= IMAGE_COVER:
+    if layer.image_cover >= IMAGE_COVER:
         return letters < MIN_LAYER_CHARS
     return False
 
 
-def _layer_lines(page: Any) -> tuple[Line, ...]:
+def _layer_lines(textpage: Any, layer: LayerPage, box: tuple[float, ...]) -> tuple[Line, ...]:
     """Text-layer words grouped into printed lines, header and closing read column by column."""
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     tokens = [
-        Token(nfc(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
-        for w in words
-        if not E_SIGNATURE.search(w["text"])
+        token
+        for token in layer_tokens(textpage, layer.text, box)
+        if not E_SIGNATURE.search(token.text)
     ]
     rows = group_rows(tokens)
     rows = [row for row in rows if not E_SIGNATURE.search(" ".join(t.text for t in row))]
-    return tuple(tokens_to_line(r, region) for r, region in reading_order(rows, float(page.height)))
-
-
-def group_rows(tokens: list[Token]) -> list[Row]:
-    """Tokens into rows: a token joins the row whose vertical middle it overlaps."""
-    rows: list[Row] = []
-    for token in sorted(tokens, key=lambda t: (t.y0, t.x0)):
-        middle = (token.y0 + token.y1) / 2
-        for row in rows[-3:]:
-            top, bottom = min(t.y0 for t in row), max(t.y1 for t in row)
-            if top <= middle <= bottom:
-                row.append(token)
-                break
-        else:
-            rows.append([token])
-    return [sorted(row, key=lambda t: t.x0) for row in rows]
+    return tuple(tokens_to_line(r, region) for r, region in reading_order(rows, layer.height))
 
 
 def _check_pixels(path: Path, width: float, height: float, settings: PipelineSettings) -> None:
@@ -313,21 +285,24 @@ def _check_pixels(path: Path, width: float, height: float, settings: PipelineSet
         )
 
 
-def _pdf_page(
-    path: Path, page: Any, rendered: Any, number: int, settings: PipelineSettings
-) -> PageText:
+def _pdf_page(path: Path, rendered: Any, number: int, settings: PipelineSettings) -> PageText:
     """One PDF page: text layer when real, else rendered and read by OCR."""
     start = time.perf_counter()
-    if not needs_ocr(page):
-        lines = _layer_lines(page)
-        return PageText(
-            page_no=number,
-            lines=lines,
-            method=TextMethod.TEXT_LAYER,
-            seconds=time.perf_counter() - start,
-            width=float(page.width),
-            height=float(page.height),
-        )
+    textpage = rendered.get_textpage()
+    try:
+        layer = read_layer(rendered, textpage)
+        if not needs_ocr(layer):
+            lines = _layer_lines(textpage, layer, page_box(rendered))
+            return PageText(
+                page_no=number,
+                lines=lines,
+                method=TextMethod.TEXT_LAYER,
+                seconds=time.perf_counter() - start,
+                width=layer.width,
+                height=layer.height,
+            )
+    finally:
+        textpage.close()
     dpi = settings.dpi  # scans at 250 dpi still read better rendered at 300 (1.46% vs 1.69% CER)
     width_pt, height_pt = rendered.get_size()
     _check_pixels(path, width_pt * dpi / 72, height_pt * dpi / 72, settings)
