@@ -289,10 +289,17 @@ def closing_rows(rows: Sequence[Row]) -> tuple[int, Gutter | None] | None:
         for later in rows[i:]:
             gutter = narrow_gutter(gutter, later) or gutter
         start = i
-        while start > 0 and min(t.x0 for t in rows[start - 1]) >= gutter[0]:
+        while start > 0 and _signer_row_above(rows[start - 1], rows[start], gutter):
             start -= 1
         return start, gutter
     return None
+
+
+def _signer_row_above(above: Row, below: Row, gutter: Gutter) -> bool:
+    """A row right of the closing's gutter and close above it: the signer's title, not a page
+    number at the top of the page nor text far above."""
+    gap = min(t.y0 for t in below) - max(t.y1 for t in above)
+    return min(t.x0 for t in above) >= gutter[0] and gap <= 2 * row_height(below)
 
 
 def reading_order(rows: Sequence[Row], page_height: float) -> list[tuple[Row, str]]:
@@ -301,6 +308,9 @@ def reading_order(rows: Sequence[Row], page_height: float) -> list[tuple[Row, st
     if not rows:
         return []
     head, gutter = header_rows(rows, page_height)
+    early = closing_rows(rows[:head])
+    if early is not None:  # a page opening on the closing block ("Nơi nhận") has no header
+        head, gutter = 0, None
     ordered: list[tuple[Row, str]] = []
     if head and gutter:
         ordered += _two_columns(rows[:head], gutter, "header")

@@ -395,13 +395,19 @@ def _image_dpi(image: Image.Image, default: int) -> int:
 # ---------------------------------------------------------------- tidying
 
 
-def _is_page_number(line: Line, height: float | None) -> bool:
-    """A short line of digits at the very top or bottom of a page."""
+def _is_page_number(line: Line, page: PageText) -> bool:
+    """A short line of digits at the very top or bottom of a page, not at its left margin.
+
+    Page numbers are printed centred or to the right (Nghị định 30/2020: centred in the top
+    margin); a lone number at the left is a table's row number ("STT") that reached the page's edge.
+    """
     if not PAGE_NUMBER.match(line.text) or not any(c.isdigit() for c in line.text):
         return False
-    if line.bbox is None or not height:
+    if line.bbox is None or not page.height:
         return True
-    return line.bbox.y1 < height * 0.12 or line.bbox.y0 > height * 0.88
+    if page.width and (line.bbox.x0 + line.bbox.x1) / 2 < page.width * 0.3:
+        return False
+    return line.bbox.y1 < page.height * 0.12 or line.bbox.y0 > page.height * 0.88
 
 
 def _strip_edges(page: PageText, drop: set[str]) -> PageText:
@@ -409,7 +415,7 @@ def _strip_edges(page: PageText, drop: set[str]) -> PageText:
     lines = list(page.lines)
     for index in (0, -1):
         while lines and (
-            _is_page_number(lines[index], page.height) or _running_key(lines[index]) in drop
+            _is_page_number(lines[index], page) or _running_key(lines[index]) in drop
         ):
             lines.pop(index)
     return page.model_copy(update={"lines": tuple(lines)})
