@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -25,6 +26,7 @@ MIN_TOKENS = 20
 VIETNAMESE_THRESHOLD = 0.6
 
 
+@lru_cache(maxsize=65536)  # a text repeats a few thousand syllables: each is judged once
 def syllable_shaped(token: str) -> bool:
     """True when ``token``, stripped of diacritics, has the shape of a Vietnamese syllable."""
     key = unidecode(unicodedata.normalize("NFC", token).lower().replace("đ", "d"))

@@ -132,11 +132,14 @@ def plain_text_pages(path: Path) -> list[PageText]:
     chunks = text.split("\f")
     if chunks and chunks[-1].endswith("\n"):
         chunks[-1] = chunks[-1][:-1]
+    # validated from plain values in one call per page: a Python __init__ per line costs more
     return [
-        PageText(
-            page_no=i + 1,
-            lines=tuple(Line(text=line) for line in chunk.split("\n")),
-            method=TextMethod.PLAIN,
+        PageText.model_validate(
+            {
+                "page_no": i + 1,
+                "lines": [{"text": line} for line in chunk.split("\n")],
+                "method": TextMethod.PLAIN,
+            }
         )
         for i, chunk in enumerate(chunks)
     ]
