@@ -146,8 +146,10 @@ class _Fonts:
                 or weight >= BOLD_WEIGHT
                 or bool(self.flags.value & FORCE_BOLD)
             )
-            italic = b"italic" in lowered or b"oblique" in lowered or bool(
-                self.flags.value & ITALIC_FLAG
+            italic = (
+                b"italic" in lowered
+                or b"oblique" in lowered
+                or bool(self.flags.value & ITALIC_FLAG)
             )
             self.known[name] = (bold, italic)
         return self.known[name]
@@ -206,4 +208,3 @@ def group_rows(tokens: list[Token]) -> list[Row]:
             rows.append([token])
             extents.append([token.y0, token.y1])
     return [sorted(row, key=lambda t: t.x0) for row in rows]
-
