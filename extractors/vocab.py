@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,48 +11,16 @@ import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.orthography import fold_ascii
 from kehoach import DATA_DIR
+from schemas import nfc
 
 VOCAB_DIR = DATA_DIR / "vocab"
-
-
-def nfc(text: str) -> str:
-    """NFC form of ``text``."""
-    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
     """Lower-cased, NFC, whitespace-collapsed text for comparisons."""
     return re.sub(r"\s+", " ", nfc(text).lower()).strip()
-
-
-def _fold_char(char: str) -> str:
-    if char == "đ":
-        return "d"
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if len(base) == 1 else char
-
-
-class _FoldTable(dict[int, str]):
-    """A ``str.translate`` table that folds each character the first time it is met."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-@lru_cache(maxsize=4096)  # extractors fold the same sentence again for each thing they look for
-def fold_ascii(text: str) -> str:
-    """Lower case without diacritics, one output character per input character.
-
-    Comparing folded text lets headings and keywords that OCR or restoration left without their
-    marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
-    the original.
-    """
-    return nfc(text).lower().translate(_FOLD)
 
 
 @cache

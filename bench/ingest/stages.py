@@ -81,14 +81,10 @@ def run_batch(files: list[str]) -> tuple[dict[str, float], int, int]:
 
 def _extract(text: object) -> None:
     """Structure, extraction and obligations, as ``process_text`` runs them."""
+    from extractors.obligations import plan_obligations
     from pipeline.process import extract
 
-    try:
-        from extractors.plan_obligations import plan_obligations
-    except ImportError:  # before the move to extractors/
-        from pipeline.obligations import plan_obligations
-
-    plan = extract(text)  # type: ignore[arg-type]
+    plan, _ = extract(text)  # type: ignore[arg-type]
     plan_obligations(plan, text.source.sha256)  # type: ignore[attr-defined]
 
 

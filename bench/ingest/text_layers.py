@@ -3,15 +3,15 @@
 Run from the repository root:
     .venv/bin/python bench/ingest/text_layers.py [--repeat 3] [--plans N]
 
-The files: the bundled ``data/samples/plan-born-digital.pdf`` and one born-digital PDF made from
-each plan of ../shared/corpus/plans (``pipeline.synthetic``: the two-column header, the body
-justified, the closing block, page numbers; Liberation Serif embedded by reportlab). Each is read
-by ``pipeline.text.extract_text`` after one warm-up read (start-up excluded: imports and PDFium's
-initialisation), ``--repeat`` times, and by ``pdftotext`` (poppler-utils) once per repeat, a
-process per file as it is used. CER compares the read text with the text laid out (page numbers
-left out, as the reader drops them); pdftotext's text is not scored (its header columns come out
-side by side). CPU seconds are this process's (kehoach) and the children's (pdftotext); wall time
-follows the machine's load, which the table prints.
+The files: the bundled ``data/samples/plan-born-digital.pdf`` and one born-digital PDF made
+from each plan of ../shared/corpus/plans (``pipeline.evaluation.synthetic``: the two-column
+header, the body justified, the closing block, page numbers; Liberation Serif embedded by
+reportlab). Each is read by ``pipeline.text.extract_text`` after one warm-up read (start-up
+excluded: imports and PDFium's initialisation), ``--repeat`` times, and by ``pdftotext``
+(poppler-utils) once per repeat, a process per file as it is used. CER compares the read text
+with the text laid out (page numbers left out, as the reader drops them); pdftotext's text is not
+scored (its header columns come out side by side). CPU seconds are this process's (kehoach) and
+the children's (pdftotext); wall time follows the machine's load, which the table prints.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 if TYPE_CHECKING:
-    from pipeline.synthetic import Block
+    from pipeline.evaluation.synthetic import Block
 
 SHARED = REPO.parent / "shared"
 PLANS = SHARED / "corpus" / "plans"
@@ -66,7 +66,7 @@ def printable_plan(text: str, covered: set[int]) -> tuple[Block | None, list[str
     date out of it), Word's "PAGE" fields, the plan's own closing block flattened into text (the
     laid-out closing follows), and lines with glyphs the embedded font lacks (mojibake).
     """
-    from pipeline.synthetic import split_plan_header
+    from pipeline.evaluation.synthetic import split_plan_header
 
     lines = text.splitlines()
     head = [line for line in lines[:10] if line.strip()]
@@ -84,7 +84,7 @@ def make_plan_pdfs(folder: Path, limit: int | None) -> list[tuple[Path, str]]:
     """A born-digital PDF of each corpus plan, with the text it lays out (its truth)."""
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from pipeline.synthetic import (
+    from pipeline.evaluation.synthetic import (
         FONT_DIR,
         default_closing,
         layout_document,
@@ -104,8 +104,8 @@ def make_plan_pdfs(folder: Path, limit: int | None) -> list[tuple[Path, str]]:
 
 def kehoach_reads(files: list[tuple[Path, str]], repeat: int) -> Timing:
     """``extract_text`` over every file ``repeat`` times, after one warm-up read."""
+    from pipeline.evaluation.metrics import cer
     from pipeline.ingest import identify
-    from pipeline.metrics import cer
     from pipeline.text import extract_text
     from schemas import Limits, PipelineSettings
 
