@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from kehoach import DEFAULT_DB
 from schemas import DocumentText, ErrorCode, KehoachError, PlanDocument, RestoreResult
+from schemas.errors import os_error, printable_path
 from schemas.settings import Limits
 
 _LIMIT_DEFAULTS = Limits()
@@ -34,7 +35,14 @@ EXIT_CODES = {ErrorCode.USAGE: EXIT_USAGE, ErrorCode.DATABASE_LOCKED: EXIT_DATAB
 
 # The limits (and --version) belong to `kehoach` itself; people also write them after the command
 # ("kehoach text scan.pdf --max-pages 800"), so they are moved in front before parsing.
-GLOBAL_OPTIONS = ("--max-bytes", "--max-pages", "--max-pixels", "--ocr-timeout")
+GLOBAL_OPTIONS = (
+    "--max-bytes",
+    "--max-pages",
+    "--max-pixels",
+    "--ocr-timeout",
+    "--restore-timeout",
+    "--extract-timeout",
+)
 GLOBAL_FLAGS = ("--force-ocr",)
 
 
@@ -71,8 +79,18 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except KehoachError as error:
-            typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
-            raise typer.Exit(EXIT_CODES.get(error.code, EXIT_BAD_INPUT)) from None
+            _exit_with(error)
+        except OSError as error:  # a read-only output folder, a full disk: not a bug
+            found = os_error(error)
+            if found is None:
+                raise
+            _exit_with(found)
+
+
+def _exit_with(error: KehoachError) -> NoReturn:
+    """Print the error, its file name escaped, and exit with its code."""
+    typer.echo(f"kehoach: {printable_path(error.path)}: {error.reason} [{error.code}]", err=True)
+    raise typer.Exit(EXIT_CODES.get(error.code, EXIT_BAD_INPUT)) from None
 
 
 app = typer.Typer(
@@ -125,6 +143,12 @@ def main(
             "--force-ocr", help="OCR every PDF page, ignoring its text layer (for layers that lie)."
         ),
     ] = False,
+    restore_timeout: Annotated[
+        float, typer.Option(help="Seconds restoring one document's diacritics before giving up.")
+    ] = _LIMIT_DEFAULTS.restore_seconds,
+    extract_timeout: Annotated[
+        float, typer.Option(help="Seconds structuring and extracting one document.")
+    ] = _LIMIT_DEFAULTS.extract_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.meta["force_ocr"] = force_ocr
@@ -133,6 +157,8 @@ def main(
         max_pages=max_pages,
         max_pixels=max_pixels,
         ocr_seconds_per_page=ocr_timeout,
+        restore_seconds=restore_timeout,
+        extract_seconds=extract_timeout,
     )
 
 
@@ -148,6 +174,22 @@ def _print_json(value: object) -> None:
 
 
 PAGE_SEPARATOR = "\f"  # pdftotext's: a line holding only a form feed between two pages
+
+
+def _warn_unread_pages(document: DocumentText) -> None:
+    """Say on standard error which pages OCR gave up on, and end with exit code 1 if any."""
+    from pipeline.process import ocr_timed_out
+
+    pages = ocr_timed_out(document)
+    if pages:
+        listed = ", ".join(map(str, pages))
+        where = printable_path(document.source.path)
+        typer.echo(
+            f"kehoach: warning: {where}: OCR ran out of time on page(s) {listed}, left empty; "
+            "raise --ocr-timeout [ocr-timeout]",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 def _print_text(
@@ -236,7 +278,9 @@ def text(
     settings = _settings(ctx, restore=restore)
     with _input_file(file, settings.limits) as path, _page_progress(path, progress) as on_page:
         raw = read_text(path, settings, on_page)
-    _print_text(restore_text(raw, settings), as_json, page_separator)
+    document = restore_text(raw, settings)
+    _print_text(document, as_json, page_separator)
+    _warn_unread_pages(document)
 
 
 @app.command()
@@ -251,8 +295,9 @@ def restore(
     from pipeline.process import read_text
 
     with _input_file(file, _limits(ctx)) as path:
-        source_text = read_text(path, _settings(ctx, restore=False)).text
-    _print_text(restore_diacritics(source_text), as_json)
+        document = read_text(path, _settings(ctx, restore=False))
+    _print_text(restore_diacritics(document.text), as_json)
+    _warn_unread_pages(document)
 
 
 class OutputFormat(StrEnum):
@@ -312,21 +357,26 @@ def extract(
                 _input_file(file, settings.limits) as path,
                 _page_progress(path, progress) as on_page,
             ):
-                plan = process_file(path, settings, on_page).plan
+                processed = process_file(path, settings, on_page)
         except KehoachError as error:
             if len(files) == 1:
                 raise
-            typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
+            message = f"{printable_path(error.path)}: {error.reason} [{error.code}]"
+            typer.echo(f"kehoach: {message}", err=True)
             failed += 1
             continue
-        rendered = _render_plan(plan, to, str(file))
+        rendered = _render_plan(processed.plan, to, str(file))
         if output_dir is None:
             sys.stdout.write(rendered)
-            continue
-        target = _output_path(output_dir, file, to, used)
-        output_dir.mkdir(parents=True, exist_ok=True)
-        target.write_text(rendered, encoding="utf-8")
-        typer.echo(str(target))
+        else:
+            target = _output_path(output_dir, file, to, used)
+            output_dir.mkdir(parents=True, exist_ok=True)
+            target.write_text(rendered, encoding="utf-8")
+            typer.echo(str(target))
+        try:
+            _warn_unread_pages(processed.raw_text)
+        except typer.Exit:  # said on stderr; the other files go on, the exit code says it
+            failed += 1
     if failed:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
@@ -352,7 +402,7 @@ def ingest(
         dask_address=dask_address,
         settings=_settings(ctx, restore=restore),
     )
-    if summary.failed:
+    if summary.failed or summary.partial:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
