@@ -135,7 +135,7 @@ def main(
         int, typer.Option(min=1, help="Most pixels in one page or image.")
     ] = _LIMIT_DEFAULTS.max_pixels,
     ocr_timeout: Annotated[
-        float, typer.Option(min=0.1, help="OCR seconds per page before giving up on it.")
+        float, typer.Option(min=0.001, help="OCR seconds per page before giving up on it.")
     ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
     force_ocr: Annotated[
         bool,
