@@ -43,7 +43,13 @@ from schemas import (
     SourceKind,
 )
 
-SAVED_OUTCOMES = {"inserted": "ingested", "replaced": "replaced", "unchanged": "skipped"}
+SAVED_OUTCOMES = {
+    "inserted": "ingested",
+    "replaced": "replaced",
+    "unchanged": "skipped",
+    "copy": "skipped",  # the text of a stored version in other bytes (CRLF, NFD ...)
+}
+SAVED_NOTES = {"unchanged": "unchanged", "copy": "same text as a stored version"}
 
 
 def store_result(
@@ -70,7 +76,7 @@ def store_result(
         sha256=sha256,
         outcome=SAVED_OUTCOMES[saved],  # type: ignore[arg-type]
         seconds=sum(processed.seconds.values()),
-        note="unchanged" if saved == "unchanged" else "",
+        note=SAVED_NOTES.get(saved, ""),
     )
 
 

@@ -93,7 +93,8 @@ def gather(db: Path) -> ReportData:
         labels = unique_labels([view.record for view in documents])
         for view, label in zip(documents, labels, strict=True):
             view.label = label
-        ordered = "ORDER BY sha256, ordinal"
+        # facts of current versions only: a copy or a superseded draft does not count twice
+        ordered = "WHERE sha256 IN (SELECT sha256 FROM current_versions) ORDER BY sha256, ordinal"
         return ReportData(
             db=Path(db),
             documents=documents,

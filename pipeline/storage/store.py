@@ -16,7 +16,10 @@ from typing import Any
 
 import duckdb
 
+from pipeline.storage import works
+from pipeline.storage.identity import identity_of
 from pipeline.storage.rows import document_row, fact_rows
+from pipeline.storage.search import create_search_schema, index_text
 from schemas import (
     DocumentText,
     ErrorCode,
@@ -56,12 +59,18 @@ TABLES: dict[str, str] = {
     "targets": f"""{FACT_KEY}, text VARCHAR NOT NULL, value DOUBLE, unit VARCHAR,
         {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "recipients": f"""{FACT_KEY}, text VARCHAR NOT NULL, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "relations": f"""{FACT_KEY}, kind VARCHAR NOT NULL, ref VARCHAR NOT NULL, key VARCHAR NOT NULL,
+        doc_type VARCHAR, date VARCHAR, issuer VARCHAR, source VARCHAR NOT NULL,
+        inverse BOOLEAN NOT NULL, scope VARCHAR, text VARCHAR, {PROVENANCE_COLUMNS},
+        {VERSION_COLUMN}""",
     "runs": """run_id VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR,
         outcome VARCHAR NOT NULL, error_code VARCHAR, reason VARCHAR,
         pipeline_version VARCHAR NOT NULL, seconds DOUBLE, "at" TIMESTAMP NOT NULL""",
 }
 FACT_TABLES = tuple(name for name in TABLES if name not in ("documents", "runs"))
 DATA_TABLES = ("documents", *FACT_TABLES)
+# Tables keyed by a stored version's sha256 that are not facts of the plan: dropped with it.
+VERSION_TABLES = ("versions", "search_texts")
 OUTCOMES = ("ingested", "skipped", "failed")
 
 # The latest failed run of each path that has not succeeded since: files set aside with a reason.
@@ -119,6 +128,58 @@ def create_schema(connection: Any) -> None:
     for name, columns in TABLES.items():
         connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
     connection.execute(QUARANTINE_VIEW)
+    works.create_work_schema(connection)
+    create_search_schema(connection)
+
+
+def missing_tables(connection: Any) -> list[str]:
+    """Tables this version of kehoach needs that the dataset lacks (an older dataset)."""
+    present = {
+        row[0] for row in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    }
+    wanted = (*TABLES, *works.WORK_TABLES, "search_texts")
+    return [name for name in wanted if name not in present]
+
+
+def backfill_versions(connection: Any) -> int:
+    """Give documents stored before works existed their version, work and searchable text."""
+    rows = connection.execute(
+        "SELECT sha256, path, raw_text, text, plan FROM documents "
+        "WHERE sha256 NOT IN (SELECT sha256 FROM versions) ORDER BY ingested_at, sha256"
+    ).fetchall()
+    for sha256, path, raw_text, text, plan_json in rows:
+        plan = PlanDocument.model_validate_json(plan_json)
+        raw = DocumentText.model_validate_json(raw_text).text
+        identity = identity_of(raw, plan.doc, path)
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            works.place_version(connection, sha256, identity, plan.doc, plan.validity, _now())
+            index_text(connection, sha256, DocumentText.model_validate_json(text).text)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return len(rows)
+
+
+def _upgraded(db: Path) -> Any:
+    """A read-only connection to a dataset older than this kehoach, after adding what it lacks
+    (works, versions, relations, search): one short write, refused clearly when it cannot."""
+    try:
+        writer = connect(db, read_only=False)
+    except KehoachError as error:
+        raise KehoachError(
+            error.code,
+            db,
+            "the dataset predates works and versions and must be upgraded by one write, which "
+            f"could not start: {error.reason}",
+        ) from error
+    try:
+        create_schema(writer)
+        backfill_versions(writer)
+    finally:
+        writer.close()
+    return connect(db, read_only=True)
 
 
 def _one(connection: Any, sql: str, parameters: Sequence[Any] = ()) -> tuple[Any, ...] | None:
@@ -164,6 +225,10 @@ class Dataset:
         self._lock = threading.RLock()
         if not read_only:
             create_schema(self._connection)
+            backfill_versions(self._connection)
+        elif missing_tables(self._connection):
+            self._connection.close()
+            self._connection = _upgraded(self.path)
 
     def __enter__(self) -> Dataset:
         return self
@@ -187,29 +252,46 @@ class Dataset:
         return row[0] if row else None
 
     def is_current(self, sha256: str, pipeline_version: str) -> bool:
-        """True when the document is stored and was extracted by this pipeline version."""
-        return self.stored_version(sha256) == pipeline_version
+        """True when the document is stored and was extracted by this pipeline version, or when
+        these bytes are a copy (CRLF, NFD ...) of a version that is."""
+        if self.stored_version(sha256) == pipeline_version:
+            return True
+        with self._lock:
+            version = works.copied_version(self._connection, sha256)
+        return version is not None and self.stored_version(version) == pipeline_version
 
     def save(self, processed: ProcessedDocument, *, run_id: str, path: str) -> str:
-        """Store one document: "inserted", "replaced" (another version) or "unchanged"."""
+        """Store one document: "inserted", "replaced" (another pipeline version), "unchanged",
+        or "copy" (its text is a stored version's: recorded as a copy, facts not stored twice)."""
         sha256 = processed.source.sha256
         version = processed.pipeline_version
         rows = fact_rows(processed)  # computed before the transaction: it may fail on bad data
+        identity = identity_of(processed.raw_text.text, processed.plan.doc, path)
         with self._lock:
             stored = self.stored_version(sha256)
             if stored == version:
                 return "unchanged"
+            twin = works.version_with_text(self._connection, identity.content_key)
+            if twin is not None and twin != sha256:
+                works.record_copy(self._connection, sha256, identity, twin, nfc(path), _now())
+                return "copy"
             self._connection.execute("BEGIN TRANSACTION")
             try:
                 # Only a replaced document has rows to delete: each DELETE scans a whole table.
-                for table in DATA_TABLES if stored is not None else ():
+                for table in (*DATA_TABLES, *VERSION_TABLES) if stored is not None else ():
                     self._connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
-                _insert(self._connection, "documents", [document_row(processed, path, _now())])
+                now = _now()
+                _insert(self._connection, "documents", [document_row(processed, path, now)])
                 for table, table_rows in rows.items():
                     keyed = [
                         (sha256, ordinal, *row, version) for ordinal, row in enumerate(table_rows)
                     ]
                     _insert(self._connection, table, keyed)
+                plan = processed.plan
+                works.place_version(
+                    self._connection, sha256, identity, plan.doc, plan.validity, now
+                )
+                index_text(self._connection, sha256, processed.text.text)
                 self._connection.execute("COMMIT")
             except BaseException:
                 self._connection.execute("ROLLBACK")
@@ -267,13 +349,15 @@ class Dataset:
                 for table in tables
             }
 
-    def plans(self) -> list[tuple[dict[str, Any], PlanDocument]]:
-        """(document row without texts, plan) of every stored document, in ingestion order."""
+    def plans(self, *, every_version: bool = False) -> list[tuple[dict[str, Any], PlanDocument]]:
+        """(document row without texts, plan) of the current version of every work (of every
+        stored version with ``every_version``), in ingestion order."""
+        source = "documents" if every_version else "current_documents"
         with self._lock:
             cursor = self._connection.execute(
                 "SELECT sha256, path, kind, province, issuer, doc_type, number, issue_date, "
                 "title, pipeline_version, ingested_at, line_count, plan "
-                "FROM documents ORDER BY ingested_at, sha256"
+                f"FROM {source} ORDER BY ingested_at, sha256"
             )
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
@@ -305,12 +389,12 @@ def _now() -> datetime:
 
 
 def export_parquet(db: Path, folder: Path) -> list[Path]:
-    """Write one Parquet file per table (runs included) into ``folder``; return their paths."""
+    """Write one Parquet file per table (works, versions, copies and runs included) into ``folder``; return their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with Dataset(db, read_only=True) as dataset:
-        for table in (*DATA_TABLES, "runs"):
+        for table in (*DATA_TABLES, *works.WORK_TABLES, "runs"):
             target = folder / f"{table}.parquet"
             escaped = str(target).replace("'", "''")
             dataset.connection.execute(f"COPY {table} TO '{escaped}' (FORMAT parquet)")

@@ -12,8 +12,9 @@ import pytest
 
 import pipeline.storage.store as store
 from kehoach import REPO_ROOT
-from pipeline.storage.frames import load_dataset
+from pipeline.storage.frames import WORK_FRAMES, load_dataset
 from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
+from pipeline.storage.works import WORK_TABLES
 from schemas import ErrorCode, ErrorReport, KehoachError
 from tests.support import gold_documents, small_document
 
@@ -167,14 +168,14 @@ def test_parquet_export_and_pandas_frames(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     _load(db, [small_document("Khánh Hòa"), small_document("Phú Yên")])
     written = export_parquet(db, tmp_path / "parquet")
-    assert sorted(p.stem for p in written) == sorted([*DATA_TABLES, "runs"])
+    assert sorted(p.stem for p in written) == sorted([*DATA_TABLES, *WORK_TABLES, "runs"])
     awards = duckdb.sql(f"SELECT form, grantor FROM '{tmp_path / 'parquet' / 'awards.parquet'}'")
     assert awards.fetchall() == [("Bằng khen", "Chủ tịch Ủy ban nhân dân tỉnh")] * 2
     frames = load_dataset(db)
     assert frames["documents"]["province"].tolist() == ["Khánh Hòa", "Phú Yên"]
     assert "raw_text" not in frames["documents"].columns
     assert len(frames["obligations"]) == 2 * 3
-    assert set(frames) == {*DATA_TABLES, "runs", "quarantine"}
+    assert set(frames) == {*DATA_TABLES, *WORK_FRAMES, "runs", "quarantine"}
 
 
 def test_gold_plans_loaded_twice_keep_their_counts(tmp_path: Path, shared_dir: Path) -> None:
