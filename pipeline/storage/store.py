@@ -7,22 +7,18 @@ changes nothing; a new pipeline version replaces all of that document's rows in 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from pipeline.storage import works
+from pipeline.storage.connection import Link, connect
 from pipeline.storage.identity import identity_of
 from pipeline.storage.rows import document_row, fact_rows
 from pipeline.storage.search import create_search_schema, index_text
 from schemas import (
     DocumentText,
-    ErrorCode,
     ErrorReport,
     KehoachError,
     PlanDocument,
@@ -81,46 +77,8 @@ SELECT path, sha256, error_code, reason, pipeline_version, "at" FROM (
 ) WHERE latest = 1 AND outcome = 'failed'
 """
 
-LOCK_WAIT_SECONDS = 5.0
-
 
 # --------------------------------------------------------------------------- opening the file
-
-
-def _is_lock_error(error: Exception) -> bool:
-    message = str(error).lower()
-    return "lock" in message or "different configuration" in message
-
-
-def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None):  # type: ignore[no-untyped-def]
-    """Open the DuckDB file, waiting a bounded while (``LOCK_WAIT_SECONDS``) for another writer."""
-    db = Path(db)
-    wait_seconds = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
-    if read_only and not db.is_file():
-        raise KehoachError(
-            ErrorCode.NOT_FOUND, db, "no dataset here yet; run `kehoach ingest` first or pass --db"
-        )
-    if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(str(db), read_only=read_only)
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_lock_error(error):
-                raise KehoachError(
-                    ErrorCode.CORRUPT, db, f"cannot open the dataset: {error}"
-                ) from error
-            if time.monotonic() >= deadline:
-                raise KehoachError(
-                    ErrorCode.DATABASE_LOCKED,
-                    db,
-                    "the dataset is being written by another kehoach process; "
-                    "wait for it or use another --db",
-                ) from error
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
 
 
 def create_schema(connection: Any) -> None:
@@ -220,15 +178,14 @@ class Dataset:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._connection = connect(self.path, read_only=read_only)
-        # One DuckDB connection is not safe to share between threads; calls take turns.
-        self._lock = threading.RLock()
-        if not read_only:
-            create_schema(self._connection)
-            backfill_versions(self._connection)
-        elif missing_tables(self._connection):
-            self._connection.close()
-            self._connection = _upgraded(self.path)
+        self._link = Link(self.path, read_only=read_only)
+        with self._link.use() as connection:
+            if not read_only:
+                create_schema(connection)
+                backfill_versions(connection)
+            elif missing_tables(connection):
+                connection.close()
+                self._link.replace(_upgraded(self.path))
 
     def __enter__(self) -> Dataset:
         return self
@@ -238,14 +195,16 @@ class Dataset:
 
     @property
     def connection(self) -> Any:
-        """The open DuckDB connection, for read queries."""
-        return self._connection
+        """The open DuckDB connection, for read queries (a reader's; a writer's may be let go
+        between two operations, so a writer uses ``query``)."""
+        with self._link.use() as connection:
+            return connection
 
     def stored_version(self, sha256: str) -> str | None:
         """The pipeline version a document was stored with, or None when it is not stored."""
-        with self._lock:
+        with self._link.use() as connection:
             row = _one(
-                self._connection,
+                connection,
                 "SELECT pipeline_version FROM documents WHERE sha256 = ?",
                 [sha256],
             )
@@ -256,8 +215,8 @@ class Dataset:
         these bytes are a copy (CRLF, NFD ...) of a version that is."""
         if self.stored_version(sha256) == pipeline_version:
             return True
-        with self._lock:
-            version = works.copied_version(self._connection, sha256)
+        with self._link.use() as connection:
+            version = works.copied_version(connection, sha256)
         return version is not None and self.stored_version(version) == pipeline_version
 
     def save(self, processed: ProcessedDocument, *, run_id: str, path: str) -> str:
@@ -267,34 +226,32 @@ class Dataset:
         version = processed.pipeline_version
         rows = fact_rows(processed)  # computed before the transaction: it may fail on bad data
         identity = identity_of(processed.raw_text.text, processed.plan.doc, path)
-        with self._lock:
+        with self._link.use() as connection:
             stored = self.stored_version(sha256)
             if stored == version:
                 return "unchanged"
-            twin = works.version_with_text(self._connection, identity.content_key)
+            twin = works.version_with_text(connection, identity.content_key)
             if twin is not None and twin != sha256:
-                works.record_copy(self._connection, sha256, identity, twin, nfc(path), _now())
+                works.record_copy(connection, sha256, identity, twin, nfc(path), _now())
                 return "copy"
-            self._connection.execute("BEGIN TRANSACTION")
+            connection.execute("BEGIN TRANSACTION")
             try:
                 # Only a replaced document has rows to delete: each DELETE scans a whole table.
                 for table in (*DATA_TABLES, *VERSION_TABLES) if stored is not None else ():
-                    self._connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
+                    connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
                 now = _now()
-                _insert(self._connection, "documents", [document_row(processed, path, now)])
+                _insert(connection, "documents", [document_row(processed, path, now)])
                 for table, table_rows in rows.items():
                     keyed = [
                         (sha256, ordinal, *row, version) for ordinal, row in enumerate(table_rows)
                     ]
-                    _insert(self._connection, table, keyed)
+                    _insert(connection, table, keyed)
                 plan = processed.plan
-                works.place_version(
-                    self._connection, sha256, identity, plan.doc, plan.validity, now
-                )
-                index_text(self._connection, sha256, processed.text.text)
-                self._connection.execute("COMMIT")
+                works.place_version(connection, sha256, identity, plan.doc, plan.validity, now)
+                index_text(connection, sha256, processed.text.text)
+                connection.execute("COMMIT")
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                connection.execute("ROLLBACK")
                 raise
         return "inserted" if stored is None else "replaced"
 
@@ -323,29 +280,27 @@ class Dataset:
             seconds,
             _now(),
         )
-        with self._lock:
-            _insert(self._connection, "runs", [row])
+        with self._link.use() as connection:
+            _insert(connection, "runs", [row])
 
     def stored_texts(self) -> Iterator[tuple[str, DocumentText]]:
         """(path, text as read from the file) of every stored document, for re-extraction."""
-        with self._lock:
-            keys = self._connection.execute(
+        with self._link.use() as connection:
+            keys = connection.execute(
                 "SELECT sha256, path FROM documents ORDER BY ingested_at, sha256"
             ).fetchall()
         for sha256, path in keys:
-            with self._lock:
-                row = _one(
-                    self._connection, "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256]
-                )
+            with self._link.use() as connection:
+                row = _one(connection, "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256])
             if row is not None:
                 yield path, DocumentText.model_validate_json(row[0])
 
     def table_counts(self, *, include_runs: bool = False) -> dict[str, int]:
         """Rows per table; ``runs`` (an append-only log) only when asked for."""
         tables = (*DATA_TABLES, "runs") if include_runs else DATA_TABLES
-        with self._lock:
+        with self._link.use() as connection:
             return {
-                table: _one(self._connection, f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
+                table: _one(connection, f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
                 for table in tables
             }
 
@@ -353,8 +308,8 @@ class Dataset:
         """(document row without texts, plan) of the current version of every work (of every
         stored version with ``every_version``), in ingestion order."""
         source = "documents" if every_version else "current_documents"
-        with self._lock:
-            cursor = self._connection.execute(
+        with self._link.use() as connection:
+            cursor = connection.execute(
                 "SELECT sha256, path, kind, province, issuer, doc_type, number, issue_date, "
                 "title, pipeline_version, ingested_at, line_count, plan "
                 f"FROM {source} ORDER BY ingested_at, sha256"
@@ -370,15 +325,14 @@ class Dataset:
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a read query as dicts (column name → value)."""
-        with self._lock:
-            cursor = self._connection.execute(sql, list(parameters))
+        with self._link.use() as connection:
+            cursor = connection.execute(sql, list(parameters))
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
         """Close the file; the dataset is consistent after every committed save."""
-        with self._lock:
-            self._connection.close()
+        self._link.close()
 
 
 def _now() -> datetime:
@@ -389,7 +343,7 @@ def _now() -> datetime:
 
 
 def export_parquet(db: Path, folder: Path) -> list[Path]:
-    """Write one Parquet file per table (works, versions, copies and runs included) into ``folder``; return their paths."""
+    """Write one Parquet file per table (works, versions, copies, runs too) into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
