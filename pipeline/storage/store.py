@@ -7,6 +7,7 @@ changes nothing; a new pipeline version replaces all of that document's rows in 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,6 +200,10 @@ class Dataset:
         between two operations, so a writer uses ``query``)."""
         with self._link.use() as connection:
             return connection
+
+    def read(self) -> contextlib.AbstractContextManager[Any]:
+        """The open connection for a few queries in a row (``with dataset.read() as c``)."""
+        return self._link.use()
 
     def stored_version(self, sha256: str) -> str | None:
         """The pipeline version a document was stored with, or None when it is not stored."""
