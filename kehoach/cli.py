@@ -166,6 +166,27 @@ def ingest(
 
 
 @app.command()
+def watch(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="The folder new documents are dropped into.")],
+    db: DbOption = DEFAULT_DB,
+    interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 300.0,
+    digests: Annotated[
+        Path | None, typer.Option(help="Folder for the per-run digests (default <db>.digests).")
+    ] = None,
+    once: Annotated[bool, typer.Option(help="Poll once and exit (for cron).")] = False,
+) -> None:
+    """Ingest new or changed files of FOLDER every INTERVAL as a Prefect deployment."""
+    from flows.watch import serve_watch, watch_once
+
+    if once:
+        digest = watch_once(folder, db, digests, settings=_settings(ctx, restore=True))
+        _print_json(digest)
+        return
+    serve_watch(folder, db, interval, digests)
+
+
+@app.command()
 def rebuild(
     ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
