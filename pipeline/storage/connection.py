@@ -57,20 +57,23 @@ def storage_error(error: BaseException, db: Path) -> KehoachError | None:
 
 
 def _check_size(connection: Any, db: Path) -> None:
-    """Refuse a file shorter than its own header says: cut off by a crash or a full disk.
+    """Refuse a file shorter than the blocks its header says are in use: cut off by a crash or
+    a full disk. DuckDB opens such a file and fails only when a query reaches a missing block.
 
-    DuckDB opens such a file and fails only when a query reaches a missing block.
+    Free blocks may lie past the end of a healthy file (a checkpoint after deletions), so only
+    the used ones are counted: a false alarm would refuse a good dataset.
     """
-    block_size, total_blocks = connection.execute(
-        "SELECT block_size, total_blocks FROM pragma_database_size()"
+    block_size, total_blocks, free_blocks = connection.execute(
+        "SELECT block_size, total_blocks, free_blocks FROM pragma_database_size()"
     ).fetchone()
-    if db.is_file() and db.stat().st_size < HEADER_BYTES + block_size * total_blocks:
+    needed = HEADER_BYTES + block_size * (total_blocks - free_blocks)
+    if db.is_file() and db.stat().st_size < needed:
         connection.close()
         raise KehoachError(
             ErrorCode.DATABASE_CORRUPT,
             db,
-            f"the dataset file is cut off ({db.stat().st_size:,} of "
-            f"{HEADER_BYTES + block_size * total_blocks:,} bytes): restore it from a backup, or "
+            f"the dataset file is cut off ({db.stat().st_size:,} of {needed:,} bytes): "
+            "restore it from a backup, or "
             "use another --db and ingest again",
         )
 
@@ -167,6 +170,11 @@ class Link:
                 f"the dataset is being written by another kehoach process: {holder}; "
                 "wait for it or use another --db",
             ) from error
+        except OSError as error:  # the lock file beside the dataset cannot be made
+            found = storage_error(error, self.db)
+            if found is None:
+                raise
+            raise found from error
 
     @contextlib.contextmanager
     def use(self) -> Iterator[Any]:
