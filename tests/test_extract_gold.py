@@ -20,7 +20,7 @@ def scores(shared_dir: Path):  # type: ignore[no-untyped-def]
     "key",
     [
         ("000", "from restored gold text"),
-        ("002", "from clean text"),
+        ("002", "from its text"),
         ("003", "from restored gold text"),
     ],
 )
