@@ -191,7 +191,7 @@ def subject_of(text: str) -> Subject | None:
             rest = body[colon + 1 :].strip()
             return Subject(tuple(split_agencies(label)), role_of(rest), rest, True)
     verb = _first_verb(body)
-    if verb is None and len(body) <= 150 and body[-1:] not in ".;" and starts_with_head(body):
+    if verb is None and body[-1:] not in ".;" and _names_only(body):
         # A heading that only names agencies ("3. Công an các địa phương"): its points are theirs.
         return Subject(tuple(split_agencies(body)), "responsible", "", True)
     if verb is None or verb.start() == 0 or verb.start() > 250:
@@ -202,12 +202,32 @@ def subject_of(text: str) -> Subject | None:
     agencies = tuple(name for name in split_agencies(span) if name)
     if not agencies:
         return None
-    return Subject(agencies, role_of(body[verb.start() :]), text.strip(), False)
+    rest = body[verb.start() :]
+    colon = rest.find(":")
+    after = rest[colon + 1 :].strip() if 0 < colon <= 150 else ""
+    opening = _first_verb(after[:1].lower() + after[1:]) if after[:1].isupper() else None
+    if opening is not None and opening.start() == 0:
+        # "X chỉ đạo lực lượng Y: Phối hợp …": the task and its role are after the colon.
+        return Subject(agencies, role_of(after), after, False)
+    return Subject(agencies, role_of(rest), text.strip(), False)
+
+
+def _names_only(body: str) -> bool:
+    """Whether a verbless line is a list of agency names (each piece opening with a head)."""
+    if not starts_with_head(body) or len(body) > 400:
+        return False
+    if len(body) <= 150:
+        return True
+    pieces = [piece for piece in re.split(r"\s*[,;]\s*|\s+và\s+", body) if piece.strip()]
+    heads = sum(1 for piece in pieces if starts_with_head(piece))
+    return heads >= 0.6 * len(pieces)
 
 
 def partners(task: str) -> list[str]:
     """Agencies after "chủ trì, phối hợp với": they coordinate on the same task."""
-    found = re.search(r"chủ\s+trì\s*,?\s*phối\s+hợp\s+(?:với\s+)?", task, re.IGNORECASE)
+    found = re.search(
+        r"chủ\s+trì\s*,?\s*phối\s+hợp\s+(?:chặt\s+chẽ\s+)?(?:với\s+)?", task, re.IGNORECASE
+    )
     if not found:
         return []
     rest = task[found.end() :]
