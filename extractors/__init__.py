@@ -12,7 +12,7 @@ from schemas import Assignment, Deadline, DocumentTree, Obligation, PlanDocument
 
 def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     """Everything the plan says, in the gold's shape, each item with its provenance."""
-    from extractors.agencies import unify_spellings
+    from extractors.agencies import document_vocabulary, unify_spellings
     from extractors.annex import annex_deadlines
     from extractors.assignments import annex_rows, extract_assignments
     from extractors.awards import extract_awards
@@ -34,7 +34,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     deadlines = extract_deadlines(placed, doc.issue_date)
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
-    spelling = unify_spellings(names)
+    spelling = unify_spellings(names, document_vocabulary(recipients, doc.issuer))
     return PlanDocument(
         sha256=source.sha256,
         source=str(source.path),
