@@ -117,9 +117,12 @@ def starts_with_head(fragment: str) -> bool:
     for head, key in _folded_heads():
         if fragment == head or fragment.startswith((head + " ", head + ",")):
             return True
-        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital still opens it.
+        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital still opens
+        # it, and a one-word head must be followed by a proper name ("Công nghệ" is no "Cổng").
         if head[:1].isupper() and folded.startswith(key + " ") and fragment[:1].isupper():
-            return True
+            following = fragment[len(key) + 1 :].lstrip()[:1]
+            if " " in head or following.isupper():
+                return True
         plural = head[:1].lower() + head[1:]
         if head.lower().startswith(("các ", "tổ chức")) and fragment.lower().startswith(
             plural.lower()

@@ -16,6 +16,7 @@ from extractors.sections import Placed
 from schemas import Assignment, Block, Provenance
 
 Entry = tuple[str, str, str, Provenance]  # agency, role, task, provenance
+ROMAN = re.compile(r"^[IVXLC]+$")  # the sections of a plan, also when a decision carries one
 
 
 def _entries_for(subject: Subject, task: str, prov: Provenance) -> list[Entry]:
@@ -96,13 +97,18 @@ def _group(entries: list[Entry]) -> tuple[Assignment, ...]:
 
 def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
     """Assignments under the organisation headings and in the closing paragraph after them."""
-    entries: list[Entry] = []
+    from extractors.duties import extract_duties, is_legal_text
+
+    legal = is_legal_text(placed)
+    entries: list[Entry] = extract_duties(placed)
     seen_org = False
     org_headings: set[int] = set()
     by_block = {id(p.block): p for p in placed}
     for entry in placed:
         if "annex" in entry.categories:
             continue
+        if legal and not ROMAN.match(entry.block.label):
+            continue  # a legal text's duties are read by extractors.duties, articles first
         if "organisation" in entry.categories and entry.heading:
             org_headings.add(id(entry.block))
             if not any(id(a) in org_headings for a in entry.ancestors):
