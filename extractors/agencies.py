@@ -215,7 +215,7 @@ def _unprotect(name: str) -> str:
     return name.replace(AND, "và").replace(COMMA, ",")
 
 
-def _first_verb(text: str) -> re.Match[str] | None:
+def first_verb(text: str) -> re.Match[str] | None:
     """The first task verb in ``text`` not part of an agency name ("các tổ chức, đơn vị")."""
     for found in _verb_pattern().finditer(text):
         if found.group(1) == "tổ chức":
@@ -266,10 +266,10 @@ def subject_of(text: str) -> Subject | None:
     colon = body.find(":")
     if 0 < colon <= 250:
         label = body[:colon]
-        if starts_with_head(label) and _first_verb(label) is None:
+        if starts_with_head(label) and first_verb(label) is None:
             rest = body[colon + 1 :].strip()
             return Subject(tuple(split_agencies(label)), role_of(rest), rest, True)
-    verb = _first_verb(body)
+    verb = first_verb(body)
     if verb is None and body[-1:] not in ".;" and _names_only(body):
         # A heading that only names agencies ("3. Công an các địa phương"): its points are theirs.
         return Subject(tuple(split_agencies(body)), "responsible", "", True)
@@ -284,7 +284,7 @@ def subject_of(text: str) -> Subject | None:
     rest = body[verb.start() :]
     colon = rest.find(":")
     after = rest[colon + 1 :].strip() if 0 < colon <= 150 else ""
-    opening = _first_verb(after[:1].lower() + after[1:]) if after[:1].isupper() else None
+    opening = first_verb(after[:1].lower() + after[1:]) if after[:1].isupper() else None
     if opening is not None and opening.start() == 0:
         # "X chỉ đạo lực lượng Y: Phối hợp …": the task and its role are after the colon.
         return Subject(agencies, role_of(after), after, False)
@@ -311,7 +311,7 @@ def partners(task: str) -> list[str]:
         return []
     rest = task[found.end() :]
     rest_no_paren = re.sub(r"\s*\([^)]*\)", "", rest)
-    verb = _first_verb(rest_no_paren)
+    verb = first_verb(rest_no_paren)
     span = rest_no_paren[: verb.start()] if verb else rest_no_paren
     span = re.split(r"[;.]", span)[0].strip(" ,")
     if not span or not starts_with_head(span) or len(span) > 200:

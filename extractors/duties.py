@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from extractors.agencies import (
     PREFIXES,
     canonical_agency,
+    first_verb,
     is_generic,
     partners,
     role_of,
@@ -43,7 +44,7 @@ DUTY_TITLE = re.compile(
 # Where the holder's name ends and the article's subject matter begins: "Trách nhiệm của các bộ
 # trong việc thực hiện quản lý nhà nước về …", "… của Bộ Công an đối với hoạt động thanh tra".
 QUALIFIER = re.compile(
-    r"\s+(?:trong\s+(?=[a-zà-ỹđ])|đối\s+với|về\s+việc|khi\s|tại\s)",
+    r"\s+(?:trong\s+(?-i:(?=[a-zà-ỹđ]))|quy\s+định\s+tại|đối\s+với|về\s+việc|khi\s|tại\s)",
     re.IGNORECASE,
 )
 CHAPTER = re.compile(r"^(?:Chương|Mục|Phần)\s+[IVXLC\d]+\b", re.IGNORECASE)
@@ -54,10 +55,12 @@ DUTY_VERB = re.compile(
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
 OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*$", re.IGNORECASE)
 SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước\s+khi|trong\s+(?:thời\s+hạn|trường\s+hợp|quá\s+trình)|trường\s+hợp|"
+    r"^(?:sau\s+khi|khi|trước\s+khi|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
+    r"trường\s+hợp|"
     r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
     re.IGNORECASE,
 )
+ITEM_LEAD = re.compile(r"\s(?:chủ\s+trì|phối\s+hợp)\b", re.IGNORECASE)
 LEAD_WITH_PARTNERS = re.compile(r"\bchủ\s+trì\s*,?\s*phối\s+hợp\b", re.IGNORECASE)
 
 
@@ -113,11 +116,13 @@ def _article_entries(holders: tuple[str, ...], task: str, prov: Provenance) -> l
 
 
 def _sentence_entries(block: Block) -> list[Entry]:
-    """"X có trách nhiệm …", "Giao X …", "Đề nghị X …", "X chủ trì, phối hợp Y …"."""
+    """ "X có trách nhiệm …", "Giao X …", "Đề nghị X …", "X chủ trì, phối hợp Y …"."""
     text = block.text.strip()
     if not text or _is_lead_in(block):
         return []
     duty = DUTY_VERB.search(text[:300])
+    if duty is not None and re.search(r"\b(?:dám|không)\s*$", text[: duty.start()]):
+        duty = None  # "dám chịu trách nhiệm" is a quality, not a duty
     if duty is not None and not PREFIXES.match(text):
         return _holder_sentence(text[: duty.start()].strip(" ,"), text, block.provenance)
     lead = LEAD_WITH_PARTNERS.search(text[:250])
@@ -139,21 +144,55 @@ def _sentence_entries(block: Block) -> list[Entry]:
 
 
 def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
-    """"X có trách nhiệm …": X is the whole subject before the verb, a list of agencies split."""
+    """ "X có trách nhiệm …": X is the whole subject before the verb, a list of agencies split."""
     names = holder_names(span)
     return [(name, "responsible", text, prov) for name in names if not is_generic(name)]
+
+
+# Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
+# kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
+SUBJECT_TAIL = re.compile(
+    r"\s+(?:trong\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi)|kể\s+từ|căn\s+cứ)\b.*$", re.IGNORECASE
+)
 
 
 def holder_names(span: str) -> list[str]:
     """The agencies a subject span names, or none when the span is not plainly a subject."""
     span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
+    span = SUBJECT_TAIL.sub("", span).strip(" ,")
+    opening = first_verb(span[:1].lower() + span[1:]) if span else None
+    if opening is not None and opening.start() == 0:
+        return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
     span = strip_opening_clause(span)
+    if span and not starts_with_head(span):
+        # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
+        later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
+        span = span[later[0] :] if later else span
     if not span or len(span) > 160 or span[:1].islower() or SUBORDINATE.match(span):
         return []  # a subject behind a clause we cannot cut off is not guessed
-    if any(mark in span for mark in "[]…"):
-        return []  # a form's placeholder, not a body
+    if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi)\b", span):
+        return []  # a form's placeholder or a declarant, not a body
     names = split_agencies(span) if starts_with_head(span) else [canonical_agency(span)]
     return [name for name in names if name]
+
+
+INLINE_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*(?P<task>\S.*)$", re.I)
+
+
+def labelled_holder(text: str) -> tuple[tuple[str, ...], str]:
+    """An item that names its own holder: "Trách nhiệm của Vụ Pháp chế: chủ trì …", "Cảng vụ
+    hàng hải: kiểm tra …"; else no holder and the text as the task."""
+    found = INLINE_HOLDER.match(text)
+    if found:
+        return duty_holders(f"Trách nhiệm của {found.group('who')}"), found.group("task")
+    subject = subject_of(text)
+    if subject is not None and subject.explicit and subject.task:
+        return subject.agencies, subject.task
+    verb = DUTY_VERB.search(text[:250]) or ITEM_LEAD.search(text[:250])
+    span = text[: verb.start()].strip(" ,") if verb else ""
+    if span and starts_with_head(span) and not PREFIXES.match(span):
+        return tuple(holder_names(span)), text  # "Bộ Ngoại giao có trách nhiệm phối hợp …"
+    return (), text
 
 
 def own_holder(text: str) -> tuple[str, ...]:
@@ -168,37 +207,80 @@ def own_holder(text: str) -> tuple[str, ...]:
     return ()
 
 
+AMENDMENT = re.compile(
+    r"^(?:Sửa\s+đổi|Bổ\s+sung|Thay\s+thế)[^:“\"]{0,200}?(?:như\s+sau|sau\s+đây)\s*:\s*[“\"]?\s*",
+    re.IGNORECASE,
+)
+# Items that state no duty: amendments of another text's provisions, rights ("Được quyết định …").
+NOT_DUTY = re.compile(
+    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)", re.IGNORECASE
+)
+# A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".
+CONTENTS_LEAD = re.compile(
+    r"(?:\b(?:bao\s+gồm|gồm)\b[^:]{0,80}|\bnội\s+dung\s+sau(?:\s+đây)?)\s*:$"
+)
+
+
+def _unquoted(text: str) -> str:
+    """The text an amending khoản quotes ("Sửa đổi khoản 3 như sau: “3. …”"), else ``text``."""
+    found = AMENDMENT.match(text)
+    if not found:
+        return text
+    inner = re.sub(r"^\d+[a-zđ]?\.\s+", "", text[found.end() :])
+    return inner.rstrip('”"./ ').strip() or text
+
+
+def _title_like(text: str) -> bool:
+    """A short verbless line without final punctuation: a sub-heading, not a duty."""
+    low = text[:1].lower() + text[1:]
+    return len(text.split()) <= 8 and text[-1:] not in ".;" and first_verb(low) is None
+
+
+def _names_holder(text: str) -> tuple[str, ...]:
+    """Agencies a line only names ("Thanh tra Ngân hàng Nhà nước"): the holder of what follows."""
+    subject = subject_of(text)
+    if subject is not None and subject.explicit and not subject.task:
+        return subject.agencies
+    return ()
+
+
 def extract_duties(placed: list[Placed]) -> list[Entry]:
     """Obligations of a legal document: duties articles first-hand, duty sentences elsewhere."""
     if not is_legal_text(placed):
         return []
     out: list[Entry] = []
     holders: tuple[str, ...] = ()
-    lead_in = ""  # the khoản whose điểm follow, read flat whether or not the tree nested them
+    lead_in, contents = "", False  # the khoản whose điểm follow, read flat however nested
     for entry in placed:
         if "annex" in entry.categories:
             continue
         block = entry.block
-        text = block.text.strip()
-        title = article_title(block)
+        text = _unquoted(block.text.strip())
+        title = article_title(block) or article_title(block.model_copy(update={"text": text}))
         if title is not None or block.kind == BlockKind.SECTION or CHAPTER.match(text):
-            holders, lead_in = (duty_holders(title) if title else ()), ""
+            holders, lead_in, contents = (duty_holders(title) if title else ()), "", False
             continue
-        if not text:
+        if not text or NOT_DUTY.match(text):
             continue
-        named = own_holder(text)
+        named = own_holder(text) or (_names_holder(text) if holders else ())
         if named:
-            holders, lead_in = named, ""  # until the next article: its điểm are this holder's
+            holders, lead_in, contents = named, "", False  # its điểm are this holder's
             continue
         if not holders:
             out.extend(_sentence_entries(block))
-        elif _is_lead_in(block):
-            lead_in = text
-        elif block.kind in (BlockKind.LETTER, BlockKind.BULLET) and lead_in:
-            out.extend(_article_entries(holders, f"{lead_in} {text}", block.provenance))
-        else:
-            lead_in = ""
-            out.extend(_article_entries(holders, text, block.provenance))
+            continue
+        if _is_lead_in(block):
+            lead_in, contents = text, bool(CONTENTS_LEAD.search(text))
+            continue
+        sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
+        if not sub:
+            lead_in, contents = "", False
+        if (sub and contents) or _title_like(text):
+            continue
+        named_here, task = labelled_holder(text)
+        if lead_in and sub and not named_here:
+            task = f"{lead_in} {task}"
+        out.extend(_article_entries(named_here or holders, task, block.provenance))
     return out
 
 
