@@ -255,8 +255,10 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         if "annex" in entry.categories:
             continue
         block = entry.block
-        text = _unquoted(block.text.strip())
-        title = article_title(block) or article_title(block.model_copy(update={"text": text}))
+        text = block.text.strip()
+        quoted = _unquoted(text)
+        # An amendment is no duty of its own, but an amended duties article names a holder.
+        title = article_title(block) or article_title(block.model_copy(update={"text": quoted}))
         if title is not None or block.kind == BlockKind.SECTION or CHAPTER.match(text):
             holders, lead_in, contents = (duty_holders(title) if title else ()), "", False
             continue
