@@ -275,7 +275,9 @@ def print_summary(result: EvalResult) -> None:
         for name, score in document.fields.items():
             if name.startswith("doc."):
                 header.tp, header.fp, header.fn = (
-                    header.tp + score.tp, header.fp + score.fp, header.fn + score.fn
+                    header.tp + score.tp,
+                    header.fp + score.fp,
+                    header.fn + score.fn,
                 )
         print(f" {document.micro.f1:6.3f} {header.f1:6.3f}", end="")
         print("".join(f" {document.fields[n].f1:7.3f}" for n in names))

@@ -34,7 +34,7 @@ class Placed:
 # the phrase is a modifier ("Mục tiêu cụ thể đến năm 2030") unless it quotes a name or runs long,
 # when the part is a title of its own ("Tổ chức thực hiện chương trình “Đối thoại …”").
 MAX_MODIFIER_WORDS = 8
-QUOTES = "“”\"«»"
+QUOTES = '“”"«»'
 # OCR damage that leaves a whole heading a few letters off ("MUC PICH, YEU CAU") is still read;
 # never a fuzzy prefix.
 FUZZY_WHOLE = 88.0

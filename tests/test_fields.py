@@ -81,7 +81,10 @@ def test_subjects_after_an_opening_clause_and_at_a_colon() -> None:
     assert found is not None and found.role == "coordinate"
     assert found.task == "Phối hợp với xã."
     found = subject_of("Phòng Văn hóa - Xã hội, Tổ công tác liên ngành")
-    assert found is not None and found.agencies == ("Phòng Văn hóa - Xã hội", "Tổ công tác liên ngành")
+    assert found is not None and found.agencies == (
+        "Phòng Văn hóa - Xã hội",
+        "Tổ công tác liên ngành",
+    )
 
 
 HEADING_HANDS_POINTS = """KẾ HOẠCH
