@@ -160,7 +160,8 @@ def same_shape(a: str, b: str) -> bool:
     A spelling a few letters off is the same body ("Sơ Nội vụ"); a different head ("Bộ Nông
     nghiệp và Môi trường" against "Sở …") or a word more ("… Truyền hình tỉnh") is another one.
     """
-    words_a, words_b = (_drop_plural(fold_ascii(x).split()) for x in (a, b))
+    words_a, words_b = (_drop_plural(re.findall(r"\w+", fold_ascii(x))) for x in (a, b))
+    words_a, words_b = ([w for w in words if w != "va"] for words in (words_a, words_b))
     return len(words_a) == len(words_b) and words_a[:1] == words_b[:1]
 
 
