@@ -98,7 +98,8 @@ def duty_holders(title: str) -> tuple[str, ...]:
 
 def is_legal_text(placed: list[Placed]) -> bool:
     """Whether the document is written in articles ("Điều 1. …"), the legal documents' form."""
-    return sum(1 for entry in placed if article_title(entry.block) is not None) >= 2
+    # One article is enough: the tree may have read the others as numbered points.
+    return any(article_title(entry.block) is not None for entry in placed)
 
 
 def _is_lead_in(block: Block) -> bool:

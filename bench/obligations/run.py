@@ -74,8 +74,9 @@ def _holder_named(agency: str, holder: str) -> bool:
 
 
 SUB_HOLDER = re.compile(
-    r"^(?:\d+\.|[a-zđ]\))\s*(?:Trách\s+nhiệm\s+của\s+(?P<a>[^:]+):|(?P<b>[^:]{3,120}?)\s+"
-    r"(?:có|chịu)\s+(?:nhiệm\s+vụ,\s*)?trách\s+nhiệm\s*:?\s*$|(?P<c>[A-ZĐ][^:]{2,100}):)",
+    r"^(?:\d+\.|[a-zđ]\))\s*(?:Trách\s+nhiệm\s+của\s+(?P<a>[^:]+):"
+    r"|(?P<b>[^:]{3,150}?)\s+(?:(?:có|chịu)\s+(?:nhiệm\s+vụ,\s*)?trách\s+nhiệm|chủ\s+trì)\b"
+    r"|(?P<c>[A-ZĐ][^:]{2,100}):)",
     re.IGNORECASE,
 )
 
