@@ -76,7 +76,8 @@ def _holder_named(agency: str, holder: str) -> bool:
 SUB_HOLDER = re.compile(
     r"^(?:\d+\.|[a-zđ]\))\s*(?:Trách\s+nhiệm\s+của\s+(?P<a>[^:]+):"
     r"|(?P<b>[^:]{3,150}?)\s+(?:(?:có|chịu)\s+(?:nhiệm\s+vụ,\s*)?trách\s+nhiệm|chủ\s+trì)\b"
-    r"|(?P<c>[A-ZĐ][^:]{2,100}):)",
+    r"|(?P<c>[A-ZĐ][^:]{2,100}):"
+    r"|(?P<d>[A-ZĐ][^.;:]{2,100})$)",  # "1. Vụ Chính sách tiền tệ" over its điểm
     re.IGNORECASE,
 )
 
@@ -87,7 +88,7 @@ def sub_holders(lines: list[str]) -> list[str]:
     for line in lines:
         found = SUB_HOLDER.match(line)
         if found:
-            out.append(found.group("a") or found.group("b") or found.group("c"))
+            out.append(next(name for name in found.groups() if name))
     return out
 
 
