@@ -66,17 +66,24 @@ def _opening_phrase(part: str) -> tuple[str, str] | None:
 def _part_category(part: str) -> str | None:
     """The category of one heading phrase: its opening phrase, else a close whole heading."""
     found = _opening_phrase(part)
-    if found is not None:
-        return found[1]
-    return _close_whole(part) if len(part) >= 6 else None
+    close = _close_phrase(part) if len(part) >= 6 else None
+    if close is not None and (found is None or len(close[0]) > len(found[0])):
+        return close[1]  # "noi dung thi pua": the whole phrase a letter off beats "nội dung"
+    return found[1] if found is not None else None
+
+
+def _close_phrase(key: str) -> tuple[str, str] | None:
+    """(phrase, category) of the vocabulary heading ``key`` is, exactly or a few letters off."""
+    close = process.extractOne(key, list(_phrases()), scorer=fuzz.ratio)
+    if close is not None and close[1] >= FUZZY_WHOLE:
+        return close[0], _phrases()[close[0]]
+    return None
 
 
 def _close_whole(key: str) -> str | None:
     """The category of a heading the vocabulary has whole, exactly or a few letters off."""
-    close = process.extractOne(key, list(_phrases()), scorer=fuzz.ratio)
-    if close is not None and close[1] >= FUZZY_WHOLE:
-        return _phrases()[close[0]]
-    return None
+    found = _close_phrase(key)
+    return found[1] if found else None
 
 
 def _coordinated_parts(key: str) -> list[tuple[str, ...]]:
