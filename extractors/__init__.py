@@ -30,7 +30,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     purposes, purpose_prov = extract_purposes(placed)
     requirements, requirement_prov = extract_requirements(placed)
     recipients, recipient_prov = extract_recipients(tree)
-    assignments = extract_assignments(placed)
+    assignments = extract_assignments(placed, doc.doc_type)
     deadlines = extract_deadlines(placed, doc.issue_date)
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]

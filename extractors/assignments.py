@@ -95,12 +95,18 @@ def _group(entries: list[Entry]) -> tuple[Assignment, ...]:
     return tuple(out)
 
 
-def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
-    """Assignments under the organisation headings and in the closing paragraph after them."""
-    from extractors.duties import extract_duties, is_legal_text
+def extract_assignments(placed: list[Placed], genre: str | None = None) -> tuple[Assignment, ...]:
+    """Assignments under the organisation headings and in the closing paragraph after them.
+
+    A legal text adds the duties of its articles, a directive or letter (``genre``, the
+    document's type) the agencies its points address (``extractors.duties``).
+    """
+    from extractors.duties import extract_directives, extract_duties, is_directive, is_legal_text
 
     legal = is_legal_text(placed)
     entries: list[Entry] = extract_duties(placed)
+    if not legal and is_directive(genre):
+        entries.extend(extract_directives(placed))
     seen_org = False
     org_headings: set[int] = set()
     by_block = {id(p.block): p for p in placed}

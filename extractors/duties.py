@@ -30,6 +30,7 @@ from extractors.agencies import (
     subject_of,
 )
 from extractors.sections import Placed
+from extractors.vocab import vocab_list
 from schemas import Block, BlockKind, Provenance
 
 Entry = tuple[str, str, str, Provenance]  # agency, role, task, provenance
@@ -287,4 +288,38 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
     return out
 
 
-__all__ = ["article_title", "duty_holders", "extract_duties", "is_legal_text"]
+def is_directive(genre: str | None) -> bool:
+    """Whether a document's genre addresses agencies point by point (a directive, a letter)."""
+    return bool(genre) and genre in vocab_list("sections.yaml", "directive_genres")
+
+
+def extract_directives(placed: list[Placed]) -> list[Entry]:
+    """Obligations of a directive or letter: each point naming an agency ("X: …", "Giao X …",
+    "Đề nghị X …", "X có trách nhiệm …", "X chủ trì, phối hợp Y …")."""
+    out: list[Entry] = []
+    for entry in placed:
+        if entry.categories & {"preamble", "closing", "annex"}:
+            continue
+        block = entry.block
+        text = block.text.strip()
+        if not text or _is_lead_in(block) or NOT_DUTY.match(text):
+            continue
+        named, task = labelled_holder(text)
+        if named:
+            role = role_of(task)
+            out.extend((agency, role, task, block.provenance) for agency in named)
+            if role == "lead":
+                out.extend((p, "coordinate", task, block.provenance) for p in partners(task))
+        else:
+            out.extend(_sentence_entries(block))
+    return out
+
+
+__all__ = [
+    "article_title",
+    "duty_holders",
+    "extract_directives",
+    "extract_duties",
+    "is_directive",
+    "is_legal_text",
+]

@@ -169,3 +169,37 @@ def test_duty_holders_from_article_titles() -> None:
     title = "Trách nhiệm của các bộ trong việc thực hiện quản lý nhà nước về năng lượng"
     assert duty_holders(title) == ("Các bộ",)
     assert duty_holders("Phạm vi điều chỉnh") == ()
+
+
+DIRECTIVE = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 05/CT-UBND
+Quảng Ngãi, ngày 10 tháng 3 năm 2026
+CHỈ THỊ
+Về tăng cường công tác phòng, chống dịch bệnh mùa mưa bão năm 2026
+
+Thời gian qua, công tác phòng, chống dịch bệnh trên địa bàn tỉnh đạt nhiều kết quả quan trọng; tuy nhiên nguy cơ bùng phát dịch bệnh trong mùa mưa bão vẫn còn cao.
+Để chủ động phòng, chống dịch bệnh, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:
+1. Sở Y tế: Chủ trì, phối hợp với Sở Nông nghiệp và Môi trường tổ chức giám sát, phát hiện sớm và xử lý kịp thời các ổ dịch trên địa bàn tỉnh.
+2. Giao Sở Tài chính tham mưu bố trí kinh phí cho công tác phòng, chống dịch bệnh theo quy định hiện hành.
+3. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh vận động Nhân dân thực hiện các biện pháp vệ sinh môi trường, phòng bệnh.
+4. Tình hình dịch bệnh năm 2025 được kiểm soát tốt, không để xảy ra dịch lớn trên địa bàn tỉnh.
+Nơi nhận:
+- Bộ Y tế;
+- Lưu: VT.
+CHỦ TỊCH
+Nguyễn Văn An
+"""  # noqa: E501
+
+
+def test_a_directive_obliges_the_agencies_its_points_address() -> None:
+    document = document_from_text(DIRECTIVE)
+    plan = extract_plan(build_tree(document), document.source)
+    assert plan.doc.doc_type == "Chỉ thị"
+    found = {(a.agency, a.role) for a in plan.assignments}
+    assert found == {
+        ("Sở Y tế", "lead"),
+        ("Sở Nông nghiệp và Môi trường", "coordinate"),
+        ("Sở Tài chính", "responsible"),
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "responsible"),
+    }
