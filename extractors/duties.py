@@ -56,7 +56,7 @@ DUTY_VERB = re.compile(
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
 OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*$", re.IGNORECASE)
 SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước\s+khi|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
+    r"^(?:sau\s+khi|khi|trước|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
     r"trường\s+hợp|"
     r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
     re.IGNORECASE,
@@ -154,7 +154,8 @@ def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
 # Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
 # kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
 SUBJECT_TAIL = re.compile(
-    r"\s+(?:trong\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi)|kể\s+từ|căn\s+cứ)\b.*$", re.IGNORECASE
+    r"\s+(?:trong\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi)|kể\s+từ|căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
+    re.IGNORECASE,
 )
 
 
@@ -219,7 +220,7 @@ NOT_DUTY = re.compile(
 )
 # A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".
 CONTENTS_LEAD = re.compile(
-    r"(?:\b(?:bao\s+gồm|gồm)\b[^:]{0,80}|\bnội\s+dung\s+sau(?:\s+đây)?)\s*:$"
+    r"(?:\b(?:bao\s+gồm|gồm)\b[^:]{0,80}|\b(?:nội\s+dung|trường\s+hợp)\s+sau(?:\s+đây)?)\s*:$"
 )
 
 

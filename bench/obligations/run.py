@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sample-docs", type=int, default=300)
     parser.add_argument("--sample", type=int, default=50)
     parser.add_argument("--misses", type=int, default=10, help="missed articles to print")
+    parser.add_argument("--seed", type=int, default=SEED, help="another seed: a fresh sample")
     args = parser.parse_args(argv)
 
     def legal(heldout: bool) -> list[tuple[str, str]]:
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> None:
     for article in [a for a in articles if not a.reached][: args.misses]:
         print(f"  missed {article.doc_id}: {article.title[:110]}")
 
-    rng = random.Random(SEED)
+    rng = random.Random(args.seed)
     chosen = rng.sample(sorted(found), min(args.sample_docs, len(found)))
     pool = [(doc_id, o) for doc_id in chosen for o in found[doc_id]]
     print(f"\nsample: {args.sample} of {len(pool)} obligations over {len(chosen)} documents")
