@@ -56,7 +56,7 @@ DUTY_VERB = re.compile(
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
 OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*$", re.IGNORECASE)
 SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
+    r"^(?:sau\s+khi|khi|trước|quá|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
     r"trường\s+hợp|"
     r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
     re.IGNORECASE,
@@ -173,7 +173,7 @@ def holder_names(span: str) -> list[str]:
         span = span[later[0] :] if later else span
     if not span or len(span) > 160 or span[:1].islower() or SUBORDINATE.match(span):
         return []  # a subject behind a clause we cannot cut off is not guessed
-    if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi)\b", span):
+    if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi|nếu)\b", span):
         return []  # a form's placeholder or a declarant, not a body
     names = split_agencies(span) if starts_with_head(span) else [canonical_agency(span)]
     return [name for name in names if name]
@@ -240,10 +240,16 @@ def _title_like(text: str) -> bool:
 
 
 def _names_holder(text: str) -> tuple[str, ...]:
-    """Agencies a line only names ("Thanh tra Ngân hàng Nhà nước"): the holder of what follows."""
+    """Agencies a line only names ("Thanh tra Ngân hàng Nhà nước"): the holder of what follows.
+
+    A short unpunctuated khoản opening with an agency's head is such a label even when a verb
+    sits inside the name ("4. Doanh nghiệp quản lý tài sản đường sắt quốc gia").
+    """
     subject = subject_of(text)
     if subject is not None and subject.explicit and not subject.task:
         return subject.agencies
+    if text[-1:] not in ".;:," and len(text.split()) <= 15 and starts_with_head(text):
+        return tuple(holder_names(text))
     return ()
 
 
