@@ -54,7 +54,7 @@ DUTY_VERB = re.compile(
 )
 # A khoản naming its own holder over its điểm: "Trách nhiệm của Bộ Tài chính:", "Bộ phận quản lý
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
-OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*$", re.IGNORECASE)
+OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:.;]{2,200}?):?\s*$", re.IGNORECASE)
 SUBORDINATE = re.compile(
     r"^(?:sau\s+khi|khi|trước|quá|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
     r"trường\s+hợp|"
@@ -167,6 +167,12 @@ def holder_names(span: str) -> list[str]:
     if opening is not None and opening.start() == 0:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
     span = strip_opening_clause(span)
+    pieces = span.split(", ")
+    if len(pieces) > 1 and len(pieces[-1].split()) <= 8:
+        first = pieces[0][:1].lower() + pieces[0][1:]
+        if first_verb(first) is not None and not starts_with_head(pieces[0]):
+            # "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm tra": an adverbial first.
+            span = pieces[-1][:1].upper() + pieces[-1][1:]
     if span and not starts_with_head(span):
         # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
         later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
