@@ -52,6 +52,10 @@ CHAPTER = re.compile(r"^(?:Chương|Mục|Phần)\s+[IVXLC\d]+\b", re.IGNORECASE
 DUTY_VERB = re.compile(
     r"\b(?:có|chịu)\s+(?:nhiệm\s+vụ\s*(?:,|và)\s*)?trách\s+nhiệm\b", re.IGNORECASE
 )
+# What may follow "có trách nhiệm" in a khoản that only opens its điểm: ":", "tối thiểu sau:".
+LIST_OPENER = re.compile(
+    r"^(?:(?:tối\s+thiểu|như|sau\s+đây|sau|bao\s+gồm|gồm|cụ\s+thể)\s*)*:?$", re.IGNORECASE
+)
 # A khoản naming its own holder over its điểm: "Trách nhiệm của Bộ Tài chính:", "Bộ phận quản lý
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
 OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:.;]{2,200}?):?\s*$", re.IGNORECASE)
@@ -211,7 +215,7 @@ def own_holder(text: str) -> tuple[str, ...]:
         return duty_holders(f"Trách nhiệm của {found.group('who')}")
     duty = DUTY_VERB.search(text)
     rest = text[duty.end() :].strip() if duty else "x"
-    if duty is not None and rest in ("", ":"):
+    if duty is not None and LIST_OPENER.match(rest):
         return tuple(holder_names(text[: duty.start()].strip(" ,")))
     return ()
 
@@ -222,7 +226,9 @@ AMENDMENT = re.compile(
 )
 # Items that state no duty: amendments of another text's provisions, rights ("Được quyết định …").
 NOT_DUTY = re.compile(
-    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)", re.IGNORECASE
+    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
+    r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b",  # the referenced-texts clause
+    re.IGNORECASE,
 )
 # A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".
 CONTENTS_LEAD = re.compile(
@@ -240,9 +246,9 @@ def _unquoted(text: str) -> str:
 
 
 def _title_like(text: str) -> bool:
-    """A short verbless line without final punctuation: a sub-heading, not a duty."""
+    """A short verbless line: a sub-heading or a listed name, not a duty."""
     low = text[:1].lower() + text[1:]
-    return len(text.split()) <= 8 and text[-1:] not in ".;" and first_verb(low) is None
+    return len(text.split()) <= 10 and first_verb(low) is None
 
 
 def _names_holder(text: str) -> tuple[str, ...]:
