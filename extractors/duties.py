@@ -58,9 +58,11 @@ LIST_OPENER = re.compile(
 )
 # A khoản naming its own holder over its điểm: "Trách nhiệm của Bộ Tài chính:", "Bộ phận quản lý
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
-OWN_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:.;]{2,200}?):?\s*$", re.IGNORECASE)
+OWN_HOLDER = re.compile(
+    r"^Trách\s+nhiệm(?:\s+[^:.;]{0,60}?)?\s+của\s+(?P<who>[^:.;]{2,200}?):?\s*$", re.IGNORECASE
+)
 SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước|quá|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
+    r"^(?:sau\s+khi|khi|trước|quá|kể\s+từ|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
     r"trường\s+hợp|"
     r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
     re.IGNORECASE,
@@ -155,6 +157,12 @@ def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
     return [(name, "responsible", text, prov) for name in names if not is_generic(name)]
 
 
+# Openings of a time or condition adverbial before the subject of a duty sentence.
+ADVERBIAL = re.compile(
+    r"^(?:kết\s+thúc|sau\s+khi|khi|trong|trước|kể\s+từ|hằng|định\s+kỳ|chậm\s+nhất|quá|"
+    r"trường\s+hợp|ngoài|căn\s+cứ)\b",
+    re.IGNORECASE,
+)
 # Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
 # kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
 SUBJECT_TAIL = re.compile(
@@ -172,11 +180,9 @@ def holder_names(span: str) -> list[str]:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
     span = strip_opening_clause(span)
     pieces = span.split(", ")
-    if len(pieces) > 1 and len(pieces[-1].split()) <= 8:
-        first = pieces[0][:1].lower() + pieces[0][1:]
-        if first_verb(first) is not None and not starts_with_head(pieces[0]):
-            # "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm tra": an adverbial first.
-            span = pieces[-1][:1].upper() + pieces[-1][1:]
+    if len(pieces) > 1 and len(pieces[-1].split()) <= 12 and ADVERBIAL.match(pieces[0]):
+        # "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm tra": an adverbial first.
+        span = pieces[-1][:1].upper() + pieces[-1][1:]
     if span and not starts_with_head(span):
         # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
         later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
@@ -205,6 +211,10 @@ def labelled_holder(text: str) -> tuple[tuple[str, ...], str]:
     span = text[: verb.start()].strip(" ,") if verb else ""
     if span and starts_with_head(span) and not PREFIXES.match(span):
         return tuple(holder_names(span)), text  # "Bộ Ngoại giao có trách nhiệm phối hợp …"
+    if subject is not None and subject.task and len(text.split(" ", 12)) > 12:
+        opening = text[: text.find(" ", 80)] if len(text) > 80 else text
+        if all(agency.split()[0] in opening for agency in subject.agencies):
+            return subject.agencies, text  # "Bộ trưởng Bộ Khoa học và Công nghệ quy định …"
     return (), text
 
 
@@ -227,7 +237,8 @@ AMENDMENT = re.compile(
 # Items that state no duty: amendments of another text's provisions, rights ("Được quyết định …").
 NOT_DUTY = re.compile(
     r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
-    r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b",  # the referenced-texts clause
+    r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b"  # the referenced-texts clause
+    r"|…\s*\[",  # a form's placeholder
     re.IGNORECASE,
 )
 # A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".
@@ -261,7 +272,8 @@ def _names_holder(text: str) -> tuple[str, ...]:
     if subject is not None and subject.explicit and not subject.task:
         return subject.agencies
     if text[-1:] not in ".;:," and len(text.split()) <= 15 and starts_with_head(text):
-        return tuple(holder_names(text))
+        verb = DUTY_VERB.search(text) or ITEM_LEAD.search(text)
+        return tuple(holder_names(text[: verb.start()] if verb else text))
     return ()
 
 
