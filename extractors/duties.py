@@ -174,6 +174,9 @@ SUBJECT_TAIL = re.compile(
 def holder_names(span: str) -> list[str]:
     """The agencies a subject span names, or none when the span is not plainly a subject."""
     span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
+    span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
+    if re.search(r"\s(?:và|hoặc)$", span):
+        return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
     span = SUBJECT_TAIL.sub("", span).strip(" ,")
     opening = first_verb(span[:1].lower() + span[1:]) if span else None
     if opening is not None and opening.start() == 0:
@@ -306,6 +309,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
             continue
         if _is_lead_in(block):
             lead_in, contents = text, bool(CONTENTS_LEAD.search(text))
+            holders = labelled_holder(text)[0] or holders  # "3. UBND cấp tỉnh … phối hợp …:"
             continue
         sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
         if not sub:
