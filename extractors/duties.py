@@ -30,7 +30,7 @@ from extractors.agencies import (
     subject_of,
 )
 from extractors.sections import Placed
-from extractors.vocab import vocab_list
+from extractors.vocab import fold, vocab_list
 from schemas import Block, BlockKind, Provenance
 
 Entry = tuple[str, str, str, Provenance]  # agency, role, task, provenance
@@ -93,7 +93,8 @@ def duty_holders(title: str) -> tuple[str, ...]:
     found = DUTY_TITLE.match(title)
     if not found:
         return ()
-    who = QUALIFIER.split(found.group("who"), maxsplit=1)[0].strip(" ,;:.")
+    who = re.split(r";\s*(?:quyền|nghĩa\s+vụ|trách\s+nhiệm|nhiệm\s+vụ)\b", found.group("who"))[0]
+    who = QUALIFIER.split(who, maxsplit=1)[0].strip(" ,;:.")
     if not who:
         return ()
     if starts_with_head(who[:1].upper() + who[1:]):
@@ -259,6 +260,16 @@ def _unquoted(text: str) -> str:
     return inner.rstrip('”"./ ').strip() or text
 
 
+def _is_closing_formula(text: str) -> bool:
+    """The closing formula ("Trong quá trình thực hiện, nếu có vướng mắc …"): no one's duty."""
+    folded = fold(text)
+    formulas = vocab_list("sections.yaml", "closing_formulas")
+    # "Yêu cầu/Đề nghị các cơ quan …" closes a plan but still obliges; the others never do.
+    return any(
+        folded.startswith(fold(f)) for f in formulas if not f.startswith(("yêu cầu", "đề nghị"))
+    )
+
+
 def _title_like(text: str) -> bool:
     """A short verbless line: a sub-heading or a listed name, not a duty."""
     low = text[:1].lower() + text[1:]
@@ -298,7 +309,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         if title is not None or block.kind == BlockKind.SECTION or CHAPTER.match(text):
             holders, lead_in, contents = (duty_holders(title) if title else ()), "", False
             continue
-        if not text or NOT_DUTY.match(text):
+        if not text or NOT_DUTY.match(text) or _is_closing_formula(text):
             continue
         named = own_holder(text) or (_names_holder(text) if holders else ())
         if named:
