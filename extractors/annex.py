@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import split_agencies
 from extractors.deadlines import deadlines_in_text
-from extractors.vocab import fold_ascii
 from schemas import Block, Deadline, Provenance
 
 COLUMNS = {

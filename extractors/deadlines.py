@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import subject_of
 from extractors.sections import Placed
-from extractors.vocab import fold_ascii
 from schemas import Deadline, Provenance
 
 NUM_DATE = r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?"

@@ -99,7 +99,8 @@ def _task_in(task: str, lines: list[str]) -> bool:
 
 def obligations(doc_id: str, text: str) -> list:  # type: ignore[type-arg]
     """The pipeline's obligations of one corpus text (layout, extraction, derivation)."""
-    from extractors import extract_plan, obligations_of
+    from extractors import extract_plan
+    from extractors.obligations import obligations_of
     from pipeline.layout import build_tree, document_from_text, source_for_text
 
     path = Path(f"{doc_id}.txt")
