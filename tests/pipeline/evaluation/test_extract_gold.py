@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.evaluation.extraction import (
     APART,
+    PIPELINE,
     corpus_counts,
     evaluate_gold,
     match_items,
@@ -62,7 +63,7 @@ def test_matching_is_one_to_one_and_fuzzy() -> None:
 @pytest.mark.slow
 def test_legacy_dumps_through_the_whole_chain(shared_dir: Path) -> None:
     """000 and 003 from their raw OCR dumps: read, restore diacritics, extract."""
-    documents = [d for d in evaluate_gold(shared_dir).documents if d.mode == "through the pipeline"]
+    documents = [d for d in evaluate_gold(shared_dir).documents if d.mode == PIPELINE]
     assert {d.name[:3] for d in documents} == {"000", "003"}
     for document in documents:
         assert document.error is None, document.error
