@@ -47,6 +47,12 @@ class DocHeader(Frozen):
     title: NFCStr | None = None
     signer: Signer = Signer()
     place: NFCStr | None = None
+    effective_date: str | None = Field(
+        default=None, description='ISO date the document takes effect ("có hiệu lực … từ ngày …")'
+    )
+    expiry_date: str | None = Field(
+        default=None, description='ISO date the document ceases to have effect ("hết hiệu lực")'
+    )
 
 
 class LegalBasis(Frozen):
