@@ -59,7 +59,8 @@ ATOMS: tuple[tuple[str, str], ...] = (
     (
         "issue",
         r"(?:tu|ke\s+tu)\s+(?:ngay|khi)\s+(?:ky\s+)?ban\s+hanh"
-        r"(?:\s+(?:ke\s+hoach|van\s+ban|quyet\s+dinh))?(?:\s+nay)?",
+        r"(?:\s+(?P<object>ke\s+hoach|van\s+ban|quyet\s+dinh|thong\s+tu|nghi\s+dinh))?"
+        r"(?P<own>\s+nay)?",
     ),
     (
         "date",
@@ -180,29 +181,38 @@ def _atom_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((kind, re.compile(p.replace("{events}", events))) for kind, p in ATOMS)
 
 
+# A document symbol: 86/2013/TT-BTC, 2447/QĐ-TTg, 05-NQ/TU, 163/2024/QH15, "số /KH-UBND".
+SYMBOL = re.compile(
+    r"(?<![\w/])\d*[a-z]?(?:/\d{2,4})?\s*[/-]\s*[A-ZĐ][A-Za-zĐđ0-9]*(?:[-/.][A-Za-zĐđ0-9]+)*"
+)
+# A Markdown link around a cited number ("[66/2006/NĐ-CP](https://...)") stands for nothing.
+LINK = re.compile(r"\[(?=[^\]\n]{1,80}\]\()|\]\([^)\s]{1,300}\)")
+# A scale is no date ("tỷ lệ 1/2000").
+SCALE = re.compile(r"ty\s+le\s+1\s*/\s*\d+")
+
+
 @cache
-def _document_number() -> re.Pattern[str]:
-    kinds = _vocab()["document_kinds"]
-    return re.compile(
-        # a symbol: 86/2013/TT-BTC, 2447/QĐ-TTg, 05-NQ/TU, 163/2024/QH15, "số /KH-UBND"
-        r"(?<![\w/])\d*[a-z]?(?:/\d{2,4})?\s*[/-]\s*[A-ZĐ][A-Za-zĐđ0-9]*(?:[-/.][A-Za-zĐđ0-9]+)*"
-        # or a kind of document and its number without a symbol: "Thông tư 86/2013"
-        rf"|(?i:(?<!\w)(?:{kinds})\s+(?:so\s+|số\s+)?)\d+(?:/\d+)+"
-    )
+def _numbered_kind() -> re.Pattern[str]:
+    """A kind of document and its number without a symbol: "Thông tư 86/2013" (folded text)."""
+    return re.compile(rf"(?<!\w)(?:{_vocab()['document_kinds']})\s+(?:so\s+)?\d+(?:\s*/\s*\d+)+")
 
 
 def mask_document_numbers(text: str, folded: str) -> str:
-    """``folded`` with every document number blanked (same length), so no date is read in it."""
-    pieces: list[str] = []
-    last = 0
-    for match in _document_number().finditer(text):
-        if not re.search(r"\d|^\s*/", match.group(0)) or not re.search(r"/", match.group(0)):
-            continue
-        pieces.append(folded[last : match.start()])
-        pieces.append("#" * (match.end() - match.start()))
-        last = match.end()
-    pieces.append(folded[last:])
-    return "".join(pieces)
+    """``folded`` with every document number, link and scale blanked (same length) as "#"."""
+    spans = [
+        (m.start(), m.end())
+        for m in SYMBOL.finditer(text)
+        if "/" in m.group(0) and re.search(r"\d|^\s*/", m.group(0))
+    ]
+    spans += [(m.start(), m.end()) for m in LINK.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _numbered_kind().finditer(folded)]
+    spans += [(m.start(), m.end()) for m in SCALE.finditer(folded)]
+    if not spans:
+        return folded
+    chars = list(folded)
+    for start, end in spans:
+        chars[start:end] = "#" * (end - start)
+    return "".join(chars)
 
 
 def _atoms(text: str, folded: str) -> list[Atom]:
@@ -246,7 +256,9 @@ def _groups(atoms: list[Atom], folded: str) -> list[list[Atom]]:
         if groups:
             last = groups[-1][-1]
             gap = folded[last.end : atom.start]
-            if atom.kind == "year":
+            if last.kind == "year":
+                joinable = False  # a horizon ends its expression
+            elif atom.kind == "year":
                 joinable = any(a.kind in (*DATED, "issue") for a in groups[-1]) and bool(
                     RANGE.fullmatch(gap)
                 )
@@ -295,7 +307,9 @@ def _date_of(
     """A period's end, an open start's start, else the first date; years borrowed in the group."""
     dated = [atom for atom in group if atom.kind in (*DATED, "year")]
     if group[0].kind == "issue" and len(dated) < 1:
-        return issue_form(issue_date)
+        # the document's own issue: "từ ngày ban hành (Kế hoạch) (này)"; another one's is unknown
+        own = group[0].get("own") or group[0].get("object") in (None, "ke hoach")
+        return issue_form(issue_date) if own else None
     if not dated or all(atom.kind == "year" for atom in dated):
         if dated and len(group) > 1 and dated[-1].kind == "year":
             year = dated[-1].get("y")
@@ -339,8 +353,8 @@ def _reference_before() -> re.Pattern[str]:
     vocab = _vocab()
     return re.compile(
         rf"(?:(?:{vocab['document_date_verbs']})\s+(?:ngay\s+)?$)"
-        rf"|(?:#\s*,?\s*(?:ngay\s+)?$)"
-        rf"|(?:(?<!\w)(?:{vocab['document_kinds']})\b[^;:]*\sngay\s+$)"
+        r"|(?:#[#\s,]*(?:\(\s*)?(?:ngay\s+)?$)"
+        r"|(?:(?<!\w)(?:hien\s+phap|bo\s+luat|luat|phap\s+lenh)\s[^;.#]{0,100}\sngay\s+$)"
     )
 
 
