@@ -146,7 +146,8 @@ def extract_deadlines(placed: list[Placed], issue_date: str | None) -> tuple[Dea
     for entry in placed:
         if entry.categories & {"preamble", "annex"}:
             continue
-        if not any(e.role in DEADLINE_ROLES for e in find_time_expressions(entry.block.text)):
+        found = find_time_expressions(entry.block.text, issue_date)
+        if not any(e.role in DEADLINE_ROLES for e in found):
             continue
         out.extend(
             deadlines_in_text(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.vocab import fold_ascii, load_yaml, nfc
 
@@ -344,7 +344,7 @@ def issue_form(issue_date: str | None) -> str | None:
 def _lead() -> re.Pattern[str]:
     leads = _vocab()["lead_words"]
     return re.compile(
-        rf"(?:(?:^|(?<=[\s(,;:]))(?:{leads})\s+(?:la\s+)?(?:ngay\s+)?|(?:^|(?<=[\s(,;:]))ngay\s+)$"
+        rf"(?:(?:^|(?<=[\s(,;:]))(?:{leads})\s+(?:la\s+)?(?:ngay\s+)?|(?:^|(?<=[\s(,;:]))(?<!\d\s)ngay\s+)$"
     )
 
 
@@ -363,7 +363,12 @@ def _coverage_before() -> re.Pattern[str]:
     return re.compile(rf"(?:{_vocab()['coverage_cues']})\b[^;.]{{0,80}}$")
 
 
-EFFECTIVE = re.compile(r"(het\s+)?hieu\s+luc(?:\s+thi\s+hanh)?(?:\s+ke)?(?:\s+tu)?\s*(?:ngay\s+)?$")
+EFFECTIVE = re.compile(
+    r"(?P<het>het\s+)?hieu\s+luc(?:\s+thi\s+hanh)?"
+    r"(?:\s+(?P<until>den\s+het|den\s+truoc|cho\s+den|den)"
+    r"|(?P<after>\s+sau\s+\d+\s+ngay)?(?:\s+(?:ke\s+)?tu)?)"
+    r"\s*:?\s*(?:ngay\s+)?$"
+)
 YEAR_HEADER = re.compile(r"\(\s*nam\s+((?:19|20)\d\d)\s*\)")
 OBSERVANCE_WORD = re.compile(
     r"(?:(?<=[\s(“\"])|^)(?:[Nn]hân\s+)?([Nn]gày|[Tt]háng|[Tt]uần)\s+(?=\S)"
@@ -401,7 +406,15 @@ def find_time_expressions(
     """Every time expression of ``text``, in order, each with its role, date and recurrence.
 
     A yearless date takes the year of a "(Năm 2026)" written before it (a table's time column).
+    Deadlines, targets and document dates all read the same blocks: the last results are kept.
     """
+    return list(_expressions(text, issue_date, context_year))
+
+
+@lru_cache(maxsize=512)
+def _expressions(
+    text: str, issue_date: str | None, context_year: str | None
+) -> tuple[TimeExpression, ...]:
     text = nfc(text)
     folded = mask_document_numbers(text, fold_ascii(text))
     headers = [(m.start(), m.group(1)) for m in YEAR_HEADER.finditer(folded)]
@@ -432,6 +445,8 @@ def find_time_expressions(
                 end += 1
         year_here = next((y for pos, y in reversed(headers) if pos < start), context_year)
         date = _date_of(group, folded, year_here, yearly, issue_date)
+        if role == "effective" and re.search(r"sau\s+\d+\s+ngay\s*(?:ke\s+tu\s+)?$", before):
+            date = None  # "sau 45 ngày kể từ ngày ký": a date this text does not state
         out.append(
             TimeExpression(
                 start=lead_start,
@@ -443,7 +458,7 @@ def find_time_expressions(
                 kinds=tuple(tags),
             )
         )
-    return out
+    return tuple(out)
 
 
 def _role(text: str, folded: str, group: list[Atom], before: str, lead_word: str) -> str:
@@ -453,7 +468,7 @@ def _role(text: str, folded: str, group: list[Atom], before: str, lead_word: str
         return "horizon" if "year" in kinds else "time"
     effective = EFFECTIVE.search(before)
     if effective and (dated or "issue" in kinds):
-        return "expiry" if effective.group(1) else "effective"
+        return "expiry" if effective.group("het") or effective.group("until") else "effective"
     if dated and lead_word in ("", "ngay"):
         after = folded[group[-1].end : group[-1].end + 6]
         if _reference_before().search(before) or re.match(r"\s*cua\s", after):

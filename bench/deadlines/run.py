@@ -67,11 +67,16 @@ def cut_from_number(text: str, deadline_text: str) -> bool:
     )
 
 
-def effective_taken(text: str, deadline_text: str) -> bool:
-    """Whether the deadline is a document's effective or expiry date ("hiệu lực … từ ngày …")."""
+def effective_taken(text: str, deadline) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the deadline is a document's effective or expiry date ("hiệu lực … từ ngày …"),
+    read on the deadline's own lines."""
+    prov = deadline.provenance
+    lines = text.splitlines()
+    if prov is not None:
+        text = "\n".join(lines[prov.line_start - 1 : prov.line_end])
     return any(
         re.search(r"hiệu lực[^.;]{0,30}$", text[max(0, m.start() - 40) : m.start()])
-        for m in re.finditer(re.escape(deadline_text), text)
+        for m in re.finditer(re.escape(deadline.text), text)
     )
 
 
@@ -106,7 +111,7 @@ def measure(rows: list[dict]) -> dict[str, float]:
         totals["deadlines"] += len(plan.deadlines)
         for deadline in plan.deadlines:
             totals["cut"] += cut_from_number(text, deadline.text)
-            totals["effective_as_deadline"] += effective_taken(text, deadline.text)
+            totals["effective_as_deadline"] += effective_taken(text, deadline)
         if EFFECTIVE.search(text):
             totals["states_effective"] += 1
             totals["effective_field"] += bool(getattr(plan.doc, "effective_date", None))
@@ -144,11 +149,9 @@ def main() -> None:
     )
     for heldout in (False, True):
         print(
-            
-                "held-out decrees and circulars"
-                if heldout
-                else f"decrees and circulars (first {args.limit}, held-out apart)"
-            
+            "held-out decrees and circulars"
+            if heldout
+            else f"decrees and circulars (first {args.limit}, held-out apart)"
         )
         print(header)
         for checkout in checkouts:
