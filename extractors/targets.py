@@ -112,10 +112,10 @@ def _unit_after(text: str, folded: str, end: int) -> str | None:
 
 
 def _bare(folded: str, start: int, end: int) -> bool:
-    """A count standing alone after a list separator: ", 02" / "và 02" / ": 02"."""
+    """A count after a list separator, its unit shared with the first: ", 02 cấp xã"."""
     before = folded[max(0, start - 5) : start]
-    after = folded[end : end + 2]
-    return bool(re.search(r"(?:[,:;]|\bva)\s*$", before)) and not after.strip()[:1].isalnum()
+    after = folded[end : end + 3].strip()[:1]
+    return bool(re.search(r"(?:[,:;]|\bva)\s*$", before)) and not (after.isdigit() or after in "/")
 
 
 def extract_targets(placed: list[Placed]) -> tuple[Target, ...]:
