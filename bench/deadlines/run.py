@@ -136,13 +136,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--vs", type=Path, action="append", default=[])
+    parser.add_argument("--no-self", action="store_true", help="measure only the --vs checkouts")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--heldout", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.limit, args.heldout)
         return
-    checkouts = [REPO, *[path.resolve() for path in args.vs]]
+    checkouts = [*([] if args.no_self else [REPO]), *[path.resolve() for path in args.vs]]
     header = (
         f"{'checkout':<22} {'docs':>5} {'deadl':>6} {'/doc':>5} {'cut#':>5} {'eff.dl':>6}"
         f" {'states eff':>10} {'eff.field':>9} {'err':>4} {'cpu s':>7}"
