@@ -18,6 +18,7 @@ from extractors.deadlines import deadlines_in_text
 from extractors.vocab import fold_ascii
 from schemas import Block, Deadline, Provenance
 
+TABLE_END = re.compile(r"(?i:phụ\s+lục|phu\s+luc)\b|[IVX]+\.\s+\S")
 COLUMNS = {
     "task": ("nhiem vu", "noi dung", "cong viec", "hoat dong"),
     "time": ("thoi gian", "thoi han", "tien do"),
@@ -105,8 +106,8 @@ def _rows(
     current: list[Block] | None = None
     for line in lines[index:]:
         text = line.text
-        if fold_ascii(text) == "stt":
-            break
+        if fold_ascii(text) == "stt" or TABLE_END.match(text):
+            break  # the next table, or the next annex or section the layout left in this block
         if re.fullmatch(r"[IVX]+", text):
             current = None  # a group heading and its title are not cells
         elif re.fullmatch(r"\d{1,3}", text):
