@@ -360,7 +360,7 @@ def _reference_before() -> re.Pattern[str]:
 
 @cache
 def _coverage_before() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_vocab()['coverage_cues']})\b[^;.]{{0,80}}$")
+    return re.compile(rf"(?P<cue>{_vocab()['coverage_cues']})\b[^;.]{{0,80}}$")
 
 
 EFFECTIVE = re.compile(
@@ -477,8 +477,8 @@ def _role(text: str, folded: str, group: list[Atom], before: str, lead_word: str
     opened = lead_word.startswith(("tu", "tinh tu")) or lead_word == ""
     cue = _coverage_before().search(clause)
     if cue:
-        at = len(folded[: group[0].start]) - len(clause) + cue.start()
-        cue = cue if marks_agree(text[at : at + len(cue.group(0))]) else None
+        at = group[0].start - len(clause)
+        cue = cue if marks_agree(text[at + cue.start("cue") : at + cue.end("cue")]) else None
     if dated and opened and cue:
         return "coverage"
     yearless = not any(atom.get("y") for atom in group if atom.kind in DATED)

@@ -74,6 +74,8 @@ def test_the_period_a_report_covers_is_not_its_deadline() -> None:
     assert [(d.text, d.date, d.recurrence) for d in found] == [
         ("trước ngày 20/12 hằng năm", "--12-20", "yearly")
     ]
+    other = "Gửi đề cương. Số liệu thống kê báo cáo từ ngày 01/01/2020 đến ngày 31/12/2020."
+    assert [r[0] for r in roles(other)] == ["coverage"]
 
 
 def test_observances_are_yearly_deadlines() -> None:
