@@ -6,6 +6,7 @@ Run from the repository root:
 A plan is made from the real plan ``lamdong-kh-tuyen-truyen-cchc-2026`` (its opening) and one
 section "TỔ CHỨC THỰC HIỆN" of N numbered items, each with an agency, a date and a percentage,
 the shape that made extraction quadratic (issue 18: 2,000 lines 14.5 s, 8,000 lines 178 s).
+``--paragraph`` sizes make one block of N clauses (lines ending with ";" under one point).
 ``--mb`` adds a plan of that many megabytes made of sections of 200 items each. For each plan it
 prints the CPU seconds of the layout (``build_tree``) and of the extraction (``extract_plan``)
 apart, and seconds per 1,000 lines; a size whose previous stage ran past ``--budget`` seconds
@@ -45,6 +46,14 @@ def flat_plan(lines: int) -> str:
     return "\n".join([*opening(), "IV. TỔ CHỨC THỰC HIỆN", *body, "Nơi nhận:", "- Lưu: VT."])
 
 
+def paragraph_plan(lines: int) -> str:
+    """One item whose N lines are clauses of one block: the worst case for splitting clauses."""
+    body = [item(i).split(". ", 1)[1].rstrip(".") + ";" for i in range(1, lines + 1)]
+    return "\n".join(
+        [*opening(), "IV. TỔ CHỨC THỰC HIỆN", "1. Các nhiệm vụ:", *body, "Nơi nhận:", "- Lưu: VT."]
+    )
+
+
 def sectioned_plan(megabytes: float) -> str:
     out = [*opening()]
     size = sum(len(line.encode()) + 1 for line in out)
@@ -82,6 +91,7 @@ def measure(name: str, text: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[2000, 8000, 32000])
+    parser.add_argument("--paragraph", type=int, nargs="*", default=[2000, 8000])
     parser.add_argument("--mb", type=float, default=10.0, help="0 to skip the sectioned plan")
     parser.add_argument("--budget", type=float, default=300.0)
     args = parser.parse_args()
@@ -95,6 +105,12 @@ def main() -> None:
             print(f"flat-{lines:<13} skipped: the previous size ran {spent:.0f} s")
             continue
         spent = max(measure(f"flat-{lines}", flat_plan(lines)))
+    spent = 0.0
+    for lines in args.paragraph:
+        if spent > args.budget:
+            print(f"paragraph-{lines:<8} skipped: the previous size ran {spent:.0f} s")
+            continue
+        spent = max(measure(f"paragraph-{lines}", paragraph_plan(lines)))
     if args.mb:
         text = sectioned_plan(args.mb)
         measure(f"sectioned-{args.mb:g}MB", text)
