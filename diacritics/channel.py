@@ -1,7 +1,8 @@
 """The OCR channel: how likely a printed string is, given the syllable that was meant.
 
 Costs are -log10 P(printed piece | intended character), learned by aligning Tesseract output of
-rendered corpus pages with their truth (``diacritics.learn_channel``); a weighted edit distance with
+rendered corpus pages with their truth (``diacritics.training.learn_channel``);
+a weighted edit distance with
 pieces of 0–2 printed characters per intended character scores a (printed, intended) pair. Without
 learned data the costs fall back to a generic shape: marks lost cheaply, letters changed dearly.
 """
@@ -114,7 +115,7 @@ class Channel:
 
     @classmethod
     def load(cls, path: Path) -> Channel:
-        """Read a channel table written by ``diacritics.learn_channel``; empty when absent."""
+        """A channel table written by ``diacritics.training.learn_channel``; empty when absent."""
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))

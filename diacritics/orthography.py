@@ -139,6 +139,22 @@ def strip_marks(text: str) -> str:
     return text.translate(_STRIP_TABLE)
 
 
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    stripped = strip_marks(char)
+    return stripped if len(stripped) == 1 else char
+
+
+def fold_ascii(text: str) -> str:
+    """Lower case without diacritics (đ → d), one output character per input character.
+
+    Comparing folded text lets headings and keywords that OCR or restoration left without their
+    marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
+    the original.
+    """
+    return "".join(map(_folded_char, unicodedata.normalize("NFC", text).lower()))
+
+
 def strip_tone(text: str) -> tuple[str, int]:
     """Split a syllable into its toneless NFC form and its tone number (0 for level tone)."""
     decomposed = unicodedata.normalize("NFD", text)

@@ -23,9 +23,9 @@ from diacritics.orthography import (
     strip_marks,
 )
 from diacritics.pieces import Piece, continues, full_width, merge_split, words
+from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 LM_FILE = MODEL_DIR / "syllable_lm.npz"
 CHANNEL_FILE = MODEL_DIR / "ocr_channel.json"
 EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>|"

@@ -2,12 +2,13 @@
 
 One module per kind of content (``header``, ``sections``, ``purposes``, ``criteria``, ``awards``,
 ``deadlines``, ``assignments``, ``targets``, ``legal_basis``, ``recipients``, ``agencies``); this
-module only wires them together.
+module only wires them together. From the plan and its tree, ``obligations`` derives who must do
+what by when, and ``outline`` lists the section headings.
 """
 
 from __future__ import annotations
 
-from schemas import Assignment, Deadline, DocumentTree, Obligation, PlanDocument, SourceDocument
+from schemas import Deadline, DocumentTree, PlanDocument, SourceDocument
 
 
 def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
@@ -66,49 +67,4 @@ def _respell_deadline(deadline: Deadline, spelling: dict[str, str]) -> Deadline:
     return deadline.model_copy(update={"agency": spelling.get(deadline.agency, deadline.agency)})
 
 
-def _overlaps(a, b) -> bool:  # type: ignore[no-untyped-def]
-    """Whether two provenances share a page and a line."""
-    if a is None or b is None:
-        return False
-    return a.page == b.page and a.line_start <= b.line_end and b.line_start <= a.line_end
-
-
-def obligations_of(plan: PlanDocument) -> list[Obligation]:
-    """One obligation per agency and task, with the deadline written in the same item, if any."""
-    out: list[Obligation] = []
-    for assignment in plan.assignments:
-        for index, task in enumerate(assignment.tasks):
-            prov = _task_provenance(assignment, index)
-            deadline = _deadline_for(plan, assignment.agency, task, prov)
-            out.append(
-                Obligation(
-                    agency=assignment.agency,
-                    role=assignment.role,
-                    task=task,
-                    deadline=deadline,
-                    document_sha256=plan.sha256 or "",
-                    document_title=plan.doc.title,
-                    province=plan.doc.province,
-                    provenance=prov,
-                )
-            )
-    return out
-
-
-def _task_provenance(assignment: Assignment, index: int):  # type: ignore[no-untyped-def]
-    if index < len(assignment.task_provenance):
-        return assignment.task_provenance[index]
-    return assignment.provenance
-
-
-def _deadline_for(plan: PlanDocument, agency: str, task: str, prov) -> Deadline | None:  # type: ignore[no-untyped-def]
-    """The deadline stated in the task's own words, else one stated on the task's lines."""
-    candidates = [d for d in plan.deadlines if d.text.lower() in task.lower()]
-    candidates = candidates or [d for d in plan.deadlines if _overlaps(d.provenance, prov)]
-    for deadline in candidates:
-        if deadline.agency is None or agency.lower() in deadline.agency.lower():
-            return deadline
-    return candidates[0] if candidates else None
-
-
-__all__ = ["extract_plan", "obligations_of"]
+__all__ = ["extract_plan"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz, process
-from unidecode import unidecode
 
-from extractors.vocab import expand_abbreviations, fold, fold_ascii, load_yaml
+from diacritics.orthography import fold_ascii, strip_marks
+from extractors.vocab import expand_abbreviations, fold, load_yaml
 
 Role = str
 # "Đề nghị", "Giao", "Yêu cầu" open a point before the agency;
@@ -52,7 +52,7 @@ def _canonical_folded() -> dict[str, str]:
 
 @cache
 def _ascii_folded() -> dict[str, str]:
-    return {unidecode(fold(name)): name for name in _canonical()}
+    return {strip_marks(fold(name)): name for name in _canonical()}
 
 
 @cache
@@ -122,7 +122,7 @@ def canonical_agency(name: str) -> str:
     found = process.extractOne(key, list(known), scorer=fuzz.ratio)
     if found is not None and found[1] >= 92:
         return known[found[0]]
-    ascii_key = unidecode(key)
+    ascii_key = strip_marks(key)
     if ascii_key in _ascii_folded():
         return _ascii_folded()[ascii_key]
     return name[:1].upper() + name[1:]

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import split_agencies
 from extractors.deadlines import deadlines_in_text
-from extractors.vocab import fold_ascii
 from schemas import Block, Deadline, Provenance
 
 TABLE_END = re.compile(r"(?i:phụ\s+lục|phu\s+luc)\b|[IVX]+\.\s+\S")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import subject_of
 from extractors.sections import Placed
 from extractors.temporal import (
@@ -19,7 +20,6 @@ from extractors.temporal import (
     find_time_expressions,
     issue_form,
 )
-from extractors.vocab import fold_ascii
 from schemas import Deadline, Provenance
 
 # A full stop after one of these ends no sentence ("TP. Hà Nội", "PCT. UBND", "Đ/c. Phúc").

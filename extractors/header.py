@@ -13,9 +13,10 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import canonical_agency
 from extractors.sections import Placed
-from extractors.vocab import fold, fold_ascii, load_lines, load_yaml, vocab_list
+from extractors.vocab import fold, load_lines, load_yaml, vocab_list
 from schemas import BlockKind, DocHeader, DocumentTree, Signer
 
 MOTTO = re.compile(r"cộng\s+hòa\s+xã\s+hội|độc\s+lập\s*[-–]\s*tự\s+do|hạnh\s+phúc", re.IGNORECASE)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from diacritics.orthography import fold_ascii
 from extractors.agencies import canonical_agency
 from extractors.deadlines import clause_spans, normalize_date
 from extractors.sections import Placed
-from extractors.vocab import fold_ascii, fuzzy_opening, vocab_list
+from extractors.vocab import fuzzy_opening, vocab_list
 from schemas import LegalBasis, Provenance
 
 TYPE_NAMES = (

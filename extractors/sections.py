@@ -14,7 +14,8 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from extractors.vocab import fold, fold_ascii, section_headings, vocab_list
+from diacritics.orthography import fold_ascii
+from extractors.vocab import fold, section_headings, vocab_list
 from schemas import Block, BlockKind, DocumentTree
 
 NOTE = re.compile(r"^(?:lưu\s+ý|ghi\s+chú|chú\s+ý)\b", re.IGNORECASE)

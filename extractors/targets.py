@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from diacritics.orthography import fold_ascii
 from extractors.deadlines import clause_spans
 from extractors.sections import Placed
 from extractors.temporal import find_time_expressions, mask_document_numbers
-from extractors.vocab import fold_ascii, load_lines
+from extractors.vocab import load_lines
 from schemas import Provenance, Target
 
 SKIP = frozenset({"annex", "awards"})

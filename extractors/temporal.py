@@ -28,7 +28,9 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from extractors.vocab import fold_ascii, load_yaml, nfc
+from diacritics.orthography import fold_ascii
+from extractors.vocab import load_yaml
+from schemas import nfc
 
 DEADLINE_ROLES = frozenset({"deadline", "period", "observance", "schedule", "event"})
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}

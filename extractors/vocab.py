@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,37 +11,16 @@ import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.orthography import fold_ascii
 from kehoach import DATA_DIR
+from schemas import nfc
 
 VOCAB_DIR = DATA_DIR / "vocab"
-
-
-def nfc(text: str) -> str:
-    """NFC form of ``text``."""
-    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
     """Lower-cased, NFC, whitespace-collapsed text for comparisons."""
     return re.sub(r"\s+", " ", nfc(text).lower()).strip()
-
-
-@cache
-def _fold_char(char: str) -> str:
-    if char == "đ":
-        return "d"
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if len(base) == 1 else char
-
-
-def fold_ascii(text: str) -> str:
-    """Lower case without diacritics, one output character per input character.
-
-    Comparing folded text lets headings and keywords that OCR or restoration left without their
-    marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
-    the original.
-    """
-    return "".join(map(_fold_char, nfc(text).lower()))
 
 
 @cache

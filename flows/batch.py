@@ -64,7 +64,7 @@ class IngestSummary(Frozen):
 
 
 class RunLog(Protocol):
-    """The part of ``pipeline.store.Dataset`` a batch needs to decide and to record."""
+    """The part of ``pipeline.storage.store.Dataset`` a batch needs to decide and to record."""
 
     def is_current(self, sha256: str, pipeline_version: str) -> bool: ...
 
@@ -253,7 +253,7 @@ def open_dataset(db: Path) -> Iterator[Any]:
     if shared is not None:
         yield shared
         return
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
 
     with Dataset(Path(db)) as dataset:
         yield dataset

@@ -20,9 +20,6 @@ DEFAULTS: dict[str, str] = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # Nothing may call out at run time; the telemetry service also contends for the SQLite file.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    # Tesseract with OpenMP threads on a shared core runs 2.5-5.6x slower (notes/ocr-findings.md);
-    # one Tesseract thread per worker process, and worker processes inherit this.
-    "OMP_THREAD_LIMIT": "1",
 }
 
 

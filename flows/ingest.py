@@ -78,7 +78,7 @@ def run_ingest(
     ``runner`` overrides the Prefect task runner chosen from ``workers`` and ``dask_address``.
     Raises ``KehoachError`` (DATABASE_LOCKED) when another process is writing ``db``.
     """
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
 
     settings = settings or PipelineSettings()
     reporter = reporter or ConsoleReporter()
@@ -128,7 +128,7 @@ def run_rebuild(
     reporter: Reporter | None = None,
 ) -> IngestSummary:
     """Re-extract every document stored by an older pipeline version, from its stored text."""
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
 
     settings = settings or PipelineSettings()
     reporter = reporter or ConsoleReporter()

@@ -20,14 +20,19 @@ def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
 
         return DaskTaskRunner(address=dask_address)
     if workers <= 1:
-        from prefect.task_runners import ThreadPoolTaskRunner
-
-        return ThreadPoolTaskRunner(max_workers=1)
+        return thread_runner(1)
     from prefect.task_runners import ProcessPoolTaskRunner
 
     from flows.tasks import warm_worker
 
     return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+
+
+def thread_runner(workers: int) -> Any:
+    """Tasks in ``workers`` threads of the command's own process (the bench's "threads-N")."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=workers)
 
 
 def local_dask_runner(workers: int) -> Any:

@@ -10,7 +10,6 @@ after a crash does not read or OCR again what finished before it.
 from __future__ import annotations
 
 import hashlib
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -95,14 +94,8 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def _one_thread_for_tesseract() -> None:
-    """Set on every worker (threads, processes, Dask machines) before Tesseract can start."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-
 def warm_worker() -> None:
     """Run once per local worker process: import the chain so models load once per process."""
-    _one_thread_for_tesseract()
     import pipeline.process  # noqa: F401
 
 
@@ -119,7 +112,6 @@ def read_text_task(source: SourceDocument, settings: PipelineSettings, label: st
     """Read a file's text (text layer, OCR or plain text); raise DocumentFailed for a bad file."""
     from pipeline.process import read_text
 
-    _one_thread_for_tesseract()
     try:
         text = read_text(source.path, settings)
     except KehoachError as error:
@@ -144,7 +136,6 @@ def process_text_task(
     """Restore and extract from text already read; raise DocumentFailed for a bad document."""
     from pipeline.process import process_text
 
-    _one_thread_for_tesseract()
     read_seconds = sum(page.seconds for page in raw.pages)
     try:
         return process_text(raw, settings, {"read": read_seconds})

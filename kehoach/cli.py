@@ -9,16 +9,38 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from kehoach import DEFAULT_DB
+from schemas import DocumentText, ErrorCode, KehoachError, RestoreResult
 from schemas.settings import Limits
 
 _LIMIT_DEFAULTS = Limits()
 
+EXIT_USAGE = 2
+EXIT_BATCH_FAILURES = 1
+EXIT_BAD_INPUT = 3
+EXIT_DATABASE_LOCKED = 4
+EXIT_INTERNAL = 5
+EXIT_CODES = {ErrorCode.USAGE: EXIT_USAGE, ErrorCode.DATABASE_LOCKED: EXIT_DATABASE_LOCKED}
+
+
+class _Commands(TyperGroup):
+    """The one handler of the project's errors, for every command: print, exit with the code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KehoachError as error:
+            typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
+            raise typer.Exit(EXIT_CODES.get(error.code, EXIT_BAD_INPUT)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="kehoach",
     help="Vietnamese provincial plans (Kế hoạch UBND) into structured, comparable data.",
     no_args_is_help=True,
@@ -28,24 +50,8 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score the pipeline against gold.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-EXIT_BATCH_FAILURES = 1
-EXIT_BAD_INPUT = 3
-EXIT_DATABASE_LOCKED = 4
-EXIT_INTERNAL = 5
-
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
 FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .txt file.")]
-
-
-def _fail(error: Exception) -> NoReturn:
-    """Print a KehoachError the way a person can act on it and exit with its code."""
-    from schemas import ErrorCode, KehoachError
-
-    if isinstance(error, KehoachError):
-        typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
-        code = EXIT_DATABASE_LOCKED if error.code == ErrorCode.DATABASE_LOCKED else EXIT_BAD_INPUT
-        raise typer.Exit(code)
-    raise error
 
 
 @app.callback()
@@ -83,6 +89,14 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+def _print_text(value: DocumentText | RestoreResult, as_json: bool) -> None:
+    """The text, or with ``--json`` the whole value (pages, lines, words; or tokens)."""
+    if as_json:
+        _print_json(value.model_dump(mode="json"))
+    else:
+        sys.stdout.write(value.text + "\n")
+
+
 @app.command()
 def text(
     ctx: typer.Context,
@@ -93,19 +107,10 @@ def text(
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = False,
 ) -> None:
     """Print the text of FILE (NFC), one line per line of the page."""
-    from schemas import KehoachError
+    from pipeline.process import read_text, restore_text
 
-    try:
-        from pipeline.process import read_text, restore_text
-
-        settings = _settings(ctx, restore=restore)
-        document = restore_text(read_text(file, settings), settings)
-    except KehoachError as error:
-        _fail(error)
-    if as_json:
-        _print_json(document.model_dump(mode="json"))
-    else:
-        sys.stdout.write(document.text + "\n")
+    settings = _settings(ctx, restore=restore)
+    _print_text(restore_text(read_text(file, settings), settings), as_json)
 
 
 @app.command()
@@ -115,20 +120,11 @@ def restore(
     as_json: Annotated[bool, typer.Option("--json", help="Tokens with confidence.")] = False,
 ) -> None:
     """Print FILE with Vietnamese diacritics restored, one output line per input line."""
-    from schemas import KehoachError
+    from diacritics import restore as restore_diacritics
+    from pipeline.process import read_text
 
-    try:
-        from diacritics import restore as restore_diacritics
-        from pipeline.process import read_text
-
-        source_text = read_text(file, _settings(ctx, restore=False)).text
-    except KehoachError as error:
-        _fail(error)
-    result = restore_diacritics(source_text)
-    if as_json:
-        _print_json(result.model_dump(mode="json"))
-    else:
-        sys.stdout.write(result.text + "\n")
+    source_text = read_text(file, _settings(ctx, restore=False)).text
+    _print_text(restore_diacritics(source_text), as_json)
 
 
 @app.command()
@@ -138,14 +134,9 @@ def extract(
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
     """Run the whole chain on FILE and print the plan as JSON (the gold format, plus provenance)."""
-    from schemas import KehoachError
+    from pipeline.process import process_file
 
-    try:
-        from pipeline.process import process_file
-
-        processed = process_file(file, _settings(ctx, restore=restore))
-    except KehoachError as error:
-        _fail(error)
+    processed = process_file(file, _settings(ctx, restore=restore))
     _print_json(processed.plan.model_dump(mode="json"))
 
 
@@ -161,20 +152,15 @@ def ingest(
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
     """Ingest plans into the dataset: unchanged files are skipped, failures recorded."""
-    from schemas import KehoachError
+    from flows.ingest import run_ingest
 
-    try:
-        from flows.ingest import run_ingest
-
-        summary = run_ingest(
-            [str(p) for p in paths],
-            db=db,
-            workers=workers,
-            dask_address=dask_address,
-            settings=_settings(ctx, restore=restore),
-        )
-    except KehoachError as error:
-        _fail(error)
+    summary = run_ingest(
+        [str(p) for p in paths],
+        db=db,
+        workers=workers,
+        dask_address=dask_address,
+        settings=_settings(ctx, restore=restore),
+    )
     if summary.failed:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
@@ -187,16 +173,10 @@ def rebuild(
     dask_address: Annotated[str | None, typer.Option(help="Run on a Dask cluster.")] = None,
 ) -> None:
     """Re-extract every stored document from its stored text (no OCR), after an extractor change."""
-    from schemas import KehoachError
+    from flows.ingest import run_rebuild
 
-    try:
-        from flows.ingest import run_rebuild
-
-        summary = run_rebuild(
-            db=db, settings=_settings(ctx), workers=workers, dask_address=dask_address
-        )
-    except KehoachError as error:
-        _fail(error)
+    settings = _settings(ctx)
+    summary = run_rebuild(db=db, settings=settings, workers=workers, dask_address=dask_address)
     if summary.failed:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
@@ -215,13 +195,9 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Side-by-side table of FIELD across documents, matching items aligned."""
-    from pipeline.compare import compare_field, render_comparison
-    from schemas import KehoachError
+    from pipeline.analysis.compare import compare_field, render_comparison
 
-    try:
-        table = compare_field(db, field, documents=documents, reference=reference)
-    except KehoachError as error:
-        _fail(error)
+    table = compare_field(db, field, documents=documents, reference=reference)
     if as_json:
         _print_json(table.model_dump(mode="json"))
     else:
@@ -236,13 +212,9 @@ def obligations(
     ics: Annotated[Path | None, typer.Option(help="Also write the deadlines as iCalendar.")] = None,
 ) -> None:
     """Print the normalized obligations per agency across all stored documents, as JSON."""
-    from pipeline.obligations import obligations_json, query_obligations, write_ics
-    from schemas import KehoachError
+    from pipeline.analysis.obligations import obligations_json, query_obligations, write_ics
 
-    try:
-        found = query_obligations(db, agency=agency, province=province)
-    except KehoachError as error:
-        _fail(error)
+    found = query_obligations(db, agency=agency, province=province)
     _print_json(obligations_json(found))
     if ics is not None:
         write_ics(found, ics)
@@ -256,13 +228,9 @@ def report(
     ),
 ) -> None:
     """Write a self-contained HTML report of the dataset."""
-    from pipeline.report import write_report
-    from schemas import KehoachError
+    from pipeline.analysis.report import write_report
 
-    try:
-        write_report(db, output)
-    except KehoachError as error:
-        _fail(error)
+    write_report(db, output)
     typer.echo(f"wrote {output}")
 
 
@@ -272,13 +240,9 @@ def export_parquet(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export every table of the dataset to Parquet."""
-    from pipeline.store import export_parquet as export
-    from schemas import KehoachError
+    from pipeline.storage.store import export_parquet as export
 
-    try:
-        written = export(db, folder)
-    except KehoachError as error:
-        _fail(error)
+    written = export(db, folder)
     for path in written:
         typer.echo(str(path))
 
@@ -290,7 +254,7 @@ def eval_restore(
     ] = Path("../shared"),
 ) -> None:
     """Syllable accuracy of restoration on the seeds' restoration gold."""
-    from diacritics.evaluate import evaluate_seeds, print_table
+    from pipeline.evaluation.restoration import evaluate_seeds, print_table
 
     print_table(evaluate_seeds(shared))
 
@@ -302,7 +266,7 @@ def eval_extract(
     ),
 ) -> None:
     """Per-field precision, recall and F1 of extraction against the gold JSON."""
-    from extractors.evaluate import evaluate_gold, print_scores
+    from pipeline.evaluation.extraction import evaluate_gold, print_scores
 
     print_scores(evaluate_gold(shared))
 

@@ -8,9 +8,8 @@ whose words are mostly longer clusters.
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from unidecode import unidecode
+from diacritics.orthography import fold_ascii
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
 _NUCLEUS = (
@@ -27,7 +26,7 @@ VIETNAMESE_THRESHOLD = 0.6
 
 def syllable_shaped(token: str) -> bool:
     """True when ``token``, stripped of diacritics, has the shape of a Vietnamese syllable."""
-    key = unidecode(unicodedata.normalize("NFC", token).lower().replace("đ", "d"))
+    key = fold_ascii(token)
     return bool(_SYLLABLE.match(key))
 
 

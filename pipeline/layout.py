@@ -140,19 +140,16 @@ def provenance(lines: list[_Line]) -> Provenance:
 def _numbered_lines(doc: DocumentText) -> list[_Line]:
     """Every line with its 1-based number over all pages; blank and page-number lines dropped."""
     out: list[_Line] = []
-    number = 0
     blank = False
-    for page in doc.pages:
-        for line in page.lines:
-            number += 1
-            text = clean_line(line.text)
-            # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
-            dust = (len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)) or _garbled(text)
-            if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
-                blank = True
-                continue
-            out.append(_Line(number, page.page_no, text, line.bbox, line.confidence, blank))
-            blank = False
+    for number, page_no, line in doc.numbered_lines():
+        text = clean_line(line.text)
+        # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
+        dust = (len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)) or _garbled(text)
+        if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
+            blank = True
+            continue
+        out.append(_Line(number, page_no, text, line.bbox, line.confidence, blank))
+        blank = False
     return out
 
 
@@ -165,7 +162,7 @@ def _garbled(text: str) -> bool:
 
 def _starts_with(text: str, phrases: tuple[str, ...]) -> bool:
     """Whether ``text`` opens with one of ``phrases``, compared without diacritics."""
-    from extractors.vocab import fold_ascii
+    from diacritics.orthography import fold_ascii
 
     low = fold_ascii(text.lstrip("~-–•* "))
     return any(low.startswith(fold_ascii(phrase)) for phrase in phrases)
@@ -177,7 +174,8 @@ def _is_upper(text: str) -> bool:
 
 
 def _doc_type_line(text: str) -> bool:
-    from extractors.vocab import fold_ascii, load_yaml
+    from diacritics.orthography import fold_ascii
+    from extractors.vocab import load_yaml
 
     key = fold_ascii(text).strip(" :.")
     return key in {fold_ascii(name) for name in load_yaml("doc_types.yaml")} and _is_upper(text)
@@ -415,15 +413,12 @@ def _to_block(item: _Item) -> Block:
 def _annex_rows(doc: DocumentText, first: int) -> tuple[Block, ...]:
     """An annex line by line, blank lines kept: its tables are one cell a line, blank if empty."""
     rows: list[Block] = []
-    number = 0
-    for page in doc.pages:
-        for line in page.lines:
-            number += 1
-            if number <= first:
-                continue
-            row = _Line(number, page.page_no, clean_line(line.text), line.bbox, line.confidence)
-            block = Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row]))
-            rows.append(block)
+    for number, page_no, line in doc.numbered_lines():
+        if number <= first:
+            continue
+        row = _Line(number, page_no, clean_line(line.text), line.bbox, line.confidence)
+        block = Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row]))
+        rows.append(block)
     return tuple(rows)
 
 

@@ -55,11 +55,19 @@ class OcrPage:
         return abs(self.skew_degrees) >= MIN_SKEW
 
 
-def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: int = PSM) -> str:
-    """Run the tesseract binary on an image file and return its TSV output."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    command = ["tesseract", str(image_path), "stdout", "-l", lang, "--psm", str(psm)]
-    command += ["--dpi", str(dpi), "tsv"]
+def run_tesseract(
+    image_path: Path,
+    lang: str,
+    options: Sequence[str],
+    *,
+    timeout: float | None = None,
+    tessdata: Path | None = None,
+) -> str:
+    """The one call of the Tesseract binary: its stdout for one image file, one OpenMP thread."""
+    command = ["tesseract", str(image_path), "stdout", "-l", lang, *options]
+    if tessdata is not None:
+        command[1:1] = ["--tessdata-dir", str(tessdata)]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the only place: see the module's docstring
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, env=env, check=False
@@ -69,6 +77,12 @@ def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: in
     if done.returncode != 0:
         raise RuntimeError(f"tesseract failed ({done.returncode}): {done.stderr.strip()[-300:]}")
     return done.stdout
+
+
+def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: int = PSM) -> str:
+    """Words with boxes and confidences of one page image, as Tesseract's TSV."""
+    options = ["--psm", str(psm), "--dpi", str(dpi), "tsv"]
+    return run_tesseract(image_path, lang, options, timeout=timeout)
 
 
 def is_noise(text: str, conf: float) -> bool:

@@ -16,6 +16,7 @@ from schemas import (
     PipelineSettings,
     PlanDocument,
     ProcessedDocument,
+    Section,
 )
 
 
@@ -57,19 +58,21 @@ def restore_text(raw: DocumentText, settings: PipelineSettings) -> DocumentText:
     return restore_document(raw)
 
 
-def extract(text: DocumentText) -> PlanDocument:
-    """Structure the text and extract the plan from it."""
+def extract(text: DocumentText) -> tuple[PlanDocument, tuple[Section, ...]]:
+    """Structure the text: the plan extracted from its tree, and the tree's section headings."""
     from extractors import extract_plan
+    from extractors.outline import sections_of
     from pipeline.layout import build_tree
 
-    return extract_plan(build_tree(text), text.source)
+    tree = build_tree(text)
+    return extract_plan(tree, text.source), sections_of(tree)
 
 
 def process_text(
     raw: DocumentText, settings: PipelineSettings, seconds: dict[str, float] | None = None
 ) -> ProcessedDocument:
     """Restore and extract from text already read; used for re-extraction without OCR."""
-    from pipeline.obligations import plan_obligations
+    from extractors.obligations import plan_obligations
 
     check_content(raw)
     timings = dict(seconds or {})
@@ -77,7 +80,7 @@ def process_text(
     text = restore_text(raw, settings)
     timings["restore"] = time.perf_counter() - start
     start = time.perf_counter()
-    plan = extract(text)
+    plan, sections = extract(text)
     obligations = plan_obligations(plan, raw.source.sha256)
     timings["extract"] = time.perf_counter() - start
     return ProcessedDocument(
@@ -86,6 +89,7 @@ def process_text(
         text=text,
         plan=plan,
         obligations=tuple(obligations),
+        sections=sections,
         pipeline_version=PIPELINE_VERSION,
         seconds=timings,
     )

@@ -16,7 +16,7 @@ from schemas.plan import (
     Target,
 )
 from schemas.restore import RestoredToken, RestoreResult
-from schemas.result import ProcessedDocument
+from schemas.result import ProcessedDocument, Section
 from schemas.settings import Limits, PipelineSettings
 from schemas.source import SourceDocument, SourceKind
 from schemas.text import DocumentText, Line, PageText, TextMethod, Word
@@ -44,6 +44,7 @@ __all__ = [
     "PipelineSettings",
     "PlanDocument",
     "ProcessedDocument",
+    "Section",
     "Provenance",
     "RestoreResult",
     "RestoredToken",

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     OCR_TIMEOUT = "ocr-timeout"
     UNSAFE_PATH = "unsafe-path"
     DATABASE_LOCKED = "database-locked"
+    USAGE = "usage"  # a command-line value the library cannot take: unknown field, no such plan
     INTERNAL = "internal"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 
 from pydantic import Field
@@ -65,3 +66,12 @@ class DocumentText(Frozen):
     @property
     def line_count(self) -> int:
         return sum(len(page.lines) for page in self.pages)
+
+    def numbered_lines(self) -> Iterator[tuple[int, int, Line]]:
+        """(line number, page number, line) of every line: the number ``Provenance`` counts,
+        1-based over the whole document, blank lines included."""
+        number = 0
+        for page in self.pages:
+            for line in page.lines:
+                number += 1
+                yield number, page.page_no, line

@@ -14,9 +14,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from pipeline.evaluation.metrics import cer, syllable_accuracy, wer  # noqa: E402
+from pipeline.evaluation.synthetic import LEVELS, render_plan  # noqa: E402
 from pipeline.ingest import identify  # noqa: E402
-from pipeline.metrics import cer, syllable_accuracy, wer  # noqa: E402
-from pipeline.synthetic import LEVELS, render_plan  # noqa: E402
 from pipeline.text import extract_text, ocr_page_text, tidy_pages  # noqa: E402
 from schemas import DocumentText, KehoachError, Limits, PipelineSettings  # noqa: E402
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 8]
 
 Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
-stripped; held-out documents rendered by ``pipeline.synthetic`` (body text, light scan) and read
+stripped; held-out documents rendered by
+``pipeline.evaluation.synthetic`` (body text, light scan) and read
 by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share of syllables left
 unchanged); speed in syllables per CPU second of this process (one core: the machine is shared,
 so wall time would measure the neighbours), on the stripped row (the candidate lists are built as
@@ -29,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from diacritics.orthography import normalize_tones, strip_marks  # noqa: E402
 from diacritics.text import corpus_documents  # noqa: E402
-from pipeline.metrics import sequence_distance, tokens  # noqa: E402
+from pipeline.evaluation.metrics import sequence_distance, tokens  # noqa: E402
 
 Restorer = Callable[[str], str]
 
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         systems["pyvi"] = pyvi()
     rows: list[tuple[str, str, dict[str, str]]] = []
 
-    from diacritics.evaluate import seed_pairs
+    from pipeline.evaluation.restoration import seed_pairs
 
     for name, raw_path, gold_path in seed_pairs(args.shared):
         raw, gold = raw_path.read_text(encoding="utf-8"), gold_path.read_text(encoding="utf-8")
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         speeds[s] = f"{n_syll / seconds:,.0f}"
     rows.append((f"held-out corpus, stripped ({len(docs)} docs)", f"{n_syll}", cells))
 
-    from diacritics.ocr_pairs import ocr_document
+    from diacritics.training.ocr_pairs import ocr_document
 
     ocr_pages = []
     for n, (doc_id, text) in enumerate(heldout_ids(args.shared, args.ocr_docs)):
