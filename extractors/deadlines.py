@@ -72,6 +72,7 @@ def _action(clause: str, expression: str) -> str | None:
     if subject is not None and subject.explicit:
         action = subject.task
     action = re.sub(r"\s+", " ", action).strip(" ,.;:-")
+    action = re.sub(r"^(?:và|hoặc|va|hoac)\s+", "", action)
     return action or None
 
 
