@@ -1,9 +1,9 @@
 """Extraction: from a plan's block tree to the output contract (PlanDocument), with provenance.
 
 One module per kind of content (``header``, ``sections``, ``purposes``, ``criteria``, ``awards``,
-``deadlines``, ``assignments``, ``targets``, ``legal_basis``, ``recipients``, ``agencies``); this
-module only wires them together. From the plan and its tree, ``obligations`` derives who must do
-what by when, and ``outline`` lists the section headings.
+``deadlines``, ``assignments``, ``targets``, ``legal_basis``, ``recipients``, ``agencies``,
+``relations``); this module only wires them together. From the plan and its tree,
+``obligations`` derives who must do what by when, and ``outline`` lists the section headings.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     from extractors.legal_basis import extract_legal_basis
     from extractors.purposes import extract_purposes, extract_requirements
     from extractors.recipients import extract_recipients
+    from extractors.relations import derive_validity, extract_relations
     from extractors.sections import place_blocks
     from extractors.targets import extract_targets
 
@@ -37,6 +38,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
     spelling = unify_spellings(names)
+    relations = extract_relations(placed, doc, tree.header)
     return PlanDocument(
         sha256=source.sha256,
         source=str(source.path),
@@ -52,6 +54,8 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
         ),
         targets=extract_targets(placed),
         recipients=recipients,
+        relations=relations,
+        validity=derive_validity(doc, relations, placed),
         provenance={
             "purposes": purpose_prov,
             "requirements": requirement_prov,

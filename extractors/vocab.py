@@ -54,11 +54,27 @@ def abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(compiled)
 
 
+# A document's number and symbol ("01/2024/TT-BNV", "574/UBND-KTTH", "05-NQ/TU"): its codes are
+# not abbreviations to expand ("TT" is not "Thường trực" there).
+SYMBOL_TOKEN = re.compile(r"(?<![\w/])[\d?][\w.?-]*/[\w/.()-]*[\wĐđ)]")
+
+
 def expand_abbreviations(text: str) -> str:
-    """Expand "UBND", "MTTQ", "HĐND", ... into full names; joins like "PCT.UBND" split first."""
+    """Expand "UBND", "MTTQ", "HĐND", ... into full names; joins like "PCT.UBND" split first.
+
+    Document symbols are set aside first and put back unchanged.
+    """
+    symbols: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        symbols.append(match.group(0))
+        return f"\x00{len(symbols) - 1}\x00"
+
+    text = SYMBOL_TOKEN.sub(hold, text)
     text = re.sub(r"(?<=[A-ZĐ]{2})\.\s*(?=[A-ZĐ]{2,})(?!TH\b)", " ", text)
     for pattern, long in abbreviations():
         text = pattern.sub(long, text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: symbols[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 DASK_WINDOW_PER_WORKER = 4
@@ -23,8 +24,9 @@ def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
         return thread_runner(1)
     from prefect.task_runners import ProcessPoolTaskRunner
 
-    from flows.tasks import warm_worker
+    from flows.tasks import COMMAND_PID_VARIABLE, warm_worker
 
+    os.environ[COMMAND_PID_VARIABLE] = str(os.getpid())  # the workers exit when it is gone
     return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from kehoach import DEFAULT_DB
 from schemas import DocumentText, ErrorCode, KehoachError, RestoreResult
+from schemas.errors import os_error, printable_path
 from schemas.settings import Limits
 
 _LIMIT_DEFAULTS = Limits()
@@ -35,8 +36,18 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except KehoachError as error:
-            typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
-            raise typer.Exit(EXIT_CODES.get(error.code, EXIT_BAD_INPUT)) from None
+            _exit_with(error)
+        except OSError as error:  # a read-only output folder, a full disk: not a bug
+            found = os_error(error)
+            if found is None:
+                raise
+            _exit_with(found)
+
+
+def _exit_with(error: KehoachError) -> NoReturn:
+    """Print the error, its file name escaped, and exit with its code."""
+    typer.echo(f"kehoach: {printable_path(error.path)}: {error.reason} [{error.code}]", err=True)
+    raise typer.Exit(EXIT_CODES.get(error.code, EXIT_BAD_INPUT)) from None
 
 
 app = typer.Typer(
@@ -69,6 +80,12 @@ def main(
     ocr_timeout: Annotated[
         float, typer.Option(help="OCR seconds per page before giving up on it.")
     ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
+    restore_timeout: Annotated[
+        float, typer.Option(help="Seconds restoring one document's diacritics before giving up.")
+    ] = _LIMIT_DEFAULTS.restore_seconds,
+    extract_timeout: Annotated[
+        float, typer.Option(help="Seconds structuring and extracting one document.")
+    ] = _LIMIT_DEFAULTS.extract_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.obj = Limits(
@@ -76,6 +93,8 @@ def main(
         max_pages=max_pages,
         max_pixels=max_pixels,
         ocr_seconds_per_page=ocr_timeout,
+        restore_seconds=restore_timeout,
+        extract_seconds=extract_timeout,
     )
 
 
@@ -87,6 +106,22 @@ def _settings(ctx: typer.Context, restore: bool = True):  # type: ignore[no-unty
 
 def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _warn_unread_pages(document: DocumentText) -> None:
+    """Say on standard error which pages OCR gave up on, and end with exit code 1 if any."""
+    from pipeline.process import ocr_timed_out
+
+    pages = ocr_timed_out(document)
+    if pages:
+        listed = ", ".join(map(str, pages))
+        where = printable_path(document.source.path)
+        typer.echo(
+            f"kehoach: warning: {where}: OCR ran out of time on page(s) {listed}, left empty; "
+            "raise --ocr-timeout [ocr-timeout]",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BATCH_FAILURES)
 
 
 def _print_text(value: DocumentText | RestoreResult, as_json: bool) -> None:
@@ -110,7 +145,9 @@ def text(
     from pipeline.process import read_text, restore_text
 
     settings = _settings(ctx, restore=restore)
-    _print_text(restore_text(read_text(file, settings), settings), as_json)
+    document = restore_text(read_text(file, settings), settings)
+    _print_text(document, as_json)
+    _warn_unread_pages(document)
 
 
 @app.command()
@@ -123,8 +160,9 @@ def restore(
     from diacritics import restore as restore_diacritics
     from pipeline.process import read_text
 
-    source_text = read_text(file, _settings(ctx, restore=False)).text
-    _print_text(restore_diacritics(source_text), as_json)
+    document = read_text(file, _settings(ctx, restore=False))
+    _print_text(restore_diacritics(document.text), as_json)
+    _warn_unread_pages(document)
 
 
 @app.command()
@@ -138,6 +176,7 @@ def extract(
 
     processed = process_file(file, _settings(ctx, restore=restore))
     _print_json(processed.plan.model_dump(mode="json"))
+    _warn_unread_pages(processed.raw_text)
 
 
 @app.command()
@@ -161,7 +200,7 @@ def ingest(
         dask_address=dask_address,
         settings=_settings(ctx, restore=restore),
     )
-    if summary.failed:
+    if summary.failed or summary.partial:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
 

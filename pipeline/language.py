@@ -21,6 +21,8 @@ _SYLLABLE = re.compile(rf"^{_ONSET}{_NUCLEUS}{_CODA}$")
 _WORD = re.compile(r"[^\W\d_]+")
 
 MIN_TOKENS = 20
+"""Fewer words than this are too few to judge, or to be a plan: short text is never assumed
+Vietnamese (a 1-byte file or a line of junk was stored as a plan when it was)."""
 VIETNAMESE_THRESHOLD = 0.6
 
 
@@ -40,6 +42,20 @@ def vietnamese_share(text: str) -> tuple[float, int]:
 
 
 def looks_vietnamese(text: str) -> bool:
-    """True for Vietnamese text, including legacy OCR that lost every diacritic."""
+    """True for Vietnamese text, including legacy OCR that lost every diacritic.
+
+    Judged on every text, short ones too; whether a text is long enough to be a plan is
+    ``too_short``'s question.
+    """
     share, count = vietnamese_share(text)
-    return count < MIN_TOKENS or share >= VIETNAMESE_THRESHOLD
+    return count > 0 and share >= VIETNAMESE_THRESHOLD
+
+
+def word_count(text: str) -> int:
+    """Word tokens (runs of letters) in ``text``; invisible characters are not letters."""
+    return len(_WORD.findall(text))
+
+
+def too_short(text: str) -> bool:
+    """Fewer words than any plan has: the shortest "Kế hoạch" has its header alone over 20."""
+    return word_count(text) < MIN_TOKENS

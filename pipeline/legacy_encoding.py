@@ -82,13 +82,55 @@ def detect_encoding(data: bytes) -> tuple[str, str, float]:
     return best, readings[best], scores[best]
 
 
+def _reading(data: bytes, name: str) -> str:
+    """``data`` decoded the way ``detect_encoding`` named, NFC."""
+    if name == "cp1258":
+        text = data.decode("cp1258", errors="replace")
+    elif name in _tables():
+        text = _translate(data.decode("cp1252", errors="replace"), name)
+    else:
+        text = data.decode("utf-8", errors="replace")
+    return unicodedata.normalize("NFC", text)
+
+
+def _utf8_line(line: bytes) -> str | None:
+    """A line that is UTF-8 beyond ASCII, decoded; None for ASCII or other encodings."""
+    if line.isascii():
+        return None
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _per_line(data: bytes) -> tuple[str, str, float] | None:
+    """A legacy file holding some UTF-8 lines (one pasted in from elsewhere): each line decoded
+    its own way, the legacy encoding chosen on the other lines. None when no line is UTF-8."""
+    lines = data.split(b"\n")
+    utf8 = [_utf8_line(line) for line in lines]
+    if not any(utf8):
+        return None
+    legacy = b"\n".join(line for line, decoded in zip(lines, utf8, strict=True) if decoded is None)
+    name, _, share = detect_encoding(legacy)
+    text = "\n".join(
+        unicodedata.normalize("NFC", decoded) if decoded is not None else _reading(line, name)
+        for line, decoded in zip(lines, utf8, strict=True)
+    )
+    return name, text, share
+
+
 def decode_text_bytes(data: bytes, path: Path | str) -> str:
     """Decode a text file to NFC with Unix line ends, converting legacy Vietnamese encodings.
+
+    A file mixing a legacy encoding with some UTF-8 lines is decoded line by line.
 
     Raises:
         KehoachError: ENCODING when the bytes are not UTF-8 and no legacy reading is Vietnamese.
     """
     name, text, share = detect_encoding(data)
+    mixed = _per_line(data) if name != "utf-8" and not data.startswith(b"\xff\xfe") else None
+    if mixed is not None and mixed[2] >= MIN_ALPHABET_SHARE:
+        name, text, share = mixed
     if name != "utf-8" and share < MIN_ALPHABET_SHARE:
         raise KehoachError(
             ErrorCode.ENCODING,

@@ -248,8 +248,15 @@ def is_garbage(text: str) -> bool:
     odd = text.count("(cid:") * 5 + sum(
         1 for c in visible if c == "\ufffd" or unicodedata.category(c) in ("Co", "Cc")
     )
-    letters = sum(1 for c in visible if c.isalpha())
-    return odd > len(visible) * 0.05 or letters < len(visible) * 0.4
+    letters = [c for c in visible if c.isalpha()]
+    # Vietnamese is written in Latin letters: a layer of CJK or other scripts is a font's
+    # ToUnicode map gone wrong, and the page reads right only through OCR
+    foreign = sum(1 for c in letters if c > "\u024f" and not "\u1e00" <= c <= "\u1eff")
+    return (
+        odd > len(visible) * 0.05
+        or len(letters) < len(visible) * 0.4
+        or foreign > len(letters) * 0.2
+    )
 
 
 def image_cover(page: Any) -> float:
@@ -396,24 +403,23 @@ def _image_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader
 def _image_frame(
     path: Path, image: Image.Image, settings: PipelineSettings, index: int
 ) -> PageText:
-    """One frame of an open image through OCR."""
+    """One frame of an open image through OCR, turned upright and on square pixels."""
+    from pipeline.upright import declared_dpi, square_pixels, upright
+
     start = time.perf_counter()
     image.seek(index)
-    dpi = _image_dpi(image, settings.dpi)
     try:
-        pixels = image.convert("RGB")
+        pixels = upright(image).convert("RGB")
     except Exception as error:
         raise KehoachError(ErrorCode.CORRUPT, path, f"broken image data: {error}") from error
+    pixels, squared_dpi = square_pixels(pixels, declared_dpi(image))
+    _check_pixels(path, pixels.width, pixels.height, settings)
+    dpi = _image_dpi(squared_dpi, settings.dpi)
     return ocr_page_text(pixels, index + 1, dpi, settings, start)
 
 
-def _image_dpi(image: Image.Image, default: int) -> int:
-    """The resolution an image declares, or the settings' dpi."""
-    dpi = image.info.get("dpi")
-    try:
-        value = int(round(float(dpi[0]))) if dpi else 0
-    except (TypeError, ValueError, IndexError):
-        value = 0
+def _image_dpi(value: int, default: int) -> int:
+    """The resolution an image declares when plausible, or the settings' dpi."""
     return value if 70 <= value <= 1200 else default
 
 

@@ -12,8 +12,11 @@ from schemas.plan import (
     LegalBasis,
     Obligation,
     PlanDocument,
+    PortalAttributes,
+    Relation,
     Signer,
     Target,
+    Validity,
 )
 from schemas.restore import RestoredToken, RestoreResult
 from schemas.result import ProcessedDocument, Section
@@ -43,9 +46,11 @@ __all__ = [
     "PageText",
     "PipelineSettings",
     "PlanDocument",
+    "PortalAttributes",
     "ProcessedDocument",
     "Section",
     "Provenance",
+    "Relation",
     "RestoreResult",
     "RestoredToken",
     "Signer",
@@ -53,6 +58,7 @@ __all__ = [
     "SourceKind",
     "Target",
     "TextMethod",
+    "Validity",
     "Word",
     "nfc",
 ]

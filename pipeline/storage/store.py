@@ -7,6 +7,7 @@ changes nothing; a new pipeline version replaces all of that document's rows in 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -78,6 +79,58 @@ LOCK_WAIT_SECONDS = 5.0
 # --------------------------------------------------------------------------- opening the file
 
 
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, before any block
+_STORAGE_FAILURES: tuple[tuple[tuple[str, ...], ErrorCode, str], ...] = (
+    (
+        ("no space left", "disk quota", "file too large"),
+        ErrorCode.DISK_FULL,
+        "the disk holding the dataset is full: free space (or use another --db) and run again; "
+        "documents stored before are kept",
+    ),
+    (
+        ("permission denied", "read-only file system", "operation not permitted"),
+        ErrorCode.PERMISSION_DENIED,
+        "the dataset or its folder cannot be written: check their owner and mode, or use "
+        "another --db",
+    ),
+    (
+        ("could not read enough bytes", "corrupt", "checksum"),
+        ErrorCode.DATABASE_CORRUPT,
+        "the dataset file is damaged (truncated or overwritten): restore it from a backup, or "
+        "use another --db and ingest again",
+    ),
+)
+
+
+def storage_error(error: BaseException, db: Path) -> KehoachError | None:
+    """What a failed read or write of the dataset means for a person, when it is one of the
+    failures they can act on (a full disk, a read-only folder, a damaged file)."""
+    message = str(error).lower()
+    for needles, code, reason in _STORAGE_FAILURES:
+        if any(needle in message for needle in needles):
+            return KehoachError(code, db, reason)
+    return None
+
+
+def _check_size(connection: Any, db: Path) -> None:
+    """Refuse a file shorter than its own header says: cut off by a crash or a full disk.
+
+    DuckDB opens such a file and fails only when a query reaches a missing block.
+    """
+    block_size, total_blocks = connection.execute(
+        "SELECT block_size, total_blocks FROM pragma_database_size()"
+    ).fetchone()
+    if db.is_file() and db.stat().st_size < HEADER_BYTES + block_size * total_blocks:
+        connection.close()
+        raise KehoachError(
+            ErrorCode.DATABASE_CORRUPT,
+            db,
+            f"the dataset file is cut off ({db.stat().st_size:,} of "
+            f"{HEADER_BYTES + block_size * total_blocks:,} bytes): restore it from a backup, or "
+            "use another --db and ingest again",
+        )
+
+
 def _is_lock_error(error: Exception) -> bool:
     message = str(error).lower()
     return "lock" in message or "different configuration" in message
@@ -92,16 +145,24 @@ def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None):  #
             ErrorCode.NOT_FOUND, db, "no dataset here yet; run `kehoach ingest` first or pass --db"
         )
     if not read_only:
-        db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            found = storage_error(error, db)
+            if found is None:
+                raise
+            raise found from error
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(db), read_only=read_only)
+            connection = duckdb.connect(str(db), read_only=read_only)
+            _check_size(connection, db)
+            return connection
         except (duckdb.IOException, duckdb.ConnectionException) as error:
             if not _is_lock_error(error):
-                raise KehoachError(
-                    ErrorCode.CORRUPT, db, f"cannot open the dataset: {error}"
+                raise storage_error(error, db) or KehoachError(
+                    ErrorCode.DATABASE_CORRUPT, db, f"cannot open the dataset: {error}"
                 ) from error
             if time.monotonic() >= deadline:
                 raise KehoachError(
@@ -211,10 +272,19 @@ class Dataset:
                     ]
                     _insert(self._connection, table, keyed)
                 self._connection.execute("COMMIT")
-            except BaseException:
-                self._connection.execute("ROLLBACK")
+            except BaseException as error:
+                self._rollback()
+                found = storage_error(error, self.path)
+                if found is not None:
+                    raise found from error
                 raise
         return "inserted" if stored is None else "replaced"
+
+    def _rollback(self) -> None:
+        """Undo a failed save; a failed COMMIT (a full disk) has already ended the transaction,
+        and its error, not the rollback's, is the one to report."""
+        with contextlib.suppress(duckdb.Error):
+            self._connection.execute("ROLLBACK")
 
     def record_run(
         self,
@@ -242,7 +312,13 @@ class Dataset:
             _now(),
         )
         with self._lock:
-            _insert(self._connection, "runs", [row])
+            try:
+                _insert(self._connection, "runs", [row])
+            except duckdb.Error as error:  # the log cannot be written: the batch cannot go on
+                found = storage_error(error, self.path)
+                if found is None:
+                    raise
+                raise found from error
 
     def stored_texts(self) -> Iterator[tuple[str, DocumentText]]:
         """(path, text as read from the file) of every stored document, for re-extraction."""

@@ -172,3 +172,23 @@ def test_tokens_built_quickly_equal_validated_ones() -> None:
     for token in result.tokens:
         assert token == RestoredToken.model_validate(token.model_dump())
         assert token.model_fields_set == set(RestoredToken.model_fields)
+
+
+def test_codes_placeholders_and_options_are_never_rewritten_into_words() -> None:
+    # an OCR'd code ("QH15" read as "QHI5"), printf placeholders, a command-line option
+    out = restore("Can cu Luat so 15/2023/QHI5 ve phong chay va chua chay").text
+    assert out == "Căn cứ Luật số 15/2023/QHI5 về phòng cháy và chữa cháy"
+    out = restore("%s: khong the cap phat %lu byte cho tap tin %1$s").text
+    assert out == "%s: không thể cấp phát %lu byte cho tập tin %1$s"
+    assert restore("--file=tap-tin doc cac doi so").text.startswith("--file=tập-tin đọc các")
+
+
+def test_a_lone_foreign_word_is_left_alone() -> None:
+    # "mh" is no syllable and no misprint here: one odd word does not make the text OCR garble
+    assert restore("dung mh de tim kiem tai lieu").text.split()[1] == "mh"
+    assert restore("cac so1 va so2 cua bang").text == "các số1 và số2 của bảng"
+
+
+def test_lower_case_abbreviations_get_only_their_own_spelling_variants() -> None:
+    out = restore("can cu quyet dinh so 2447/qd-ttg cua ubnd tinh va nghi quyet cua hdnd tinh").text
+    assert out == "căn cứ quyết định số 2447/qđ-ttg của ubnd tỉnh và nghị quyết của hđnd tỉnh"

@@ -82,7 +82,7 @@ def test_a_failed_replacement_leaves_the_old_rows(tmp_path: Path, monkeypatch) -
         real_insert(connection, table, rows)
 
     monkeypatch.setattr(store, "_insert", failing_insert)
-    with pytest.raises(duckdb.IOException):
+    with pytest.raises(KehoachError, match="disk-full"):  # an actionable code, not an I/O error
         _load(db, [old.model_copy(update={"pipeline_version": "1+2"})])
     monkeypatch.undo()
     with Dataset(db, read_only=True) as dataset:
