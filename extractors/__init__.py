@@ -18,7 +18,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     from extractors.assignments import annex_rows, extract_assignments
     from extractors.awards import extract_awards
     from extractors.criteria import extract_criteria
-    from extractors.deadlines import extract_deadlines
+    from extractors.deadlines import extract_deadlines, extract_document_dates
     from extractors.header import extract_header
     from extractors.legal_basis import extract_legal_basis
     from extractors.purposes import extract_purposes, extract_requirements
@@ -29,6 +29,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
 
     placed = place_blocks(tree)
     doc = extract_header(tree, placed)
+    doc = doc.model_copy(update=extract_document_dates(placed, doc.issue_date))
     purposes, purpose_prov = extract_purposes(placed)
     requirements, requirement_prov = extract_requirements(placed)
     recipients, recipient_prov = extract_recipients(tree)

@@ -76,9 +76,11 @@ def _assigned_in_closing(text: str, prov: Provenance) -> list[Entry]:
 def _group(entries: list[Entry]) -> tuple[Assignment, ...]:
     """One Assignment per agency and role, tasks in order, duplicates dropped."""
     grouped: dict[tuple[str, str], list[tuple[str, Provenance]]] = {}
+    seen: set[tuple[str, str, str]] = set()  # linear: a plan may hold thousands of tasks
     for agency, role, task, prov in entries:
         tasks = grouped.setdefault((agency, role), [])
-        if task not in [kept for kept, _ in tasks]:
+        if (agency, role, task) not in seen:
+            seen.add((agency, role, task))
             tasks.append((task, prov))
     out = []
     for (agency, role), tasks in grouped.items():
