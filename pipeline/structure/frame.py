@@ -116,7 +116,7 @@ def header_end(lines: list[TextLine], start: int, end: int) -> tuple[str, int]:
         doc_type = type_of(text)
         if doc_type:
             return doc_type, _title_end(lines, index, end)
-        if _opens_body(lines[index]) and index > start:
+        if _opens_body(lines[index]):
             opener = index
             break
     # No type line (a Công văn, a damaged scan): the header is the run of header-like lines, or
