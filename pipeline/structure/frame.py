@@ -222,8 +222,8 @@ def _announces_attachment(lines: list[TextLine], index: int) -> bool:
         text = lines[index + offset].text
         if _attached_by(text.lstrip("(")):
             return True
-        if _opens_body(lines[index + offset]):
-            return False
+        if offset > 1 and _opens_body(lines[index + offset]):
+            return False  # the line under the type is its trích yếu, whatever its first words
     return False
 
 
