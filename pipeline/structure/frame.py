@@ -186,13 +186,17 @@ def segments(lines: list[TextLine]) -> list[Segment]:
     """The parent document and every document printed after its signature, in order."""
     starts: list[tuple[int, str, bool]] = []
     index = 1
+    ended = False  # the parent's last sentence ("… thi hành Quyết định này./.") has been read
     while index < len(lines):
         text = lines[index].text
+        ended = ended or text.rstrip().endswith("/.") or bool(NOI_NHAN.match(text))
         doc_type = type_of(text)
         annex = bool(ANNEX.match(text)) and (
             is_upper(text) or bool(re.fullmatch(r"\S+\s+\S+(?:\s+[IVXLl\d]+)?\s*[:.]?", text))
         )
-        if annex or (doc_type and _announces_attachment(lines, index)):
+        if annex or (
+            doc_type and (_announces_attachment(lines, index) or (ended and _opens_first(lines, index)))
+        ):
             first = _mini_header_start(lines, index, starts[-1][0] if starts else 0)
             starts.append((first, "PHỤ LỤC" if annex else doc_type, annex))
         index += 1
@@ -224,6 +228,15 @@ def _announces_attachment(lines: list[TextLine], index: int) -> bool:
             return True
         if offset > 1 and _opens_body(lines[index + offset]):
             return False  # the line under the type is its trích yếu, whatever its first words
+    return False
+
+
+def _opens_first(lines: list[TextLine], index: int) -> bool:
+    """A type line after the parent's end whose body starts numbering anew (Điều 1, Chương I, I.)."""
+    for line in lines[index + 1 : index + 8]:
+        for marker in read_markers(line.text):
+            if marker.style in ("article", "chapter", "part", "roman") and marker.value == 1:
+                return True
     return False
 
 
