@@ -16,14 +16,15 @@ from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.structure.lines import TextLine, is_upper, starts_with
+from pipeline.structure.lines import TERMINAL, TextLine, is_upper, starts_with
 from pipeline.structure.numbering import read_markers
 
 MOTTO = re.compile(r"(CỘNG\s+H[OÒ]A\s+XÃ\s+HỘI.*|Độc\s+lập\s*[-–]\s*Tự\s+do.*)", re.IGNORECASE)
 NUMBER_LINE = re.compile(r"^S[ốoô6]\s*[:.]|^/\s*[A-ZĐ]{1,5}\b|^[A-ZĐ]{1,5}-[A-ZĐ]", re.IGNORECASE)
 PLACE_DATE = re.compile(r",\s*ngày\b|^ngày\s+\S+\s+tháng\b", re.IGNORECASE)
 SUBJECT_LINE = re.compile(r"^V/v\b|^Về\s+việc\b", re.IGNORECASE)
-NOI_NHAN = re.compile(r"^\W*n[oơ]i\s+nh[aậ]n\s*[:;.]?", re.IGNORECASE)
+# "Nơi nhận:" alone or before its first recipient, never "Nơi nhận báo cáo" of a table or article.
+NOI_NHAN = re.compile(r"^\W*n[oơ]i\s+nh[aậ]n\s*(?:[:;.]|$|(?=[-–•+]))", re.IGNORECASE)
 SIGNER_MARK = re.compile(r"(?:^|\s)(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]")
 SIGNER_TITLE = re.compile(
     r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|BÍ\s+THƯ"
@@ -73,6 +74,12 @@ def type_of(text: str) -> str:
     types = _types()
     if key in types:
         return types[key]
+    words = key.split()
+    for size in (3, 2):  # "QUY CHẾ HOẠT ĐỘNG", "KẾ HOẠCH HÀNH ĐỘNG": a type and a few words
+        head = " ".join(words[:size])
+        # not "QUY ĐỊNH CHUNG", "QUY ĐỊNH CỤ THỂ": the titles of a Chương
+        if len(words) - size <= 3 and head in types and len(words) > size and head != "quy dinh":
+            return types[head]
     squeezed = key.replace(" ", "")
     for name, printed in types.items():
         target = name.replace(" ", "")
@@ -146,7 +153,7 @@ def _title_end(lines: list[TextLine], type_index: int, end: int) -> int:
             while index < end and _wrapped(lines, index):
                 index += 1
             return index
-        if index > type_index + 1 and line.blank_before:
+        if index > type_index + 1 and line.blank_before and not _title_after_blank(line):
             break
         first = index == type_index + 1  # the trích yếu may open "Triển khai thực hiện …"
         if (not first and (_opens_body(line) or _authority(line.text))) or read_markers(line.text):
@@ -155,6 +162,12 @@ def _title_end(lines: list[TextLine], type_index: int, end: int) -> int:
             break
         index += 1
     return index
+
+
+def _title_after_blank(line: TextLine) -> bool:
+    """A short line after a blank that still reads as the trích yếu, not a body paragraph."""
+    text = line.text
+    return len(text) < 75 and text[-1:] not in TERMINAL and not is_upper(text)
 
 
 def _authority(text: str) -> bool:
@@ -190,12 +203,19 @@ def segments(lines: list[TextLine]) -> list[Segment]:
     while index < len(lines):
         text = lines[index].text
         ended = ended or text.rstrip().endswith("/.") or bool(NOI_NHAN.match(text))
+        ended = ended or (text.startswith(("Điều 1.", "Điều 1:", "Chương I")) and index > 5)
         doc_type = type_of(text)
         annex = bool(ANNEX.match(text)) and (
             is_upper(text) or bool(re.fullmatch(r"\S+\s+\S+(?:\s+[IVXLl\d]+)?\s*[:.]?", text))
         )
+        title_of_head = any(
+            m.style in ("part", "chapter", "legal_section") and not m.text
+            for m in read_markers(lines[index - 1].text)
+        )
         if annex or (
-            doc_type and (_announces_attachment(lines, index) or (ended and _opens_first(lines, index)))
+            doc_type
+            and not title_of_head
+            and (_announces_attachment(lines, index) or (ended and _opens_first(lines, index)))
         ):
             first = _mini_header_start(lines, index, starts[-1][0] if starts else 0)
             starts.append((first, "PHỤ LỤC" if annex else doc_type, annex))
@@ -256,7 +276,9 @@ def _mini_header_start(lines: list[TextLine], type_index: int, floor: int) -> in
         return start
     start = motto
     while start - 1 > floor and start > motto - 3 and is_upper(lines[start - 1].text):
-        if SIGNER_MARK.search(" " + lines[start - 1].text) or SIGNER_TITLE.match(lines[start - 1].text):
+        if SIGNER_MARK.search(" " + lines[start - 1].text) or SIGNER_TITLE.match(
+            lines[start - 1].text
+        ):
             break
         start -= 1
     return start

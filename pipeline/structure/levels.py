@@ -137,7 +137,8 @@ class Reader:
     def read(self) -> list[Item]:
         previous: TextLine | None = None
         current: Item | None = None
-        for line in self.lines:
+        for index, line in enumerate(self.lines):
+            self.index = index
             marker = self.choose(line, previous)
             if marker is not None:
                 current = self._open_marker(marker, line)
@@ -166,8 +167,8 @@ class Reader:
 
     def _open_unnumbered(self, line: TextLine) -> Item:
         text = line.text
-        if self.authority and not self.roots and _authority_line(text):
-            style = "paragraph"  # "THỦ TƯỚNG CHÍNH PHỦ" before the preamble: not a heading
+        if self._authority_here(text) or _pronouncement(text):
+            style = "paragraph"  # "THỦ TƯỚNG CHÍNH PHỦ" before the preamble, "QUYẾT ĐỊNH:"
         elif _is_heading(text) and (is_upper(text) or not text.endswith(",")):
             style = "upper" if is_upper(text) else "heading"
             if self._in_article() and style == "upper":
@@ -178,6 +179,15 @@ class Reader:
         item = Item(style, "", [line], [text])
         self._place(item)
         return item
+
+    def _authority_here(self, text: str) -> bool:
+        """The author's line before the preamble ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"), not a heading."""
+        if not self.authority or any(item.style != "paragraph" for item in self.roots):
+            return False
+        if _authority_line(text):
+            return True
+        following = self.lines[self.index + 1 : self.index + 2]
+        return is_upper(text) and bool(following) and _preamble_line(following[0].text)
 
     def _continues(self, line: TextLine, previous: TextLine | None, current: Item) -> bool:
         """Whether an unnumbered line continues the current item rather than opening a new one."""
@@ -240,6 +250,21 @@ def _authority_line(text: str) -> bool:
     from extractors.vocab import vocab_list
 
     return is_upper(text) and starts_with(text, vocab_list("structure.yaml", "authority_starts"))
+
+
+def _preamble_line(text: str) -> bool:
+    from extractors.vocab import fuzzy_opening, vocab_list
+
+    return fuzzy_opening(text, vocab_list("sections.yaml", "preamble_starts")) is not None
+
+
+def _pronouncement(text: str) -> bool:
+    """"QUYẾT ĐỊNH:", "QUYẾT NGHỊ:", "CHỈ THỊ:" between the preamble and the articles."""
+    from pipeline.structure.frame import type_of
+
+    return text.rstrip().endswith(":") and bool(type_of(text.rstrip(" :"))) or (
+        text.strip(" :") in ("QUYẾT NGHỊ", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ")
+    )
 
 
 def _roman(value: int) -> str:
