@@ -122,12 +122,16 @@ class Reader:
             return is_upper(body) or not prev_open
         if style.startswith("arabic") or style == "letter":
             if marker.loose:
-                return fits and not lower
+                return fits and not lower and (not prev_open or self._short_previous())
             restart = marker.value == 1  # "1." / "a)" may open a new list anywhere
             if prev_open and (lower or not (fits or restart or line.blank_before)):
                 return False
             return True
         return not (prev_open and lower)  # bullets
+
+    def _short_previous(self) -> bool:
+        """The line before is short: a title ("Điều 9. Quản lý khu bảo tồn"), not a wrapped line."""
+        return self.index > 0 and len(self.lines[self.index - 1].text) < 0.6 * self.width
 
     def _roman_gap(self, value: int) -> bool:
         """Whether the plan's Roman sequence misses ``value`` where a later numeral needs it."""

@@ -24,7 +24,8 @@ ROMAN_LINE = re.compile(
 ARABIC_LINE = re.compile(
     r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)])\s*(?P<text>[^\d\s].*)$"
     r"|^(?P<label2>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<text2>[^\d\s].*)$"
-    r"|^(?P<label3>\d{1,2}),\s+(?P<text3>[^\W\d].*)$"
+    r"|^(?P<label3>[\dlI|]{1,2})[,.]\s+(?P<text3>[^\W\d].*)$"
+    r"|^(?P<label4>\d{1,2})\s+(?P<text4>[A-ZĐÀ-Ỹ].*)$"
 )
 LETTER_LINE = re.compile(r"^(?P<label>[a-zđ])\s?\)\s*(?P<text>\S.*)$")
 BULLET_LINE = re.compile(r"^(?P<label>[-–—+*•·▪●○◦✓])\s*(?P<text>\S.*)$")
@@ -179,11 +180,15 @@ def read_markers(text: str) -> list[Marker]:
             out.append(Marker("roman", token, value, found.group("text"), loose=strict is None))
     found = ARABIC_LINE.match(text)
     if found:
-        label = found.group("label") or found.group("label2") or found.group("label3")
-        body = found.group("text") or found.group("text2") or found.group("text3")
+        label = next(found.group(n) for n in ("label", "label2", "label3", "label4") if found.group(n))
+        body = next(found.group(n) for n in ("text", "text2", "text3", "text4") if found.group(n))
         depth = label.count(".") + 1
-        loose = found.group("label3") is not None
-        out.append(Marker(f"arabic{depth}", label, int(label.split(".")[-1]), body, loose))
+        # a comma for the period, "l" for "1", or no period at all: OCR; the sequence must agree
+        loose = found.group("label") is None and found.group("label2") is None
+        value = arabic_value(label.split(".")[-1])
+        if value is not None:
+            label = str(value) if loose else label
+            out.append(Marker(f"arabic{depth}", label, value, body, loose))
         if depth == 1 and re.fullmatch(r"[1l]{1,3}", label):
             value = roman_value(label, loose=True)  # "1." / "11." / "111." for a Roman I / II / III
             if value is not None:
