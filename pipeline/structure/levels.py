@@ -74,6 +74,8 @@ class Reader:
         self.last: dict[str, int] = {}
         self.strict_romans = _strict_romans(lines)
         self.authority = authority
+        self.index = 0
+        self.current: Item | None = None
 
     # -- which reading of the numbering the sequence supports -------------------------------------
     def expected(self, style: str) -> int:
@@ -96,6 +98,9 @@ class Reader:
     def choose(self, line: TextLine, previous: TextLine | None) -> Marker | None:
         """The reading of the line's numbering that fits the document, or None (plain text)."""
         prev_open = previous is not None and previous.text[-1:] not in TERMINAL
+        current = self.current
+        if current is not None and current.style in (*HEADS, "article") and len(current.lines) == 1:
+            prev_open = False  # "Điều 23. Nguyên tắc …": a title ends without punctuation
         for marker in read_markers(line.text):
             if self._accept(marker, line, prev_open):
                 return marker
@@ -142,6 +147,7 @@ class Reader:
         previous: TextLine | None = None
         current: Item | None = None
         for index, line in enumerate(self.lines):
+            self.current = current
             self.index = index
             marker = self.choose(line, previous)
             if marker is not None:

@@ -30,7 +30,7 @@ ARABIC_LINE = re.compile(
 LETTER_LINE = re.compile(r"^(?P<label>[a-zđ])\s?\)\s*(?P<text>\S.*)$")
 BULLET_LINE = re.compile(r"^(?P<label>[-–—+*•·▪●○◦✓])\s*(?P<text>\S.*)$")
 HEAD_LINE = re.compile(
-    r"^(?P<word>[^\W\d_]{3,7}(?:\s+[^\W\d_]{2,4})?)\s+(?P<token>[0-9IVXLlOoTHi|!]{1,5}|th[uứ]\s+\S+)"
+    r"^(?P<word>[^\W\d_](?:[^\W\d_]|[@&$¢©’'|]){2,6}(?:\s+[^\W\d_]{2,4})?)\s+(?P<token>[0-9IVXLlOoTHi|!]{1,5}|th[uứ]\s+\S+)"
     r"(?:\s*(?P<sep>[.:\-–,])\s*|\s+|$)(?P<text>.*)$",
     re.IGNORECASE,
 )
