@@ -111,6 +111,8 @@ class Reader:
         expected = self.expected(style)
         fits = marker.value == expected
         lower = body[:1].islower()
+        if style in ("part", "chapter") and not body and not marker.loose:
+            return True  # "Chương 25" alone on its line: a heading wherever it stands
         if style in HEADS or style == "article":
             if marker.loose:
                 return fits or (not prev_open and not lower)

@@ -30,7 +30,7 @@ ARABIC_LINE = re.compile(
 LETTER_LINE = re.compile(r"^(?P<label>[a-zđ])\s?\)\s*(?P<text>\S.*)$")
 BULLET_LINE = re.compile(r"^(?P<label>[-–—+*•·▪●○◦✓])\s*(?P<text>\S.*)$")
 HEAD_LINE = re.compile(
-    r"^(?P<word>[^\W\d_](?:[^\W\d_]|[@&$¢©’'|]){2,6}(?:\s+[^\W\d_]{2,4})?)\s+(?P<token>[0-9IVXLlOoTHi|!]{1,5}|th[uứ]\s+\S+)"
+    r"^(?P<word>[^\W\d_](?:[^\W_]|[@&$¢©€’'|]){1,6}(?:\s+[^\W\d_]{2,4})?)\s+(?P<token>[0-9IVXLlOoTHi|!]{1,5}|th[uứ]\s+\S+)"
     r"(?:\s*(?P<sep>[.:\-–,])\s*|\s+|$)(?P<text>.*)$",
     re.IGNORECASE,
 )
@@ -38,6 +38,7 @@ ORDINALS = {
     "nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
     "muoi": 10,
 }  # fmt: skip
+HEAD_LOOKALIKES = str.maketrans({"1": "i", "l": "i", "0": "o", "€": "e", "@": "e", "|": "i"})
 DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "!": "1", "i": "1", "O": "0", "o": "0"})
 
 
@@ -99,12 +100,13 @@ def head_style(word: str) -> str | None:
     """The legal head a word names ("Điều", OCR "Điểu", "Diều" → article), compared unaccented."""
     from extractors.vocab import fold_ascii
 
-    key = re.sub(r"\s+", " ", fold_ascii(word)).replace("đ", "d")
+    key = re.sub(r"\s+", " ", fold_ascii(word)).replace("đ", "d").replace("ð", "d")
+    key = key.translate(HEAD_LOOKALIKES)
     heads = _heads()
     if key in heads:
         return heads[key]
     for head, kind in heads.items():
-        if len(head) >= 4 and len(key) == len(head) and Levenshtein.distance(key, head) <= 1:
+        if len(head) >= 4 and abs(len(key) - len(head)) <= 1 and Levenshtein.distance(key, head) <= 1:
             return kind
     return None
 
