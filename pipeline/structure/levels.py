@@ -97,7 +97,7 @@ class Reader:
 
     def choose(self, line: TextLine, previous: TextLine | None) -> Marker | None:
         """The reading of the line's numbering that fits the document, or None (plain text)."""
-        prev_open = previous is not None and previous.text[-1:] not in TERMINAL
+        prev_open = previous is not None and previous.text.rstrip("”\"»")[-1:] not in TERMINAL
         current = self.current
         if current is not None and current.style in (*HEADS, "article") and len(current.lines) == 1:
             prev_open = False  # "Điều 23. Nguyên tắc …": a title ends without punctuation
@@ -252,6 +252,9 @@ class Reader:
             styles = [open_item.style for open_item in below]
             if style in styles:
                 del self.stack[len(self.stack) - len(below) + styles.index(style) :]
+            elif style.startswith("arabic") and "letter" in styles and self._in_article():
+                # a khoản never stands under an điểm: its "1." was lost, the điểm were khoản 1's
+                del self.stack[len(self.stack) - len(below) + styles.index("letter") :]
         parent = self.stack[-1] if self.stack else None
         (parent.children if parent else self.roots).append(item)
         if style not in ("paragraph", "formula"):
