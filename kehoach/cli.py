@@ -150,6 +150,24 @@ def extract(
 
 
 @app.command()
+def structure(
+    ctx: typer.Context,
+    file: FileArgument,
+    restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
+) -> None:
+    """Print FILE's tree as JSON: {"nodes": [{id, parent, kind, label, heading, path, provenance}]}."""
+    from schemas import KehoachError
+
+    try:
+        from pipeline.process import process_file
+
+        processed = process_file(file, _settings(ctx, restore=restore))
+    except KehoachError as error:
+        _fail(error)
+    _print_json({"nodes": [node.model_dump(mode="json") for node in processed.plan.nodes]})
+
+
+@app.command()
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or globs.")],

@@ -111,7 +111,9 @@ def _annex_rows(doc: DocumentText, first: int, last: int) -> tuple[Block, ...]:
             if number <= first or number > last:
                 continue
             row = TextLine(number, page.page_no, clean_line(line.text), line.bbox, line.confidence)
-            rows.append(Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row])))
+            rows.append(
+                Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row]))
+            )
     return tuple(rows)
 
 

@@ -43,7 +43,7 @@ def channel() -> dict[str, tuple[list[str], list[float]]]:
     costs = json.loads(CHANNEL.read_text(encoding="utf-8"))["costs"]
     out: dict[str, tuple[list[str], list[float]]] = {}
     for intended, table in costs.items():
-        pieces = [(printed, 10 ** -cost) for printed, cost in table.items() if printed != "*"]
+        pieces = [(printed, 10**-cost) for printed, cost in table.items() if printed != "*"]
         total = sum(p for _, p in pieces)
         if intended and total > 0:
             out[intended] = ([p for p, _ in pieces], [p / total for _, p in pieces])

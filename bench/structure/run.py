@@ -115,8 +115,10 @@ def load_corpus(path: Path, limit: int) -> list[tuple[str, str, str]]:
         for raw in handle:
             doc = json.loads(raw)
             genre = genre_of(doc["text"])
-            if genre and ARTICLE.search(doc["text"].replace("**", "")) is not None or (
-                genre and re.search(r"(?m)^\W*Điều\s+\d+\s*[.:]", doc["text"])
+            if (
+                genre
+                and ARTICLE.search(doc["text"].replace("**", "")) is not None
+                or (genre and re.search(r"(?m)^\W*Điều\s+\d+\s*[.:]", doc["text"]))
             ):
                 docs.append((doc["id"], genre, doc["text"]))
     return docs[:limit]
@@ -244,7 +246,10 @@ def main() -> None:
     heldout = [d for d in docs if is_heldout_corpus(d[0])]
     rows = (
         ("clean", lambda i, t: t),
-        ("degraded (CER ~3.6%)", lambda i, t: degrade_text(t, zlib.crc32(i.encode()) % 1000, DEGRADED_SCALE)),
+        (
+            "degraded (CER ~3.6%)",
+            lambda i, t: degrade_text(t, zlib.crc32(i.encode()) % 1000, DEGRADED_SCALE),
+        ),
         ("raw channel (~18%)", lambda i, t: degrade_text(t, zlib.crc32(i.encode()) % 1000, 1.0)),
     )
     header = f"  {'copy':<22} {'genre':<9} {'docs':>4}  {'articles found':<22}  "

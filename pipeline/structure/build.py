@@ -96,7 +96,9 @@ def structure_of(reading: Reading) -> DocumentStructure:
         closing = lines[part.frame.closing_start : part.frame.end]
         for index, line in enumerate(closing, 1):
             path = f"{base} > cuối văn bản {index}" if base else f"cuối văn bản {index}"
-            writer.add(NodeKind.PARAGRAPH, "", line.text, path, FramePart.CLOSING, [line], parent_id)
+            writer.add(
+                NodeKind.PARAGRAPH, "", line.text, path, FramePart.CLOSING, [line], parent_id
+            )
     parent = reading.parent
     header = lines[parent.segment.start : parent.frame.body_start]
     closing = lines[parent.frame.closing_start : parent.frame.end]
@@ -110,7 +112,7 @@ def structure_of(reading: Reading) -> DocumentStructure:
 
 
 def _appendix_label(head: list[TextLine], part: SegmentReading) -> str:
-    """"Phụ lục I", "Kế hoạch", "Quy chế": how the attachment is cited."""
+    """ "Phụ lục I", "Kế hoạch", "Quy chế": how the attachment is cited."""
     if part.segment.annex and head:
         found = re.match(r"^(PH[UỤ]\s+L[UỤ]C(?:\s+[IVXLl\d]+)?)", head[0].text, re.IGNORECASE)
         if found:

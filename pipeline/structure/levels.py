@@ -97,7 +97,7 @@ class Reader:
 
     def choose(self, line: TextLine, previous: TextLine | None) -> Marker | None:
         """The reading of the line's numbering that fits the document, or None (plain text)."""
-        prev_open = previous is not None and previous.text.rstrip("”\"»")[-1:] not in TERMINAL
+        prev_open = previous is not None and previous.text.rstrip('”"»')[-1:] not in TERMINAL
         current = self.current
         if current is not None and current.style in (*HEADS, "article") and len(current.lines) == 1:
             prev_open = False  # "Điều 23. Nguyên tắc …": a title ends without punctuation
@@ -209,7 +209,11 @@ class Reader:
         if current.style in HEADS:
             return not current.parts or (is_upper(text) and is_upper(current.parts[-1]))
         if current.style == "article":
-            return len(current.lines) == 1 and text[:1].islower() and previous.text[-1:] not in TERMINAL
+            return (
+                len(current.lines) == 1
+                and text[:1].islower()
+                and previous.text[-1:] not in TERMINAL
+            )
         starts_upper = text[:1].isupper() or text[:1].isdigit()
         if current.style in ("roman", "upper"):
             return is_upper(text)
@@ -274,11 +278,13 @@ def _preamble_line(text: str) -> bool:
 
 
 def _pronouncement(text: str) -> bool:
-    """"QUYẾT ĐỊNH:", "QUYẾT NGHỊ:", "CHỈ THỊ:" between the preamble and the articles."""
+    """ "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:", "CHỈ THỊ:" between the preamble and the articles."""
     from pipeline.structure.frame import type_of
 
-    return text.rstrip().endswith(":") and bool(type_of(text.rstrip(" :"))) or (
-        text.strip(" :") in ("QUYẾT NGHỊ", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ")
+    return (
+        text.rstrip().endswith(":")
+        and bool(type_of(text.rstrip(" :")))
+        or (text.strip(" :") in ("QUYẾT NGHỊ", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ"))
     )
 
 

@@ -110,9 +110,7 @@ class NodeWriter:
         )
         return node_id
 
-    def items(
-        self, items: list[Item], parent: str | None, base: str, part: FramePart
-    ) -> None:
+    def items(self, items: list[Item], parent: str | None, base: str, part: FramePart) -> None:
         """Nodes of ``items`` and everything under them; the preamble is the paragraphs before
         the first numbered item or heading of a body."""
         counts: dict[str, int] = {}
@@ -127,7 +125,12 @@ class NodeWriter:
             node_id = self.add(
                 node_kind(item), item.label, item.text, path, own_part, item.lines, parent
             )
-            self.items(item.children, node_id, path, FramePart.BODY if own_part != FramePart.CLOSING else own_part)
+            self.items(
+                item.children,
+                node_id,
+                path,
+                FramePart.BODY if own_part != FramePart.CLOSING else own_part,
+            )
 
 
 def to_block(item: Item) -> Block:

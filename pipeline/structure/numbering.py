@@ -18,9 +18,7 @@ LETTERS = "abcdđeghiklmnopqrstuvxy"
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 VALID_ROMAN = re.compile(r"^(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 SEP = r"[.:\-–,]"
-ROMAN_LINE = re.compile(
-    rf"^(?P<label>[IVXLlTHYi1|!]{{1,5}})\s*(?P<sep>{SEP})\s*(?P<text>\S.*)$"
-)
+ROMAN_LINE = re.compile(rf"^(?P<label>[IVXLlTHYi1|!]{{1,5}})\s*(?P<sep>{SEP})\s*(?P<text>\S.*)$")
 ARABIC_LINE = re.compile(
     r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)])\s*(?P<text>[^\d\s].*)$"
     r"|^(?P<label2>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<text2>[^\d\s].*)$"
@@ -39,7 +37,9 @@ ORDINALS = {
     "muoi": 10,
 }  # fmt: skip
 HEAD_LOOKALIKES = str.maketrans({"1": "i", "l": "i", "0": "o", "€": "e", "@": "e", "|": "i"})
-DIGIT_LOOKALIKES = str.maketrans({"l": "1", "I": "1", "|": "1", "!": "1", "i": "1", "O": "0", "o": "0"})
+DIGIT_LOOKALIKES = str.maketrans(
+    {"l": "1", "I": "1", "|": "1", "!": "1", "i": "1", "O": "0", "o": "0"}
+)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,9 @@ def letter_value(letter: str) -> int:
 def _heads() -> dict[str, str]:
     from extractors.vocab import fold_ascii, load_yaml
 
-    return {fold_ascii(word): kind for word, kind in load_yaml("structure.yaml")["legal_heads"].items()}
+    return {
+        fold_ascii(word): kind for word, kind in load_yaml("structure.yaml")["legal_heads"].items()
+    }
 
 
 def head_style(word: str) -> str | None:
@@ -106,7 +108,11 @@ def head_style(word: str) -> str | None:
     if key in heads:
         return heads[key]
     for head, kind in heads.items():
-        if len(head) >= 4 and abs(len(key) - len(head)) <= 1 and Levenshtein.distance(key, head) <= 1:
+        if (
+            len(head) >= 4
+            and abs(len(key) - len(head)) <= 1
+            and Levenshtein.distance(key, head) <= 1
+        ):
             return kind
     return None
 
@@ -126,7 +132,11 @@ def _head_value(token: str, style: str) -> tuple[int, bool] | None:
     folded = fold_ascii(token)
     if folded.startswith("thu "):
         word = folded.split()[-1]
-        return (1, False) if word == "nhat" else ((ORDINALS[word], False) if word in ORDINALS else None)
+        return (
+            (1, False)
+            if word == "nhat"
+            else ((ORDINALS[word], False) if word in ORDINALS else None)
+        )
     if token.isdigit():
         return int(token), False
     if style != "article":
@@ -164,7 +174,7 @@ def read_head(text: str) -> Marker | None:
 
 
 def _capital(text: str) -> bool:
-    return text[:1].isupper() or text[:1] in "(\"“"
+    return text[:1].isupper() or text[:1] in '("“'
 
 
 def read_markers(text: str) -> list[Marker]:
@@ -182,7 +192,9 @@ def read_markers(text: str) -> list[Marker]:
             out.append(Marker("roman", token, value, found.group("text"), loose=strict is None))
     found = ARABIC_LINE.match(text)
     if found:
-        label = next(found.group(n) for n in ("label", "label2", "label3", "label4") if found.group(n))
+        label = next(
+            found.group(n) for n in ("label", "label2", "label3", "label4") if found.group(n)
+        )
         body = next(found.group(n) for n in ("text", "text2", "text3", "text4") if found.group(n))
         depth = label.count(".") + 1
         # a comma for the period, "l" for "1", or no period at all: OCR; the sequence must agree
