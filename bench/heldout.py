@@ -16,7 +16,7 @@ HELDOUT_PLANS = frozenset(
         "lamdong-kh-cchc-giai-doan-2026-2030_du-thao.txt",
     }
 )
-"""Plan texts under ``../shared/corpus/plans`` kept out of rule tuning (none has extraction gold)."""
+"""Plan texts under ``../shared/corpus/plans`` kept out of rule tuning (none has gold)."""
 
 HELDOUT_SCANS = frozenset(
     {

@@ -15,7 +15,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.synthetic import (  # noqa: E402
+from kehoach import DATA_DIR, SAMPLES_DIR  # noqa: E402
+from pipeline.evaluation.synthetic import (  # noqa: E402
     Block,
     Degradation,
     default_closing,
@@ -27,8 +28,8 @@ from pipeline.synthetic import (  # noqa: E402
 )
 
 SHARED = REPO.parent / "shared"
-OUT = REPO / "data" / "samples"
-TRUTH = REPO / "data" / "samples-truth"
+OUT = SAMPLES_DIR
+TRUTH = DATA_DIR / "samples-truth"
 PLAN = SHARED / "corpus" / "plans" / "lamdong-kh-kiem-tra-cchc-2026.txt"
 SEED_DUMP = SHARED / "seeds" / "000_008183cd73cd5139.txt"
 SEED_GOLD = SHARED / "gold" / "000_008183cd73cd5139.restored.txt"

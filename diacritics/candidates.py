@@ -14,11 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
-from diacritics.orthography import is_syllable, strip_marks
+from diacritics.orthography import is_key_shape, is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _ONE_VOWEL_GROUP = re.compile(r"^[^aeiouy]*[aeiouy]+[^aeiouy]*$")
@@ -43,6 +44,8 @@ RARE_KEY = -5.0
 """A key whose commonest form is rarer than this (log10) may be a garbled other key ("pich")."""
 NEAR_KEYS = 40
 NEAR_KEYS_CLEAN = 12
+FOREIGN_WORD = 3.0
+"""Extra log10 cost of changing the letters of a non-syllable outside OCR garble."""
 VALID_WORD_SWAP = 3.2
 """Most channel cost (log10) at which a valid printed syllable may stand for another key."""
 ABBREVIATION_UNK = 1.0
@@ -125,21 +128,32 @@ class Inventory:
                 for i in ids
             )
         ]
-        self.deletes: dict[str, list[str]] = defaultdict(list)
-        for key in self.syllable_keys:
+        self.key_weight = {
+            key: float(lm.uni_logp[ids[0]]) for key, ids in self.by_key.items() if ids
+        }
+        """log10 unigram of each key's commonest form: near keys are ranked by it."""
+        # syllable keys numbered commonest first (then by spelling): near keys are sorted by
+        # these numbers, and the deletion index holds them rather than the strings
+        self.key_at = sorted(self.syllable_keys, key=lambda k: (-self.key_weight.get(k, -99.0), k))
+        self.deletes: dict[str, list[int]] = defaultdict(list)
+        for rank, key in enumerate(self.key_at):
             for d in _deletes(key, 2):
-                self.deletes[d].append(key)
+                self.deletes[d].append(rank)
 
     def forms(self, key: str) -> list[int]:
         """Vocabulary ids whose stripped key is ``key``, most frequent first."""
         return self.by_key.get(key, [])
 
-    def near_keys(self, key: str) -> set[str]:
-        """Syllable keys within the deletion neighbourhood of a (garbled) key."""
-        found: set[str] = set()
+    def near_ranks(self, key: str) -> set[int]:
+        """Numbers (``key_at``) of the syllable keys in the deletion neighbourhood of a key."""
+        found: set[int] = set()
         for d in _deletes(key, max_edits(key)):
             found.update(self.deletes.get(d, ()))
         return found
+
+    def near_keys(self, key: str) -> set[str]:
+        """Syllable keys within the deletion neighbourhood of a (garbled) key."""
+        return {self.key_at[rank] for rank in self.near_ranks(key)}
 
 
 def printed_key(token: str) -> str:
@@ -155,6 +169,8 @@ class Generator:
         self.channel = channel
         self.lm = inventory.lm
         self._cache: dict[tuple[str, bool, bool], Candidates] = {}
+        self._near_cache: dict[tuple[str, int], list[str]] = {}
+        channel.index_words(self.lm.words)
 
     def candidates(self, token: str, stripped_mode: bool, garbled: bool = False) -> Candidates:
         """Candidates for a lower-case printed token.
@@ -183,19 +199,64 @@ class Generator:
         return Candidates(ids=np.asarray(ids, dtype=np.uint64), forms=forms, costs=costs)
 
     def _near(self, key: str, limit: int = 0) -> list[str]:
-        """Syllable keys near a garbled key (and its digit/symbol readings), nearest first."""
-        found: dict[str, int] = {}
-        for variant in self.channel.key_variants(key):
-            for near in self.inventory.near_keys(variant) | {variant}:
-                dist = Levenshtein.distance(variant, near)
-                if dist < found.get(near, 99):
-                    found[near] = dist
-        ranked = sorted(found, key=lambda k: (found[k], -self._key_weight(k)))
-        return ranked[: limit or NEAR_KEYS]
+        """Syllable keys near a garbled key (and its digit/symbol readings), nearest first, then
+        the commonest, then by spelling; cached per key (tokens differing in case share it)."""
+        limit = limit or NEAR_KEYS
+        found = self._near_cache.get((key, limit))
+        if found is None:
+            variants = self.channel.key_variants(key)
+            found = self._near_plain(key, limit) if len(variants) == 1 else []
+            if len(variants) > 1:
+                dist: dict[str, int] = {}
+                for variant in variants:
+                    for near in self.inventory.near_keys(variant) | {variant}:
+                        d = Levenshtein.distance(variant, near)
+                        if d < dist.get(near, 99):
+                            dist[near] = d
+                weight = self.inventory.key_weight
+                # nearest, then commonest, then by spelling
+                ranked = sorted((d, -weight.get(k, -99.0), k) for k, d in dist.items())
+                found = [k for _, _, k in ranked[:limit]]
+            self._near_cache[(key, limit)] = found
+        return found
 
-    def _key_weight(self, key: str) -> float:
-        forms = self.inventory.forms(key)
-        return float(self.lm.uni_logp[forms[0]]) if forms else -99.0
+    def _near_plain(self, key: str, limit: int) -> list[str]:
+        """``_near`` of a key without digits or symbols (most tokens): the key itself first (the
+        one at distance 0), then by distance, then by number (commonest first)."""
+        key_at = self.inventory.key_at
+        others = [key_at[r] for r in sorted(self.inventory.near_ranks(key))]
+        others = [k for k in others if k != key]
+        dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
+        return [key, *(others[n] for n in np.argsort(dists, kind="stable")[: limit - 1].tolist())]
+
+    def _costs(self, token: str, ids: list[int]) -> list[float]:
+        """Channel cost of ``token`` for each candidate id, in one vectorised batch."""
+        if not ids:
+            return []
+        return self.channel.distances(token, np.asarray(ids, dtype=np.int64)).tolist()
+
+    def _near_forms(self, key: str, limit: int, per_key: int, taken: dict[int, float]) -> list[int]:
+        """Forms of the keys near ``key`` not already in ``taken``, nearest keys first."""
+        inv = self.inventory
+        return [
+            i
+            for near in self._near(key, limit)
+            for i in inv.forms(near)[:per_key]
+            if i not in taken
+        ]
+
+    def _ranked(self, scored: dict[int, float], limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
+        scalar arithmetic did), within ``MAX_GAP`` of the best; the word id breaks ties, so the
+        order never depends on how ``scored`` was filled."""
+        if not scored:
+            return []
+        ids = np.fromiter(scored, dtype=np.int64, count=len(scored))
+        costs = np.fromiter(scored.values(), dtype=np.float64, count=len(scored))
+        score = costs.astype(np.float32) - np.float32(0.3) * self.lm.uni_logp[ids]
+        order = np.lexsort((ids, score))
+        order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
+        return list(zip(ids[order].tolist(), costs[order].tolist(), strict=True))
 
     def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
         lm, inv = self.lm, self.inventory
@@ -209,27 +270,28 @@ class Generator:
                 if lm.uni_logp[i] >= floor:
                     scored[i] = 0.0
             if garbled:
-                for near in self._near(key):
-                    for i in inv.forms(near)[:KEY_FORMS_GARBLED]:
-                        if i not in scored:
-                            cost = self.channel.distance(token, lm.words[i])
-                            if cost <= VALID_WORD_SWAP:
-                                scored[i] = cost
+                near = self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, scored)
+                for i, cost in zip(near, self._costs(token, near), strict=True):
+                    if cost <= VALID_WORD_SWAP:
+                        scored[i] = cost
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
-            for i in forms[:MAX_CANDIDATES]:
-                scored[i] = self.channel.distance(token, lm.words[i])
+            own_forms = forms[:MAX_CANDIDATES]
             doubtful = not known or not is_syllable(token) or not common
             # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
             limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
             per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-            for near in self._near(key, limit):
-                for i in inv.forms(near)[:per_key]:
-                    if i not in scored:
-                        cost = self.channel.distance(token, lm.words[i])
-                        # a real word ("cha", "vai") turns into another only by a known confusion
-                        if doubtful or cost <= VALID_WORD_SWAP:
-                            scored[i] = cost
+            near = self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
+            costs = self._costs(token, own_forms + near)  # one batch for both
+            scored.update(zip(own_forms, costs, strict=False))
+            # outside OCR garble a token no syllable could be ("mh", "byte", "PHOI" is one) is
+            # a name, a foreign word or an abbreviation more often than a misprint
+            foreign = 0.0 if garbled or is_key_shape(key) else FOREIGN_WORD
+            for i, cost in zip(near, costs[len(own_forms) :], strict=True):
+                cost += foreign
+                # a real word ("cha", "vai") turns into another only by a known confusion
+                if doubtful or cost <= VALID_WORD_SWAP:
+                    scored[i] = cost
             for word, cost in self.channel.word_sources(token).items():
                 i = lm.word_id(word)
                 if i != lm.unk:
@@ -238,11 +300,7 @@ class Generator:
         if token.isdigit():
             own = lm.num  # a number stays a number unless its neighbours say it is a word
             scored = {i: c + DIGIT_WORD for i, c in scored.items()}
-        ranked = sorted(scored.items(), key=lambda item: item[1] - 0.3 * lm.uni_logp[item[0]])
-        if ranked:
-            worst = ranked[0][1] - 0.3 * lm.uni_logp[ranked[0][0]] + MAX_GAP
-            ranked = [r for r in ranked if r[1] - 0.3 * lm.uni_logp[r[0]] <= worst]
-        ranked = ranked[: MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES]
+        ranked = self._ranked(scored, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
         elif garbled and own != lm.num and not is_syllable(token):

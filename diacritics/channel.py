@@ -1,7 +1,8 @@
 """The OCR channel: how likely a printed string is, given the syllable that was meant.
 
 Costs are -log10 P(printed piece | intended character), learned by aligning Tesseract output of
-rendered corpus pages with their truth (``diacritics.learn_channel``); a weighted edit distance with
+rendered corpus pages with their truth (``diacritics.training.learn_channel``);
+a weighted edit distance with
 pieces of 0–2 printed characters per intended character scores a (printed, intended) pair. Without
 learned data the costs fall back to a generic shape: marks lost cheaply, letters changed dearly.
 """
@@ -14,9 +15,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.orthography import strip_marks, strip_tone
+from diacritics.kernels import batch_distance
+from diacritics.orthography import VIETNAMESE_LETTERS, strip_marks, strip_tone
 
 MAX_PIECE = 2
 DEFAULT_SUB = 2.5
@@ -26,6 +29,11 @@ MARK_CHANGE = 1.2
 UNSEEN_MARK_SWAP = 1.5
 FAMILY_PENALTY = 0.3
 WORD_CONFUSION_SHARE = 0.5
+ALPHABET = "".join(sorted(VIETNAMESE_LETTERS | set("abcdefghijklmnopqrstuvwxyz")))
+"""Intended letters the vectorised distance knows; a word with another goes the Python way."""
+MAX_WORD = 8
+"""Longest intended word the vectorised distance takes ("nghiêng" has 7 letters)."""
+MAX_PRINTED = 24
 
 
 @lru_cache(maxsize=4096)
@@ -87,6 +95,14 @@ class Channel:
                     fam[printed] = cost
         self._piece_cache: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
         self._distance_cache: dict[tuple[str, str], float] = {}
+        self._letter = {ch: n for n, ch in enumerate(ALPHABET)}
+        self._columns: dict[str, np.ndarray] = {}
+        self._no_pair = np.zeros((1, len(ALPHABET)))
+        self.word_chars = np.zeros((0, MAX_WORD), dtype=np.int16)
+        self.word_lengths = np.zeros(0, dtype=np.int64)
+        self.words: list[str] = []
+        self._vanish = np.asarray([self.piece_cost(x, "") for x in ALPHABET])
+        self._prepare_columns()
 
     def _inverse_letters(self) -> dict[str, list[str]]:
         """For each printed non-letter (digit, symbol), the base letters it most often stood for."""
@@ -99,7 +115,7 @@ class Channel:
                 if len(printed) == 1 and printed != "*" and not printed.isalpha() and cost < 3.0:
                     best = seen.setdefault(printed, {})
                     best[base] = min(best.get(base, 9.0), cost)
-        return {p: sorted(b, key=b.get)[:3] for p, b in seen.items()}  # type: ignore[arg-type]
+        return {p: sorted(b, key=lambda x: (b[x], x))[:3] for p, b in seen.items()}
 
     def key_variants(self, key: str, limit: int = 9) -> list[str]:
         """The key with each printed non-letter replaced by the letters it usually stood for."""
@@ -114,7 +130,7 @@ class Channel:
 
     @classmethod
     def load(cls, path: Path) -> Channel:
-        """Read a channel table written by ``diacritics.learn_channel``; empty when absent."""
+        """A channel table written by ``diacritics.training.learn_channel``; empty when absent."""
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -189,3 +205,103 @@ class Channel:
         if len(self._distance_cache) < 2_000_000:
             self._distance_cache[key] = row[m]
         return row[m]
+
+    def _column(self, piece: str) -> np.ndarray:
+        """Cost of each alphabet letter printed as ``piece`` (``piece_cost`` for all of them at
+        once); cached, pieces recur across tokens."""
+        found = self._columns.get(piece)
+        if found is None:
+            found = self._columns[piece] = self._column_of(piece)
+        return found
+
+    def _prepare_columns(self) -> None:
+        """Per alphabet letter, what ``piece_cost`` looks at, as arrays; per printed piece, the
+        letters that learned it and their costs."""
+        letters = list(ALPHABET)
+        self._has_table = np.asarray([x in self.costs for x in letters])
+        self._star = np.asarray([self.costs[x]["*"] if x in self.costs else 0.0 for x in letters])
+        self._bases = np.asarray([_base(x) for x in letters])
+        families = sorted({_family(x) for x in letters})
+        self._family_of = np.asarray([families.index(_family(x)) for x in letters])
+        self._family_names = families
+        self._learned: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        learned: dict[str, list[tuple[int, float]]] = {}
+        for n, x in enumerate(letters):
+            for printed, cost in self.costs.get(x, {}).items():
+                if printed != "*":
+                    learned.setdefault(printed, []).append((n, cost))
+        for printed, items in learned.items():
+            self._learned[printed] = (
+                np.asarray([n for n, _ in items], dtype=np.intp),
+                np.asarray([c for _, c in items]),
+            )
+
+    def _column_of(self, piece: str) -> np.ndarray:
+        """``[piece_cost(x, piece) for x in ALPHABET]``, vectorised: the same branches, the same
+        floats."""
+        single = len(piece) == 1
+        # default_cost(x, piece)
+        if not single:
+            default = np.full(len(ALPHABET), DEFAULT_SUB + DEFAULT_INDEL)
+        else:
+            base = _base(piece)
+            default = np.where(
+                self._bases == piece,
+                MARK_LOSS,
+                np.where(self._bases == base, MARK_CHANGE, DEFAULT_SUB),
+            )
+            if piece in self._letter:
+                default[self._letter[piece]] = 0.0
+        unseen = self._star + (0.0 if single else 0.5)
+        family_costs = np.asarray(
+            [self.family.get(f, {}).get(piece, np.inf) for f in self._family_names]
+        )
+        unseen = np.minimum(unseen, family_costs[self._family_of] + FAMILY_PENALTY)
+        if single:
+            same_base = self._bases == _base(piece)
+            value = np.where(
+                same_base, np.minimum(unseen, UNSEEN_MARK_SWAP), np.maximum(unseen, default)
+            )
+        else:
+            value = np.maximum(unseen, default)
+        column = np.where(self._has_table, value, default)
+        learned = self._learned.get(piece)
+        if learned is not None:
+            column[learned[0]] = learned[1]
+        return column
+
+    def index_words(self, words: list[str]) -> None:
+        """Encode a vocabulary once for ``distances``: each word's letters as alphabet indices
+        (one vectorised pass over UTF-32 code points); words with another letter, or longer
+        than ``MAX_WORD``, get length -1 and go the Python way."""
+        width = MAX_WORD
+        lengths = np.asarray([len(w) for w in words], dtype=np.int64)
+        padded = "".join(w[:width].ljust(width, "\0") for w in words)
+        points = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).reshape(-1, width)
+        table = np.full(0x10000, -1, dtype=np.int16)
+        for n, ch in enumerate(ALPHABET):
+            table[ord(ch)] = n
+        codes = table[np.minimum(points, 0xFFFF)]
+        codes[points == 0] = 0
+        known = (codes[:, :] >= 0).all(axis=1) & (lengths <= width) & (lengths > 0)
+        self.word_chars = np.ascontiguousarray(np.maximum(codes, 0))
+        self.word_lengths = np.where(known, lengths, -1)
+        self.words = words
+
+    def distances(self, printed: str, ids: np.ndarray) -> np.ndarray:
+        """``distance(printed, words[i])`` for each word id (``index_words``) in one pass."""
+        p = unicodedata.normalize("NFC", printed)
+        lengths = self.word_lengths[ids]
+        odd = np.flatnonzero(lengths < 0)
+        if not p or len(p) > MAX_PRINTED:
+            return np.asarray([self.distance(printed, self.words[i]) for i in ids.tolist()])
+        single = np.stack([self._column(ch) for ch in p])
+        pairs = [self._column(p[j : j + 2]) for j in range(len(p) - 1)]
+        pair = np.stack(pairs) if pairs else self._no_pair
+        inserts = np.asarray([self.insert_cost(ch) for ch in p])
+        out = batch_distance(
+            self.word_chars[ids], np.maximum(lengths, 0), single, pair, self._vanish, inserts
+        )
+        for n in odd.tolist():  # a letter outside the alphabet: the reference way
+            out[n] = self.distance(printed, self.words[int(ids[n])])
+        return out

@@ -14,6 +14,11 @@ from diacritics.lm import TrigramLM
 
 CHANNEL_WEIGHT = 1.0
 """Weight of the channel cost (log10) against the LM log10 probability."""
+PRUNE_KEEP = 8
+"""Candidates a position keeps for the trigram pass: the best by a local bigram max-marginal.
+The triples scored per position fall from up to 24³ to 8³ (decoding the OCR pages ~3× faster);
+6 lost 0.04% on seed 000; the same with the full forward-backward max-marginal, which cost a
+Python step per position."""
 LN10 = math.log(10.0)
 
 
@@ -107,6 +112,9 @@ def viterbi_lines(
             *(line_costs if weight == 1.0 else (weight * c for c in line_costs)),
             one,
         ]
+    kept = prune(lm, ids, chan, PRUNE_KEEP)
+    for t, k in kept.items():
+        ids[t], chan[t] = ids[t][k], chan[t][k]
     sizes = np.asarray([len(a) for a in ids])
     flat = line_scores(lm, ids, chan)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
@@ -127,11 +135,56 @@ def viterbi_lines(
     conf = np.ones(len(sizes))
     conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
     shown = np.round(np.clip(conf, 0.0, 1.0), 4)
+    chosen = path.tolist()
+    for t, k in kept.items():
+        chosen[t] = int(k[chosen[t]])
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
         words = slice(start + 2, start + 2 + len(lattice))
-        out.append((path[words].tolist(), shown[words].tolist()))
+        out.append((chosen[words], shown[words].tolist()))
     return out
+
+
+def prune(
+    lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray], keep: int
+) -> dict[int, np.ndarray]:
+    """For each position with more than ``keep`` candidates, the indices of those kept for the
+    trigram pass, in their order: the best by a local bigram max-marginal, the candidate's
+    best left neighbour (with its channel cost) and best right neighbour, ties to the earlier
+    candidate. All positions at once, in a few NumPy calls."""
+    sz = np.asarray([len(a) for a in ids])
+    big = np.flatnonzero(sz > keep)  # never the first or last position: <s> and </s>
+    if not len(big):
+        return {}
+    offsets = np.cumsum(sz) - sz
+    flat_ids = np.concatenate(ids)
+    all_costs = np.concatenate(costs).astype(np.float64)
+    # per candidate b of a big position t: every a at t - 1 (left) and every c at t + 1 (right)
+    cands = np.repeat(big, sz[big])
+    b_index = np.repeat(offsets[big], sz[big]) + _ragged_arange(sz[big])
+    n_left, n_right = sz[cands - 1], sz[cands + 1]
+    left_b = np.repeat(b_index, n_left)
+    left_a = np.repeat(offsets[cands - 1], n_left) + _ragged_arange(n_left)
+    right_b = np.repeat(b_index, n_right)
+    right_c = np.repeat(offsets[cands + 1], n_right) + _ragged_arange(n_right)
+    logp = lm.bigram_logp(
+        np.concatenate([flat_ids[left_a], flat_ids[right_b]]),
+        np.concatenate([flat_ids[left_b], flat_ids[right_c]]),
+    )
+    left = logp[: len(left_a)] - all_costs[left_a]
+    right = logp[len(left_a) :] - all_costs[right_c]
+    marginal = (
+        np.maximum.reduceat(left, np.cumsum(n_left) - n_left)
+        + np.maximum.reduceat(right, np.cumsum(n_right) - n_right)
+        - all_costs[b_index]
+    )
+    kept = {}
+    at = 0
+    for t in big.tolist():
+        scores = marginal[at : at + sz[t]]
+        kept[t] = np.sort(np.argsort(-scores, kind="stable")[:keep])
+        at += sz[t]
+    return kept
 
 
 def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) -> list[int]:

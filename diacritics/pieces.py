@@ -15,7 +15,7 @@ from typing import NamedTuple
 from diacritics.candidates import printed_key
 from diacritics.orthography import is_key_shape, strip_marks
 
-_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|]+")
+_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|=]+")
 """A word between punctuation; a quote inside a word is OCR garble ("phu’o‘ng") or a lost space."""
 _BASE_VOWEL = re.compile(r"[aeiouy]")
 _JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
@@ -25,6 +25,20 @@ _SENTENCE_END = ".:;!?"
 WRAPPED_SHARE = 0.7
 """A line this share of the document's long lines' length fills the page width: it wraps."""
 _ITEM_START = re.compile(r"^\s*(?:\d+[.)]|[a-zđ][.)]\s|[IVX]+\.|[-+•*–])")
+
+
+PLACEHOLDER = re.compile(r"%(\d+\$)?[-+ #0']*\d*(\.\d+)?[hlLqjzt]*[a-zA-Z%]|\$\{?\w+\}?|\{\w*\}")
+"""printf and template placeholders ("%s", "%lu", "%1$s", "${name}", "{0}"): program text."""
+OPTION = re.compile(r"^--[A-Za-z][\w-]*")
+"""A command-line option ("--no-ignore-case"): kept as printed, what follows "=" is restored."""
+CODE = re.compile(r"^(?=(?:.*[A-Z]){2})(?=.*\d)[A-Z0-9]+$")
+"""Two capitals or more and a digit ("QH15", "QHI5", "C04B"): a code, never a word ("T6" has
+one capital: a garbled "Tổ")."""
+WORD_DIGITS = re.compile(r"^([^\W\d_]{2,})(\d+)$")
+"""Letters then digits ("so1", "tin2"): outside OCR garble, a word with a number appended."""
+_NO_VOWEL = re.compile(
+    r"^[^aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]+$"
+)
 
 
 class Piece(NamedTuple):
@@ -101,3 +115,23 @@ def continues(previous: str, line: str) -> bool:
     if not before or not after or before[-1] in _SENTENCE_END:
         return False
     return _ITEM_START.match(after) is None
+
+
+def lower_abbreviation(text: str) -> bool:
+    """A lower-case word of two letters or more and no vowel ("hdnd", "qd")."""
+    return (
+        len(text) >= 2 and text.isalpha() and text.islower() and _NO_VOWEL.match(text) is not None
+    )
+
+
+def split_word_digits(piece: Piece) -> list[Piece]:
+    """A word with digits appended ("so1", "nguyen2": program text, numbered names) as the word
+    and a number; any other piece as it is."""
+    found = WORD_DIGITS.match(piece.text) if piece.fixed is None else None
+    if found is None or not is_key_shape(printed_key(found[1])):
+        return [piece]
+    cut = piece.start + len(found[1])
+    return [
+        piece._replace(end=cut, text=found[1]),
+        Piece(cut, piece.end, found[2], "<num>", piece.chunk),
+    ]

@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -22,10 +21,23 @@ from diacritics.orthography import (
     normalize_tones,
     strip_marks,
 )
-from diacritics.pieces import Piece, continues, full_width, merge_split, words
+from diacritics.pieces import (
+    CODE,
+    OPTION,
+    PLACEHOLDER,
+    WORD_DIGITS,
+    Piece,
+    continues,
+    full_width,
+    lower_abbreviation,
+    merge_split,
+    split_word_digits,
+    words,
+)
+from diacritics.tokens import restored_token
+from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 LM_FILE = MODEL_DIR / "syllable_lm.npz"
 CHANNEL_FILE = MODEL_DIR / "ocr_channel.json"
 EDGE_PUNCT = " \t.,;:!?\"“”‘’'`()[]«»…–—-*/<>|"
@@ -41,6 +53,7 @@ BATCH_TRIPLES = 500_000
 """Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
 CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
+MIN_GARBLED = 2
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 MIN_JOINED = 5
@@ -97,11 +110,18 @@ class Restorer:
         return found
 
     def _chunk_pieces(self, text: str) -> list[Piece]:
+        option = OPTION.match(text)
+        if option:  # "--arg-file=tập-tin": the option stays, the value is a word
+            rest = [
+                p._replace(start=p.start + option.end(), end=p.end + option.end())
+                for p in self._chunk_pieces(text[option.end() :])
+            ]
+            return [Piece(0, option.end(), option.group(0), "<unk>", 0), *rest]
         left = len(text) - len(text.lstrip(EDGE_PUNCT))
         core = text.strip(EDGE_PUNCT)
         if not core:
             return []
-        if _ADDRESS.search(core):
+        if _ADDRESS.search(core) or PLACEHOLDER.search(core) or self._is_code(core):
             return [Piece(left, left + len(core), core, "<unk>", 0)]
         if _NUMBER.match(core):
             # "16 trách nhiệm": a bare short number may be a garbled word; "1." never is
@@ -120,6 +140,15 @@ class Restorer:
                     out.append(Piece(start, start + len(word), word, kind, 0, False, spaced))
         return out
 
+    def _is_code(self, core: str) -> bool:
+        """A code such as "QH15" (OCR: "QHI5"): capitals and digits that read as no syllable
+        even with the digits taken for the letters OCR mistakes them for ("HO6" is "HỒ"), and
+        not a Roman numeral mixed with digits ("II1")."""
+        if CODE.match(core) is None or set(core) <= set("IVXLC0123456789"):
+            return False
+        variants = self.generator.channel.key_variants(printed_key(core))
+        return not any(v.isalpha() and is_key_shape(v) for v in variants)
+
     def _unjoin(self, word: str, start: int) -> list[tuple[str, int]]:
         """A word OCR printed without its spaces ("vanphong") cut into syllables; else itself.
 
@@ -136,7 +165,7 @@ class Restorer:
             or not (word.islower() or word.isupper() or word[1:].islower())  # "bảnVăn": markup
             or is_key_shape(key)
             or word.lower() in self.lm.index
-            or inventory.near_keys(key)
+            or inventory.near_ranks(key)
         ):
             return [(word, start)]
         # best[i]: (log10 weight, cut points) of the likeliest cutting of key[:i]
@@ -200,7 +229,10 @@ class Restorer:
         ]
         if not pieces:
             return None
-        stripped = not has_marks(line)
+        # marks on codes ("QĐ-TTg") say nothing about the words: are those bare?
+        stripped = not has_marks(line) or not any(
+            has_marks(p.text) for p in pieces if p.fixed is None
+        )
         if not garbled and not stripped:
             # marked text that is not OCR garble: valid words stay, only the odd ones are decoded
             right = [self._reads_right(p) for p in pieces]
@@ -212,6 +244,8 @@ class Restorer:
                 else p
                 for p, ok in zip(pieces, right, strict=True)
             ]
+        if not garbled:
+            pieces = [part for piece in pieces for part in split_word_digits(piece)]
         lattice: list[np.ndarray] = []
         costs: list[np.ndarray] = []
         forms: list[tuple[str, ...]] = []
@@ -223,7 +257,9 @@ class Restorer:
                 costs.append(np.zeros(1, dtype=np.float32))
                 forms.append((piece.text,))
                 continue
-            if piece.abbreviation:
+            if piece.abbreviation or (not garbled and lower_abbreviation(piece.text)):
+                # lower-case text has no capitals to tell abbreviations: outside OCR garble a
+                # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
                 cands = self.generator.abbreviation(piece.text.lower())
             else:
                 cands = self.generator.candidates(piece.text.lower(), stripped, garbled)
@@ -337,7 +373,7 @@ class Restorer:
             cursor = piece.end
             shift += len(new) - len(source)
             tokens.append(
-                _token(  # values are built valid here: skip re-validation
+                restored_token(  # values are built valid here: skip re-validation
                     {
                         "line": index,
                         "start": start,
@@ -365,13 +401,17 @@ class Restorer:
                 if len(verdicts) < CHUNK_CACHE:
                     verdicts[word] = verdict
             bad += verdict
-        return bad / len(words) > GARBLED_SHARE
+        # one odd word ("mh", "byte") does not make a short text OCR garble
+        return bad >= MIN_GARBLED and bad / len(words) > GARBLED_SHARE
 
     def _word_garbled(self, word: str) -> bool:
         """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
         core = word.strip(EDGE_PUNCT).lower()
-        if "/" in core or "|" in core:
-            return False  # document symbols, table rules
+        if "/" in core or "|" in core or PLACEHOLDER.search(core):
+            return False  # document symbols, table rules, program text
+        digits = WORD_DIGITS.match(core)
+        if digits and is_key_shape(strip_marks(digits[1])):
+            return False  # "số1": a word with a number appended
         return bool(
             not core.isdigit()
             and _GARBLE.search(core)
@@ -423,42 +463,6 @@ class Restorer:
         if not unicodedata.is_normalized("NFC", out):  # a stray combining mark met a new letter
             return RestoreResult(text=out, tokens=tuple(tokens))
         return RestoreResult.model_construct(text=out, tokens=tuple(tokens))
-
-
-_TOKEN_FIELDS = frozenset(RestoredToken.model_fields)
-
-
-def _token_quickly(values: dict[str, Any]) -> RestoredToken:
-    """``RestoredToken.model_construct(**values)`` with every field given, in a few steps."""
-    token = RestoredToken.__new__(RestoredToken)
-    object.__setattr__(token, "__dict__", values)
-    object.__setattr__(token, "__pydantic_fields_set__", set(_TOKEN_FIELDS))
-    object.__setattr__(token, "__pydantic_extra__", None)
-    object.__setattr__(token, "__pydantic_private__", None)
-    return token
-
-
-def _token_checked(values: dict[str, Any]) -> RestoredToken:
-    """``RestoredToken.model_construct``: the general way."""
-    return RestoredToken.model_construct(**values)
-
-
-def _choose_token_builder() -> Any:
-    """The quick builder where it gives what ``model_construct`` gives (pydantic's internals
-    may change), else ``model_construct``; a token is built per word, so this is a hot path."""
-    sample = {"line": 0, "start": 0, "end": 1, "source": "a", "text": "á", "confidence": 0.5}
-    quick, slow = _token_quickly(dict(sample)), _token_checked(dict(sample))
-    same = (
-        quick == slow
-        and quick.__dict__ == slow.__dict__
-        and quick.model_fields_set == slow.model_fields_set
-        and not RestoredToken.__pydantic_post_init__
-        and not RestoredToken.__private_attributes__
-    )
-    return _token_quickly if same else _token_checked
-
-
-_token = _choose_token_builder()
 
 
 def _lm_form(text: str, vocab: dict[str, int]) -> str:

@@ -1,40 +1,44 @@
 """Extraction: from a plan's block tree to the output contract (PlanDocument), with provenance.
 
 One module per kind of content (``header``, ``sections``, ``purposes``, ``criteria``, ``awards``,
-``deadlines``, ``assignments``, ``targets``, ``legal_basis``, ``recipients``, ``agencies``); this
-module only wires them together.
+``deadlines``, ``assignments``, ``targets``, ``legal_basis``, ``recipients``, ``agencies``,
+``relations``); this module only wires them together. From the plan and its tree,
+``obligations`` derives who must do what by when, and ``outline`` lists the section headings.
 """
 
 from __future__ import annotations
 
-from schemas import Assignment, Deadline, DocumentTree, Obligation, PlanDocument, SourceDocument
+from schemas import Deadline, DocumentTree, PlanDocument, SourceDocument
 
 
 def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     """Everything the plan says, in the gold's shape, each item with its provenance."""
-    from extractors.agencies import unify_spellings
+    from extractors.agencies import document_vocabulary, unify_spellings
     from extractors.annex import annex_deadlines
     from extractors.assignments import annex_rows, extract_assignments
     from extractors.awards import extract_awards
     from extractors.criteria import extract_criteria
-    from extractors.deadlines import extract_deadlines
+    from extractors.deadlines import extract_deadlines, extract_document_dates
     from extractors.header import extract_header
     from extractors.legal_basis import extract_legal_basis
     from extractors.purposes import extract_purposes, extract_requirements
     from extractors.recipients import extract_recipients
+    from extractors.relations import derive_validity, extract_relations
     from extractors.sections import place_blocks
     from extractors.targets import extract_targets
 
     placed = place_blocks(tree)
     doc = extract_header(tree, placed)
+    doc = doc.model_copy(update=extract_document_dates(placed, doc.issue_date))
     purposes, purpose_prov = extract_purposes(placed)
     requirements, requirement_prov = extract_requirements(placed)
     recipients, recipient_prov = extract_recipients(tree)
-    assignments = extract_assignments(placed)
+    assignments = extract_assignments(placed, doc.doc_type)
     deadlines = extract_deadlines(placed, doc.issue_date)
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
-    spelling = unify_spellings(names)
+    spelling = unify_spellings(names, document_vocabulary(recipients, doc.issuer))
+    relations = extract_relations(placed, doc, tree.header)
     return PlanDocument(
         sha256=source.sha256,
         source=str(source.path),
@@ -50,6 +54,8 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
         ),
         targets=extract_targets(placed),
         recipients=recipients,
+        relations=relations,
+        validity=derive_validity(doc, relations, placed),
         provenance={
             "purposes": purpose_prov,
             "requirements": requirement_prov,
@@ -66,49 +72,4 @@ def _respell_deadline(deadline: Deadline, spelling: dict[str, str]) -> Deadline:
     return deadline.model_copy(update={"agency": spelling.get(deadline.agency, deadline.agency)})
 
 
-def _overlaps(a, b) -> bool:  # type: ignore[no-untyped-def]
-    """Whether two provenances share a page and a line."""
-    if a is None or b is None:
-        return False
-    return a.page == b.page and a.line_start <= b.line_end and b.line_start <= a.line_end
-
-
-def obligations_of(plan: PlanDocument) -> list[Obligation]:
-    """One obligation per agency and task, with the deadline written in the same item, if any."""
-    out: list[Obligation] = []
-    for assignment in plan.assignments:
-        for index, task in enumerate(assignment.tasks):
-            prov = _task_provenance(assignment, index)
-            deadline = _deadline_for(plan, assignment.agency, task, prov)
-            out.append(
-                Obligation(
-                    agency=assignment.agency,
-                    role=assignment.role,
-                    task=task,
-                    deadline=deadline,
-                    document_sha256=plan.sha256 or "",
-                    document_title=plan.doc.title,
-                    province=plan.doc.province,
-                    provenance=prov,
-                )
-            )
-    return out
-
-
-def _task_provenance(assignment: Assignment, index: int):  # type: ignore[no-untyped-def]
-    if index < len(assignment.task_provenance):
-        return assignment.task_provenance[index]
-    return assignment.provenance
-
-
-def _deadline_for(plan: PlanDocument, agency: str, task: str, prov) -> Deadline | None:  # type: ignore[no-untyped-def]
-    """The deadline stated in the task's own words, else one stated on the task's lines."""
-    candidates = [d for d in plan.deadlines if d.text.lower() in task.lower()]
-    candidates = candidates or [d for d in plan.deadlines if _overlaps(d.provenance, prov)]
-    for deadline in candidates:
-        if deadline.agency is None or agency.lower() in deadline.agency.lower():
-            return deadline
-    return candidates[0] if candidates else None
-
-
-__all__ = ["extract_plan", "obligations_of"]
+__all__ = ["extract_plan"]

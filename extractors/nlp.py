@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
-from extractors.vocab import fold_ascii
+from diacritics.orthography import fold_ascii
 
 if TYPE_CHECKING:
     from spacy.language import Language

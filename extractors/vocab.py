@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,37 +11,16 @@ import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.orthography import fold_ascii
 from kehoach import DATA_DIR
+from schemas import nfc
 
 VOCAB_DIR = DATA_DIR / "vocab"
-
-
-def nfc(text: str) -> str:
-    """NFC form of ``text``."""
-    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
     """Lower-cased, NFC, whitespace-collapsed text for comparisons."""
     return re.sub(r"\s+", " ", nfc(text).lower()).strip()
-
-
-@cache
-def _fold_char(char: str) -> str:
-    if char == "đ":
-        return "d"
-    base = unicodedata.normalize("NFD", char)[0]
-    return base if len(base) == 1 else char
-
-
-def fold_ascii(text: str) -> str:
-    """Lower case without diacritics, one output character per input character.
-
-    Comparing folded text lets headings and keywords that OCR or restoration left without their
-    marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
-    the original.
-    """
-    return "".join(map(_fold_char, nfc(text).lower()))
 
 
 @cache
@@ -71,16 +49,33 @@ def abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
     pairs.sort(key=lambda pair: -len(pair[0]))
     compiled = []
     for short, long in pairs:
-        tail = r"(?![\wĐđ])" if short[-1].isalnum() else ""
-        compiled.append((re.compile(r"(?<![\wĐđ&.])" + re.escape(short) + tail), long))
+        # Whole words only, never inside a document symbol ("86/2013/TT-BTC", "12/UBND-VX").
+        tail = r"(?![\wĐđ/]|-[\wĐđ])" if short[-1].isalnum() else ""
+        compiled.append((re.compile(r"(?<![\wĐđ&./-])" + re.escape(short) + tail), long))
     return tuple(compiled)
 
 
+# A document's number and symbol ("01/2024/TT-BNV", "574/UBND-KTTH", "05-NQ/TU"): its codes are
+# not abbreviations to expand ("TT" is not "Thường trực" there).
+SYMBOL_TOKEN = re.compile(r"(?<![\w/])[\d?][\w.?-]*/[\w/.()-]*[\wĐđ)]")
+
+
 def expand_abbreviations(text: str) -> str:
-    """Expand "UBND", "MTTQ", "HĐND", ... into full names; joins like "PCT.UBND" split first."""
+    """Expand "UBND", "MTTQ", "HĐND", ... into full names; joins like "PCT.UBND" split first.
+
+    Document symbols are set aside first and put back unchanged.
+    """
+    symbols: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        symbols.append(match.group(0))
+        return f"\x00{len(symbols) - 1}\x00"
+
+    text = SYMBOL_TOKEN.sub(hold, text)
     text = re.sub(r"(?<=[A-ZĐ]{2})\.\s*(?=[A-ZĐ]{2,})(?!TH\b)", " ", text)
     for pattern, long in abbreviations():
         text = pattern.sub(long, text)
+    text = re.sub("\x00(\\d+)\x00", lambda m: symbols[int(m.group(1))], text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -6,7 +6,6 @@ Prefect server, and so the flows stay thin.
 
 from __future__ import annotations
 
-import glob
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,9 +16,10 @@ from typing import Any, Literal, Protocol
 from kehoach import PIPELINE_VERSION
 from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument, SourceKind
 from schemas.common import Frozen
+from schemas.errors import os_error, storable_path
 
 Outcome = Literal["ingested", "replaced", "skipped", "failed"]
-GLOB_CHARACTERS = frozenset("*?[")
+PARTIAL = "partial: "  # the note of a document stored with some pages left unread
 # A task carrying plain-text files carries about this much text: about 4 s of restoration and
 # extraction, against 0.2-0.6 s of Prefect's cost of running a task in a worker process and its
 # handling in the command (600 texts, 2 processes: 1.35-1.37x with 1 MB bundles, 1.23-1.29x
@@ -58,13 +58,18 @@ class IngestSummary(Frozen):
         return [o for o in self.outcomes if o.outcome == "skipped"]
 
     @property
+    def partial(self) -> list[DocumentOutcome]:
+        """Documents stored with some pages unread (OCR out of time): to look at again."""
+        return [o for o in self.ingested if o.note.startswith(PARTIAL)]
+
+    @property
     def failed(self) -> list[DocumentOutcome]:
         """Files set aside, each with its error code and reason."""
         return [o for o in self.outcomes if o.outcome == "failed"]
 
 
 class RunLog(Protocol):
-    """The part of ``pipeline.store.Dataset`` a batch needs to decide and to record."""
+    """The part of ``pipeline.storage.store.Dataset`` a batch needs to decide and to record."""
 
     def is_current(self, sha256: str, pipeline_version: str) -> bool: ...
 
@@ -93,43 +98,39 @@ class BatchPlan:
         return len(self.pending) + len(self.settled)
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Every non-hidden file under ``folder``, sorted; hidden files are editor and OS litter."""
-    found = []
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
-            found.append(path)
-    return found
-
-
-def _expand_one(pattern: str) -> list[Path]:
-    """A file, the files of a folder, or the matches of a glob; a missing name stays as given."""
-    if GLOB_CHARACTERS & set(pattern):
-        matches = [Path(m) for m in sorted(glob.glob(pattern, recursive=True))]
-        if matches:
-            return [f for m in matches for f in (_folder_files(m) if m.is_dir() else [m])]
-    path = Path(pattern)
-    return _folder_files(path) if path.is_dir() else [path]
-
-
-def expand_paths(patterns: Sequence[str | Path], *, exclude: Path | None = None) -> list[Path]:
-    """Files named by ``patterns`` (files, folders, globs) in order, each once.
+def expand_batch(
+    patterns: Sequence[str | Path], *, exclude: Path | None = None
+) -> list[Path | ErrorReport]:
+    """Files named by ``patterns`` (files, folders, globs) in order, each once, and the entries
+    refused while finding them (broken links, links out of the folder, unlistable folders).
 
     ``exclude`` is the dataset file: a batch folder may hold it, and its WAL beside it.
     """
+    from pipeline.walk import Expansion, expand
+
+    found = Expansion()
+    for pattern in patterns:
+        expand(str(pattern), found)
     seen: set[Path] = set()
     if exclude is not None:
         db = Path(exclude).resolve()
         seen |= {db, db.with_name(db.name + ".wal")}
-    files: list[Path] = []
-    for pattern in patterns:
-        for path in _expand_one(str(pattern)):
+    named: list[Path | ErrorReport] = []
+    for path in found.files:
+        try:
             key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(path)
-    return files
+        except (OSError, RuntimeError):  # a looping link: identification reports it
+            key = path.absolute()
+        if key not in seen:
+            seen.add(key)
+            named.append(path)
+    refused = {report.path: report for report in found.refused}
+    return named + list(refused.values())
+
+
+def expand_paths(patterns: Sequence[str | Path], *, exclude: Path | None = None) -> list[Path]:
+    """The files of ``expand_batch``, without the refusals."""
+    return [path for path in expand_batch(patterns, exclude=exclude) if isinstance(path, Path)]
 
 
 def error_report(error: BaseException, path: str | Path) -> ErrorReport:
@@ -139,22 +140,34 @@ def error_report(error: BaseException, path: str | Path) -> ErrorReport:
         found = report()
         if isinstance(found, ErrorReport):
             return found
+    if isinstance(error, OSError):
+        found_os = os_error(error, path)
+        if found_os is not None:
+            return found_os.report()
     reason = f"{type(error).__name__}: {error}"
-    return ErrorReport(code=ErrorCode.INTERNAL, path=str(path), reason=reason)
+    return ErrorReport(code=ErrorCode.INTERNAL, path=storable_path(path), reason=reason)
 
 
-def plan_batch(files: Iterable[Path], dataset: RunLog, settings: PipelineSettings) -> BatchPlan:
-    """Identify every file (hash only, no OCR) and set aside the stored, repeated and unreadable."""
+def plan_batch(
+    files: Iterable[Path | ErrorReport], dataset: RunLog, settings: PipelineSettings
+) -> BatchPlan:
+    """Identify every file (hash only, no OCR) and set aside the stored, repeated and unreadable.
+
+    An ``ErrorReport`` among ``files`` is an entry refused while expanding the batch.
+    """
     from pipeline.ingest import identify
 
     plan = BatchPlan()
     first_path: dict[str, str] = {}
     for path in files:
+        if isinstance(path, ErrorReport):
+            plan.settled.append(DocumentOutcome(path=path.path, outcome="failed", error=path))
+            continue
         try:
             source = identify(path, settings.limits)
         except Exception as error:  # unreadable (permissions, I/O): this file fails, not the batch
             report = error_report(error, path)
-            plan.settled.append(DocumentOutcome(path=str(path), outcome="failed", error=report))
+            plan.settled.append(DocumentOutcome(path=report.path, outcome="failed", error=report))
             continue
         sha256 = source.sha256
         if sha256 in first_path:
@@ -253,7 +266,7 @@ def open_dataset(db: Path) -> Iterator[Any]:
     if shared is not None:
         yield shared
         return
-    from pipeline.store import Dataset
+    from pipeline.storage.store import Dataset
 
     with Dataset(Path(db)) as dataset:
         yield dataset

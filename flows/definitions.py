@@ -21,11 +21,12 @@ from prefect.runtime import flow_run
 
 from flows import progress
 from flows.batch import (
+    PARTIAL,
     DocumentOutcome,
     IngestSummary,
     bundle,
     error_report,
-    expand_paths,
+    expand_batch,
     open_dataset,
     page_counts,
     plan_batch,
@@ -43,7 +44,13 @@ from schemas import (
     SourceKind,
 )
 
-SAVED_OUTCOMES = {"inserted": "ingested", "replaced": "replaced", "unchanged": "skipped"}
+SAVED_OUTCOMES = {
+    "inserted": "ingested",
+    "replaced": "replaced",
+    "unchanged": "skipped",
+    "copy": "skipped",  # the text of a stored version in other bytes (CRLF, NFD ...)
+}
+SAVED_NOTES = {"unchanged": "unchanged", "copy": "same text as a stored version"}
 
 
 def store_result(
@@ -70,8 +77,19 @@ def store_result(
         sha256=sha256,
         outcome=SAVED_OUTCOMES[saved],  # type: ignore[arg-type]
         seconds=sum(processed.seconds.values()),
-        note="unchanged" if saved == "unchanged" else "",
+        note=SAVED_NOTES.get(saved) or partial_note(processed),
     )
+
+
+def partial_note(processed: ProcessedDocument) -> str:
+    """A "partial: …" note when OCR ran out of time on some pages, stored empty; else nothing."""
+    from pipeline.process import ocr_timed_out
+
+    pages = ocr_timed_out(processed.raw_text)
+    if not pages:
+        return ""
+    listed = ", ".join(map(str, pages))
+    return f"{PARTIAL}OCR ran out of time on page(s) {listed}, stored empty [ocr-timeout]"
 
 
 def _label(path: str | Path) -> str:
@@ -171,7 +189,7 @@ def ingest_flow(
     settings = settings or PipelineSettings()
     started = time.perf_counter()
     with open_dataset(Path(db)) as dataset:
-        plan = plan_batch(expand_paths(paths, exclude=Path(db)), dataset, settings)
+        plan = plan_batch(expand_batch(paths, exclude=Path(db)), dataset, settings)
         progress.current().start(plan.total, "ingest")
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:

@@ -7,6 +7,7 @@ document gets one line instead, so an operator can follow a long batch with ``ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from rich.progress import (
 from rich.table import Table
 
 from flows.batch import DocumentOutcome, IngestSummary
+from schemas.errors import printable_path
 
 
 class Reporter(Protocol):
@@ -85,12 +87,13 @@ class ConsoleReporter:
         """One more file settled."""
         self._done += 1
         if self._progress is not None and self._task is not None:
-            last = f"{outcome.outcome} {Path(outcome.path).name}"
+            last = f"{outcome.outcome} {printable_path(Path(outcome.path).name)}"
             self._progress.update(self._task, advance=1, last=last)
             return
         reason = f" — {outcome.error.reason} [{outcome.error.code}]" if outcome.error else ""
+        where = printable_path(outcome.path)
         self.console.print(
-            f"[{self._done}/{self._total}] {outcome.outcome} {outcome.path}{reason}",
+            f"[{self._done}/{self._total}] {outcome.outcome} {where}{reason}",
             soft_wrap=True,
             markup=False,
             highlight=False,
@@ -145,7 +148,7 @@ def summary_table(summary: IngestSummary) -> Table:
 def failure_lines(summary: IngestSummary) -> list[str]:
     """One line per failed file, path whole (copy-pasteable), then the reason and the code."""
     return [
-        f"failed: {o.path} — {o.error.reason} [{o.error.code}]"
+        f"failed: {printable_path(o.path)} — {o.error.reason} [{o.error.code}]"
         for o in summary.failed
         if o.error is not None
     ]
@@ -159,6 +162,10 @@ def print_summary(summary: IngestSummary, console: Console | None = None, title:
     console.print(summary_table(summary))
     for line in failure_lines(summary):
         console.print(line, soft_wrap=True, markup=False, highlight=False)
+    errors = Console(stderr=True) if console.file is sys.stdout else console
+    for outcome in summary.partial:  # stored, but a person should know pages are missing
+        line = f"kehoach: warning: {printable_path(outcome.path)}: {outcome.note}"
+        errors.print(line, soft_wrap=True, markup=False, highlight=False)
     if summary.failed:
         console.print("(failed files are listed in the quarantine view of the dataset)")
 

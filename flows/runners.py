@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from typing import Any
+
+from schemas import SourceDocument, SourceKind
 
 DASK_WINDOW_PER_WORKER = 4
 LOCAL_WINDOW_PER_WORKER = 3
+
+
+SMALL_TEXT_BATCH_BYTES = 1024 * 1024
+"""Plain text under which a batch is not worth a second process: a worker's start (Python,
+Prefect, the language model) costs about 2.6 CPU s, a megabyte of legacy text about 8 CPU s of
+restoration and extraction, so a second worker saves less than it costs below about 0.7 MB."""
+
+
+def batch_workers(
+    sources: Sequence[SourceDocument], workers: int, dask_address: str | None = None
+) -> int:
+    """How many local workers a batch is worth: ``workers``, or one (the command's own process)
+    for plain-text files that add up to less than ``SMALL_TEXT_BATCH_BYTES``. Scans and PDFs
+    always get what was asked: their pages take seconds each."""
+    if dask_address or workers <= 1:
+        return workers
+    only_text = all(source.kind == SourceKind.TEXT for source in sources)
+    if only_text and sum(source.size_bytes for source in sources) < SMALL_TEXT_BATCH_BYTES:
+        return 1
+    return workers
 
 
 def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
@@ -20,14 +44,20 @@ def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
 
         return DaskTaskRunner(address=dask_address)
     if workers <= 1:
-        from prefect.task_runners import ThreadPoolTaskRunner
-
-        return ThreadPoolTaskRunner(max_workers=1)
+        return thread_runner(1)
     from prefect.task_runners import ProcessPoolTaskRunner
 
-    from flows.tasks import warm_worker
+    from flows.tasks import COMMAND_PID_VARIABLE, warm_worker
 
+    os.environ[COMMAND_PID_VARIABLE] = str(os.getpid())  # the workers exit when it is gone
     return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+
+
+def thread_runner(workers: int) -> Any:
+    """Tasks in ``workers`` threads of the command's own process (the bench's "threads-N")."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    return ThreadPoolTaskRunner(max_workers=workers)
 
 
 def local_dask_runner(workers: int) -> Any:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +33,8 @@ from schemas import (
 
 TRANSIENT_RETRIES = 2
 CACHE_DAYS = 14
+COMMAND_PID_VARIABLE = "KEHOACH_COMMAND_PID"  # set by ``flows.runners`` for its workers
+PARENT_POLL_SECONDS = 0.5
 
 
 class DocumentFailed(Exception):
@@ -58,8 +63,8 @@ class DocumentFailed(Exception):
 
 def _changed(source: SourceDocument) -> ErrorReport:
     """The report of a file rewritten between identification and reading."""
-    reason = "the file changed while the batch ran"
-    return ErrorReport(code=ErrorCode.INTERNAL, path=str(source.path), reason=reason)
+    reason = "the file changed while the batch ran: run the batch again when it is complete"
+    return ErrorReport(code=ErrorCode.FILE_CHANGED, path=str(source.path), reason=reason)
 
 
 def settings_digest(settings: PipelineSettings, *, exclude: set[str] | None = None) -> str:
@@ -95,14 +100,26 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def _one_thread_for_tesseract() -> None:
-    """Set on every worker (threads, processes, Dask machines) before Tesseract can start."""
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+def _exit_with_command(command: int) -> None:
+    """End this worker as soon as the command that started it is gone (killed, even by -9).
+
+    A process-pool worker waits on a queue its own process holds open, so it never sees the
+    command die: it would wait for ever, an orphan, and the resource tracker with it.
+    """
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != command:
+            os._exit(1)
 
 
 def warm_worker() -> None:
-    """Run once per local worker process: import the chain so models load once per process."""
-    _one_thread_for_tesseract()
+    """Run once per local worker process: exit with the command, and import the chain so models
+    load once per process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+    command = int(os.environ.get(COMMAND_PID_VARIABLE, "0")) or os.getppid()
+    threading.Thread(
+        target=_exit_with_command, args=(command,), name="kehoach-exit-with-command", daemon=True
+    ).start()
     import pipeline.process  # noqa: F401
 
 
@@ -119,11 +136,13 @@ def read_text_task(source: SourceDocument, settings: PipelineSettings, label: st
     """Read a file's text (text layer, OCR or plain text); raise DocumentFailed for a bad file."""
     from pipeline.process import read_text
 
-    _one_thread_for_tesseract()
+    failure = None
     try:
         text = read_text(source.path, settings)
     except KehoachError as error:
-        raise DocumentFailed.from_error(error) from None
+        failure = DocumentFailed.from_error(error)
+    if failure is not None:  # raised outside the handler: no chain back to the reader's frames
+        raise failure
     if text.source.sha256 != source.sha256:
         raise DocumentFailed.from_report(_changed(source))
     return text
@@ -144,12 +163,12 @@ def process_text_task(
     """Restore and extract from text already read; raise DocumentFailed for a bad document."""
     from pipeline.process import process_text
 
-    _one_thread_for_tesseract()
     read_seconds = sum(page.seconds for page in raw.pages)
     try:
         return process_text(raw, settings, {"read": read_seconds})
     except KehoachError as error:
-        raise DocumentFailed.from_error(error) from None
+        failure = DocumentFailed.from_error(error)
+    raise failure  # outside the handler: no chain back to the stage's frames
 
 
 @task(name="ingest-document", task_run_name="ingest {label}")

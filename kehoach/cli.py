@@ -9,16 +9,49 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from kehoach import DEFAULT_DB
+from schemas import DocumentText, ErrorCode, KehoachError, RestoreResult
+from schemas.errors import os_error, printable_path
 from schemas.settings import Limits
 
 _LIMIT_DEFAULTS = Limits()
 
+EXIT_USAGE = 2
+EXIT_BATCH_FAILURES = 1
+EXIT_BAD_INPUT = 3
+EXIT_DATABASE_LOCKED = 4
+EXIT_INTERNAL = 5
+EXIT_CODES = {ErrorCode.USAGE: EXIT_USAGE, ErrorCode.DATABASE_LOCKED: EXIT_DATABASE_LOCKED}
+
+
+class _Commands(TyperGroup):
+    """The one handler of the project's errors, for every command: print, exit with the code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KehoachError as error:
+            _exit_with(error)
+        except OSError as error:  # a read-only output folder, a full disk: not a bug
+            found = os_error(error)
+            if found is None:
+                raise
+            _exit_with(found)
+
+
+def _exit_with(error: KehoachError) -> NoReturn:
+    """Print the error, its file name escaped, and exit with its code."""
+    typer.echo(f"kehoach: {printable_path(error.path)}: {error.reason} [{error.code}]", err=True)
+    raise typer.Exit(EXIT_CODES.get(error.code, EXIT_BAD_INPUT)) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="kehoach",
     help="Vietnamese provincial plans (Kế hoạch UBND) into structured, comparable data.",
     no_args_is_help=True,
@@ -28,24 +61,8 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Score the pipeline against gold.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-EXIT_BATCH_FAILURES = 1
-EXIT_BAD_INPUT = 3
-EXIT_DATABASE_LOCKED = 4
-EXIT_INTERNAL = 5
-
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
 FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .txt file.")]
-
-
-def _fail(error: Exception) -> NoReturn:
-    """Print a KehoachError the way a person can act on it and exit with its code."""
-    from schemas import ErrorCode, KehoachError
-
-    if isinstance(error, KehoachError):
-        typer.echo(f"kehoach: {error.path}: {error.reason} [{error.code}]", err=True)
-        code = EXIT_DATABASE_LOCKED if error.code == ErrorCode.DATABASE_LOCKED else EXIT_BAD_INPUT
-        raise typer.Exit(code)
-    raise error
 
 
 @app.callback()
@@ -63,6 +80,12 @@ def main(
     ocr_timeout: Annotated[
         float, typer.Option(help="OCR seconds per page before giving up on it.")
     ] = _LIMIT_DEFAULTS.ocr_seconds_per_page,
+    restore_timeout: Annotated[
+        float, typer.Option(help="Seconds restoring one document's diacritics before giving up.")
+    ] = _LIMIT_DEFAULTS.restore_seconds,
+    extract_timeout: Annotated[
+        float, typer.Option(help="Seconds structuring and extracting one document.")
+    ] = _LIMIT_DEFAULTS.extract_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.obj = Limits(
@@ -70,6 +93,8 @@ def main(
         max_pages=max_pages,
         max_pixels=max_pixels,
         ocr_seconds_per_page=ocr_timeout,
+        restore_seconds=restore_timeout,
+        extract_seconds=extract_timeout,
     )
 
 
@@ -83,6 +108,30 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
+def _warn_unread_pages(document: DocumentText) -> None:
+    """Say on standard error which pages OCR gave up on, and end with exit code 1 if any."""
+    from pipeline.process import ocr_timed_out
+
+    pages = ocr_timed_out(document)
+    if pages:
+        listed = ", ".join(map(str, pages))
+        where = printable_path(document.source.path)
+        typer.echo(
+            f"kehoach: warning: {where}: OCR ran out of time on page(s) {listed}, left empty; "
+            "raise --ocr-timeout [ocr-timeout]",
+            err=True,
+        )
+        raise typer.Exit(EXIT_BATCH_FAILURES)
+
+
+def _print_text(value: DocumentText | RestoreResult, as_json: bool) -> None:
+    """The text, or with ``--json`` the whole value (pages, lines, words; or tokens)."""
+    if as_json:
+        _print_json(value.model_dump(mode="json"))
+    else:
+        sys.stdout.write(value.text + "\n")
+
+
 @app.command()
 def text(
     ctx: typer.Context,
@@ -93,19 +142,12 @@ def text(
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = False,
 ) -> None:
     """Print the text of FILE (NFC), one line per line of the page."""
-    from schemas import KehoachError
+    from pipeline.process import read_text, restore_text
 
-    try:
-        from pipeline.process import read_text, restore_text
-
-        settings = _settings(ctx, restore=restore)
-        document = restore_text(read_text(file, settings), settings)
-    except KehoachError as error:
-        _fail(error)
-    if as_json:
-        _print_json(document.model_dump(mode="json"))
-    else:
-        sys.stdout.write(document.text + "\n")
+    settings = _settings(ctx, restore=restore)
+    document = restore_text(read_text(file, settings), settings)
+    _print_text(document, as_json)
+    _warn_unread_pages(document)
 
 
 @app.command()
@@ -115,20 +157,12 @@ def restore(
     as_json: Annotated[bool, typer.Option("--json", help="Tokens with confidence.")] = False,
 ) -> None:
     """Print FILE with Vietnamese diacritics restored, one output line per input line."""
-    from schemas import KehoachError
+    from diacritics import restore as restore_diacritics
+    from pipeline.process import read_text
 
-    try:
-        from diacritics import restore as restore_diacritics
-        from pipeline.process import read_text
-
-        source_text = read_text(file, _settings(ctx, restore=False)).text
-    except KehoachError as error:
-        _fail(error)
-    result = restore_diacritics(source_text)
-    if as_json:
-        _print_json(result.model_dump(mode="json"))
-    else:
-        sys.stdout.write(result.text + "\n")
+    document = read_text(file, _settings(ctx, restore=False))
+    _print_text(restore_diacritics(document.text), as_json)
+    _warn_unread_pages(document)
 
 
 @app.command()
@@ -138,15 +172,11 @@ def extract(
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
     """Run the whole chain on FILE and print the plan as JSON (the gold format, plus provenance)."""
-    from schemas import KehoachError
+    from pipeline.process import process_file
 
-    try:
-        from pipeline.process import process_file
-
-        processed = process_file(file, _settings(ctx, restore=restore))
-    except KehoachError as error:
-        _fail(error)
+    processed = process_file(file, _settings(ctx, restore=restore))
     _print_json(processed.plan.model_dump(mode="json"))
+    _warn_unread_pages(processed.raw_text)
 
 
 @app.command()
@@ -179,22 +209,38 @@ def ingest(
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
     """Ingest plans into the dataset: unchanged files are skipped, failures recorded."""
-    from schemas import KehoachError
+    from flows.ingest import run_ingest
 
-    try:
-        from flows.ingest import run_ingest
-
-        summary = run_ingest(
-            [str(p) for p in paths],
-            db=db,
-            workers=workers,
-            dask_address=dask_address,
-            settings=_settings(ctx, restore=restore),
-        )
-    except KehoachError as error:
-        _fail(error)
-    if summary.failed:
+    summary = run_ingest(
+        [str(p) for p in paths],
+        db=db,
+        workers=workers,
+        dask_address=dask_address,
+        settings=_settings(ctx, restore=restore),
+    )
+    if summary.failed or summary.partial:
         raise typer.Exit(EXIT_BATCH_FAILURES)
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="The folder new documents are dropped into.")],
+    db: DbOption = DEFAULT_DB,
+    interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 300.0,
+    digests: Annotated[
+        Path | None, typer.Option(help="Folder for the per-run digests (default <db>.digests).")
+    ] = None,
+    once: Annotated[bool, typer.Option(help="Poll once and exit (for cron).")] = False,
+) -> None:
+    """Ingest new or changed files of FOLDER every INTERVAL as a Prefect deployment."""
+    from flows.watch import serve_watch, watch_once
+
+    if once:
+        digest = watch_once(folder, db, digests, settings=_settings(ctx, restore=True))
+        _print_json(digest)
+        return
+    serve_watch(folder, db, interval, digests)
 
 
 @app.command()
@@ -205,16 +251,10 @@ def rebuild(
     dask_address: Annotated[str | None, typer.Option(help="Run on a Dask cluster.")] = None,
 ) -> None:
     """Re-extract every stored document from its stored text (no OCR), after an extractor change."""
-    from schemas import KehoachError
+    from flows.ingest import run_rebuild
 
-    try:
-        from flows.ingest import run_rebuild
-
-        summary = run_rebuild(
-            db=db, settings=_settings(ctx), workers=workers, dask_address=dask_address
-        )
-    except KehoachError as error:
-        _fail(error)
+    settings = _settings(ctx)
+    summary = run_rebuild(db=db, settings=settings, workers=workers, dask_address=dask_address)
     if summary.failed:
         raise typer.Exit(EXIT_BATCH_FAILURES)
 
@@ -233,13 +273,9 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Side-by-side table of FIELD across documents, matching items aligned."""
-    from pipeline.compare import compare_field, render_comparison
-    from schemas import KehoachError
+    from pipeline.analysis.compare import compare_field, render_comparison
 
-    try:
-        table = compare_field(db, field, documents=documents, reference=reference)
-    except KehoachError as error:
-        _fail(error)
+    table = compare_field(db, field, documents=documents, reference=reference)
     if as_json:
         _print_json(table.model_dump(mode="json"))
     else:
@@ -254,16 +290,66 @@ def obligations(
     ics: Annotated[Path | None, typer.Option(help="Also write the deadlines as iCalendar.")] = None,
 ) -> None:
     """Print the normalized obligations per agency across all stored documents, as JSON."""
-    from pipeline.obligations import obligations_json, query_obligations, write_ics
-    from schemas import KehoachError
+    from pipeline.analysis.obligations import obligations_json, query_obligations, write_ics
 
-    try:
-        found = query_obligations(db, agency=agency, province=province)
-    except KehoachError as error:
-        _fail(error)
+    found = query_obligations(db, agency=agency, province=province)
     _print_json(obligations_json(found))
     if ics is not None:
         write_ics(found, ics)
+
+
+@app.command()
+def cites(
+    ref: Annotated[str, typer.Argument(help='The cited document ("23/CT-TTg", a law\'s name).')],
+    db: DbOption = DEFAULT_DB,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these relations: can_cu, thuc_hien, sua_doi, bai_bo, ..."),
+    ] = None,
+    compare_field: Annotated[
+        str | None,
+        typer.Option("--compare", help="Then compare this field across the citing plans."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Who cites or implements REF, by province; with --compare, their plans side by side."""
+    from pipeline.analysis.citations import citing, plan_shas, render_citing
+    from pipeline.analysis.compare import compare_field as compare_plans
+    from pipeline.analysis.compare import render_comparison
+
+    answer = citing(db, ref, kinds=kind)
+    shas = plan_shas(answer) if compare_field else []
+    table = compare_plans(db, compare_field, documents=shas) if shas and compare_field else None
+    if as_json:
+        answer["comparison"] = table.model_dump(mode="json") if table else None
+        _print_json(answer)
+        return
+    render_citing(answer)
+    if table is not None:
+        render_comparison(table)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find (diacritics and case ignored).")],
+    db: DbOption = DEFAULT_DB,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Kế hoạch, Quyết định ...")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Part of the issuer's name.")] = None,
+    province: Annotated[str | None, typer.Option(help="Part of the province's name.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year of issue.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many documents.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Full-text search of the stored documents (current versions), best matches first."""
+    from pipeline.analysis.citations import render_hits, search_dataset
+
+    hits = search_dataset(
+        db, text, doc_type=doc_type, issuer=issuer, province=province, year=year, limit=limit
+    )
+    if as_json:
+        _print_json([{k: v for k, v in hit.items()} for hit in hits])
+    else:
+        render_hits(hits)
 
 
 @app.command()
@@ -274,13 +360,9 @@ def report(
     ),
 ) -> None:
     """Write a self-contained HTML report of the dataset."""
-    from pipeline.report import write_report
-    from schemas import KehoachError
+    from pipeline.analysis.report import write_report
 
-    try:
-        write_report(db, output)
-    except KehoachError as error:
-        _fail(error)
+    write_report(db, output)
     typer.echo(f"wrote {output}")
 
 
@@ -290,13 +372,9 @@ def export_parquet(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Export every table of the dataset to Parquet."""
-    from pipeline.store import export_parquet as export
-    from schemas import KehoachError
+    from pipeline.storage.store import export_parquet as export
 
-    try:
-        written = export(db, folder)
-    except KehoachError as error:
-        _fail(error)
+    written = export(db, folder)
     for path in written:
         typer.echo(str(path))
 
@@ -308,7 +386,7 @@ def eval_restore(
     ] = Path("../shared"),
 ) -> None:
     """Syllable accuracy of restoration on the seeds' restoration gold."""
-    from diacritics.evaluate import evaluate_seeds, print_table
+    from pipeline.evaluation.restoration import evaluate_seeds, print_table
 
     print_table(evaluate_seeds(shared))
 
@@ -320,7 +398,7 @@ def eval_extract(
     ),
 ) -> None:
     """Per-field precision, recall and F1 of extraction against the gold JSON."""
-    from extractors.evaluate import evaluate_gold, print_scores
+    from pipeline.evaluation.extraction import evaluate_gold, print_scores
 
     print_scores(evaluate_gold(shared))
 

@@ -6,10 +6,14 @@ a PDF saved as ``.txt`` is read as a PDF.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from schemas import ErrorCode, KehoachError, Limits, SourceDocument, SourceKind
+from schemas.errors import is_utf8_name, os_error, printable_path
 
 # (prefix, offset, kind, media type); WebP needs a second check at offset 8
 MAGIC: tuple[tuple[bytes, int, SourceKind, str], ...] = (
@@ -83,14 +87,53 @@ def _foreign(head: bytes) -> str:
     return "binary content of an unknown format"
 
 
+def _file_status(path: Path) -> os.stat_result:
+    """The file's status after its links, refusing names, links and kinds that cannot be read.
+
+    Checked with ``lstat`` first, so a dangling or looping link says so instead of "no such
+    file", and a pipe or device is refused before anything opens (and blocks on) it.
+    """
+    if not is_utf8_name(path):
+        raise KehoachError(
+            ErrorCode.UNSAFE_PATH,
+            path,
+            "the file name is not valid UTF-8 (its odd bytes are shown as \\xNN); rename it",
+        )
+    try:
+        link = path.lstat()
+    except FileNotFoundError:
+        raise KehoachError(ErrorCode.NOT_FOUND, path, "no such file") from None
+    except OSError as error:
+        raise _os_refusal(error, path) from error
+    try:
+        status = path.stat()
+    except OSError as error:
+        if stat.S_ISLNK(link.st_mode):
+            target = printable_path(os.readlink(path))
+            why = "loops" if error.errno == errno.ELOOP else f"points to {target}, which is missing"
+            raise KehoachError(ErrorCode.BAD_LINK, path, f"a symbolic link that {why}") from None
+        raise _os_refusal(error, path) from error
+    if stat.S_ISDIR(status.st_mode):
+        raise KehoachError(ErrorCode.UNSUPPORTED, path, "a folder, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise KehoachError(
+            ErrorCode.UNSUPPORTED, path, "not a regular file (a pipe, socket or device)"
+        )
+    return status
+
+
+def _os_refusal(error: OSError, path: Path) -> KehoachError:
+    """An OS error reading the file as its actionable code; an unknown one is an I/O failure."""
+    found = os_error(error, path)
+    if found is not None:
+        return found
+    return KehoachError(ErrorCode.CORRUPT, path, f"the file cannot be read: {error.strerror}")
+
+
 def identify(path: Path, limits: Limits) -> SourceDocument:
     """Identify a file by content; raise ``KehoachError`` naming the file and the reason."""
     path = Path(path)
-    if not path.exists():
-        raise KehoachError(ErrorCode.NOT_FOUND, path, "no such file")
-    if not path.is_file():
-        raise KehoachError(ErrorCode.UNSUPPORTED, path, "not a regular file (a folder or device)")
-    size = path.stat().st_size
+    size = _file_status(path).st_size
     if size == 0:
         raise KehoachError(ErrorCode.EMPTY, path, "the file is empty (0 bytes)")
     if size > limits.max_bytes:
@@ -99,8 +142,12 @@ def identify(path: Path, limits: Limits) -> SourceDocument:
             path,
             f"{size:,} bytes is over the limit of {limits.max_bytes:,} bytes (raise max_bytes)",
         )
-    with path.open("rb") as handle:
-        head = handle.read(HEAD_BYTES)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+        sha256 = sha256_file(path)
+    except OSError as error:
+        raise _os_refusal(error, path) from error
     found = detect_kind(head)
     if found is None:
         raise KehoachError(
@@ -109,6 +156,14 @@ def identify(path: Path, limits: Limits) -> SourceDocument:
             f"unsupported format: {_foreign(head)}; kehoach reads PDF, images and plain text",
         )
     kind, media = found
-    return SourceDocument(
-        path=path, sha256=sha256_file(path), kind=kind, size_bytes=size, media_type=media
-    )
+    return SourceDocument(path=path, sha256=sha256, kind=kind, size_bytes=size, media_type=media)
+
+
+def pdf_truncated(path: Path) -> bool:
+    """Whether a PDF lacks its end-of-file marker in its last kilobyte: cut off in transfer."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - 1024))
+            return b"%%EOF" not in handle.read()
+    except OSError:
+        return False

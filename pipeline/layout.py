@@ -104,16 +104,11 @@ def split_closing_line(text: str) -> list[str]:
 def _annex_rows(doc: DocumentText, first: int, last: int) -> tuple[Block, ...]:
     """An annex line by line, blank lines kept: its tables are one cell a line, blank if empty."""
     rows: list[Block] = []
-    number = 0
-    for page in doc.pages:
-        for line in page.lines:
-            number += 1
-            if number <= first or number > last:
-                continue
-            row = TextLine(number, page.page_no, clean_line(line.text), line.bbox, line.confidence)
-            rows.append(
-                Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row]))
-            )
+    for number, page_no, line in doc.numbered_lines():
+        if number <= first or number > last:
+            continue
+        row = TextLine(number, page_no, clean_line(line.text), line.bbox, line.confidence)
+        rows.append(Block(kind=BlockKind.PARAGRAPH, text=row.text, provenance=provenance([row])))
     return tuple(rows)
 
 

@@ -9,12 +9,14 @@ side stall each other for minutes on small machines.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -28,7 +30,7 @@ from pipeline.scan import (
     row_height,
     sharpen_for_ocr,
 )
-from schemas import BBox, Line, Word
+from schemas import Line
 from schemas.common import nfc
 
 PSM = 4  # a single column of text of variable sizes; psm 6 reads margin dust as lines
@@ -55,11 +57,19 @@ class OcrPage:
         return abs(self.skew_degrees) >= MIN_SKEW
 
 
-def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: int = PSM) -> str:
-    """Run the tesseract binary on an image file and return its TSV output."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    command = ["tesseract", str(image_path), "stdout", "-l", lang, "--psm", str(psm)]
-    command += ["--dpi", str(dpi), "tsv"]
+def run_tesseract(
+    image_path: Path,
+    lang: str,
+    options: Sequence[str],
+    *,
+    timeout: float | None = None,
+    tessdata: Path | None = None,
+) -> str:
+    """The one call of the Tesseract binary: its stdout for one image file, one OpenMP thread."""
+    command = ["tesseract", str(image_path), "stdout", "-l", lang, *options]
+    if tessdata is not None:
+        command[1:1] = ["--tessdata-dir", str(tessdata)]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the only place: see the module's docstring
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=timeout, env=env, check=False
@@ -69,6 +79,12 @@ def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: in
     if done.returncode != 0:
         raise RuntimeError(f"tesseract failed ({done.returncode}): {done.stderr.strip()[-300:]}")
     return done.stdout
+
+
+def tesseract_tsv(image_path: Path, lang: str, timeout: float, dpi: int, psm: int = PSM) -> str:
+    """Words with boxes and confidences of one page image, as Tesseract's TSV."""
+    options = ["--psm", str(psm), "--dpi", str(dpi), "tsv"]
+    return run_tesseract(image_path, lang, options, timeout=timeout)
 
 
 def is_noise(text: str, conf: float) -> bool:
@@ -101,18 +117,49 @@ def parse_tsv(tsv: str) -> list[Row]:
 
 
 def tokens_to_line(tokens: Sequence[Token], region: str) -> Line:
-    """One printed line from its words, left to right."""
-    words = tuple(
-        Word(text=t.text, bbox=BBox(x0=t.x0, y0=t.y0, x1=t.x1, y1=t.y1), confidence=t.conf)
-        for t in sorted(tokens, key=lambda t: t.x0)
+    """One printed line from its words, left to right.
+
+    Validated from plain values in one call: pydantic-core builds the nested words and boxes
+    without a Python ``__init__`` each (a text-layer page has hundreds of words).
+    """
+    ordered = sorted(tokens, key=lambda t: t.x0)
+    sized = ordered[0].size > 0  # a text-layer line: its font is known
+    words = [_word(t, sized) for t in ordered]
+    box = {
+        "x0": min(t.x0 for t in ordered),
+        "y0": min(t.y0 for t in ordered),
+        "x1": max(t.x1 for t in ordered),
+        "y1": max(t.y1 for t in ordered),
+    }
+    return Line.model_validate(
+        {
+            "text": " ".join(t.text for t in ordered),
+            "words": words,
+            "bbox": box,
+            "confidence": sum(t.conf for t in ordered) / len(ordered),
+            "region": region,
+            "font_size": line_font_size([t.size for t in ordered]) if sized else None,
+            "bold": all(t.bold for t in ordered) if sized else None,
+        }
     )
-    box = words[0].bbox
-    for word in words[1:]:
-        box = box.union(word.bbox) if box and word.bbox else box
-    conf = sum(w.confidence for w in words) / len(words)
-    return Line(
-        text=" ".join(w.text for w in words), words=words, bbox=box, confidence=conf, region=region
-    )
+
+
+def line_font_size(sizes: Sequence[float]) -> float | None:
+    """A printed line's font size: the median of its words' sizes (None when unknown)."""
+    known = [s for s in sizes if s > 0]
+    return float(statistics.median(known)) if known else None
+
+
+def _word(token: Token, sized: bool) -> dict[str, Any]:
+    """A token as a schema word's values; the font only when a text layer gave it."""
+    word: dict[str, Any] = {
+        "text": token.text,
+        "bbox": {"x0": token.x0, "y0": token.y0, "x1": token.x1, "y1": token.y1},
+        "confidence": token.conf,
+    }
+    if sized and token.size > 0:
+        word.update(font_size=token.size, bold=token.bold, italic=token.italic)
+    return word
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
@@ -124,8 +171,11 @@ def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
 def _run(image: Image.Image, lang: str, timeout: float, dpi: int, psm: int = PSM) -> list[Row]:
     """Tesseract on an image through a PNG file in a private folder."""
     with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
-        path = Path(tmp) / "page.png"
-        image.save(path, dpi=(dpi, dpi), compress_level=1)
+        # uncompressed PGM/PPM: written and read in a few ms, where PNG took 0.3-0.5 s a page;
+        # the resolution goes to Tesseract as --dpi
+        grey = image.mode in ("L", "1")
+        path = Path(tmp) / ("page.pgm" if grey else "page.ppm")
+        (image.convert("L") if grey else image.convert("RGB")).save(path, format="PPM")
         return parse_tsv(tesseract_tsv(path, lang, timeout, dpi, psm))
 
 
@@ -184,9 +234,26 @@ def merge_row(rows: list[Row], extra: Row) -> list[Row]:
     return sorted([*rows, extra], key=lambda row: min(t.y0 for t in row))
 
 
-def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
-    """OCR one page image into lines in reading order (header and closing column by column)."""
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page cleaned for Tesseract (``prepare``), waiting for it."""
+
+    image: Image.Image
+    skew_degrees: float
+    coloured_share: float
+    dpi: int
+
+
+def prepare_page(image: Image.Image, dpi: int = 300) -> PreparedPage:
+    """Everything before Tesseract: pure image work, so it can run beside another page's OCR."""
     ready, skew, coloured = prepare(image)
+    return PreparedPage(ready, skew, coloured, dpi)
+
+
+def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
+    """Tesseract on a prepared page, then its lines in reading order (header and closing column
+    by column)."""
+    ready, dpi = page.image, page.dpi
     rows = _run(ready, lang, timeout, dpi)
     for extra in signer_rows(ready, rows, lang, timeout, dpi):
         rows = merge_row(rows, extra)
@@ -195,7 +262,12 @@ def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> 
         for tokens, region in reading_order(rows, ready.height)
         if not is_stray(tokens)
     )
-    return OcrPage(lines, ready.width, ready.height, skew, coloured)
+    return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)
+
+
+def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
+    """OCR one page image into lines in reading order (header and closing column by column)."""
+    return recognise(prepare_page(image, dpi), lang, timeout)
 
 
 def timed_ocr(image: Image.Image, lang: str, timeout: float, dpi: int) -> tuple[OcrPage, float]:

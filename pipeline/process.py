@@ -16,6 +16,8 @@ from schemas import (
     PipelineSettings,
     PlanDocument,
     ProcessedDocument,
+    Section,
+    SourceKind,
 )
 
 
@@ -28,16 +30,48 @@ def read_text(path: Path, settings: PipelineSettings) -> DocumentText:
     return extract_text(source, settings)
 
 
+def ocr_timed_out(raw: DocumentText) -> list[int]:
+    """Numbers of the pages whose OCR ran out of time (left empty, with a warning)."""
+    return [p.page_no for p in raw.pages if any(ErrorCode.OCR_TIMEOUT in w for w in p.warnings)]
+
+
+def _no_text(raw: DocumentText) -> KehoachError:
+    """Why a document has no words: OCR ran out of time, the PDF is cut off, or it is blank."""
+    from pipeline.ingest import pdf_truncated
+
+    path = raw.source.path
+    timed_out = ocr_timed_out(raw)
+    if timed_out:
+        return KehoachError(
+            ErrorCode.OCR_TIMEOUT,
+            path,
+            f"OCR ran out of time on page(s) {', '.join(map(str, timed_out))} and found no text "
+            "elsewhere; raise --ocr-timeout",
+        )
+    if raw.source.kind == SourceKind.PDF and pdf_truncated(Path(path)):
+        return KehoachError(
+            ErrorCode.CORRUPT, path, "the PDF is cut off (no end-of-file marker): fetch it again"
+        )
+    return KehoachError(
+        ErrorCode.EMPTY,
+        path,
+        "no text found on any page (blank pages, invisible characters or an empty file)",
+    )
+
+
 def check_content(raw: DocumentText) -> None:
     """Refuse text that cannot be a Vietnamese plan before spending time on it."""
-    from pipeline.language import looks_vietnamese, vietnamese_share
+    from pipeline.language import looks_vietnamese, too_short, vietnamese_share, word_count
 
     text = raw.text
-    if not text.strip():
+    words = word_count(text)
+    if words == 0:
+        raise _no_text(raw)
+    if too_short(text):
         raise KehoachError(
-            ErrorCode.EMPTY,
+            ErrorCode.NOT_A_PLAN,
             raw.source.path,
-            "no text found on any page (blank pages or an empty file)",
+            f"only {words} word(s): too little text to be a plan (junk, or a page read badly)",
         )
     if not looks_vietnamese(text):
         share, _ = vietnamese_share(text)
@@ -57,28 +91,35 @@ def restore_text(raw: DocumentText, settings: PipelineSettings) -> DocumentText:
     return restore_document(raw)
 
 
-def extract(text: DocumentText) -> PlanDocument:
-    """Structure the text and extract the plan from it."""
+def extract(text: DocumentText) -> tuple[PlanDocument, tuple[Section, ...]]:
+    """Structure the text: the plan extracted from its tree, and the tree's section headings."""
     from extractors import extract_plan
+    from extractors.outline import sections_of
     from pipeline.layout import build_tree
 
-    return extract_plan(build_tree(text), text.source)
+    tree = build_tree(text)
+    return extract_plan(tree, text.source), sections_of(tree)
 
 
 def process_text(
     raw: DocumentText, settings: PipelineSettings, seconds: dict[str, float] | None = None
 ) -> ProcessedDocument:
     """Restore and extract from text already read; used for re-extraction without OCR."""
-    from pipeline.obligations import plan_obligations
+    from extractors.obligations import plan_obligations
 
     check_content(raw)
+    from pipeline.time_limit import time_limit
+
+    limits, path = settings.limits, raw.source.path
     timings = dict(seconds or {})
     start = time.perf_counter()
-    text = restore_text(raw, settings)
+    with time_limit(limits.restore_seconds, "restoring diacritics", path, "--restore-timeout"):
+        text = restore_text(raw, settings)
     timings["restore"] = time.perf_counter() - start
     start = time.perf_counter()
-    plan = extract(text)
-    obligations = plan_obligations(plan, raw.source.sha256)
+    with time_limit(limits.extract_seconds, "extraction", path, "--extract-timeout"):
+        plan, sections = extract(text)
+        obligations = plan_obligations(plan, raw.source.sha256)
     timings["extract"] = time.perf_counter() - start
     return ProcessedDocument(
         source=raw.source,
@@ -86,6 +127,7 @@ def process_text(
         text=text,
         plan=plan,
         obligations=tuple(obligations),
+        sections=sections,
         pipeline_version=PIPELINE_VERSION,
         seconds=timings,
     )

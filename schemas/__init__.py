@@ -12,11 +12,14 @@ from schemas.plan import (
     LegalBasis,
     Obligation,
     PlanDocument,
+    PortalAttributes,
+    Relation,
     Signer,
     Target,
+    Validity,
 )
 from schemas.restore import RestoredToken, RestoreResult
-from schemas.result import ProcessedDocument
+from schemas.result import ProcessedDocument, Section
 from schemas.settings import Limits, PipelineSettings
 from schemas.structure import (
     Attachment,
@@ -55,8 +58,11 @@ __all__ = [
     "PageText",
     "PipelineSettings",
     "PlanDocument",
+    "PortalAttributes",
     "ProcessedDocument",
+    "Section",
     "Provenance",
+    "Relation",
     "RestoreResult",
     "RestoredToken",
     "Signer",
@@ -64,6 +70,7 @@ __all__ = [
     "SourceKind",
     "Target",
     "TextMethod",
+    "Validity",
     "Word",
     "nfc",
 ]

@@ -15,6 +15,20 @@ from schemas.common import SCHEMA_VERSION, Frozen, NFCStr, Provenance
 from schemas.structure import Node
 
 Role = Literal["lead", "coordinate", "responsible"]
+IssuerLevel = Literal["central", "province", "district", "commune"]
+RelationKind = Literal[
+    "can_cu",  # "Căn cứ …": the legal basis
+    "thuc_hien",  # "Thực hiện / Triển khai …": implements
+    "sua_doi",  # amends ("Sửa đổi, bổ sung …")
+    "bo_sung",  # supplements
+    "thay_the",  # replaces
+    "bai_bo",  # repeals ("Bãi bỏ …", "… hết hiệu lực kể từ …")
+    "huong_dan",  # guides ("hướng dẫn thi hành …")
+    "hop_nhat",  # consolidates (văn bản hợp nhất)
+    "dan_chieu",  # any other citation in the body
+]
+RelationSource = Literal["preamble", "body", "portal"]
+ValidityStatus = Literal["in_force", "not_yet_in_force", "expired", "partly_expired", "unknown"]
 AwardCategory = Literal["annual", "final", "other"]
 Recurrence = Literal["yearly", "once", "periodic", "none"]
 
@@ -39,8 +53,26 @@ class Signer(Frozen):
     on_behalf: NFCStr | None = None
 
 
+class PortalAttributes(Frozen):
+    """The attribute block of a legal portal's page (vbpl.vn "Thuộc tính"), as written there."""
+
+    number: NFCStr | None = Field(default=None, description='"Số hiệu"')
+    doc_type: NFCStr | None = Field(default=None, description='"Loại văn bản"')
+    issuer: NFCStr | None = Field(default=None, description='"Cơ quan ban hành"')
+    issue_date: str | None = Field(default=None, description='"Ngày ban hành", ISO')
+    effective_date: str | None = Field(default=None, description='"Ngày có hiệu lực", ISO')
+    expiry_date: str | None = Field(default=None, description='"Ngày hết hiệu lực", ISO')
+    signer_name: NFCStr | None = Field(default=None, description='"Người ký"')
+    signer_title: NFCStr | None = Field(default=None, description='"Chức danh"')
+    status: NFCStr | None = Field(
+        default=None, description='"Còn hiệu lực", "Hết hiệu lực toàn bộ"'
+    )
+
+
 class DocHeader(Frozen):
-    province: NFCStr | None = None
+    province: NFCStr | None = Field(
+        default=None, description="only for local issuers; null for central bodies"
+    )
     issuer: NFCStr | None = None
     doc_type: NFCStr | None = None
     number: NFCStr | None = None
@@ -48,6 +80,20 @@ class DocHeader(Frozen):
     title: NFCStr | None = None
     signer: Signer = Signer()
     place: NFCStr | None = None
+    issuer_parent: NFCStr | None = Field(
+        default=None, description='the body above the issuer in the header ("Bộ Công an")'
+    )
+    issuer_level: IssuerLevel | None = None
+    authority: NFCStr | None = Field(
+        default=None, description='the authority line before the preamble ("Thủ tướng Chính phủ")'
+    )
+    portal: PortalAttributes | None = None
+    effective_date: str | None = Field(
+        default=None, description='ISO date the document takes effect ("có hiệu lực … từ ngày …")'
+    )
+    expiry_date: str | None = Field(
+        default=None, description='ISO date the document ceases to have effect ("hết hiệu lực")'
+    )
 
 
 class LegalBasis(Frozen):
@@ -56,6 +102,42 @@ class LegalBasis(Frozen):
     date: str | None = None
     issuer: NFCStr | None = None
     provenance: Provenance | None = None
+    name: NFCStr | None = Field(
+        default=None, description='a named law\'s name beside its number ("Luật Tổ chức Chính phủ")'
+    )
+    key: str | None = Field(
+        default=None, description="canonical key of the cited document, to resolve it to a work"
+    )
+
+
+class Relation(Frozen):
+    """One link from this document to another: it cites, implements, amends, repeals ... it."""
+
+    kind: RelationKind
+    ref: NFCStr = Field(description='the other document as written ("98/2023/NĐ-CP")')
+    key: str = Field(description="canonical key (extractors.legal_basis.ref_key)")
+    doc_type: NFCStr | None = None
+    date: str | None = None
+    issuer: NFCStr | None = None
+    source: RelationSource = "body"
+    inverse: bool = Field(
+        default=False,
+        description='true when the other document acts on this one ("được sửa đổi bởi …")',
+    )
+    scope: NFCStr | None = Field(
+        default=None, description='the part concerned, as written ("khoản 2 Điều 5")'
+    )
+    text: NFCStr | None = Field(default=None, description="the sentence that states it")
+    provenance: Provenance | None = None
+
+
+class Validity(Frozen):
+    """When the document applies: from its own provisions, the portal's attributes, relations."""
+
+    effective_date: str | None = None
+    expiry_date: str | None = None
+    status: ValidityStatus = "unknown"
+    basis: NFCStr | None = Field(default=None, description="what the status was derived from")
 
 
 class CriteriaGroup(Frozen):
@@ -115,6 +197,8 @@ class PlanDocument(Frozen):
     assignments: tuple[Assignment, ...] = ()
     targets: tuple[Target, ...] = ()
     recipients: tuple[NFCStr, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    validity: Validity = Validity()
     provenance: dict[str, tuple[Provenance, ...]] = Field(
         default_factory=dict,
         description="provenance of string-list fields: purposes, requirements, recipients",

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from schemas.common import Frozen
+from schemas.common import Frozen, NFCStr, Provenance
 from schemas.plan import Obligation, PlanDocument
 from schemas.source import SourceDocument
 from schemas.text import DocumentText
+
+
+class Section(Frozen):
+    """A section heading of the document as extraction read it, with what it files under it."""
+
+    label: NFCStr = Field(description='the numbering as written: "I", "II", "PHỤ LỤC", or ""')
+    heading: NFCStr
+    categories: tuple[str, ...] = Field(
+        default=(), description="kinds of content the heading announces (data/vocab/sections.yaml)"
+    )
+    provenance: Provenance
 
 
 class ProcessedDocument(Frozen):
@@ -20,6 +31,9 @@ class ProcessedDocument(Frozen):
     obligations: tuple[Obligation, ...] = Field(
         description="who must do what by when: the plan's assignments and deadlines joined, "
         "derived where the document is processed so the one writer only stores rows"
+    )
+    sections: tuple[Section, ...] = Field(
+        default=(), description="the section headings of the tree the plan was extracted from"
     )
     pipeline_version: str
     seconds: dict[str, float] = Field(default_factory=dict, description="seconds per stage")

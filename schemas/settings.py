@@ -16,6 +16,12 @@ class Limits(Frozen):
         default=60_000_000, ge=1, description="per page or image, after rendering"
     )
     ocr_seconds_per_page: float = Field(default=120.0, gt=0)
+    restore_seconds: float = Field(
+        default=300.0, gt=0, description="per document, for diacritics restoration"
+    )
+    extract_seconds: float = Field(
+        default=300.0, gt=0, description="per document, for structure and extraction"
+    )
 
 
 class PipelineSettings(Frozen):

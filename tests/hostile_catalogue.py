@@ -7,6 +7,7 @@ Kept apart from the test module so that a batch test can mix these files with go
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import unicodedata
@@ -18,6 +19,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image
 
+from diacritics.orthography import strip_marks
 from schemas import ErrorCode, Limits
 
 PLAN_TEXT = """ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP
@@ -60,6 +62,7 @@ class Case:
     expect: ErrorCode | None = None  # None: must succeed, then ``check`` runs on the result
     check: Callable[[object], bool] | None = None
     limits: Limits = field(default_factory=Limits)
+    unprivileged: bool = False  # run as an ordinary user: root reads files whatever their mode
 
 
 # --- makers -------------------------------------------------------------------------------
@@ -191,6 +194,138 @@ def cp1258_bytes(text: str) -> bytes:
     return "".join(parts).encode("cp1258")
 
 
+def _deep_page_tree(folder: Path, depth: int = 3000) -> Path:
+    """A page tree 3,000 levels deep: recursive readers overflow the stack on it."""
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
+    for level in range(depth):
+        number = 2 + level
+        parent = f"/Parent {number - 1} 0 R " if level else ""
+        objects[number] = f"<< /Type /Pages {parent}/Kids [{number + 1} 0 R] /Count 1 >>".encode()
+    leaf = 2 + depth
+    objects[leaf] = f"<< /Type /Page /Parent {leaf - 1} 0 R /MediaBox [0 0 595 842] >>".encode()
+    data, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for number in sorted(objects):
+        offsets[number] = len(data)
+        data += f"{number} 0 obj ".encode() + objects[number] + b" endobj\n"
+    xref, size = len(data), leaf + 1
+    data += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
+    data += b"".join(f"{offsets[n]:010d} 00000 n \n".encode() for n in range(1, size))
+    data += f"trailer << /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path = folder / "deep-tree.pdf"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _mapped_font_pdf(name: str, text: str, alphabet: str) -> Callable[[Path], Path]:
+    """A page whose font's ToUnicode map sends every printable byte to a letter of ``alphabet``
+    (scrambled): the glyphs drawn are Latin, the text layer reads as junk."""
+
+    def make(folder: Path) -> Path:
+        pdf = pikepdf.new()
+        _text_page(pdf, text)
+        ranges = "".join(
+            f"<{b:02X}> <{ord(alphabet[(b * 7) % len(alphabet)]):04X}>\n" for b in range(32, 127)
+        )
+        cmap = (
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "/CMapName /Junk def 1 begincodespacerange <00> <FF> endcodespacerange\n"
+            f"95 beginbfchar\n{ranges}endbfchar\nendcmap CMapName currentdict /CMap "
+            "defineresource pop end end"
+        )
+        font = pdf.pages[0].Resources.Font.F1
+        font.ToUnicode = pdf.make_stream(cmap.encode())
+        path = folder / name
+        pdf.save(path)
+        return path
+
+    return make
+
+
+def _plan_page_image(
+    folder: Path, name: str, transform: Callable[[Image.Image], Image.Image], **save: object
+) -> Path:
+    """PLAN_TEXT rendered as a scanned A4 page, changed by ``transform``, saved as ``name``."""
+    from pipeline.evaluation.synthetic import render_plan
+
+    page = render_plan(PLAN_TEXT, max_pages=1)[0].image
+    path = folder / name
+    transform(page).save(path, **save)
+    return path
+
+
+def _sideways_photo(folder: Path) -> Path:
+    """A phone photo taken sideways: pixels turned, and the EXIF tag that says how to turn back."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to view
+    return _plan_page_image(
+        folder, "sideways.jpg", lambda page: page.rotate(90, expand=True),
+        exif=exif.tobytes(), dpi=(300, 300), quality=90,
+    )  # fmt: skip
+
+
+def _standard_fax(folder: Path) -> Path:
+    """A fax at standard resolution: 204×98 dpi, every pixel twice as tall as wide."""
+
+    def squash(page: Image.Image) -> Image.Image:
+        size = (round(page.width * 204 / 300), round(page.height * 98 / 300))
+        return page.resize(size, Image.Resampling.LANCZOS).convert("1")
+
+    return _plan_page_image(folder, "fax.tif", squash, dpi=(204, 98), compression="group4")
+
+
+def _many_items(count: int) -> bytes:
+    """A plan whose last section has ``count`` numbered assignments with deadlines."""
+    head, tail = PLAN_TEXT.split("II. TỔ CHỨC THỰC HIỆN\n")
+    items = "".join(
+        f"{n}. Sở Kế hoạch và Đầu tư thực hiện nhiệm vụ số {n}; báo cáo trước ngày 30/11/2026.\n"
+        for n in range(1, count + 1)
+    )
+    return (head + "II. TỔ CHỨC THỰC HIỆN\n" + items + tail).encode()
+
+
+def _mixed_cp1258() -> bytes:
+    """A CP1258 file into which one UTF-8 line was pasted (the 4th, the title)."""
+    lines = PLAN_TEXT.splitlines()
+    return b"\n".join(
+        line.encode() if number == 3 else cp1258_bytes(line) for number, line in enumerate(lines)
+    )
+
+
+def _link(name: str, target: str) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.symlink_to(target)
+        return path
+
+    return make
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.txt"
+    os.mkfifo(path)  # opening it would block for ever
+    return path
+
+
+def _unreadable_file(folder: Path) -> Path:
+    path = _write("locked.txt", PLAN_TEXT.encode())(folder)
+    path.chmod(0)
+    return path
+
+
+def _in_unreadable_folder(folder: Path) -> Path:
+    path = _write("closed/plan.txt", PLAN_TEXT.encode())(folder)
+    path.parent.chmod(0)
+    return path
+
+
+def _non_utf8_name(folder: Path) -> Path:
+    """A file name in a legacy encoding (CP1258 "kế hoạch"): bytes that are not UTF-8."""
+    name = os.fsdecode(b"k\xea\xf2 ho\xb8ch.txt")
+    path = folder / name
+    path.write_bytes(PLAN_TEXT.encode())
+    return path
+
+
 # --- checks -------------------------------------------------------------------------------
 
 
@@ -201,6 +336,10 @@ def _plan_found(result: object) -> bool:
 
 def _text_has(fragment: str) -> Callable[[object], bool]:
     return lambda result: fragment in result.text.text  # type: ignore[attr-defined]
+
+
+def _line_is(number: int, expected: str) -> Callable[[object], bool]:
+    return lambda result: result.raw_text.text.splitlines()[number] == expected  # type: ignore[attr-defined]
 
 
 # --- the catalogue -----------------------------------------------------------------------
@@ -357,6 +496,76 @@ CASES: tuple[Case, ...] = (
         check=_plan_found,
     ),
     Case("number-with-slash", _write("67/KH-UBND.txt", PLAN_TEXT.encode()), check=_plan_found),
+    # --- issue 18: an outside attack's cases -------------------------------------------------
+    Case("one-byte-pdf", _write("tiny.pdf", b"x"), ErrorCode.NOT_A_PLAN),
+    Case("short-junk-text", _write("junk.txt", b"asdkj qwe zzxv plmq ttt"), ErrorCode.NOT_A_PLAN),
+    Case(
+        "short-syllable-shaped-text",
+        _write("short.txt", "Kế hoạch số 12 năm 2026 của tỉnh".encode()),
+        ErrorCode.NOT_A_PLAN,
+    ),
+    Case(
+        "zero-width-text",
+        _write("invisible.txt", ("\u200b\u200c\u200d\u2060\ufeff" * 300).encode()),
+        ErrorCode.EMPTY,
+    ),
+    Case(
+        "cjk-tounicode-pdf",
+        _mapped_font_pdf("cjk-map.pdf", "Hello world", "".join(map(chr, range(0x4E00, 0x4E40)))),
+        ErrorCode.NOT_A_PLAN,  # the layer is CJK: read by OCR, which finds two words
+    ),
+    Case(
+        "random-letters-tounicode-pdf",
+        _mapped_font_pdf("scrambled.pdf", "Hello world again", "qwxzkjvbpfgmtrl"),
+        ErrorCode.NOT_A_PLAN,
+    ),
+    Case("exif-sideways-photo", _sideways_photo, check=_plan_found),
+    Case("fax-204x98-dpi", _standard_fax, check=_plan_found),
+    Case("deep-page-tree", _deep_page_tree, ErrorCode.CORRUPT),
+    Case(
+        "truncated-pdf-late",
+        lambda f: _write("cut-late.pdf", _good_pdf_bytes(3)[:-40])(f),
+        ErrorCode.CORRUPT,
+    ),
+    Case(
+        "cp1258-with-a-utf8-line",
+        _write("mixed.txt", _mixed_cp1258()),
+        check=_line_is(3, PLAN_TEXT.splitlines()[3]),
+    ),
+    Case(
+        "ocr-timeout",
+        _sideways_photo,
+        ErrorCode.OCR_TIMEOUT,
+        limits=Limits(ocr_seconds_per_page=0.001),
+    ),
+    Case(
+        "slow-extraction",
+        _write("many-items.txt", _many_items(3000)),
+        ErrorCode.STAGE_TIMEOUT,
+        limits=Limits(extract_seconds=0.05),
+    ),
+    Case(
+        "slow-restoration",
+        _write("no-diacritics.txt", strip_marks(PLAN_TEXT * 20).encode()),
+        ErrorCode.STAGE_TIMEOUT,
+        limits=Limits(restore_seconds=0.01),
+    ),
+    Case("non-utf8-name", _non_utf8_name, ErrorCode.UNSAFE_PATH),
+    Case("dangling-link", _link("dangling.txt", "nowhere.txt"), ErrorCode.BAD_LINK),
+    Case("looping-link", _link("loop.txt", "loop.txt"), ErrorCode.BAD_LINK),
+    Case("fifo", _fifo, ErrorCode.UNSUPPORTED),
+    Case("unreadable-file", _unreadable_file, ErrorCode.PERMISSION_DENIED, unprivileged=True),
+    Case(
+        "file-in-unreadable-folder",
+        _in_unreadable_folder,
+        ErrorCode.PERMISSION_DENIED,
+        unprivileged=True,
+    ),
+    Case(
+        "escape-sequences-in-name",
+        _write("\x1b[31mred\x1b[0m\rplan\x07.txt", PLAN_TEXT.encode()),
+        check=_plan_found,
+    ),
     Case(
         "one-huge-line",
         _write("one-line.txt", ("Kế hoạch phòng chống ma túy năm 2026 " * 40_000).encode()),

@@ -139,9 +139,9 @@ def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
         else:
             runner: Any = None
             if mode.startswith("threads-") and workers > 1:
-                from prefect.task_runners import ThreadPoolTaskRunner
+                from flows.runners import thread_runner
 
-                runner = ThreadPoolTaskRunner(max_workers=workers)
+                runner = thread_runner(workers)
             summary = run_ingest(
                 files, db=db, workers=workers, reporter=SilentReporter(), runner=runner
             )
@@ -177,7 +177,6 @@ def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, 
     env = {
         **os.environ,
         "PREFECT_LOCAL_STORAGE_PATH": str(workdir / f"results-{kind}-{mode}"),
-        "OMP_THREAD_LIMIT": "1",
     }
     load_before = _load()
     started = time.perf_counter()

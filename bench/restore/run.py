@@ -3,12 +3,15 @@
     .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 8]
 
 Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
-stripped; held-out documents rendered by ``pipeline.synthetic`` (body text, light scan) and read
+stripped; held-out documents rendered by
+``pipeline.evaluation.synthetic`` (body text, light scan) and read
 by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share of syllables left
 unchanged); speed in syllables per CPU second of this process (one core: the machine is shared,
 so wall time would measure the neighbours), on the stripped row (the candidate lists are built as
 the documents come: a first pass) and on the OCR row (garble: many more candidates per word);
-load time, peak memory. Held-out means
+load time, peak memory; then text from outside the legal corpus (``outside.py``). underthesea's
+restorer is not in its PyPI release (9.5.0 has no diacritics module), so it cannot be run here.
+Held-out means
 ``diacritics.text.is_heldout``: documents the model never trained on. References are put in the
 modern tone placement the model writes ("hòa", "thủy"), the same for both systems.
 """
@@ -26,10 +29,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # outside.py beside this file
 
 from diacritics.orthography import normalize_tones, strip_marks  # noqa: E402
 from diacritics.text import corpus_documents  # noqa: E402
-from pipeline.metrics import sequence_distance, tokens  # noqa: E402
+from pipeline.evaluation.metrics import sequence_distance, tokens  # noqa: E402
 
 Restorer = Callable[[str], str]
 
@@ -102,12 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         systems["pyvi"] = pyvi()
     rows: list[tuple[str, str, dict[str, str]]] = []
 
-    from diacritics.evaluate import seed_pairs
+    from pipeline.evaluation.restoration import seed_pairs
 
     for name, raw_path, gold_path in seed_pairs(args.shared):
         raw, gold = raw_path.read_text(encoding="utf-8"), gold_path.read_text(encoding="utf-8")
         cells = {s: f"{corpus_accuracy([(gold, fn(raw))]):.2%}" for s, (fn, _) in systems.items()}
         rows.append((f"seed {name[:3]} (real legacy OCR)", f"{len(tokens(gold))}", cells))
+    rows += confidence_rows(args.shared)
 
     docs = [normalize_tones(d) for d in heldout_docs(args.shared, args.docs, args.chars)]
     stripped = [strip_marks(d) for d in docs]
@@ -119,8 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         cells[s] = f"{corpus_accuracy(list(zip(docs, out, strict=True))):.2%}"
         speeds[s] = f"{n_syll / seconds:,.0f}"
     rows.append((f"held-out corpus, stripped ({len(docs)} docs)", f"{n_syll}", cells))
+    lowered = [d.lower() for d in docs]
+    cells = {}
+    for s, (fn, _) in systems.items():
+        out = [fn(strip_marks(d)) for d in lowered]
+        cells[s] = f"{corpus_accuracy(list(zip(lowered, out, strict=True))):.2%}"
+    rows.append(("  the same, lower-cased", f"{n_syll}", cells))
 
-    from diacritics.ocr_pairs import ocr_document
+    from diacritics.training.ocr_pairs import ocr_document
 
     ocr_pages = []
     for n, (doc_id, text) in enumerate(heldout_ids(args.shared, args.ocr_docs)):
@@ -146,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     for s, (fn, _) in systems.items():
         cells[s] = f"{corpus_accuracy([(d, fn(d)) for d in docs]):.2%}"
     rows.append(("correct Vietnamese in, unchanged", f"{n_syll}", cells))
+    rows += outside_rows(systems)
     rows.append(("speed, syllables per CPU s (stripped row)", "", speeds))
     rows.append(("  the same, median of 3 fresh restorers", "", {"ours": cold_speed(stripped)}))
     rows.append(("speed, syllables per CPU s (OCR row)", "", ocr_speeds))
@@ -154,6 +166,60 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("peak RSS of this process, MB", "", {"ours": f"{rss:.0f}"}))
     print_rows(rows, ["raw OCR", *systems])
     return 0
+
+
+def confidence_rows(shared: Path) -> list[tuple[str, str, dict[str, str]]]:
+    """How often our words are right, by the confidence given, on the seeds: the lines whose
+    word count matches the gold's, word by word (an honest confidence is low where it guessed)."""
+    from diacritics.restorer import default_restorer
+    from pipeline.evaluation.restoration import seed_pairs
+
+    bands = {"< 0.5": [0, 0], "0.5–0.9": [0, 0], ">= 0.9": [0, 0]}
+    for _, raw_path, gold_path in seed_pairs(shared):
+        result = default_restorer().restore(raw_path.read_text(encoding="utf-8"))
+        by_line: dict[int, list[Any]] = {}
+        for token in result.tokens:
+            if len(tokens(token.text)) == 1:
+                by_line.setdefault(token.line, []).append(token)
+        gold_lines = gold_path.read_text(encoding="utf-8").split("\n")
+        for n, (gold, out) in enumerate(zip(gold_lines, result.text.split("\n"), strict=False)):
+            words, restored = tokens(gold), by_line.get(n, [])
+            if len(words) != len(tokens(out)) or len(restored) != len(words):
+                continue
+            for token, word in zip(restored, words, strict=True):
+                c = token.confidence
+                band = bands["< 0.5" if c < 0.5 else "0.5–0.9" if c < 0.9 else ">= 0.9"]
+                band[0] += 1
+                band[1] += tokens(token.text)[0] == word
+    return [
+        (f"seeds: words right at confidence {k}", f"{n}", {"ours": f"{ok / max(n, 1):.1%}"})
+        for k, (n, ok) in bands.items()
+    ]
+
+
+def outside_rows(
+    systems: dict[str, tuple[Restorer, float]],
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Text from outside the legal corpus, lower-cased as written, stripped of its marks: the
+    everyday prose beside this file and Debian's installed Vietnamese program messages (one
+    restore call per sentence or message)."""
+    from outside import debian_messages, everyday
+
+    rows = []
+    for label, lines in (
+        ("outside legal: everyday prose, lower-case", everyday()),
+        ("outside legal: Debian messages, lower-case", debian_messages()),
+    ):
+        if not lines:
+            continue  # the translations are not installed here
+        truth = [normalize_tones(line) for line in lines]
+        bare = [strip_marks(t) for t in truth]
+        cells = {
+            s: f"{corpus_accuracy(list(zip(truth, [fn(b) for b in bare], strict=True))):.2%}"
+            for s, (fn, _) in systems.items()
+        }
+        rows.append((f"{label} ({len(lines)})", f"{sum(len(tokens(t)) for t in truth)}", cells))
+    return rows
 
 
 def _restored_text(restorer: Any, text: str) -> str:

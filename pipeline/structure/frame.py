@@ -56,7 +56,8 @@ class Segment:
 @cache
 def _types() -> dict[str, str]:
     """Document types the genre names in capitals, folded, with their printed form."""
-    from extractors.vocab import fold_ascii, load_yaml
+    from diacritics.orthography import fold_ascii
+    from extractors.vocab import load_yaml
 
     names = list(load_yaml("doc_types.yaml")) + list(load_yaml("structure.yaml")["attached_types"])
     names += ["Thông tư liên tịch", "Nghị quyết liên tịch", "Pháp lệnh", "Điều lệ"]
@@ -65,7 +66,7 @@ def _types() -> dict[str, str]:
 
 def type_of(text: str) -> str:
     """The document type a capitalised line names ("QUYẾT ĐỊNH", OCR "QUYET DJNH"), else ""."""
-    from extractors.vocab import fold_ascii
+    from diacritics.orthography import fold_ascii
 
     if not is_upper(text) or len(text) > 40:
         return ""

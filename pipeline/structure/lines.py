@@ -71,19 +71,16 @@ def provenance(lines: list[TextLine]) -> Provenance:
 def numbered_lines(doc: DocumentText) -> list[TextLine]:
     """Every line with its 1-based number over all pages; blank and page-number lines dropped."""
     out: list[TextLine] = []
-    number = 0
     blank = False
-    for page in doc.pages:
-        for line in page.lines:
-            number += 1
-            text = clean_line(line.text)
-            # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
-            dust = (len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)) or garbled(text)
-            if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
-                blank = True
-                continue
-            out.append(TextLine(number, page.page_no, text, line.bbox, line.confidence, blank))
-            blank = False
+    for number, page_no, line in doc.numbered_lines():
+        text = clean_line(line.text)
+        # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
+        dust = (len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)) or garbled(text)
+        if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
+            blank = True
+            continue
+        out.append(TextLine(number, page_no, text, line.bbox, line.confidence, blank))
+        blank = False
     return out
 
 
@@ -102,7 +99,7 @@ def is_upper(text: str) -> bool:
 
 def starts_with(text: str, phrases: tuple[str, ...]) -> bool:
     """Whether ``text`` opens with one of ``phrases``, compared without diacritics."""
-    from extractors.vocab import fold_ascii
+    from diacritics.orthography import fold_ascii
 
     low = fold_ascii(text.lstrip("~-–•*( "))
     return any(low.startswith(fold_ascii(phrase)) for phrase in phrases)

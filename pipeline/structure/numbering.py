@@ -91,7 +91,8 @@ def letter_value(letter: str) -> int:
 
 @cache
 def _heads() -> dict[str, str]:
-    from extractors.vocab import fold_ascii, load_yaml
+    from diacritics.orthography import fold_ascii
+    from extractors.vocab import load_yaml
 
     return {
         fold_ascii(word): kind for word, kind in load_yaml("structure.yaml")["legal_heads"].items()
@@ -100,7 +101,7 @@ def _heads() -> dict[str, str]:
 
 def head_style(word: str) -> str | None:
     """The legal head a word names ("Điều", OCR "Điểu", "Diều" → article), compared unaccented."""
-    from extractors.vocab import fold_ascii
+    from diacritics.orthography import fold_ascii
 
     key = re.sub(r"\s+", " ", fold_ascii(word)).replace("đ", "d").replace("ð", "d")
     key = key.translate(HEAD_LOOKALIKES)
@@ -127,7 +128,7 @@ STYLE_OF_HEAD = {
 
 
 def _head_value(token: str, style: str) -> tuple[int, bool] | None:
-    from extractors.vocab import fold_ascii
+    from diacritics.orthography import fold_ascii
 
     folded = fold_ascii(token)
     if folded.startswith("thu "):

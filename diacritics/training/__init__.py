@@ -1,0 +1,1 @@
+"""Training of the restoration models (language model, OCR channel) from ../shared/corpus."""

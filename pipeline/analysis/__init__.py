@@ -1,0 +1,1 @@
+"""Analyst outputs over the stored dataset: comparison, obligations (JSON, iCalendar), report."""

@@ -1,0 +1,1 @@
+"""Measuring kit: metrics, synthetic documents and the evaluators of restoration and extraction."""

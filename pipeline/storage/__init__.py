@@ -1,0 +1,1 @@
+"""Storage: the DuckDB dataset (``store``), its rows (``rows``) and pandas frames (``frames``)."""
