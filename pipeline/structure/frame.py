@@ -162,6 +162,21 @@ def _title_end(lines: list[TextLine], type_index: int, end: int) -> int:
         if index > type_index + 1 and lines[index - 1].text[-1:] in ".;:":
             break
         index += 1
+    return _after_authority(lines, index, end)
+
+def _after_authority(lines: list[TextLine], index: int, end: int) -> int:
+    """The header runs over the author's line under the title ("THỦ TƯỚNG CHÍNH PHỦ"), so that it
+    neither hides the preamble as a heading nor is lost to the header's reader."""
+    start = index
+    while index < end and index - start < 2 and is_upper(lines[index].text):
+        following = lines[index + 1].text if index + 1 < end else ""
+        if not (_authority(lines[index].text) or _preamble(following) or is_upper(following)):
+            break
+        if read_markers(lines[index].text) or type_of(lines[index].text.rstrip(" :")):
+            break
+        index += 1
+    if index > start and not (index < end and _preamble(lines[index].text)):
+        return start  # upper lines not followed by the preamble: a heading of the body
     return index
 
 
