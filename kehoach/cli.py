@@ -185,15 +185,10 @@ def structure(
     file: FileArgument,
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
-    """Print FILE's tree as JSON: {"nodes": [{id, parent, kind, label, heading, path, provenance}]}."""
-    from schemas import KehoachError
+    """Print FILE's tree as JSON: {"nodes": [{id, parent, kind, label, heading, path, …}]}."""
+    from pipeline.process import process_file
 
-    try:
-        from pipeline.process import process_file
-
-        processed = process_file(file, _settings(ctx, restore=restore))
-    except KehoachError as error:
-        _fail(error)
+    processed = process_file(file, _settings(ctx, restore=restore))
     _print_json({"nodes": [node.model_dump(mode="json") for node in processed.plan.nodes]})
 
 

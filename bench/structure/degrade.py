@@ -9,7 +9,8 @@ Three things a scan does to a document, each seeded and deterministic:
   intended)); lost marks, dropped periods, "1" for "l" come from there at the rate Tesseract showed;
 - numbering tokens: the confusions the channel saw too rarely to sample but scans show, at
   ``token_rate``: Roman numerals in look-alikes ("I" → "1", "l", "|"; "III" → "TH", "111"; "II" →
-  "11", "Il"), a comma for the period after a number, "đ)" without its bar, "Điều" with a wrong mark.
+  "11", "Il"), a comma for the period after a number, "đ)" without its bar, a mark wrong
+  in "Điều".
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ NUMBERED = re.compile(
 
 @cache
 def channel() -> dict[str, tuple[list[str], list[float]]]:
-    """For each intended character: printed pieces and their probabilities ("*" = other, left out)."""
+    """For each intended character: printed pieces and their probabilities."""
     costs = json.loads(CHANNEL.read_text(encoding="utf-8"))["costs"]
     out: dict[str, tuple[list[str], list[float]]] = {}
     for intended, table in costs.items():

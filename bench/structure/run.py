@@ -160,7 +160,8 @@ def plan_trees(paths: list[Path], seeds: int) -> None:
             n_sec, n_cla = sum(clean[0].values()) * seeds, sum(clean[1].values()) * seeds
             print(
                 f"  {path.name[:52]:<52} {name:<11} sections {sec / max(n_sec, 1):7.2%} "
-                f"({sec}/{n_sec})  clauses under their section {cla / max(n_cla, 1):7.2%} ({cla}/{n_cla})"
+                f"({sec}/{n_sec})  clauses under their section "
+                f"{cla / max(n_cla, 1):7.2%} ({cla}/{n_cla})"
             )
 
 
@@ -229,7 +230,8 @@ def speed(docs: list[tuple[str, str, str]]) -> None:
     pages = chars / PAGE_CHARS
     print(
         f"  {len(docs)} documents, {pages:.0f} pages of {PAGE_CHARS} characters: structure "
-        f"{1000 * (middle - start) / pages:.2f} ms/page, extraction {1000 * (end - middle) / pages:.2f}"
+        f"{1000 * (middle - start) / pages:.2f} ms/page, extraction "
+        f"{1000 * (end - middle) / pages:.2f}"
         f" ms/page, together {1000 * (end - start) / pages:.2f} ms/page (CPU)"
     )
 

@@ -1,4 +1,4 @@
-"""The structure of a document: its frame, its body tree, the documents attached after its signature.
+"""A document's structure: its frame, its body tree, the documents attached after its signature.
 
 ``build_structure`` reads a ``DocumentText`` into ``schemas.DocumentStructure`` (nodes with ids,
 kinds, labels, headings, citation paths and provenance) and the ``DocumentTree`` extraction reads

@@ -187,7 +187,7 @@ def _title_after_blank(line: TextLine) -> bool:
 
 
 def _authority(text: str) -> bool:
-    """The author's line before the preamble: "THỦ TƯỚNG CHÍNH PHỦ", "CHỦ TỊCH ỦY BAN NHÂN DÂN …"."""
+    """The author's line before the preamble: "THỦ TƯỚNG CHÍNH PHỦ", "CHỦ TỊCH ỦY BAN …"."""
     from extractors.vocab import vocab_list
 
     return is_upper(text) and starts_with(text, vocab_list("structure.yaml", "authority_starts"))
@@ -268,7 +268,7 @@ def _announces_attachment(lines: list[TextLine], index: int) -> bool:
 
 
 def _opens_first(lines: list[TextLine], index: int) -> bool:
-    """A type line after the parent's end whose body starts numbering anew (Điều 1, Chương I, I.)."""
+    """A type line after the parent's end whose body numbers anew (Điều 1, Chương I, I.)."""
     for line in lines[index + 1 : index + 8]:
         for marker in read_markers(line.text):
             if marker.style in ("article", "chapter", "part", "roman") and marker.value == 1:

@@ -131,9 +131,7 @@ class Reader:
             if marker.loose:
                 return fits and not lower and (not prev_open or self._short_previous())
             restart = marker.value == 1  # "1." / "a)" may open a new list anywhere
-            if prev_open and (lower or not (fits or restart or line.blank_before)):
-                return False
-            return True
+            return not (prev_open and (lower or not (fits or restart or line.blank_before)))
         return not (prev_open and lower)  # bullets
 
     def _short_previous(self) -> bool:
@@ -193,7 +191,7 @@ class Reader:
         return item
 
     def _authority_here(self, text: str) -> bool:
-        """The author's line before the preamble ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH"), not a heading."""
+        """The author's line before the preamble ("CHỦ TỊCH ỦY BAN …"), not a heading."""
         if not self.authority or any(item.style != "paragraph" for item in self.roots):
             return False
         if _authority_line(text):

@@ -1,7 +1,7 @@
 """Lines of a document as the structure reads them: cleaned, numbered over all pages, with boxes.
 
 Blank lines, page numbers, separators and OCR dust are dropped, but the line after them is marked
-``blank_before``: a new paragraph, which is how plain text shows the end of a title or a wrapped item.
+``blank_before``: a new paragraph, how plain text shows the end of a title or a wrapped item.
 """
 
 from __future__ import annotations
