@@ -164,6 +164,7 @@ def _title_end(lines: list[TextLine], type_index: int, end: int) -> int:
         index += 1
     return _after_authority(lines, index, end)
 
+
 def _after_authority(lines: list[TextLine], index: int, end: int) -> int:
     """The header runs over the author's line under the title ("THỦ TƯỚNG CHÍNH PHỦ"), so that it
     neither hides the preamble as a heading nor is lost to the header's reader."""
