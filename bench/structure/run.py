@@ -180,7 +180,8 @@ def _plan_keys(text: str) -> tuple[Counter, Counter]:
 
 def attached_plans(path: Path, plans: Path) -> None:
     """Decisions that approve an attached plan or programme: the attachment and its obligations."""
-    from extractors import extract_plan, obligations_of
+    from extractors import extract_plan
+    from extractors.obligations import obligations_of
 
     found = []
     with gzip.open(path, "rt", encoding="utf-8") as handle:
