@@ -99,7 +99,9 @@ class Reader:
         """The reading of the line's numbering that fits the document, or None (plain text)."""
         prev_open = previous is not None and previous.text.rstrip('”"»')[-1:] not in TERMINAL
         current = self.current
-        if current is not None and current.style in (*HEADS, "article") and len(current.lines) == 1:
+        if current is not None and (
+            current.style in HEADS or (current.style == "article" and len(current.lines) == 1)
+        ):
             prev_open = False  # "Điều 23. Nguyên tắc …": a title ends without punctuation
         for marker in read_markers(line.text):
             if self._accept(marker, line, prev_open):

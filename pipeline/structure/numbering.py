@@ -203,11 +203,13 @@ def read_markers(text: str) -> list[Marker]:
         value = arabic_value(label.split(".")[-1])
         if value is not None:
             label = str(value) if loose else label
-            out.append(Marker(f"arabic{depth}", label, value, body, loose))
-        if depth == 1 and re.fullmatch(r"[1l]{1,3}", label):
-            value = roman_value(label, loose=True)  # "1." / "11." / "111." for a Roman I / II / III
-            if value is not None:
-                out.append(Marker("roman", label, value, body, loose=True))
+            arabic = Marker(f"arabic{depth}", label, value, body, loose)
+            # "1." / "11." / "111." may be a Roman I / II / III: offered first, kept only where
+            # the plan's Roman sequence has its gap
+            roman = roman_value(label, loose=True) if re.fullmatch(r"[1l]{1,3}", label) else None
+            if depth == 1 and roman is not None:
+                out.append(Marker("roman", label, roman, body, loose=True))
+            out.append(arabic)
     found = LETTER_LINE.match(text)
     if found:
         letter = found.group("label")
