@@ -62,6 +62,7 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
             "recipients": recipient_prov,
             "header": tree.header_provenance,
         },
+        nodes=tree.nodes,
     )
 
 

@@ -382,6 +382,19 @@ def extract(
 
 
 @app.command()
+def structure(
+    ctx: typer.Context,
+    file: FileArgument,
+    restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
+) -> None:
+    """Print FILE's tree as JSON: {"nodes": [{id, parent, kind, label, heading, path, …}]}."""
+    from pipeline.process import process_file
+
+    processed = process_file(file, _settings(ctx, restore=restore))
+    _print_json({"nodes": [node.model_dump(mode="json") for node in processed.plan.nodes]})
+
+
+@app.command()
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or globs.")],

@@ -21,12 +21,20 @@ from schemas.plan import (
 from schemas.restore import RestoredToken, RestoreResult
 from schemas.result import ProcessedDocument, Section
 from schemas.settings import Limits, PipelineSettings
+from schemas.structure import (
+    Attachment,
+    DocumentStructure,
+    FramePart,
+    Node,
+    NodeKind,
+)
 from schemas.source import SourceDocument, SourceKind
 from schemas.text import DocumentText, Line, PageText, TextMethod, Word
 
 __all__ = [
     "SCHEMA_VERSION",
     "Assignment",
+    "Attachment",
     "Award",
     "BBox",
     "Block",
@@ -34,14 +42,18 @@ __all__ = [
     "CriteriaGroup",
     "Deadline",
     "DocHeader",
+    "DocumentStructure",
     "DocumentText",
     "DocumentTree",
     "ErrorCode",
     "ErrorReport",
+    "FramePart",
     "KehoachError",
     "LegalBasis",
     "Limits",
     "Line",
+    "Node",
+    "NodeKind",
     "Obligation",
     "PageText",
     "PipelineSettings",

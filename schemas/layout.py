@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from schemas.common import Frozen, NFCStr, Provenance
+from schemas.structure import Attachment, Node
 
 
 class BlockKind(StrEnum):
@@ -43,3 +44,5 @@ class DocumentTree(Frozen):
     body: tuple[Block, ...] = ()
     closing: tuple[NFCStr, ...] = ()
     closing_provenance: tuple[Provenance, ...] = ()
+    nodes: tuple[Node, ...] = Field(default=(), description="the tree of schemas.structure")
+    attachments: tuple[Attachment, ...] = ()

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from schemas.common import SCHEMA_VERSION, Frozen, NFCStr, Provenance
+from schemas.structure import Node
 
 Role = Literal["lead", "coordinate", "responsible"]
 IssuerLevel = Literal["central", "province", "district", "commune"]
@@ -201,6 +202,9 @@ class PlanDocument(Frozen):
     provenance: dict[str, tuple[Provenance, ...]] = Field(
         default_factory=dict,
         description="provenance of string-list fields: purposes, requirements, recipients",
+    )
+    nodes: tuple[Node, ...] = Field(
+        default=(), description="the document's tree (schemas.structure), attached documents included"
     )
 
 
