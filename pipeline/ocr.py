@@ -18,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from pipeline.closing_geometry import read_closing_columns
 from pipeline.scan import (
     MIN_SKEW,
     Row,
@@ -198,15 +199,38 @@ def merge_row(rows: list[Row], extra: Row) -> list[Row]:
     return sorted([*rows, extra], key=lambda row: min(t.y0 for t in row))
 
 
+def ordered_rows(
+    ready: Image.Image, rows: list[Row], lang: str, timeout: float, dpi: int
+) -> list[tuple[Row, str]]:
+    """The page's rows in reading order.
+
+    A closing block is read again column by column from its own crops (``closing_geometry``);
+    without one, the signer column is re-read where the page left it out.
+    """
+
+    def read(crop: Image.Image, psm: int) -> list[Row]:
+        return _run(crop, lang, timeout, dpi, psm)
+
+    closing = read_closing_columns(ready, rows, read)
+    if closing is None:
+        for extra in signer_rows(ready, rows, lang, timeout, dpi):
+            rows = merge_row(rows, extra)
+        return reading_order(rows, ready.height)
+    start, recipients, signer = closing
+    return (
+        reading_order(rows[:start], ready.height)
+        + [(row, "closing-left") for row in recipients]
+        + [(row, "closing-right") for row in signer]
+    )
+
+
 def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
     """OCR one page image into lines in reading order (header and closing column by column)."""
     ready, skew, coloured = prepare(image)
     rows = _run(ready, lang, timeout, dpi)
-    for extra in signer_rows(ready, rows, lang, timeout, dpi):
-        rows = merge_row(rows, extra)
     lines = tuple(
         tokens_to_line(tokens, region)
-        for tokens, region in reading_order(rows, ready.height)
+        for tokens, region in ordered_rows(ready, rows, lang, timeout, dpi)
         if not is_stray(tokens)
     )
     return OcrPage(lines, ready.width, ready.height, skew, coloured)
