@@ -105,6 +105,17 @@ def _sure_row(row: Row) -> bool:
     return any(t.conf >= SURE_CONF and sum(c.isalpha() for c in t.text) >= 2 for t in row)
 
 
+def _lettered_ends(row: Row) -> Row:
+    """A signer row without the dots and strokes read at its ends: titles and names start and
+    end with letters ("TM. ỦY BAN NHÂN DÂN", "Nguyễn Văn An"), a signature's tail does not."""
+    words = list(row)
+    while len(words) > 1 and not any(c.isalnum() for c in words[0].text):
+        words.pop(0)
+    while len(words) > 1 and not any(c.isalnum() for c in words[-1].text):
+        words.pop()
+    return words
+
+
 def read_closing_columns(
     image: Image.Image, rows: Sequence[Row], read: Reader
 ) -> tuple[int, list[Row], list[Row]] | None:
@@ -121,9 +132,11 @@ def read_closing_columns(
     top = max(0, round(min(t.y0 for t in block[0]) - height / 2))
     bottom = min(image.height, round(max(t.y1 for row in block for t in row) + height))
     split = round((found.gutter[0] + found.gutter[1]) / 2)
-    recipients = [r for r in _read_crop(image, (0, top, split, bottom), 6, read) if _sure_row(r)]
+    recipients = [r for r in _read_crop(image, (0, top, split, bottom), 4, read) if _sure_row(r)]
     signer = [
-        r for r in _read_crop(image, (split, top, image.width, bottom), 4, read) if _sure_row(r)
+        _lettered_ends(r)
+        for r in _read_crop(image, (split, top, image.width, bottom), 4, read)
+        if _sure_row(r)
     ]
     if not recipients:  # the crop read nothing where the page read a list: keep the page's rows
         return None
