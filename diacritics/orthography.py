@@ -139,20 +139,31 @@ def strip_marks(text: str) -> str:
     return text.translate(_STRIP_TABLE)
 
 
-@lru_cache(maxsize=4096)
 def _folded_char(char: str) -> str:
     stripped = strip_marks(char)
     return stripped if len(stripped) == 1 else char
 
 
+class _FoldTable(dict[int, str]):
+    """A ``str.translate`` table that folds each character the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _folded_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+@lru_cache(maxsize=4096)  # extractors fold the same sentence again for each thing they look for
 def fold_ascii(text: str) -> str:
     """Lower case without diacritics (đ → d), one output character per input character.
 
     Comparing folded text lets headings and keywords that OCR or restoration left without their
     marks ("MUC PICH, YEU CAU", "Can cu") still match, and spans found in the folded text index
-    the original.
+    the original. One ``str.translate`` (300 corpus texts: extraction 4.4 → 3.8 CPU s).
     """
-    return "".join(map(_folded_char, unicodedata.normalize("NFC", text).lower()))
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD_TABLE)
 
 
 def strip_tone(text: str) -> tuple[str, int]:

@@ -13,12 +13,12 @@ from schemas import Deadline, DocumentTree, PlanDocument, SourceDocument
 
 def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
     """Everything the plan says, in the gold's shape, each item with its provenance."""
-    from extractors.agencies import unify_spellings
+    from extractors.agencies import document_vocabulary, unify_spellings
     from extractors.annex import annex_deadlines
     from extractors.assignments import annex_rows, extract_assignments
     from extractors.awards import extract_awards
     from extractors.criteria import extract_criteria
-    from extractors.deadlines import extract_deadlines
+    from extractors.deadlines import extract_deadlines, extract_document_dates
     from extractors.header import extract_header
     from extractors.legal_basis import extract_legal_basis
     from extractors.purposes import extract_purposes, extract_requirements
@@ -29,14 +29,15 @@ def extract_plan(tree: DocumentTree, source: SourceDocument) -> PlanDocument:
 
     placed = place_blocks(tree)
     doc = extract_header(tree, placed)
+    doc = doc.model_copy(update=extract_document_dates(placed, doc.issue_date))
     purposes, purpose_prov = extract_purposes(placed)
     requirements, requirement_prov = extract_requirements(placed)
     recipients, recipient_prov = extract_recipients(tree)
-    assignments = extract_assignments(placed)
+    assignments = extract_assignments(placed, doc.doc_type)
     deadlines = extract_deadlines(placed, doc.issue_date)
     deadlines += tuple(annex_deadlines(annex_rows(placed), doc.issue_date))
     names = [a.agency for a in assignments] + [d.agency for d in deadlines if d.agency]
-    spelling = unify_spellings(names)
+    spelling = unify_spellings(names, document_vocabulary(recipients, doc.issuer))
     relations = extract_relations(placed, doc, tree.header)
     return PlanDocument(
         sha256=source.sha256,

@@ -15,7 +15,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from diacritics.orthography import fold_ascii, strip_marks
-from extractors.vocab import expand_abbreviations, fold, load_yaml
+from extractors.vocab import VOCAB_DIR, expand_abbreviations, fold, load_yaml
 
 Role = str
 # "Đề nghị", "Giao", "Yêu cầu" open a point before the agency;
@@ -41,8 +41,31 @@ class Subject:
 
 
 @cache
+def _national() -> tuple[str, ...]:
+    """Central bodies (ministries, Quốc hội, courts …) from the issuers' vocabulary, if present.
+
+    ``data/vocab/national_issuers.yaml`` is the one national list, shared with the header's issuer
+    reading; a tree without it falls back on the provincial gazetteer alone.
+    """
+    if not (VOCAB_DIR / "national_issuers.yaml").is_file():
+        return ()
+    return tuple(entry["name"] for entry in load_yaml("national_issuers.yaml")["issuers"])
+
+
+@cache
 def _canonical() -> tuple[str, ...]:
-    return tuple(load_yaml("agencies.yaml")["canonical"])
+    """The provincial gazetteer, then the national one (a name in both keeps one spelling)."""
+    names = list(load_yaml("agencies.yaml")["canonical"])
+    known = {fold(name) for name in names}
+    names.extend(name for name in _national() if fold(name) not in known)
+    return tuple(names)
+
+
+@cache
+def _compound_names() -> tuple[str, ...]:
+    """Known names holding "và" or a comma ("Sở Văn hóa, Thể thao và Du lịch"), longest first."""
+    names = [name for name in _canonical() if " và " in name or "," in name]
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 @cache
@@ -92,11 +115,14 @@ def starts_with_head(fragment: str) -> bool:
     if folded.startswith(_not_heads()):
         return False
     for head, key in _folded_heads():
-        if fragment.startswith(head):
+        if fragment == head or fragment.startswith((head + " ", head + ",")):
             return True
-        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital still opens it.
+        # Restoration may leave a head without its marks ("Sơ Văn hóa"); a capital still opens
+        # it, and a one-word head must be followed by a proper name ("Công nghệ" is no "Cổng").
         if head[:1].isupper() and folded.startswith(key + " ") and fragment[:1].isupper():
-            return True
+            following = fragment[len(key) + 1 :].lstrip()[:1]
+            if " " in head or following.isupper():
+                return True
         plural = head[:1].lower() + head[1:]
         if head.lower().startswith(("các ", "tổ chức")) and fragment.lower().startswith(
             plural.lower()
@@ -120,7 +146,7 @@ def canonical_agency(name: str) -> str:
     if key in known:
         return known[key]
     found = process.extractOne(key, list(known), scorer=fuzz.ratio)
-    if found is not None and found[1] >= 92:
+    if found is not None and found[1] >= 92 and same_shape(key, found[0]):
         return known[found[0]]
     ascii_key = strip_marks(key)
     if ascii_key in _ascii_folded():
@@ -128,9 +154,25 @@ def canonical_agency(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def same_shape(a: str, b: str) -> bool:
+    """Whether two spellings can name one body: same head word, same number of words.
+
+    A spelling a few letters off is the same body ("Sơ Nội vụ"); a different head ("Bộ Nông
+    nghiệp và Môi trường" against "Sở …") or a word more ("… Truyền hình tỉnh") is another one.
+    """
+    words_a, words_b = (_drop_plural(re.findall(r"\w+", fold_ascii(x))) for x in (a, b))
+    words_a, words_b = ([w for w in words if w != "va"] for words in (words_a, words_b))
+    return len(words_a) == len(words_b) and words_a[:1] == words_b[:1]
+
+
+def _drop_plural(words: list[str]) -> list[str]:
+    """Words without a leading plural marker "các" (OCR and authors drop it freely)."""
+    return words[1:] if words[:1] == ["cac"] else words
+
+
 def split_agencies(span: str) -> list[str]:
     """Split "Công an tỉnh, Sở Nội vụ và đề nghị Ủy ban MTTQ VN tỉnh" into one name per agency."""
-    span = re.sub(r"\s*\([^)]*\)", "", span)
+    span = _protect_compounds(re.sub(r"\s*\([^)]*\)", "", span))
     tokens = re.split(
         r"(\s*;\s*|\s*,\s*(?:và\s+)?(?:đề\s+nghị\s+)?|\s+và\s+(?:đề\s+nghị\s+)?)", span
     )
@@ -150,10 +192,31 @@ def split_agencies(span: str) -> list[str]:
             names[-1] = re.sub(r"\s+,", ",", names[-1])
         else:
             names.append(piece)
-    return [canonical_agency(name) for name in names if name]
+    return [canonical_agency(_unprotect(name)) for name in names if name]
 
 
-def _first_verb(text: str) -> re.Match[str] | None:
+AND, COMMA = "\u2060và\u2060", "\u2060,"  # word-joined: not split points
+
+
+def _protect_compounds(span: str) -> str:
+    """Hide the "và" and commas inside known names so that a list splits between names only."""
+    low = span.lower()
+    for name in _compound_names():
+        start = low.find(name.lower())
+        while start >= 0:
+            end = start + len(name)
+            inner = span[start:end].replace(" và ", f" {AND} ").replace(",", COMMA)
+            span = span[:start] + inner + span[end:]
+            low = span.lower()
+            start = low.find(name.lower(), start + len(inner))
+    return span
+
+
+def _unprotect(name: str) -> str:
+    return name.replace(AND, "và").replace(COMMA, ",")
+
+
+def first_verb(text: str) -> re.Match[str] | None:
     """The first task verb in ``text`` not part of an agency name ("các tổ chức, đơn vị")."""
     for found in _verb_pattern().finditer(text):
         if found.group(1) == "tổ chức":
@@ -180,18 +243,35 @@ def role_of(task: str) -> Role:
     return "responsible"
 
 
+# An opening clause before the subject: "Căn cứ Kế hoạch này, các sở … xây dựng …".
+OPENING_CLAUSE = re.compile(
+    r"^(?:căn\s+cứ|trên\s+cơ\s+sở|theo|để|nhằm|thực\s+hiện|trong\s+quá\s+trình)\s", re.IGNORECASE
+)
+
+
+def strip_opening_clause(text: str) -> str:
+    """``text`` without an opening "Căn cứ …," clause when an agency follows the clause's comma."""
+    if not OPENING_CLAUSE.match(text):
+        return text
+    for comma in re.finditer(r",\s*", text[:250]):
+        rest = text[comma.end() :]
+        if starts_with_head(PREFIXES.sub("", rest)):
+            return rest
+    return text
+
+
 def subject_of(text: str) -> Subject | None:
     """The agencies a point opens with, or None when it opens with a verb or anything else."""
     body = ADVERBIALS.sub("", text.strip())
-    body = PREFIXES.sub("", body)
+    body = PREFIXES.sub("", strip_opening_clause(body))
     colon = body.find(":")
     if 0 < colon <= 250:
         label = body[:colon]
-        if starts_with_head(label) and _first_verb(label) is None:
+        if starts_with_head(label) and first_verb(label) is None:
             rest = body[colon + 1 :].strip()
             return Subject(tuple(split_agencies(label)), role_of(rest), rest, True)
-    verb = _first_verb(body)
-    if verb is None and len(body) <= 150 and body[-1:] not in ".;" and starts_with_head(body):
+    verb = first_verb(body)
+    if verb is None and body[-1:] not in ".;" and _names_only(body):
         # A heading that only names agencies ("3. Công an các địa phương"): its points are theirs.
         return Subject(tuple(split_agencies(body)), "responsible", "", True)
     if verb is None or verb.start() == 0 or verb.start() > 250:
@@ -202,32 +282,67 @@ def subject_of(text: str) -> Subject | None:
     agencies = tuple(name for name in split_agencies(span) if name)
     if not agencies:
         return None
-    return Subject(agencies, role_of(body[verb.start() :]), text.strip(), False)
+    rest = body[verb.start() :]
+    colon = rest.find(":")
+    after = rest[colon + 1 :].strip() if 0 < colon <= 150 else ""
+    opening = first_verb(after[:1].lower() + after[1:]) if after[:1].isupper() else None
+    if opening is not None and opening.start() == 0:
+        # "X chỉ đạo lực lượng Y: Phối hợp …": the task and its role are after the colon.
+        return Subject(agencies, role_of(after), after, False)
+    return Subject(agencies, role_of(rest), text.strip(), False)
+
+
+def _names_only(body: str) -> bool:
+    """Whether a verbless line is a list of agency names (each piece opening with a head)."""
+    if not starts_with_head(body) or len(body) > 400:
+        return False
+    if len(body) <= 150:
+        return True
+    pieces = [piece for piece in re.split(r"\s*[,;]\s*|\s+và\s+", body) if piece.strip()]
+    heads = sum(1 for piece in pieces if starts_with_head(piece))
+    return heads >= 0.6 * len(pieces)
 
 
 def partners(task: str) -> list[str]:
     """Agencies after "chủ trì, phối hợp với": they coordinate on the same task."""
-    found = re.search(r"chủ\s+trì\s*,?\s*phối\s+hợp\s+(?:với\s+)?", task, re.IGNORECASE)
+    found = re.search(
+        r"chủ\s+trì\s*,?\s*phối\s+hợp\s+(?:chặt\s+chẽ\s+)?(?:với\s+)?", task, re.IGNORECASE
+    )
     if not found:
         return []
     rest = task[found.end() :]
     rest_no_paren = re.sub(r"\s*\([^)]*\)", "", rest)
-    verb = _first_verb(rest_no_paren)
+    verb = first_verb(rest_no_paren)
     span = rest_no_paren[: verb.start()] if verb else rest_no_paren
     span = re.split(r"[;.]", span)[0].strip(" ,")
     if not span or not starts_with_head(span) or len(span) > 200:
         return []
-    return split_agencies(span)
+    return [name for name in split_agencies(span) if not is_generic(name)]
 
 
-def unify_spellings(names: list[str]) -> dict[str, str]:
-    """Map near-identical spellings of one agency in a plan to its most frequent spelling."""
+def is_generic(name: str) -> bool:
+    """A partner named only as related ("các cơ quan, đơn vị liên quan"): no one in particular."""
+    return "liên quan" in fold(name)
+
+
+def unify_spellings(names: list[str], own: tuple[str, ...] = ()) -> dict[str, str]:
+    """Map near-identical spellings of one agency in a plan to one spelling.
+
+    ``own`` is the document's own vocabulary (its "Nơi nhận" lines, its issuer): a per-document
+    gazetteer whose spelling wins over the plan's most frequent one, beside the national and
+    provincial gazetteers that ``canonical_agency`` applies name by name.
+    """
     mapping: dict[str, str] = {}
-    representatives: list[str] = []
+    representatives: list[str] = [name for name in own if name]
     counts = {name: names.count(name) for name in names}
     for name in sorted(counts, key=lambda item: (-counts[item], item)):
         match = next(
-            (rep for rep in representatives if fuzz.ratio(fold(rep), fold(name)) >= 95), None
+            (
+                rep
+                for rep in representatives
+                if fuzz.ratio(fold(rep), fold(name)) >= 95 and same_shape(rep, name)
+            ),
+            None,
         )
         if match is None:
             representatives.append(name)
@@ -235,3 +350,12 @@ def unify_spellings(names: list[str]) -> dict[str, str]:
         else:
             mapping[name] = match
     return mapping
+
+
+def document_vocabulary(recipients: tuple[str, ...], issuer: str | None) -> tuple[str, ...]:
+    """The agency names a document spells out itself: its recipients and its issuer."""
+    names = [re.sub(r"^[-–+•]\s*", "", line).strip(" ;.,") for line in recipients]
+    names = [name for name in names if name and not fold(name).startswith("lưu")]
+    return tuple(
+        dict.fromkeys([*(expand_abbreviations(n) for n in names), *([issuer] if issuer else [])])
+    )

@@ -1,9 +1,11 @@
-"""Assignment tables of an annex ("PHỤ LỤC: PHÂN CÔNG THỰC HIỆN NHIỆM VỤ").
+"""Tables of an annex: assignments ("PHỤ LỤC: PHÂN CÔNG THỰC HIỆN NHIỆM VỤ") and schedules.
 
 A text layer gives such a table one cell per line, an empty cell as a blank line: after a header
 row ("STT", "Nhiệm vụ", "Sản phẩm", "Thời gian hoàn thành", "Chủ trì", "Phối hợp", ...), each row
 opens with its number; Roman numerals open groups. A row that spans several product rows repeats
 the other cells with an empty task. Rows whose cells do not fill whole table rows are skipped.
+A table with a time column and no agency column is a schedule (inspections, broadcasts): each row
+gives a deadline, whose action is the row's first other cell.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from extractors.agencies import split_agencies
 from extractors.deadlines import deadlines_in_text
 from schemas import Block, Deadline, Provenance
 
+TABLE_END = re.compile(r"(?i:phụ\s+lục|phu\s+luc)\b|[IVX]+\.\s+\S")
 COLUMNS = {
-    "task": ("nhiem vu", "noi dung"),
+    "task": ("nhiem vu", "noi dung", "cong viec", "hoat dong"),
     "time": ("thoi gian", "thoi han", "tien do"),
     "lead": ("chu tri",),
     "coordinate": ("phoi hop",),
@@ -33,6 +36,7 @@ class Row:
     leads: tuple[str, ...]
     partners: tuple[str, ...]
     provenance: Provenance
+    year: str | None = None
 
 
 def _roles(labels: list[str]) -> dict[str, int]:
@@ -79,19 +83,31 @@ def table_rows(annex: Block) -> list[Row]:
             continue
         labels, index = _table(lines, start)
         roles = _roles(labels)
-        if "task" not in roles or "lead" not in roles:
+        if "task" not in roles and "time" in roles:
+            others = [i for i in range(len(labels)) if i not in roles.values()]
+            if others:
+                roles["task"] = others[0]
+        if "task" not in roles or not {"lead", "time"} & roles.keys():
             continue
-        out.extend(_rows(lines, index, len(labels), roles))
+        out.extend(_rows(lines, index, len(labels), roles, _year(labels)))
     return out
 
 
-def _rows(lines: list[Block], index: int, width: int, roles: dict[str, int]) -> list[Row]:
+def _year(labels: list[str]) -> str | None:
+    """The year a table's header gives its time column ("Thời gian (Năm 2026)")."""
+    found = re.search(r"\b((?:19|20)\d\d)\b", " ".join(labels))
+    return found.group(1) if found else None
+
+
+def _rows(
+    lines: list[Block], index: int, width: int, roles: dict[str, int], year: str | None
+) -> list[Row]:
     blocks: list[list[Block]] = []
     current: list[Block] | None = None
     for line in lines[index:]:
         text = line.text
-        if fold_ascii(text) == "stt":
-            break
+        if fold_ascii(text) == "stt" or TABLE_END.match(text):
+            break  # the next table, or the next annex or section the layout left in this block
         if re.fullmatch(r"[IVX]+", text):
             current = None  # a group heading and its title are not cells
         elif re.fullmatch(r"\d{1,3}", text):
@@ -115,13 +131,14 @@ def _rows(lines: list[Block], index: int, width: int, roles: dict[str, int]) -> 
                 Row(
                     task=task,
                     time=row[roles["time"]].text if "time" in roles else "",
-                    leads=_agencies(row[roles["lead"]].text),
+                    leads=_agencies(row[roles["lead"]].text) if "lead" in roles else (),
                     partners=_agencies(row[roles["coordinate"]].text)
                     if "coordinate" in roles
                     else (),
                     provenance=row[roles["task"]].provenance
                     if row[roles["task"]].text
                     else row[0].provenance,
+                    year=year,
                 )
             )
     return out
@@ -132,7 +149,7 @@ def annex_deadlines(rows: list[Row], issue_date: str | None) -> list[Deadline]:
     out: list[Deadline] = []
     for row in rows:
         for deadline in deadlines_in_text(
-            row.time, row.provenance, ", ".join(row.leads) or None, issue_date
+            row.time, row.provenance, ", ".join(row.leads) or None, issue_date, row.year
         ):
             out.append(deadline.model_copy(update={"action": row.task}))
     return out

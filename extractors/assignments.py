@@ -8,6 +8,7 @@ verb. The closing paragraph's "giao X ..." makes X responsible for it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extractors.agencies import Subject, partners, role_of, split_agencies, subject_of
 from extractors.annex import Row, table_rows
@@ -15,6 +16,7 @@ from extractors.sections import Placed
 from schemas import Assignment, Block, Provenance
 
 Entry = tuple[str, str, str, Provenance]  # agency, role, task, provenance
+ROMAN = re.compile(r"^[IVXLC]+$")  # the sections of a plan, also when a decision carries one
 
 
 def _entries_for(subject: Subject, task: str, prov: Provenance) -> list[Entry]:
@@ -24,21 +26,40 @@ def _entries_for(subject: Subject, task: str, prov: Provenance) -> list[Entry]:
     return entries
 
 
-def _visit(block: Block, inherited: tuple[str, ...], out: list[Entry]) -> None:
+@dataclass(frozen=True)
+class Owner:
+    """Who the points under a heading belong to: agencies, a role the heading fixes, partners."""
+
+    agencies: tuple[str, ...]
+    role: str | None = None  # None: each point's own opening verb decides
+    partners: tuple[str, ...] = ()
+
+
+def _announces(block: Block, subject: Subject) -> bool:
+    """Whether "X chủ trì, phối hợp Y" / "X chỉ đạo" only heads the points below it."""
+    text = block.text.strip()
+    return bool(block.children) and len(text) <= 200 and not text.endswith((".", ";"))
+
+
+def _visit(block: Block, owner: Owner | None, out: list[Entry]) -> None:
     subject = subject_of(block.text)
-    agencies = inherited
     if subject is not None:
-        agencies = subject.agencies
-        if subject.task:
+        owner = Owner(subject.agencies)
+        if subject.task and _announces(block, subject):
+            lead = subject.role == "lead"
+            found = tuple(partners(block.text)) if lead else ()
+            owner = Owner(subject.agencies, "lead" if lead else None, found)
+        elif subject.task:
             out.extend(_entries_for(subject, subject.task, block.provenance))
-    elif inherited and block.text.strip():
+    elif owner is not None and block.text.strip():
         task = block.text.strip()
-        role = role_of(task)
-        out.extend((agency, role, task, block.provenance) for agency in inherited)
-        if role == "lead":
+        role = owner.role or role_of(task)
+        out.extend((agency, role, task, block.provenance) for agency in owner.agencies)
+        out.extend((p, "coordinate", task, block.provenance) for p in owner.partners)
+        if role == "lead" and not owner.role:
             out.extend((p, "coordinate", task, block.provenance) for p in partners(task))
     for child in block.children:
-        _visit(child, agencies, out)
+        _visit(child, owner, out)
 
 
 def _assigned_in_closing(text: str, prov: Provenance) -> list[Entry]:
@@ -55,9 +76,11 @@ def _assigned_in_closing(text: str, prov: Provenance) -> list[Entry]:
 def _group(entries: list[Entry]) -> tuple[Assignment, ...]:
     """One Assignment per agency and role, tasks in order, duplicates dropped."""
     grouped: dict[tuple[str, str], list[tuple[str, Provenance]]] = {}
+    seen: set[tuple[str, str, str]] = set()  # linear: a plan may hold thousands of tasks
     for agency, role, task, prov in entries:
         tasks = grouped.setdefault((agency, role), [])
-        if task not in [kept for kept, _ in tasks]:
+        if (agency, role, task) not in seen:
+            seen.add((agency, role, task))
             tasks.append((task, prov))
     out = []
     for (agency, role), tasks in grouped.items():
@@ -74,15 +97,26 @@ def _group(entries: list[Entry]) -> tuple[Assignment, ...]:
     return tuple(out)
 
 
-def extract_assignments(placed: list[Placed]) -> tuple[Assignment, ...]:
-    """Assignments under the organisation headings and in the closing paragraph after them."""
-    entries: list[Entry] = []
+def extract_assignments(placed: list[Placed], genre: str | None = None) -> tuple[Assignment, ...]:
+    """Assignments under the organisation headings and in the closing paragraph after them.
+
+    A legal text adds the duties of its articles, a directive or letter (``genre``, the
+    document's type) the agencies its points address (``extractors.duties``).
+    """
+    from extractors.duties import extract_directives, extract_duties, is_directive, is_legal_text
+
+    legal = is_legal_text(placed)
+    entries: list[Entry] = extract_duties(placed)
+    if not legal and is_directive(genre):
+        entries.extend(extract_directives(placed))
     seen_org = False
     org_headings: set[int] = set()
     by_block = {id(p.block): p for p in placed}
     for entry in placed:
         if "annex" in entry.categories:
             continue
+        if legal and not ROMAN.match(entry.block.label):
+            continue  # a legal text's duties are read by extractors.duties, articles first
         if "organisation" in entry.categories and entry.heading:
             org_headings.add(id(entry.block))
             if not any(id(a) in org_headings for a in entry.ancestors):
@@ -107,7 +141,7 @@ def _visit_if_unclassified(block: Block, by_block: dict[int, Placed], out: list[
     own = by_block.get(id(block))
     if own is not None and own.heading and "organisation" not in own.categories:
         return
-    _visit(block, (), out)
+    _visit(block, None, out)
 
 
 __all__ = ["extract_assignments", "split_agencies"]

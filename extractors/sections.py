@@ -31,42 +31,102 @@ class Placed:
     ancestors: tuple[Block, ...]
 
 
+# A heading part is typed by the vocabulary phrase it opens with, whole words only; what follows
+# the phrase is a modifier ("Mục tiêu cụ thể đến năm 2030") unless it quotes a name or runs long,
+# when the part is a title of its own ("Tổ chức thực hiện chương trình “Đối thoại …”").
+MAX_MODIFIER_WORDS = 8
+QUOTES = '“”"«»'
+# OCR damage that leaves a whole heading a few letters off ("MUC PICH, YEU CAU") is still read;
+# never a fuzzy prefix.
+FUZZY_WHOLE = 88.0
+
+
 @cache
-def _headings() -> dict[str, str]:
+def _phrases() -> dict[str, str]:
     """Vocabulary headings folded without diacritics, so that OCR-stripped headings still match."""
     return {fold_ascii(heading): category for heading, category in section_headings()}
 
 
-def _part_category(part: str) -> tuple[str, float] | None:
-    """The category of one heading phrase, by the closest vocabulary heading or a fuzzy prefix."""
-    headings = _headings()
-    found = process.extractOne(part, list(headings), scorer=fuzz.ratio)
-    if found is not None and found[1] >= 88:
-        return headings[found[0]], float(found[1])
-    best: tuple[str, float] | None = None
-    for heading, category in headings.items():
-        if len(heading) >= 8 and len(part) > len(heading):
-            score = fuzz.ratio(part[: len(heading)], heading)
-            if score >= 90 and (best is None or len(heading) > best[1]):
-                best = (category, float(len(heading)))
-    return best
+@cache
+def _phrases_longest_first() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(_phrases().items(), key=lambda pair: -len(pair[0])))
+
+
+def _opening_phrase(part: str) -> tuple[str, str] | None:
+    """(phrase, category) of the longest vocabulary phrase that ``part`` opens with."""
+    for phrase, category in _phrases_longest_first():
+        if part == phrase:
+            return phrase, category
+        if part.startswith(phrase + " "):
+            rest = part[len(phrase) :].strip()
+            if len(rest.split()) <= MAX_MODIFIER_WORDS and not any(q in rest for q in QUOTES):
+                return phrase, category
+    return None
+
+
+def _part_category(part: str) -> str | None:
+    """The category of one heading phrase: its opening phrase, else a close whole heading."""
+    found = _opening_phrase(part)
+    close = _close_phrase(part) if len(part) >= 6 else None
+    if close is not None and (found is None or len(close[0]) > len(found[0])):
+        return close[1]  # "noi dung thi pua": the whole phrase a letter off beats "nội dung"
+    return found[1] if found is not None else None
+
+
+def _close_phrase(key: str) -> tuple[str, str] | None:
+    """(phrase, category) of the vocabulary heading ``key`` is, exactly or a few letters off."""
+    close = process.extractOne(key, list(_phrases()), scorer=fuzz.ratio)
+    if close is not None and close[1] >= FUZZY_WHOLE:
+        return close[0], _phrases()[close[0]]
+    return None
+
+
+def _close_whole(key: str) -> str | None:
+    """The category of a heading the vocabulary has whole, exactly or a few letters off."""
+    found = _close_phrase(key)
+    return found[1] if found else None
+
+
+def _coordinated_parts(key: str) -> list[tuple[str, ...]]:
+    """Split "nội dung, tiêu chí thi đua" into parts, each sharing the last part's modifier.
+
+    Coordinated head nouns share the trailing words: "nội dung" in "Nội dung và tiêu chí thi
+    đua" means "nội dung thi đua", "hình thức" in "Hình thức và tiêu chuẩn khen thưởng" means
+    "hình thức khen thưởng". The shared reading is tried first, then the bare noun.
+    """
+    parts = [part.strip() for part in re.split(r",|;|\s+va\s+|\s*&\s*", key) if part.strip()]
+    if len(parts) < 2:
+        return [(part,) for part in parts]
+    # Head nouns of headings are two syllables ("tiêu chí", "hình thức", "nội dung").
+    words = parts[-1].split()
+    modifier = " ".join(words[2:]) if len(words) > 2 else ""
+    out: list[tuple[str, ...]] = []
+    for part in parts[:-1]:
+        shared = (f"{part} {modifier}",) if modifier and len(part.split()) <= 2 else ()
+        out.append((*shared, part))
+    out.append((parts[-1],))
+    return out
 
 
 def heading_categories(text: str) -> frozenset[str]:
     """Kinds of content a heading announces ("MỤC ĐÍCH, YÊU CẦU" → purposes and requirements)."""
     key = fold_ascii(fold(text)).strip(" :.")
+    key = re.sub(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+", "", key)
     if not key or len(key) > 130:
         return frozenset()
-    whole = _part_category(key)
-    parts = [part.strip() for part in re.split(r",\s*|\s+va\s+|\s*;\s*", key) if part.strip()]
-    found = {whole[0]} if whole else set()
+    parts = _coordinated_parts(key)
+    # A coordinated heading is read part by part; as a whole only where the vocabulary has it.
+    whole = _part_category(key) if len(parts) < 2 else _close_whole(key)
+    found = {whole} if whole else set()
     if len(parts) > 1:
-        for part in parts:
-            category = _part_category(part)
+        shared: set[str] = set()
+        for readings in parts:
+            category = next(filter(None, map(_part_category, readings)), None)
             if category:
-                found.add(category[0])
-        if whole and whole[0] == "purposes" and "requirements" in found:
-            found.add("purposes")
+                shared.add(category)
+        found |= shared
+    if "purposes" in found and "requirements" in found:
+        found.add("purposes")
     return frozenset(found)
 
 
@@ -87,6 +147,8 @@ def place_blocks(tree: DocumentTree) -> list[Placed]:
     def visit(block: Block, inherited: frozenset[str], ancestors: tuple[Block, ...]) -> None:
         heading = is_heading(block)
         own = heading_categories(block.text) if heading else frozenset()
+        if heading and not own and block.children:
+            own = content_categories(block)
         if block.label == "PHỤ LỤC":
             own = frozenset({"annex"})
         categories = own or inherited
@@ -107,6 +169,57 @@ def place_blocks(tree: DocumentTree) -> list[Placed]:
         else:
             visit(block, frozenset(), ())
     return placed
+
+
+# Share of a heading's items that must show a kind of content for the content to type it.
+CONTENT_SHARE = 0.6
+
+
+def _items_below(block: Block) -> list[Block]:
+    """Every block under ``block`` that carries text, in reading order."""
+    out: list[Block] = []
+    for child in block.children:
+        if child.text.strip():
+            out.append(child)
+        out.extend(_items_below(child))
+    return out
+
+
+@cache
+def _award_forms_folded() -> tuple[str, ...]:
+    return tuple(fold_ascii(form) for form in vocab_list("award_forms.yaml", "forms"))
+
+
+def _names_award_form(text: str) -> bool:
+    """Whether an item opens by naming an award form ("Bằng khen của Chủ tịch …")."""
+    head = fold_ascii(re.sub(r"^[\W\d_]*(?:[a-zđ][.)]\s*)?", "", text))[:60]
+    return any(head.startswith(form) or f" {form}" in head[:40] for form in _award_forms_folded())
+
+
+def content_categories(block: Block) -> frozenset[str]:
+    """The kind of content of a heading whose words say nothing, read from what it holds.
+
+    Items (or sub-headings) naming award forms → awards; items opening with an agency and a
+    verb → organisation (assignments); items holding numbers with units → targets.
+    """
+    from extractors.agencies import subject_of
+    from extractors.targets import targets_in_text
+
+    children = [child for child in block.children if child.text.strip()]
+    items = _items_below(block)
+    if not items:
+        return frozenset()
+    if children and sum(map(_names_award_form, (c.text for c in children))) >= max(
+        1, CONTENT_SHARE * len(children)
+    ):
+        return frozenset({"awards"})
+    led = sum(1 for item in items if (found := subject_of(item.text)) and found.task)
+    if len(items) >= 2 and led >= CONTENT_SHARE * len(items):
+        return frozenset({"organisation"})
+    counted = sum(1 for item in items if targets_in_text(item.text))
+    if len(items) >= 2 and counted >= CONTENT_SHARE * len(items):
+        return frozenset({"targets"})
+    return frozenset()
 
 
 def _is_formula(text: str) -> bool:

@@ -49,8 +49,9 @@ def abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
     pairs.sort(key=lambda pair: -len(pair[0]))
     compiled = []
     for short, long in pairs:
-        tail = r"(?![\wĐđ])" if short[-1].isalnum() else ""
-        compiled.append((re.compile(r"(?<![\wĐđ&.])" + re.escape(short) + tail), long))
+        # Whole words only, never inside a document symbol ("86/2013/TT-BTC", "12/UBND-VX").
+        tail = r"(?![\wĐđ/]|-[\wĐđ])" if short[-1].isalnum() else ""
+        compiled.append((re.compile(r"(?<![\wĐđ&./-])" + re.escape(short) + tail), long))
     return tuple(compiled)
 
 

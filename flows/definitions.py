@@ -44,7 +44,13 @@ from schemas import (
     SourceKind,
 )
 
-SAVED_OUTCOMES = {"inserted": "ingested", "replaced": "replaced", "unchanged": "skipped"}
+SAVED_OUTCOMES = {
+    "inserted": "ingested",
+    "replaced": "replaced",
+    "unchanged": "skipped",
+    "copy": "skipped",  # the text of a stored version in other bytes (CRLF, NFD ...)
+}
+SAVED_NOTES = {"unchanged": "unchanged", "copy": "same text as a stored version"}
 
 
 def store_result(
@@ -71,7 +77,7 @@ def store_result(
         sha256=sha256,
         outcome=SAVED_OUTCOMES[saved],  # type: ignore[arg-type]
         seconds=sum(processed.seconds.values()),
-        note="unchanged" if saved == "unchanged" else partial_note(processed),
+        note=SAVED_NOTES.get(saved) or partial_note(processed),
     )
 
 

@@ -127,11 +127,13 @@ def run_ingest(
             reporter.stop()
         else:
             from flows.definitions import ingest_flow
-            from flows.runners import dask_threads, task_runner, window_size
+            from flows.runners import batch_workers, dask_threads, task_runner, window_size
             from flows.server import prefect_api, unreachable_api_warning
 
             if dask_address:  # bundles and the window are sized for the cluster as it is now
                 workers = dask_threads(dask_address)
+            if runner is None:  # a small text batch runs in this process: see batch_workers
+                workers = batch_workers(plan.pending, workers, dask_address)
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             flow = ingest_flow.with_options(task_runner=chosen)
             reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")

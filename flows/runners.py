@@ -3,10 +3,33 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
+
+from schemas import SourceDocument, SourceKind
 
 DASK_WINDOW_PER_WORKER = 4
 LOCAL_WINDOW_PER_WORKER = 3
+
+
+SMALL_TEXT_BATCH_BYTES = 1024 * 1024
+"""Plain text under which a batch is not worth a second process: a worker's start (Python,
+Prefect, the language model) costs about 2.6 CPU s, a megabyte of legacy text about 8 CPU s of
+restoration and extraction, so a second worker saves less than it costs below about 0.7 MB."""
+
+
+def batch_workers(
+    sources: Sequence[SourceDocument], workers: int, dask_address: str | None = None
+) -> int:
+    """How many local workers a batch is worth: ``workers``, or one (the command's own process)
+    for plain-text files that add up to less than ``SMALL_TEXT_BATCH_BYTES``. Scans and PDFs
+    always get what was asked: their pages take seconds each."""
+    if dask_address or workers <= 1:
+        return workers
+    only_text = all(source.kind == SourceKind.TEXT for source in sources)
+    if only_text and sum(source.size_bytes for source in sources) < SMALL_TEXT_BATCH_BYTES:
+        return 1
+    return workers
 
 
 def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:

@@ -205,6 +205,27 @@ def ingest(
 
 
 @app.command()
+def watch(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="The folder new documents are dropped into.")],
+    db: DbOption = DEFAULT_DB,
+    interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 300.0,
+    digests: Annotated[
+        Path | None, typer.Option(help="Folder for the per-run digests (default <db>.digests).")
+    ] = None,
+    once: Annotated[bool, typer.Option(help="Poll once and exit (for cron).")] = False,
+) -> None:
+    """Ingest new or changed files of FOLDER every INTERVAL as a Prefect deployment."""
+    from flows.watch import serve_watch, watch_once
+
+    if once:
+        digest = watch_once(folder, db, digests, settings=_settings(ctx, restore=True))
+        _print_json(digest)
+        return
+    serve_watch(folder, db, interval, digests)
+
+
+@app.command()
 def rebuild(
     ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
@@ -257,6 +278,60 @@ def obligations(
     _print_json(obligations_json(found))
     if ics is not None:
         write_ics(found, ics)
+
+
+@app.command()
+def cites(
+    ref: Annotated[str, typer.Argument(help='The cited document ("23/CT-TTg", a law\'s name).')],
+    db: DbOption = DEFAULT_DB,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these relations: can_cu, thuc_hien, sua_doi, bai_bo, ..."),
+    ] = None,
+    compare_field: Annotated[
+        str | None,
+        typer.Option("--compare", help="Then compare this field across the citing plans."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Who cites or implements REF, by province; with --compare, their plans side by side."""
+    from pipeline.analysis.citations import citing, plan_shas, render_citing
+    from pipeline.analysis.compare import compare_field as compare_plans
+    from pipeline.analysis.compare import render_comparison
+
+    answer = citing(db, ref, kinds=kind)
+    shas = plan_shas(answer) if compare_field else []
+    table = compare_plans(db, compare_field, documents=shas) if shas and compare_field else None
+    if as_json:
+        answer["comparison"] = table.model_dump(mode="json") if table else None
+        _print_json(answer)
+        return
+    render_citing(answer)
+    if table is not None:
+        render_comparison(table)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Words to find (diacritics and case ignored).")],
+    db: DbOption = DEFAULT_DB,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Kế hoạch, Quyết định ...")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Part of the issuer's name.")] = None,
+    province: Annotated[str | None, typer.Option(help="Part of the province's name.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year of issue.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many documents.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Full-text search of the stored documents (current versions), best matches first."""
+    from pipeline.analysis.citations import render_hits, search_dataset
+
+    hits = search_dataset(
+        db, text, doc_type=doc_type, issuer=issuer, province=province, year=year, limit=limit
+    )
+    if as_json:
+        _print_json([{k: v for k, v in hit.items()} for hit in hits])
+    else:
+        render_hits(hits)
 
 
 @app.command()

@@ -18,7 +18,16 @@ from PIL import Image
 from rapidfuzz import fuzz
 
 from diacritics.orthography import fold_ascii
-from pipeline.scan import Gutter, Row, Token, narrow_gutter, row_height, seed_gutter, split_row
+from pipeline.scan import (
+    Gutter,
+    Row,
+    Token,
+    _signer_row_above,
+    narrow_gutter,
+    row_height,
+    seed_gutter,
+    split_row,
+)
 
 LABEL = "noi nhan"  # "Nơi nhận", folded
 LABEL_SCORE = 70  # rapidfuzz ratio: "Noi nhan", "Nơi nhặn:" pass, body words do not
@@ -76,15 +85,9 @@ def find_closing(rows: Sequence[Row], page_width: float) -> Closing | None:
     for later in rows[label:]:
         gutter = narrow_gutter(gutter, later) or gutter
     start = label
-    while start > 0 and _signer_title_above(rows[start - 1], rows[start], gutter):
+    while start > 0 and _signer_row_above(rows[start - 1], rows[start], gutter):
         start -= 1
     return Closing(start, gutter)
-
-
-def _signer_title_above(above: Row, below: Row, gutter: Gutter) -> bool:
-    """A row right of the gutter close above the label: the signer's title ("TM. ỦY BAN")."""
-    gap = min(t.y0 for t in below) - max(t.y1 for t in above)
-    return min(t.x0 for t in above) >= gutter[0] and gap <= 2 * row_height(below)
 
 
 def _read_crop(

@@ -8,6 +8,7 @@ whose words are mostly longer clusters.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from diacritics.orthography import fold_ascii
 
@@ -26,6 +27,7 @@ Vietnamese (a 1-byte file or a line of junk was stored as a plan when it was).""
 VIETNAMESE_THRESHOLD = 0.6
 
 
+@lru_cache(maxsize=65536)  # a text repeats a few thousand syllables: each is judged once
 def syllable_shaped(token: str) -> bool:
     """True when ``token``, stripped of diacritics, has the shape of a Vietnamese syllable."""
     key = fold_ascii(token)

@@ -20,6 +20,8 @@ _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_ALPHABET_SHARE = 0.97
 """Share of letters that must be Vietnamese for a reading to be accepted."""
+LEGACY_MARGIN = 0.01
+"""How much more Vietnamese a legacy reading must be than the plain one to be chosen."""
 
 
 @cache
@@ -36,13 +38,24 @@ def _tables() -> dict[str, dict[str, str]]:
         return json.load(handle)
 
 
+@cache
+def _drop_alphabet() -> dict[int, None]:
+    """A ``str.translate`` table deleting the Vietnamese letters: what is left is foreign."""
+    return dict.fromkeys(map(ord, _alphabet()))
+
+
 def alphabet_share(text: str) -> float:
-    """Share of the letters in ``text`` that belong to the Vietnamese alphabet."""
-    letters = "".join(_WORD.findall(text))
-    if not letters:
+    """Share of the letters in ``text`` that belong to the Vietnamese alphabet.
+
+    The alphabet's letters are deleted first (one ``str.translate``), so the regular expression
+    only looks for the other letters in what is left: the digits, spaces and punctuation.
+    """
+    rest = text.translate(_drop_alphabet())
+    vietnamese = len(text) - len(rest)
+    foreign = sum(map(len, _WORD.findall(rest)))
+    if not vietnamese + foreign:
         return 0.0
-    alphabet = _alphabet()
-    return sum(letter in alphabet for letter in letters) / len(letters)
+    return vietnamese / (vietnamese + foreign)
 
 
 @cache
@@ -72,13 +85,28 @@ def _readings(data: bytes) -> dict[str, str]:
     return readings
 
 
+def _utf8_nfc(data: bytes) -> str | None:
+    """``data`` as UTF-8 (a BOM dropped) in NFC, or None when it is not UTF-8 or is UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+
+
 def detect_encoding(data: bytes) -> tuple[str, str, float]:
     """The most Vietnamese reading of ``data``: (encoding name, NFC text, alphabet share)."""
+    plain_text = _utf8_nfc(data)
+    if plain_text is not None:
+        share = alphabet_share(plain_text)
+        if share >= 1.0 - LEGACY_MARGIN:  # no legacy reading can beat it: skip decoding them
+            return "utf-8", plain_text, share
     readings = {name: unicodedata.normalize("NFC", text) for name, text in _readings(data).items()}
     plain = next(iter(readings))
     scores = {name: alphabet_share(text) for name, text in readings.items()}
     # A legacy reading must beat the plain one clearly: genuine text has no mojibake to fix.
-    best = max(scores, key=lambda name: scores[name] - (0.0 if name == plain else 0.01))
+    best = max(scores, key=lambda name: scores[name] - (0.0 if name == plain else LEGACY_MARGIN))
     return best, readings[best], scores[best]
 
 

@@ -9,12 +9,14 @@ side stall each other for minutes on small machines.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -29,7 +31,7 @@ from pipeline.scan import (
     row_height,
     sharpen_for_ocr,
 )
-from schemas import BBox, Line, Word
+from schemas import Line
 from schemas.common import nfc
 
 PSM = 4  # a single column of text of variable sizes; psm 6 reads margin dust as lines
@@ -116,18 +118,49 @@ def parse_tsv(tsv: str) -> list[Row]:
 
 
 def tokens_to_line(tokens: Sequence[Token], region: str) -> Line:
-    """One printed line from its words, left to right."""
-    words = tuple(
-        Word(text=t.text, bbox=BBox(x0=t.x0, y0=t.y0, x1=t.x1, y1=t.y1), confidence=t.conf)
-        for t in sorted(tokens, key=lambda t: t.x0)
+    """One printed line from its words, left to right.
+
+    Validated from plain values in one call: pydantic-core builds the nested words and boxes
+    without a Python ``__init__`` each (a text-layer page has hundreds of words).
+    """
+    ordered = sorted(tokens, key=lambda t: t.x0)
+    sized = ordered[0].size > 0  # a text-layer line: its font is known
+    words = [_word(t, sized) for t in ordered]
+    box = {
+        "x0": min(t.x0 for t in ordered),
+        "y0": min(t.y0 for t in ordered),
+        "x1": max(t.x1 for t in ordered),
+        "y1": max(t.y1 for t in ordered),
+    }
+    return Line.model_validate(
+        {
+            "text": " ".join(t.text for t in ordered),
+            "words": words,
+            "bbox": box,
+            "confidence": sum(t.conf for t in ordered) / len(ordered),
+            "region": region,
+            "font_size": line_font_size([t.size for t in ordered]) if sized else None,
+            "bold": all(t.bold for t in ordered) if sized else None,
+        }
     )
-    box = words[0].bbox
-    for word in words[1:]:
-        box = box.union(word.bbox) if box and word.bbox else box
-    conf = sum(w.confidence for w in words) / len(words)
-    return Line(
-        text=" ".join(w.text for w in words), words=words, bbox=box, confidence=conf, region=region
-    )
+
+
+def line_font_size(sizes: Sequence[float]) -> float | None:
+    """A printed line's font size: the median of its words' sizes (None when unknown)."""
+    known = [s for s in sizes if s > 0]
+    return float(statistics.median(known)) if known else None
+
+
+def _word(token: Token, sized: bool) -> dict[str, Any]:
+    """A token as a schema word's values; the font only when a text layer gave it."""
+    word: dict[str, Any] = {
+        "text": token.text,
+        "bbox": {"x0": token.x0, "y0": token.y0, "x1": token.x1, "y1": token.y1},
+        "confidence": token.conf,
+    }
+    if sized and token.size > 0:
+        word.update(font_size=token.size, bold=token.bold, italic=token.italic)
+    return word
 
 
 def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
@@ -139,8 +172,11 @@ def prepare(image: Image.Image) -> tuple[Image.Image, float, float]:
 def _run(image: Image.Image, lang: str, timeout: float, dpi: int, psm: int = PSM) -> list[Row]:
     """Tesseract on an image through a PNG file in a private folder."""
     with tempfile.TemporaryDirectory(prefix="kehoach-ocr-") as tmp:
-        path = Path(tmp) / "page.png"
-        image.save(path, dpi=(dpi, dpi), compress_level=1)
+        # uncompressed PGM/PPM: written and read in a few ms, where PNG took 0.3-0.5 s a page;
+        # the resolution goes to Tesseract as --dpi
+        grey = image.mode in ("L", "1")
+        path = Path(tmp) / ("page.pgm" if grey else "page.ppm")
+        (image.convert("L") if grey else image.convert("RGB")).save(path, format="PPM")
         return parse_tsv(tesseract_tsv(path, lang, timeout, dpi, psm))
 
 
@@ -224,16 +260,38 @@ def ordered_rows(
     )
 
 
-def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
-    """OCR one page image into lines in reading order (header and closing column by column)."""
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page cleaned for Tesseract (``prepare``), waiting for it."""
+
+    image: Image.Image
+    skew_degrees: float
+    coloured_share: float
+    dpi: int
+
+
+def prepare_page(image: Image.Image, dpi: int = 300) -> PreparedPage:
+    """Everything before Tesseract: pure image work, so it can run beside another page's OCR."""
     ready, skew, coloured = prepare(image)
+    return PreparedPage(ready, skew, coloured, dpi)
+
+
+def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
+    """Tesseract on a prepared page, then its lines in reading order (header and closing column
+    by column)."""
+    ready, dpi = page.image, page.dpi
     rows = _run(ready, lang, timeout, dpi)
     lines = tuple(
         tokens_to_line(tokens, region)
         for tokens, region in ordered_rows(ready, rows, lang, timeout, dpi)
         if not is_stray(tokens)
     )
-    return OcrPage(lines, ready.width, ready.height, skew, coloured)
+    return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)
+
+
+def ocr_image(image: Image.Image, lang: str, timeout: float, dpi: int = 300) -> OcrPage:
+    """OCR one page image into lines in reading order (header and closing column by column)."""
+    return recognise(prepare_page(image, dpi), lang, timeout)
 
 
 def timed_ocr(image: Image.Image, lang: str, timeout: float, dpi: int) -> tuple[OcrPage, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
@@ -38,6 +39,23 @@ def _lightest_darkest(image: Image.Image) -> tuple[Image.Image, Image.Image]:
     )
 
 
+def dilate(mask: Image.Image, size: int) -> Image.Image:
+    """``mask.filter(ImageFilter.MaxFilter(size))`` as two one-dimensional passes of numpy maxima.
+
+    The same pixels (edges repeated as Pillow repeats them), in 8 array maxima instead of a
+    25-value rank per pixel: 0.05 s a page where Pillow's rank filter took 1.5 s.
+    """
+    reach = size // 2
+    pixels = np.pad(np.asarray(mask), reach, mode="edge")
+    rows = pixels[:, reach:-reach].copy()
+    for shift in range(-reach, reach + 1):
+        np.maximum(rows, pixels[:, reach + shift : pixels.shape[1] - reach + shift], out=rows)
+    out = rows[reach:-reach].copy()
+    for shift in range(-reach, reach + 1):
+        np.maximum(out, rows[reach + shift : rows.shape[0] - reach + shift], out=out)
+    return Image.fromarray(out, mask.mode)
+
+
 def suppress_colour(
     image: Image.Image, keep_blue_top: float = HEADER_BAND, min_chroma: int = 60
 ) -> tuple[Image.Image, float]:
@@ -56,7 +74,7 @@ def suppress_colour(
     saturated = chroma.point(lambda v: 255 if v >= min_chroma else 0)
     # the blurred rim of a seal is only faintly coloured: take it too, next to sure ink
     rim = ImageChops.darker(
-        saturated.filter(ImageFilter.MaxFilter(5)),
+        dilate(saturated, 5),
         chroma.point(lambda v: 255 if v >= min_chroma // 3 else 0),
     )
     lightest.paste(255, (0, 0, image.width, image.height), ImageChops.lighter(saturated, rim))
@@ -104,8 +122,13 @@ def estimate_skew(grey: Image.Image) -> float:
     if not np.asarray(binary).any():
         return 0.0
 
+    scores: dict[float, float] = {}  # the fine search meets three coarse angles again
+
     def score(angle: float) -> float:
-        return _projection_score(binary, angle)
+        key = round(angle, 2)
+        if key not in scores:
+            scores[key] = _projection_score(binary, angle)
+        return scores[key]
 
     coarse = [float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)]
     best = max(coarse, key=score)
@@ -162,9 +185,12 @@ def clean_page(image: Image.Image) -> CleanPage:
     return CleanPage(deskew(grey, angle), angle, coloured)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word with its box on the page (pixels for OCR, points for text layers)."""
+class Token(NamedTuple):
+    """A word with its box on the page (pixels for OCR, points for text layers).
+
+    A named tuple: a text-layer page makes hundreds, and a tuple is built several times faster
+    than a frozen dataclass.
+    """
 
     text: str
     x0: float
@@ -172,6 +198,9 @@ class Token:
     x1: float
     y1: float
     conf: float = 1.0
+    size: float = 0.0  # font size in points, text layers only (0: unknown)
+    bold: bool = False
+    italic: bool = False
 
     @property
     def centre(self) -> float:
@@ -282,10 +311,17 @@ def closing_rows(rows: Sequence[Row]) -> tuple[int, Gutter | None] | None:
         for later in rows[i:]:
             gutter = narrow_gutter(gutter, later) or gutter
         start = i
-        while start > 0 and min(t.x0 for t in rows[start - 1]) >= gutter[0]:
+        while start > 0 and _signer_row_above(rows[start - 1], rows[start], gutter):
             start -= 1
         return start, gutter
     return None
+
+
+def _signer_row_above(above: Row, below: Row, gutter: Gutter) -> bool:
+    """A row right of the closing's gutter and close above it: the signer's title, not a page
+    number at the top of the page nor text far above."""
+    gap = min(t.y0 for t in below) - max(t.y1 for t in above)
+    return min(t.x0 for t in above) >= gutter[0] and gap <= 2 * row_height(below)
 
 
 def reading_order(rows: Sequence[Row], page_height: float) -> list[tuple[Row, str]]:
@@ -294,6 +330,9 @@ def reading_order(rows: Sequence[Row], page_height: float) -> list[tuple[Row, st
     if not rows:
         return []
     head, gutter = header_rows(rows, page_height)
+    early = closing_rows(rows[:head])
+    if early is not None:  # a page opening on the closing block ("Nơi nhận") has no header
+        head, gutter = 0, None
     ordered: list[tuple[Row, str]] = []
     if head and gutter:
         ordered += _two_columns(rows[:head], gutter, "header")

@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -23,8 +24,9 @@ from typing import Any
 from PIL import Image
 
 from pipeline.legacy_encoding import decode_text_bytes
-from pipeline.ocr import OcrTimeout, ocr_image, tokens_to_line
-from pipeline.scan import Row, Token, reading_order
+from pipeline.ocr import OcrTimeout, PreparedPage, prepare_page, recognise, tokens_to_line
+from pipeline.pdf_layer import LayerPage, group_rows, layer_tokens, page_box, read_layer
+from pipeline.scan import reading_order
 from schemas import (
     DocumentText,
     ErrorCode,
@@ -47,12 +49,21 @@ MIN_LAYER_CHARS = 200  # a real page of a plan has more; stamps and headers alon
 IMAGE_COVER = 0.5  # share of the page an image must cover to be a scan
 
 
+PageLoad = PageText | Callable[[], PageText]
+"""A page loaded: read when it had a text layer, else a call that runs Tesseract on it."""
+
+
 @dataclass(frozen=True)
 class PageReader:
-    """An opened file: how many pages it has, and how to read one of them (0-based index)."""
+    """An opened file: how many pages it has, and how to read one of them (0-based index).
+
+    ``load``, where given, does a page's work but Tesseract (opening, rendering, cleaning), so
+    that ``extract_text`` loads the next page in a thread while Tesseract reads this one.
+    """
 
     count: int
     read: Callable[[int], PageText]
+    load: Callable[[int], PageLoad] | None = None
 
 
 @contextmanager
@@ -107,8 +118,27 @@ def extract_text(source: SourceDocument, settings: PipelineSettings) -> Document
     The same pages as ``read_page`` gives one by one, read from one opening of the file.
     """
     with open_pages(source, settings) as reader:
-        pages = [reader.read(index) for index in range(reader.count)]
+        pages = list(read_overlapped(reader))
     return assemble_text(source, pages)
+
+
+def read_overlapped(reader: PageReader) -> Iterator[PageText]:
+    """Every page in order; a page is loaded in a thread while Tesseract reads the one before.
+
+    On a machine with two cores page cleaning then costs no time beside Tesseract's (one
+    Tesseract process at a time, one load at a time: the open file is only touched by the
+    loading thread, as PDFium is not safe across threads).
+    """
+    if reader.load is None or reader.count < 2:
+        yield from (reader.read(index) for index in range(reader.count))
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-load") as loader:
+        ahead = loader.submit(reader.load, 0)
+        for index in range(reader.count):
+            loaded = ahead.result()
+            if index + 1 < reader.count:
+                ahead = loader.submit(reader.load, index + 1)
+            yield loaded if isinstance(loaded, PageText) else loaded()
 
 
 # ---------------------------------------------------------------- plain text
@@ -131,11 +161,14 @@ def plain_text_pages(path: Path) -> list[PageText]:
     chunks = text.split("\f")
     if chunks and chunks[-1].endswith("\n"):
         chunks[-1] = chunks[-1][:-1]
+    # validated from plain values in one call per page: a Python __init__ per line costs more
     return [
-        PageText(
-            page_no=i + 1,
-            lines=tuple(Line(text=line) for line in chunk.split("\n")),
-            method=TextMethod.PLAIN,
+        PageText.model_validate(
+            {
+                "page_no": i + 1,
+                "lines": [{"text": line} for line in chunk.split("\n")],
+                "method": TextMethod.PLAIN,
+            }
         )
         for i, chunk in enumerate(chunks)
     ]
@@ -174,41 +207,47 @@ def _declares_encryption(path: Path) -> bool:
         return b"/Encrypt" in head or b"/Encrypt" in handle.read()
 
 
-def _open_pdf(path: Path) -> tuple[Any, Any]:
-    """Open a PDF with pdfplumber and pypdfium2; encrypted and corrupt files raise KehoachError."""
-    import pdfplumber
+def _open_pdf(path: Path) -> Any:
+    """Open a PDF with PDFium; encrypted and corrupt files raise KehoachError."""
     import pypdfium2 as pdfium
 
     try:
-        rendered = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
         raise _refusal(path, error) from error
+
+
+def _page_tree_count(path: Path) -> int:
+    """The page count pdfminer reads from the page tree: a second opinion on broken files."""
+    import pdfplumber
+
     try:
-        plumbed = pdfplumber.open(str(path))
-        _ = plumbed.pages  # parses the page tree now, so a broken tree fails here
+        with pdfplumber.open(str(path)) as plumbed:
+            return len(plumbed.pages)
     except Exception as error:  # pdfminer raises many unrelated types for broken files
-        rendered.close()
         raise _refusal(path, error) from error
-    return plumbed, rendered
 
 
 @contextmanager
 def _pdf_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader]:
     """A PDF opened once; each page read through its text layer or OCR."""
-    plumbed, rendered = _open_pdf(path)
+    rendered = _open_pdf(path)
     try:
-        count = _checked_page_count(path, plumbed, rendered, settings)
+        count = _checked_page_count(path, rendered, settings)
+
+        def load(index: int) -> PageLoad:
+            return _pdf_page(path, rendered[index], index + 1, settings)
 
         def read(index: int) -> PageText:
-            return _pdf_page(path, plumbed.pages[index], rendered[index], index + 1, settings)
+            loaded = load(index)
+            return loaded if isinstance(loaded, PageText) else loaded()
 
-        yield PageReader(count, read)
+        yield PageReader(count, read, load)
     finally:
-        plumbed.close()
         rendered.close()
 
 
-def _checked_page_count(path: Path, plumbed: Any, rendered: Any, settings: PipelineSettings) -> int:
+def _checked_page_count(path: Path, rendered: Any, settings: PipelineSettings) -> int:
     """The PDF's page count, refused when empty, too long, broken or with a page too large."""
     count = len(rendered)
     if count == 0:
@@ -219,24 +258,20 @@ def _checked_page_count(path: Path, plumbed: Any, rendered: Any, settings: Pipel
             path,
             f"{count} pages is over the limit of {settings.limits.max_pages} (raise max_pages)",
         )
-    if len(plumbed.pages) != count:
+    if _page_tree_count(path) != count:
         raise KehoachError(
             ErrorCode.CORRUPT, path, "broken page tree: PDF readers disagree on the page count"
         )
     for number in range(count):
-        width_pt, height_pt = rendered[number].get_size()
+        width_pt, height_pt = rendered.get_page_size(number)
         # refused for every page, text layer or not: any page may have to be rendered
         _check_pixels(path, width_pt * settings.dpi / 72, height_pt * settings.dpi / 72, settings)
     return count
 
 
-def layer_text(page: Any) -> str:
+def layer_text(layer: LayerPage) -> str:
     """The page's text layer without e-signature stamps, NFC."""
-    try:
-        text = page.extract_text() or ""
-    except Exception:  # a broken content stream: treat as no layer, OCR still reads the page
-        return ""
-    lines = [line for line in nfc(text).splitlines() if not E_SIGNATURE.search(line)]
+    lines = [line for line in nfc(layer.text).splitlines() if not E_SIGNATURE.search(line)]
     return "\n".join(lines)
 
 
@@ -259,54 +294,27 @@ def is_garbage(text: str) -> bool:
     )
 
 
-def image_cover(page: Any) -> float:
-    """Share of the page covered by images (capped at 1)."""
-    area = float(page.width * page.height) or 1.0
-    covered = 0.0
-    for image in page.images:
-        w = max(0.0, min(image["x1"], page.width) - max(image["x0"], 0.0))
-        h = max(0.0, min(image["bottom"], page.height) - max(image["top"], 0.0))
-        covered += w * h
-    return min(1.0, covered / area)
-
-
-def needs_ocr(page: Any) -> bool:
+def needs_ocr(layer: LayerPage) -> bool:
     """True when the text layer is missing, garbage, or a stamp over a full-page scan."""
-    text = layer_text(page)
+    text = layer_text(layer)
     letters = sum(1 for c in text if c.isalnum())
     if is_garbage(text):
         return True
-    if image_cover(page) >= IMAGE_COVER:
+    if layer.image_cover >= IMAGE_COVER:
         return letters < MIN_LAYER_CHARS
     return False
 
 
-def _layer_lines(page: Any) -> tuple[Line, ...]:
+def _layer_lines(textpage: Any, layer: LayerPage, box: tuple[float, ...]) -> tuple[Line, ...]:
     """Text-layer words grouped into printed lines, header and closing read column by column."""
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     tokens = [
-        Token(nfc(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
-        for w in words
-        if not E_SIGNATURE.search(w["text"])
+        token
+        for token in layer_tokens(textpage, layer.text, box)
+        if not E_SIGNATURE.search(token.text)
     ]
     rows = group_rows(tokens)
     rows = [row for row in rows if not E_SIGNATURE.search(" ".join(t.text for t in row))]
-    return tuple(tokens_to_line(r, region) for r, region in reading_order(rows, float(page.height)))
-
-
-def group_rows(tokens: list[Token]) -> list[Row]:
-    """Tokens into rows: a token joins the row whose vertical middle it overlaps."""
-    rows: list[Row] = []
-    for token in sorted(tokens, key=lambda t: (t.y0, t.x0)):
-        middle = (token.y0 + token.y1) / 2
-        for row in rows[-3:]:
-            top, bottom = min(t.y0 for t in row), max(t.y1 for t in row)
-            if top <= middle <= bottom:
-                row.append(token)
-                break
-        else:
-            rows.append([token])
-    return [sorted(row, key=lambda t: t.x0) for row in rows]
+    return tuple(tokens_to_line(r, region) for r, region in reading_order(rows, layer.height))
 
 
 def _check_pixels(path: Path, width: float, height: float, settings: PipelineSettings) -> None:
@@ -320,26 +328,29 @@ def _check_pixels(path: Path, width: float, height: float, settings: PipelineSet
         )
 
 
-def _pdf_page(
-    path: Path, page: Any, rendered: Any, number: int, settings: PipelineSettings
-) -> PageText:
-    """One PDF page: text layer when real, else rendered and read by OCR."""
+def _pdf_page(path: Path, rendered: Any, number: int, settings: PipelineSettings) -> PageLoad:
+    """One PDF page: read from its text layer when real, else rendered and cleaned for OCR."""
     start = time.perf_counter()
-    if not needs_ocr(page):
-        lines = _layer_lines(page)
-        return PageText(
-            page_no=number,
-            lines=lines,
-            method=TextMethod.TEXT_LAYER,
-            seconds=time.perf_counter() - start,
-            width=float(page.width),
-            height=float(page.height),
-        )
+    textpage = rendered.get_textpage()
+    try:
+        layer = read_layer(rendered, textpage)
+        if not needs_ocr(layer):
+            lines = _layer_lines(textpage, layer, page_box(rendered))
+            return PageText(
+                page_no=number,
+                lines=lines,
+                method=TextMethod.TEXT_LAYER,
+                seconds=time.perf_counter() - start,
+                width=layer.width,
+                height=layer.height,
+            )
+    finally:
+        textpage.close()
     dpi = settings.dpi  # scans at 250 dpi still read better rendered at 300 (1.46% vs 1.69% CER)
     width_pt, height_pt = rendered.get_size()
     _check_pixels(path, width_pt * dpi / 72, height_pt * dpi / 72, settings)
-    image = rendered.render(scale=dpi / 72).to_pil()
-    return ocr_page_text(image, number, dpi, settings, start)
+    prepared = prepare_page(rendered.render(scale=dpi / 72).to_pil(), dpi)
+    return partial(_recognised_page, prepared, number, settings, start)
 
 
 def ocr_page_text(
@@ -351,15 +362,22 @@ def ocr_page_text(
 ) -> PageText:
     """OCR one page image into a PageText; a timeout leaves the page empty with a warning."""
     start = time.perf_counter() if start is None else start
+    return _recognised_page(prepare_page(image, dpi), number, settings, start)
+
+
+def _recognised_page(
+    prepared: PreparedPage, number: int, settings: PipelineSettings, start: float
+) -> PageText:
+    """Tesseract on a cleaned page; a timeout leaves the page empty with a warning."""
     try:
-        page = ocr_image(image, settings.ocr_lang, settings.limits.ocr_seconds_per_page, dpi)
+        page = recognise(prepared, settings.ocr_lang, settings.limits.ocr_seconds_per_page)
     except OcrTimeout as error:
         return PageText(
             page_no=number,
             method=TextMethod.OCR,
             seconds=time.perf_counter() - start,
-            width=float(image.width),
-            height=float(image.height),
+            width=float(prepared.image.width),
+            height=float(prepared.image.height),
             warnings=(f"{ErrorCode.OCR_TIMEOUT}: {error}; page left empty",),
         )
     warnings = (f"deskewed by {page.skew_degrees:.2f}°",) if page.deskewed else ()
@@ -426,22 +444,26 @@ def _image_dpi(value: int, default: int) -> int:
 # ---------------------------------------------------------------- tidying
 
 
-def _is_page_number(line: Line, height: float | None) -> bool:
-    """A short line of digits at the very top or bottom of a page."""
+def _is_page_number(line: Line, page: PageText) -> bool:
+    """A short line of digits at the very top or bottom of a page, not at its left margin.
+
+    Page numbers are printed centred or to the right (Nghị định 30/2020: centred in the top
+    margin); a lone number at the left is a table's row number ("STT") that reached the page's edge.
+    """
     if not PAGE_NUMBER.match(line.text) or not any(c.isdigit() for c in line.text):
         return False
-    if line.bbox is None or not height:
+    if line.bbox is None or not page.height:
         return True
-    return line.bbox.y1 < height * 0.12 or line.bbox.y0 > height * 0.88
+    if page.width and (line.bbox.x0 + line.bbox.x1) / 2 < page.width * 0.3:
+        return False
+    return line.bbox.y1 < page.height * 0.12 or line.bbox.y0 > page.height * 0.88
 
 
 def _strip_edges(page: PageText, drop: set[str]) -> PageText:
     """Drop page numbers and running headers or footers from a page's first and last lines."""
     lines = list(page.lines)
     for index in (0, -1):
-        while lines and (
-            _is_page_number(lines[index], page.height) or _running_key(lines[index]) in drop
-        ):
+        while lines and (_is_page_number(lines[index], page) or _running_key(lines[index]) in drop):
             lines.pop(index)
     return page.model_copy(update={"lines": tuple(lines)})
 

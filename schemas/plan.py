@@ -87,6 +87,12 @@ class DocHeader(Frozen):
         default=None, description='the authority line before the preamble ("Thủ tướng Chính phủ")'
     )
     portal: PortalAttributes | None = None
+    effective_date: str | None = Field(
+        default=None, description='ISO date the document takes effect ("có hiệu lực … từ ngày …")'
+    )
+    expiry_date: str | None = Field(
+        default=None, description='ISO date the document ceases to have effect ("hết hiệu lực")'
+    )
 
 
 class LegalBasis(Frozen):

@@ -20,11 +20,18 @@ class TextMethod(StrEnum):
 
 
 class Word(Frozen):
-    """One OCR word (or text-layer word) with its box and confidence."""
+    """One OCR word (or text-layer word) with its box and confidence.
+
+    Text-layer words also carry their font: size in points (the box spans the characters' font
+    heights) and whether the font is bold or italic; OCR cannot tell, and leaves them unset.
+    """
 
     text: NFCStr
     bbox: BBox | None = None
     confidence: Confidence = 1.0
+    font_size: float | None = Field(default=None, gt=0)
+    bold: bool | None = None
+    italic: bool | None = None
 
 
 class Line(Frozen):
@@ -35,6 +42,10 @@ class Line(Frozen):
     bbox: BBox | None = None
     confidence: Confidence = 1.0
     region: str = Field(default="body", description="body | header-left | header-right | ...")
+    font_size: float | None = Field(
+        default=None, gt=0, description="median of the words' font sizes (text layers only)"
+    )
+    bold: bool | None = Field(default=None, description="every word bold (text layers only)")
 
 
 class PageText(Frozen):

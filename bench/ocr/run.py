@@ -1,12 +1,17 @@
 """OCR benchmark: synthetic scans at three levels, the real gold page, and every corpus file.
 
 Run from the repository root:  .venv/bin/python bench/ocr/run.py [--pages 6] [--skip-corpus]
+Speed beside raw Tesseract only:  .venv/bin/python bench/ocr/run.py --speed-only [--speed-pages 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,16 +149,83 @@ def corpus_pass(settings: PipelineSettings) -> tuple[list[str], dict[str, Docume
     return lines, documents
 
 
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) -> list[str]:
+    """The first ``pages`` pages of ``scan`` read by raw Tesseract (the pages rendered at 300 dpi
+    beforehand, ``tesseract page.pgm stdout -l vie --psm 4 tsv`` one after another) and by
+    ``extract_text`` (rendering, cleaning, Tesseract, reading order), in alternating rounds."""
+    import pypdfium2 as pdfium
+
+    with tempfile.TemporaryDirectory(prefix="kehoach-bench-speed-") as tmp:
+        source_pdf = pdfium.PdfDocument(str(scan))
+        cut = pdfium.PdfDocument.new()
+        cut.import_pages(source_pdf, list(range(min(pages, len(source_pdf)))))
+        part = Path(tmp) / "part.pdf"
+        cut.save(str(part))
+        images = []
+        for index in range(len(cut)):
+            image = Path(tmp) / f"page-{index}.pgm"
+            cut[index].render(scale=300 / 72).to_pil().convert("L").save(image, format="PPM")
+            images.append(image)
+        source = identify(part, settings.limits)
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        totals = {"raw": [0.0, 0.0, 0.0], "kehoach": [0.0, 0.0, 0.0]}  # wall, own CPU, children
+        for _ in range(rounds):
+            wall, children = time.perf_counter(), _children_cpu()
+            for image in images:
+                command = ["tesseract", str(image), "stdout", "-l", settings.ocr_lang]
+                command += ["--psm", "4", "--dpi", "300", "tsv"]
+                subprocess.run(command, capture_output=True, env=env, check=True)
+            totals["raw"][0] += time.perf_counter() - wall
+            totals["raw"][2] += _children_cpu() - children
+            wall, own, children = time.perf_counter(), time.process_time(), _children_cpu()
+            extract_text(source, settings)
+            totals["kehoach"][0] += time.perf_counter() - wall
+            totals["kehoach"][1] += time.process_time() - own
+            totals["kehoach"][2] += _children_cpu() - children
+    read = len(images) * rounds
+    rows = []
+    for name, (wall, own, children) in totals.items():
+        rows.append(
+            f"| {name} | {read} | {60 * read / wall:.1f} | {wall / read:.2f} "
+            f"| {own / read:.2f} | {children / read:.2f} |"
+        )
+    ratio = totals["raw"][0] / totals["kehoach"][0]
+    rows.append(f"\nkehoach / raw Tesseract pages a minute: {ratio:.2f} (goal ≥ 0.9)")
+    return rows
+
+
+def print_speed(scan: Path, pages: int, rounds: int, settings: PipelineSettings) -> None:
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nspeed on {scan.name}, {os.cpu_count()} cores, load 1/5/15 {load}:")
+    print(
+        "| reader | pages read | pages/min (wall) | wall s/page | Python CPU s/page "
+        "| Tesseract CPU s/page |\n|---|---|---|---|---|---|"
+    )
+    print("\n".join(speed_rows(scan, pages, rounds, settings)), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=6, help="synthetic pages per level")
     parser.add_argument("--levels", nargs="*", default=list(LEVELS))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-corpus", action="store_true", help="only the synthetic scans")
+    parser.add_argument("--speed-pages", type=int, default=3, help="pages timed beside Tesseract")
+    parser.add_argument("--speed-rounds", type=int, default=2)
+    parser.add_argument("--speed-only", action="store_true", help="only the speed rows")
     args = parser.parse_args()
     if not PLAN.is_file():
         sys.exit(f"needs ../shared beside the repository ({PLAN} is missing)")
     settings = PipelineSettings(limits=Limits(max_pages=1000))
+    speed_scan = SHARED / "corpus" / "scans" / f"{GOLD_SCAN}.pdf"
+    if args.speed_only:
+        print_speed(speed_scan, args.speed_pages, args.speed_rounds, settings)
+        return
     columns = ("scan", "pages", "CER", "WER", "syllable accuracy", "mark CER", "s/page", "target")
     header = "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
     rows = []
@@ -175,6 +247,7 @@ def main() -> None:
         print(f"\nfiles: {len(report)}, errors: {len(errors)}")
     print("\n" + header)
     print("\n".join(rows))
+    print_speed(speed_scan, args.speed_pages, args.speed_rounds, settings)
 
 
 if __name__ == "__main__":

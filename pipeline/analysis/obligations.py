@@ -85,7 +85,8 @@ def _obligation(row: dict[str, Any]) -> Obligation:
 
 OBLIGATIONS_SQL = """
 SELECT o.*, d.title, d.province AS doc_province, d.path
-FROM obligations o JOIN documents d USING (sha256)
+-- the current version of each work only: copies and drafts do not multiply obligations
+FROM obligations o JOIN current_documents d USING (sha256)
 ORDER BY d.ingested_at, o.sha256, o.ordinal
 """
 

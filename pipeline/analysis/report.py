@@ -2,7 +2,8 @@
 
 No network is needed to read it: the style, the charts (inline SVG drawn in ``report_svg``) and a
 few lines of script are inside the page. Every fact links to its source document and line, whose
-text is in the page too, under "Văn bản nguồn".
+text is in the page too, under "Văn bản nguồn" (or, for a large dataset, in a small page of its own
+beside the report: ``report_sources``). Plans and other legal documents are listed apart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from pipeline.analysis import report_svg
+from pipeline.analysis import report_sources, report_svg
 from pipeline.analysis.labels import display_labels
 from schemas import DocumentText, PlanDocument
 from schemas.plan import FACT_FIELDS
@@ -35,6 +36,7 @@ class DocumentView:
     plan: PlanDocument
     lines: list[tuple[int, int, str]] = field(default_factory=list)  # (page, number, text)
     label: str = ""  # unique among the report's documents
+    page: str | None = None  # its text's own page beside the report, when not inlined
 
     @property
     def sha256(self) -> str:
@@ -50,7 +52,8 @@ class DocumentView:
 
     def href(self, line: int | None = None) -> str:
         """The in-page link to this document, or to one of its lines."""
-        return f"#{self.anchor}-L{line}" if line else f"#{self.anchor}"
+        where = self.page or ""
+        return f"{where}#{self.anchor}-L{line}" if line else f"{where}#{self.anchor}"
 
     def count(self, name: str) -> int:
         value = getattr(self.plan, name)
@@ -73,6 +76,7 @@ class ReportData:
     obligations: list[dict[str, Any]]
     runs: list[dict[str, Any]]
     quarantine: list[dict[str, Any]]
+    citations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _numbered(text_json: str) -> list[tuple[int, int, str]]:
@@ -93,7 +97,8 @@ def gather(db: Path) -> ReportData:
         labels = unique_labels([view.record for view in documents])
         for view, label in zip(documents, labels, strict=True):
             view.label = label
-        ordered = "ORDER BY sha256, ordinal"
+        # facts of current versions only: a copy or a superseded draft does not count twice
+        ordered = "WHERE sha256 IN (SELECT sha256 FROM current_versions) ORDER BY sha256, ordinal"
         return ReportData(
             db=Path(db),
             documents=documents,
@@ -105,6 +110,7 @@ def gather(db: Path) -> ReportData:
                 'SELECT outcome, count(*) AS n, max("at") AS last FROM runs GROUP BY outcome'
             ),
             quarantine=dataset.query('SELECT * FROM quarantine ORDER BY "at" DESC'),
+            citations=report_sources.cited_rows(dataset),
         )
 
 
@@ -167,10 +173,23 @@ def kpis(data: ReportData) -> str:
     return f'<div class="kpis" id="summary">{cells}</div>'
 
 
+def _is_plan(view: DocumentView) -> bool:
+    return str(view.record.get("doc_type") or "").lower().startswith("kế hoạch")
+
+
 def documents_table(data: ReportData) -> str:
-    """Documents ingested, newest pipeline version and line count."""
+    """Documents ingested, plans first, then the other legal documents, each group apart."""
+    plans = [view for view in data.documents if _is_plan(view)]
+    others = [view for view in data.documents if not _is_plan(view)]
+    return _documents_card("documents", "Kế hoạch đã nạp", plans) + _documents_card(
+        "legal", "Văn bản pháp luật khác", others
+    )
+
+
+def _documents_card(anchor: str, title: str, views: list[DocumentView]) -> str:
+    """One group of documents: number, title, date, kind of file, lines, version."""
     rows = []
-    for number, view in enumerate(data.documents, 1):
+    for number, view in enumerate(views, 1):
         r = view.record
         title = r.get("title") or Path(str(r["path"])).name
         rows.append(
@@ -178,14 +197,14 @@ def documents_table(data: ReportData) -> str:
             f'<td class="num">{number}</td><td>{_e(view.province)}</td>'
             f"<td>{_e(r.get('number') or '—')}</td>"
             f'<td><a href="{view.href()}">{_e(title)}</a></td>'
-            f"<td>{_e(r.get('issue_date') or '—')}</td><td>{_e(r.get('kind'))}</td>"
+            f"<td>{_e(r.get('issue_date') or '—')}</td><td>{_e(r.get('doc_type') or '—')}</td>"
             f'<td class="num">{r.get("line_count") or 0}</td>'
             f"<td><code>{_e(view.sha256[:10])}</code></td>"
             f"<td>{_e(r.get('pipeline_version'))}</td></tr>"
         )
     head = (
         '<tr><th class="num">#</th><th>Tỉnh</th><th>Số</th><th>Trích yếu</th><th>Ngày</th>'
-        '<th>Loại tệp</th><th class="num">Dòng</th><th>sha256</th><th>Phiên bản</th></tr>'
+        '<th>Loại</th><th class="num">Dòng</th><th>sha256</th><th>Phiên bản</th></tr>'
     )
     body = (
         f'<div class="scroll"><table><thead>{head}</thead>'
@@ -193,9 +212,8 @@ def documents_table(data: ReportData) -> str:
     )
     if not rows:
         body = '<p class="empty">Chưa có văn bản nào: chạy <code>kehoach ingest</code>.</p>'
-    return _card(
-        "documents", "Văn bản đã nạp", "Mỗi văn bản được nhận diện bằng sha256 nội dung.", body
-    )
+    lead = "Phiên bản hiện hành của mỗi văn bản (bản sao và dự thảo đã thay thế không tính)."
+    return _card(anchor, title, lead, body)
 
 
 def matrix(data: ReportData) -> str:
@@ -407,25 +425,18 @@ def runs_section(data: ReportData) -> str:
 
 
 def sources_section(data: ReportData) -> str:
-    """Every document's text, line by line, each line an anchor the facts link to."""
+    """Every document's text line by line (each line an anchor the facts link to), or, where
+    the texts were written beside the page, a link to each."""
     blocks = []
     for view in data.documents:
-        lines, page = [], 0
-        for page_no, number, text in view.lines:
-            if page_no != page:
-                page = page_no
-                lines.append(
-                    f'<div class="ln"><span class="no"></span><em>— trang {page} —</em></div>'
-                )
-            lines.append(
-                f'<div class="ln" id="{view.anchor}-L{number}"><span class="no">{number}</span>'
-                f"{_e(text)}</div>"
-            )
         meta = f"{_e(view.record.get('title') or '')} · {len(view.lines)} dòng"
+        if view.page:
+            blocks.append(f'<p><a href="{_e(view.page)}">{_e(view.label)}</a> {meta}</p>')
+            continue
         blocks.append(
             f'<details class="source" id="{view.anchor}"><summary>{_e(view.label)}'
-            f'<span class="meta">{meta}</span></summary><div class="lines">{"".join(lines)}</div>'
-            "</details>"
+            f'<span class="meta">{meta}</span></summary><div class="lines">'
+            f"{report_sources.source_lines(view.anchor, view.lines)}</div></details>"
         )
     return _card(
         "sources", "Văn bản nguồn", "Văn bản sau khôi phục dấu, đánh số dòng.", "".join(blocks)
@@ -444,7 +455,9 @@ def render(data: ReportData) -> str:
     nav = "".join(
         f'<a href="#{anchor}">{_e(name)}</a>'
         for anchor, name in (
-            ("documents", "Văn bản"),
+            ("documents", "Kế hoạch"),
+            ("legal", "Văn bản khác"),
+            ("citations", "Trích dẫn"),
             ("matrix", "So sánh"),
             ("awards", "Khen thưởng"),
             ("deadlines", "Thời hạn"),
@@ -457,6 +470,7 @@ def render(data: ReportData) -> str:
         [
             kpis(data),
             documents_table(data),
+            report_sources.citations_card(data.citations),
             matrix(data),
             awards_section(data),
             deadlines_section(data),
@@ -467,7 +481,7 @@ def render(data: ReportData) -> str:
     )
     generated = datetime.now().strftime("%Y-%m-%d %H:%M")
     return template.substitute(
-        title="Kế hoạch UBND — tổng hợp và so sánh",
+        title="Kế hoạch và văn bản hành chính — tổng hợp, so sánh, trích dẫn",
         subtitle=_e(
             f"{len(data.documents)} văn bản · tập dữ liệu {data.db.name} · lập {generated}"
         ),
@@ -482,8 +496,14 @@ def render(data: ReportData) -> str:
 
 def write_report(db: Path, output: Path) -> Path:
     """Write the report of dataset ``db`` to ``output`` (one HTML file, no external resources)."""
-    html = render(gather(Path(db)))
+    data = gather(Path(db))
     output = Path(output)
+    if len(data.documents) > report_sources.INLINE_DOCUMENTS:
+        folder = report_sources.texts_folder(output)
+        for view in data.documents:
+            title = str(view.record.get("title") or view.label)
+            view.page = report_sources.write_source(folder, view.anchor, title, view.lines)
+    html = render(data)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     return output

@@ -15,6 +15,9 @@ import pandas
 
 from pipeline.storage.store import DATA_TABLES, Dataset
 
+# Works and versions: count facts of ``current_versions`` only (copies and drafts are versions).
+WORK_FRAMES = ("works", "versions", "copies", "current_versions", "work_status")
+
 
 def load_dataset(db: Path | str, *, texts: bool = False) -> dict[str, pandas.DataFrame]:
     """Every table (documents, facts, runs) as a DataFrame, plus the ``quarantine`` view.
@@ -24,7 +27,7 @@ def load_dataset(db: Path | str, *, texts: bool = False) -> dict[str, pandas.Dat
     """
     frames: dict[str, pandas.DataFrame] = {}
     with Dataset(Path(db), read_only=True) as dataset:
-        for table in (*DATA_TABLES, "runs", "quarantine"):
+        for table in (*DATA_TABLES, *WORK_FRAMES, "runs", "quarantine"):
             columns = "* EXCLUDE (raw_text, text)" if table == "documents" and not texts else "*"
             frames[table] = dataset.connection.execute(f"SELECT {columns} FROM {table}").df()
     return frames

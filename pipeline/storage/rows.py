@@ -87,7 +87,29 @@ def fact_rows(processed: ProcessedDocument) -> dict[str, list[tuple[Any, ...]]]:
             (text, *_provenance(_listed_provenance(plan, "recipients", index)))
             for index, text in enumerate(plan.recipients)
         ],
+        "relations": relation_rows(plan),
     }
+
+
+def relation_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
+    """Each link to another document (extractors.relations), its key resolving it to a work;
+    ``source`` keeps the preamble's citations apart from the body's and the portal's notes."""
+    return [
+        (
+            r.kind,
+            r.ref,
+            r.key,
+            r.doc_type,
+            r.date,
+            r.issuer,
+            r.source,
+            r.inverse,
+            r.scope,
+            r.text,
+            *_provenance(r.provenance),
+        )
+        for r in plan.relations
+    ]
 
 
 def document_row(processed: ProcessedDocument, path: str, now: datetime) -> tuple[Any, ...]:

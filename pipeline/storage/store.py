@@ -8,8 +8,6 @@ changes nothing; a new pipeline version replaces all of that document's rows in 
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,10 +15,13 @@ from typing import Any
 
 import duckdb
 
+from pipeline.storage import works
+from pipeline.storage.connection import Link, connect, storage_error
+from pipeline.storage.identity import identity_of
 from pipeline.storage.rows import document_row, fact_rows
+from pipeline.storage.search import create_search_schema, index_text
 from schemas import (
     DocumentText,
-    ErrorCode,
     ErrorReport,
     KehoachError,
     PlanDocument,
@@ -57,12 +58,18 @@ TABLES: dict[str, str] = {
     "targets": f"""{FACT_KEY}, text VARCHAR NOT NULL, value DOUBLE, unit VARCHAR,
         {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "recipients": f"""{FACT_KEY}, text VARCHAR NOT NULL, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+    "relations": f"""{FACT_KEY}, kind VARCHAR NOT NULL, ref VARCHAR NOT NULL, key VARCHAR NOT NULL,
+        doc_type VARCHAR, date VARCHAR, issuer VARCHAR, source VARCHAR NOT NULL,
+        inverse BOOLEAN NOT NULL, scope VARCHAR, text VARCHAR, {PROVENANCE_COLUMNS},
+        {VERSION_COLUMN}""",
     "runs": """run_id VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR,
         outcome VARCHAR NOT NULL, error_code VARCHAR, reason VARCHAR,
         pipeline_version VARCHAR NOT NULL, seconds DOUBLE, "at" TIMESTAMP NOT NULL""",
 }
 FACT_TABLES = tuple(name for name in TABLES if name not in ("documents", "runs"))
 DATA_TABLES = ("documents", *FACT_TABLES)
+# Tables keyed by a stored version's sha256 that are not facts of the plan: dropped with it.
+VERSION_TABLES = ("versions", "search_texts")
 OUTCOMES = ("ingested", "skipped", "failed")
 
 # The latest failed run of each path that has not succeeded since: files set aside with a reason.
@@ -73,106 +80,15 @@ SELECT path, sha256, error_code, reason, pipeline_version, "at" FROM (
 ) WHERE latest = 1 AND outcome = 'failed'
 """
 
-LOCK_WAIT_SECONDS = 5.0
-
 
 # --------------------------------------------------------------------------- opening the file
 
 
-HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, before any block
-_STORAGE_FAILURES: tuple[tuple[tuple[str, ...], ErrorCode, str], ...] = (
-    (
-        ("no space left", "disk quota", "file too large"),
-        ErrorCode.DISK_FULL,
-        "the disk holding the dataset is full: free space (or use another --db) and run again; "
-        "documents stored before are kept",
-    ),
-    (
-        ("permission denied", "read-only file system", "operation not permitted"),
-        ErrorCode.PERMISSION_DENIED,
-        "the dataset or its folder cannot be written: check their owner and mode, or use "
-        "another --db",
-    ),
-    (
-        ("could not read enough bytes", "corrupt", "checksum"),
-        ErrorCode.DATABASE_CORRUPT,
-        "the dataset file is damaged (truncated or overwritten): restore it from a backup, or "
-        "use another --db and ingest again",
-    ),
-)
-
-
-def storage_error(error: BaseException, db: Path) -> KehoachError | None:
-    """What a failed read or write of the dataset means for a person, when it is one of the
-    failures they can act on (a full disk, a read-only folder, a damaged file)."""
-    message = str(error).lower()
-    for needles, code, reason in _STORAGE_FAILURES:
-        if any(needle in message for needle in needles):
-            return KehoachError(code, db, reason)
-    return None
-
-
-def _check_size(connection: Any, db: Path) -> None:
-    """Refuse a file shorter than its own header says: cut off by a crash or a full disk.
-
-    DuckDB opens such a file and fails only when a query reaches a missing block.
-    """
-    block_size, total_blocks = connection.execute(
-        "SELECT block_size, total_blocks FROM pragma_database_size()"
-    ).fetchone()
-    if db.is_file() and db.stat().st_size < HEADER_BYTES + block_size * total_blocks:
-        connection.close()
-        raise KehoachError(
-            ErrorCode.DATABASE_CORRUPT,
-            db,
-            f"the dataset file is cut off ({db.stat().st_size:,} of "
-            f"{HEADER_BYTES + block_size * total_blocks:,} bytes): restore it from a backup, or "
-            "use another --db and ingest again",
-        )
-
-
-def _is_lock_error(error: Exception) -> bool:
-    message = str(error).lower()
-    return "lock" in message or "different configuration" in message
-
-
-def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None):  # type: ignore[no-untyped-def]
-    """Open the DuckDB file, waiting a bounded while (``LOCK_WAIT_SECONDS``) for another writer."""
-    db = Path(db)
-    wait_seconds = LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds
-    if read_only and not db.is_file():
-        raise KehoachError(
-            ErrorCode.NOT_FOUND, db, "no dataset here yet; run `kehoach ingest` first or pass --db"
-        )
-    if not read_only:
-        try:
-            db.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            found = storage_error(error, db)
-            if found is None:
-                raise
-            raise found from error
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.05
-    while True:
-        try:
-            connection = duckdb.connect(str(db), read_only=read_only)
-            _check_size(connection, db)
-            return connection
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
-            if not _is_lock_error(error):
-                raise storage_error(error, db) or KehoachError(
-                    ErrorCode.DATABASE_CORRUPT, db, f"cannot open the dataset: {error}"
-                ) from error
-            if time.monotonic() >= deadline:
-                raise KehoachError(
-                    ErrorCode.DATABASE_LOCKED,
-                    db,
-                    "the dataset is being written by another kehoach process; "
-                    "wait for it or use another --db",
-                ) from error
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+def _rollback(connection: Any) -> None:
+    """Undo a failed save; a failed COMMIT (a full disk) has already ended the transaction,
+    and its error, not the rollback's, is the one to report."""
+    with contextlib.suppress(duckdb.Error):
+        connection.execute("ROLLBACK")
 
 
 def create_schema(connection: Any) -> None:
@@ -180,6 +96,58 @@ def create_schema(connection: Any) -> None:
     for name, columns in TABLES.items():
         connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
     connection.execute(QUARANTINE_VIEW)
+    works.create_work_schema(connection)
+    create_search_schema(connection)
+
+
+def missing_tables(connection: Any) -> list[str]:
+    """Tables this version of kehoach needs that the dataset lacks (an older dataset)."""
+    present = {
+        row[0] for row in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+    }
+    wanted = (*TABLES, *works.WORK_TABLES, "search_texts")
+    return [name for name in wanted if name not in present]
+
+
+def backfill_versions(connection: Any) -> int:
+    """Give documents stored before works existed their version, work and searchable text."""
+    rows = connection.execute(
+        "SELECT sha256, path, raw_text, text, plan FROM documents "
+        "WHERE sha256 NOT IN (SELECT sha256 FROM versions) ORDER BY ingested_at, sha256"
+    ).fetchall()
+    for sha256, path, raw_text, text, plan_json in rows:
+        plan = PlanDocument.model_validate_json(plan_json)
+        raw = DocumentText.model_validate_json(raw_text).text
+        identity = identity_of(raw, plan.doc, path)
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            works.place_version(connection, sha256, identity, plan.doc, plan.validity, _now())
+            index_text(connection, sha256, DocumentText.model_validate_json(text).text)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return len(rows)
+
+
+def _upgraded(db: Path) -> Any:
+    """A read-only connection to a dataset older than this kehoach, after adding what it lacks
+    (works, versions, relations, search): one short write, refused clearly when it cannot."""
+    try:
+        writer = connect(db, read_only=False)
+    except KehoachError as error:
+        raise KehoachError(
+            error.code,
+            db,
+            "the dataset predates works and versions and must be upgraded by one write, which "
+            f"could not start: {error.reason}",
+        ) from error
+    try:
+        create_schema(writer)
+        backfill_versions(writer)
+    finally:
+        writer.close()
+    return connect(db, read_only=True)
 
 
 def _one(connection: Any, sql: str, parameters: Sequence[Any] = ()) -> tuple[Any, ...] | None:
@@ -220,11 +188,14 @@ class Dataset:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._connection = connect(self.path, read_only=read_only)
-        # One DuckDB connection is not safe to share between threads; calls take turns.
-        self._lock = threading.RLock()
-        if not read_only:
-            create_schema(self._connection)
+        self._link = Link(self.path, read_only=read_only)
+        with self._link.use() as connection:
+            if not read_only:
+                create_schema(connection)
+                backfill_versions(connection)
+            elif missing_tables(connection):
+                connection.close()
+                self._link.replace(_upgraded(self.path))
 
     def __enter__(self) -> Dataset:
         return self
@@ -234,57 +205,72 @@ class Dataset:
 
     @property
     def connection(self) -> Any:
-        """The open DuckDB connection, for read queries."""
-        return self._connection
+        """The open DuckDB connection, for read queries (a reader's; a writer's may be let go
+        between two operations, so a writer uses ``query``)."""
+        with self._link.use() as connection:
+            return connection
+
+    def read(self) -> contextlib.AbstractContextManager[Any]:
+        """The open connection for a few queries in a row (``with dataset.read() as c``)."""
+        return self._link.use()
 
     def stored_version(self, sha256: str) -> str | None:
         """The pipeline version a document was stored with, or None when it is not stored."""
-        with self._lock:
+        with self._link.use() as connection:
             row = _one(
-                self._connection,
+                connection,
                 "SELECT pipeline_version FROM documents WHERE sha256 = ?",
                 [sha256],
             )
         return row[0] if row else None
 
     def is_current(self, sha256: str, pipeline_version: str) -> bool:
-        """True when the document is stored and was extracted by this pipeline version."""
-        return self.stored_version(sha256) == pipeline_version
+        """True when the document is stored and was extracted by this pipeline version, or when
+        these bytes are a copy (CRLF, NFD ...) of a version that is."""
+        if self.stored_version(sha256) == pipeline_version:
+            return True
+        with self._link.use() as connection:
+            version = works.copied_version(connection, sha256)
+        return version is not None and self.stored_version(version) == pipeline_version
 
     def save(self, processed: ProcessedDocument, *, run_id: str, path: str) -> str:
-        """Store one document: "inserted", "replaced" (another version) or "unchanged"."""
+        """Store one document: "inserted", "replaced" (another pipeline version), "unchanged",
+        or "copy" (its text is a stored version's: recorded as a copy, facts not stored twice)."""
         sha256 = processed.source.sha256
         version = processed.pipeline_version
         rows = fact_rows(processed)  # computed before the transaction: it may fail on bad data
-        with self._lock:
+        identity = identity_of(processed.raw_text.text, processed.plan.doc, path)
+        with self._link.use() as connection:
             stored = self.stored_version(sha256)
             if stored == version:
                 return "unchanged"
-            self._connection.execute("BEGIN TRANSACTION")
+            twin = works.version_with_text(connection, identity.content_key)
+            if twin is not None and twin != sha256:
+                works.record_copy(connection, sha256, identity, twin, nfc(path), _now())
+                return "copy"
+            connection.execute("BEGIN TRANSACTION")
             try:
                 # Only a replaced document has rows to delete: each DELETE scans a whole table.
-                for table in DATA_TABLES if stored is not None else ():
-                    self._connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
-                _insert(self._connection, "documents", [document_row(processed, path, _now())])
+                for table in (*DATA_TABLES, *VERSION_TABLES) if stored is not None else ():
+                    connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
+                now = _now()
+                _insert(connection, "documents", [document_row(processed, path, now)])
                 for table, table_rows in rows.items():
                     keyed = [
                         (sha256, ordinal, *row, version) for ordinal, row in enumerate(table_rows)
                     ]
-                    _insert(self._connection, table, keyed)
-                self._connection.execute("COMMIT")
+                    _insert(connection, table, keyed)
+                plan = processed.plan
+                works.place_version(connection, sha256, identity, plan.doc, plan.validity, now)
+                index_text(connection, sha256, processed.text.text)
+                connection.execute("COMMIT")
             except BaseException as error:
-                self._rollback()
+                _rollback(connection)
                 found = storage_error(error, self.path)
                 if found is not None:
                     raise found from error
                 raise
         return "inserted" if stored is None else "replaced"
-
-    def _rollback(self) -> None:
-        """Undo a failed save; a failed COMMIT (a full disk) has already ended the transaction,
-        and its error, not the rollback's, is the one to report."""
-        with contextlib.suppress(duckdb.Error):
-            self._connection.execute("ROLLBACK")
 
     def record_run(
         self,
@@ -311,9 +297,9 @@ class Dataset:
             seconds,
             _now(),
         )
-        with self._lock:
+        with self._link.use() as connection:
             try:
-                _insert(self._connection, "runs", [row])
+                _insert(connection, "runs", [row])
             except duckdb.Error as error:  # the log cannot be written: the batch cannot go on
                 found = storage_error(error, self.path)
                 if found is None:
@@ -322,34 +308,34 @@ class Dataset:
 
     def stored_texts(self) -> Iterator[tuple[str, DocumentText]]:
         """(path, text as read from the file) of every stored document, for re-extraction."""
-        with self._lock:
-            keys = self._connection.execute(
+        with self._link.use() as connection:
+            keys = connection.execute(
                 "SELECT sha256, path FROM documents ORDER BY ingested_at, sha256"
             ).fetchall()
         for sha256, path in keys:
-            with self._lock:
-                row = _one(
-                    self._connection, "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256]
-                )
+            with self._link.use() as connection:
+                row = _one(connection, "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256])
             if row is not None:
                 yield path, DocumentText.model_validate_json(row[0])
 
     def table_counts(self, *, include_runs: bool = False) -> dict[str, int]:
         """Rows per table; ``runs`` (an append-only log) only when asked for."""
         tables = (*DATA_TABLES, "runs") if include_runs else DATA_TABLES
-        with self._lock:
+        with self._link.use() as connection:
             return {
-                table: _one(self._connection, f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
+                table: _one(connection, f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
                 for table in tables
             }
 
-    def plans(self) -> list[tuple[dict[str, Any], PlanDocument]]:
-        """(document row without texts, plan) of every stored document, in ingestion order."""
-        with self._lock:
-            cursor = self._connection.execute(
+    def plans(self, *, every_version: bool = False) -> list[tuple[dict[str, Any], PlanDocument]]:
+        """(document row without texts, plan) of the current version of every work (of every
+        stored version with ``every_version``), in ingestion order."""
+        source = "documents" if every_version else "current_documents"
+        with self._link.use() as connection:
+            cursor = connection.execute(
                 "SELECT sha256, path, kind, province, issuer, doc_type, number, issue_date, "
                 "title, pipeline_version, ingested_at, line_count, plan "
-                "FROM documents ORDER BY ingested_at, sha256"
+                f"FROM {source} ORDER BY ingested_at, sha256"
             )
             names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
@@ -362,15 +348,14 @@ class Dataset:
 
     def query(self, sql: str, parameters: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a read query as dicts (column name → value)."""
-        with self._lock:
-            cursor = self._connection.execute(sql, list(parameters))
+        with self._link.use() as connection:
+            cursor = connection.execute(sql, list(parameters))
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def close(self) -> None:
         """Close the file; the dataset is consistent after every committed save."""
-        with self._lock:
-            self._connection.close()
+        self._link.close()
 
 
 def _now() -> datetime:
@@ -381,12 +366,12 @@ def _now() -> datetime:
 
 
 def export_parquet(db: Path, folder: Path) -> list[Path]:
-    """Write one Parquet file per table (runs included) into ``folder``; return their paths."""
+    """Write one Parquet file per table (works, versions, copies, runs too) into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with Dataset(db, read_only=True) as dataset:
-        for table in (*DATA_TABLES, "runs"):
+        for table in (*DATA_TABLES, *works.WORK_TABLES, "runs"):
             target = folder / f"{table}.parquet"
             escaped = str(target).replace("'", "''")
             dataset.connection.execute(f"COPY {table} TO '{escaped}' (FORMAT parquet)")

@@ -195,6 +195,19 @@ def test_bundles_carry_about_the_limit_of_text_and_a_larger_file_alone() -> None
     assert sum(len(b) for b in bundles) == 31
 
 
+def test_a_small_text_batch_runs_in_one_process_scans_get_the_workers_asked() -> None:
+    from flows.runners import SMALL_TEXT_BATCH_BYTES, batch_workers
+
+    small = [_source(str(i), SourceKind.TEXT, SMALL_TEXT_BATCH_BYTES // 20) for i in range(10)]
+    large = [_source(str(i), SourceKind.TEXT, SMALL_TEXT_BATCH_BYTES // 5) for i in range(10)]
+    scan = _source("scan", SourceKind.PDF, 1_000)
+
+    assert batch_workers(small, workers=2) == 1
+    assert batch_workers(large, workers=2) == 2
+    assert batch_workers([*small, scan], workers=2) == 2
+    assert batch_workers(small, workers=2, dask_address="tcp://127.0.0.1:8786") == 2
+
+
 def test_page_counts_measure_pdfs_without_reading_them_and_a_broken_one_counts_zero(
     tmp_path: Path,
 ) -> None:

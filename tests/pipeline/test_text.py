@@ -210,6 +210,26 @@ def test_tidy_drops_page_numbers_and_running_headers() -> None:
     ]
 
 
+def test_row_number_at_the_left_margin_of_a_page_end_is_kept() -> None:
+    """A table's "STT" cell that reaches the page's bottom is content, not a page number."""
+    body = Line(text="Nội dung", bbox=BBox(x0=100, y0=500, x1=700, y1=530))
+    row_number = Line(text="7", bbox=BBox(x0=100, y0=950, x1=115, y1=980))
+    centred = Line(text="8", bbox=BBox(x0=395, y0=950, x1=410, y1=980))
+    pages = [
+        PageText(
+            page_no=1,
+            lines=(body, row_number),
+            method=TextMethod.TEXT_LAYER,
+            width=800,
+            height=1000,
+        ),
+        PageText(
+            page_no=2, lines=(body, centred), method=TextMethod.TEXT_LAYER, width=800, height=1000
+        ),
+    ]
+    assert [page.text for page in tidy_pages(pages)] == ["Nội dung\n7", "Nội dung"]
+
+
 def test_hyphenation_across_lines_is_repaired_and_lines_kept() -> None:
     lines = (Line(text="truy cập Inter-"), Line(text="net tại xã"), Line(text="năm 2021 -"))
     repaired = repair_hyphenation((*lines, Line(text="2025 và")))

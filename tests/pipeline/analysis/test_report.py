@@ -121,3 +121,21 @@ def test_gold_report_renders_in_chromium(tmp_path: Path, shared_dir: Path) -> No
         assert province in dom
     assert "Công an tỉnh" in dom
     assert_not_blank(image)
+
+
+def test_a_large_dataset_links_its_texts_instead_of_inlining_them(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from pipeline.analysis import report_sources
+
+    db = dataset_of(tmp_path, [small_document("Khánh Hòa"), small_document("Phú Yên")])
+    monkeypatch.setattr(report_sources, "INLINE_DOCUMENTS", 1)
+    output = write_report(db, tmp_path / "out" / "report.html")
+    html = output.read_text(encoding="utf-8")
+    texts = sorted((tmp_path / "out" / "report_files").glob("d-*.html"))
+    assert len(texts) == 2
+    line = 'id="d-'  # the numbered lines live in the texts' own pages now
+    assert line not in html.split('id="sources"')[1]
+    assert 'href="report_files/d-' in html
+    assert "-L1" in texts[0].read_text(encoding="utf-8")
+    assert 'id="citations"' in html and 'id="legal"' in html

@@ -10,10 +10,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import pipeline.storage.connection as connection
 import pipeline.storage.store as store
 from kehoach import REPO_ROOT
-from pipeline.storage.frames import load_dataset
+from pipeline.storage.frames import WORK_FRAMES, load_dataset
 from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
+from pipeline.storage.works import WORK_TABLES
 from schemas import ErrorCode, ErrorReport, KehoachError
 from tests.support import gold_documents, small_document
 
@@ -133,7 +135,17 @@ HOLDER = textwrap.dedent(
 )
 
 
-def test_a_second_writer_gets_database_locked(tmp_path: Path, monkeypatch) -> None:
+READER = textwrap.dedent(
+    """
+    import sys, time, duckdb
+    connection = duckdb.connect(sys.argv[1], read_only=True)  # a notebook's connection
+    print("reading", flush=True)
+    time.sleep(float(sys.argv[2]))
+    """
+)
+
+
+def test_a_second_writer_is_refused_naming_the_first_and_readers_get_in(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     _load(db, [small_document()])
     holder = subprocess.Popen(
@@ -144,17 +156,38 @@ def test_a_second_writer_gets_database_locked(tmp_path: Path, monkeypatch) -> No
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-        monkeypatch.setattr(store, "LOCK_WAIT_SECONDS", 0.3)
-        for read_only in (False, True):
-            with pytest.raises(KehoachError) as caught:
-                Dataset(db, read_only=read_only)
-            assert caught.value.code == ErrorCode.DATABASE_LOCKED
-            assert "another kehoach process" in caught.value.reason
+        with pytest.raises(KehoachError) as caught:
+            Dataset(db)
+        assert caught.value.code == ErrorCode.DATABASE_LOCKED
+        assert "another kehoach process" in caught.value.reason
+        assert f"PID {holder.pid}" in caught.value.reason
+        with Dataset(db, read_only=True) as dataset:  # the idle writer let go of the file
+            assert dataset.table_counts()["documents"] == 1
     finally:
         holder.kill()
         holder.wait()
     with Dataset(db, read_only=True) as dataset:  # nothing was damaged
         assert dataset.table_counts()["documents"] == 1
+
+
+def test_a_reader_holding_the_file_is_named_when_the_writer_gives_up(
+    tmp_path: Path, monkeypatch
+) -> None:
+    db = tmp_path / "k.duckdb"
+    _load(db, [small_document()])
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(db), "30"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        monkeypatch.setattr(connection, "WRITER_WAIT_SECONDS", 0.3)
+        with pytest.raises(KehoachError) as caught:
+            Dataset(db)
+        assert caught.value.code == ErrorCode.DATABASE_LOCKED
+        assert f"PID {reader.pid}" in caught.value.reason, caught.value.reason
+    finally:
+        reader.kill()
+        reader.wait()
 
 
 def test_missing_dataset_is_reported(tmp_path: Path) -> None:
@@ -167,14 +200,14 @@ def test_parquet_export_and_pandas_frames(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     _load(db, [small_document("Khánh Hòa"), small_document("Phú Yên")])
     written = export_parquet(db, tmp_path / "parquet")
-    assert sorted(p.stem for p in written) == sorted([*DATA_TABLES, "runs"])
+    assert sorted(p.stem for p in written) == sorted([*DATA_TABLES, *WORK_TABLES, "runs"])
     awards = duckdb.sql(f"SELECT form, grantor FROM '{tmp_path / 'parquet' / 'awards.parquet'}'")
     assert awards.fetchall() == [("Bằng khen", "Chủ tịch Ủy ban nhân dân tỉnh")] * 2
     frames = load_dataset(db)
     assert frames["documents"]["province"].tolist() == ["Khánh Hòa", "Phú Yên"]
     assert "raw_text" not in frames["documents"].columns
     assert len(frames["obligations"]) == 2 * 3
-    assert set(frames) == {*DATA_TABLES, "runs", "quarantine"}
+    assert set(frames) == {*DATA_TABLES, *WORK_FRAMES, "runs", "quarantine"}
 
 
 def test_gold_plans_loaded_twice_keep_their_counts(tmp_path: Path, shared_dir: Path) -> None:
