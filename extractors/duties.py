@@ -97,6 +97,10 @@ def duty_holders(title: str) -> tuple[str, ...]:
     who = QUALIFIER.split(who, maxsplit=1)[0].strip(" ,;:.")
     if not who:
         return ()
+    # "Trách nhiệm của Bộ trưởng Bộ Công an, của Thủ trưởng công an …": each "của" one holder.
+    parts = [part for part in re.split(r",?\s+(?:và\s+)?của\s+", who) if part.strip()]
+    if len(parts) > 1:
+        return tuple(name for part in parts for name in duty_holders(f"Trách nhiệm của {part}"))
     if starts_with_head(who[:1].upper() + who[1:]):
         names = tuple(name for name in split_agencies(who[:1].upper() + who[1:]) if name)
         if names:
@@ -155,7 +159,11 @@ def _sentence_entries(block: Block) -> list[Entry]:
 def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
     """ "X có trách nhiệm …": X is the whole subject before the verb, a list of agencies split."""
     names = holder_names(span)
-    return [(name, "responsible", text, prov) for name in names if not is_generic(name)]
+    # The duty is the holder's sentence: "… Văn phòng Bộ là đầu mối …. Các cơ quan, đơn vị thuộc
+    # Bộ có trách nhiệm …" gives the latter only its own sentence.
+    starts = [m.end() for m in re.finditer(r"\.\s+(?=[A-ZĐÀ-Ỹ])", span)]
+    task = text[starts[-1] :] if starts else text
+    return [(name, "responsible", task, prov) for name in names if not is_generic(name)]
 
 
 # Openings of a time or condition adverbial before the subject of a duty sentence.
@@ -167,15 +175,22 @@ ADVERBIAL = re.compile(
 # Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
 # kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
 SUBJECT_TAIL = re.compile(
-    r"\s+(?:trong\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi)|kể\s+từ|căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
+    r"\s+(?:(?:trong|theo)\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi|chức\s+năng|thẩm\s+quyền)|kể\s+từ|"
+    r"căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
     re.IGNORECASE,
 )
+
+
+# A right the subject holds: "Tổ chức, cá nhân … có quyền yêu cầu cơ quan …".
+RIGHT = re.compile(r"\b(?:có|được)\s+quyền\b", re.IGNORECASE)
 
 
 def holder_names(span: str) -> list[str]:
     """The agencies a subject span names, or none when the span is not plainly a subject."""
     span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
     span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
+    if RIGHT.search(span):
+        return []  # "X có quyền yêu cầu Y có trách nhiệm …": X's right, not X's duty
     if re.search(r"\s(?:và|hoặc)$", span):
         return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
     span = SUBJECT_TAIL.sub("", span).strip(" ,")
@@ -242,7 +257,8 @@ AMENDMENT = re.compile(
 NOT_DUTY = re.compile(
     r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
     r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b"  # the referenced-texts clause
-    r"|…\s*\[",  # a form's placeholder
+    r"|…\s*\["  # a form's placeholder
+    r"|[\s\S]*(?:…\s*){2}|[\s\S]*\.{4}",  # a form's blank to fill in ("Tên cơ quan: ……", "Số: ....")
     re.IGNORECASE,
 )
 # A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".
