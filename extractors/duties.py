@@ -258,7 +258,7 @@ NOT_DUTY = re.compile(
     r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
     r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b"  # the referenced-texts clause
     r"|…\s*\["  # a form's placeholder
-    r"|[\s\S]*(?:…\s*){2}|[\s\S]*\.{4}",  # a form's blank to fill in ("Tên cơ quan: ……", "Số: ....")
+    r"|[\s\S]*(?:…\s*){2}|[\s\S]*\.{4}",  # a form's blank ("Tên cơ quan: ……", "Số: ....")
     re.IGNORECASE,
 )
 # A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".

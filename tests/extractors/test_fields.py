@@ -216,9 +216,8 @@ def test_a_title_naming_holders_each_with_cua_splits_there() -> None:
 
 
 def test_a_holder_ends_at_its_verb_and_its_scope() -> None:
-    assert subject_of("Đề nghị Bộ trưởng Bộ Y tế xét tặng Kỷ niệm chương cho cá nhân.").agencies == (
-        "Bộ trưởng Bộ Y tế",
-    )
+    subject = subject_of("Đề nghị Bộ trưởng Bộ Y tế xét tặng Kỷ niệm chương cho cá nhân.")
+    assert subject is not None and subject.agencies == ("Bộ trưởng Bộ Y tế",)
     span = "Thanh tra cấp tỉnh theo phạm vi, trách nhiệm của mình"
     assert holder_names(span) == ["Thanh tra cấp tỉnh"]
 
@@ -241,8 +240,8 @@ LEGAL_FORMS = DECREE.replace(
 Điều 4. Trách nhiệm của Sở Tư pháp
 1. Tổng hợp kết quả giải quyết kiến nghị hằng năm.
 2. Tên cơ quan tiếp nhận: …………………………
-Điều 5. Hiệu lực""",
-)  # noqa: E501
+Điều 5. Hiệu lực""",  # noqa: E501 - decree lines are long
+)
 
 
 def test_a_duty_is_its_holders_sentence_and_form_blanks_are_none() -> None:
