@@ -194,6 +194,8 @@ def holder_names(span: str) -> list[str]:
     if re.search(r"\s(?:và|hoặc)$", span):
         return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
     span = SUBJECT_TAIL.sub("", span).strip(" ,")
+    # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead.
+    span = re.split(r"\s+chủ\s+trì\b", span, maxsplit=1)[0].strip(" ,")
     opening = first_verb(span[:1].lower() + span[1:]) if span else None
     if opening is not None and opening.start() == 0:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
@@ -292,6 +294,13 @@ def _title_like(text: str) -> bool:
     return len(text.split()) <= 10 and first_verb(low) is None
 
 
+def _names_only(text: str) -> bool:
+    """A verbless item that only names bodies ("- Hội đồng Dân tộc và các Ủy ban của Quốc hội;",
+    a recipients list read into an article): no duty of the article's holder."""
+    body = text.rstrip(" ;.,")
+    return starts_with_head(body) and first_verb(body[:1].lower() + body[1:]) is None
+
+
 def _names_holder(text: str) -> tuple[str, ...]:
     """Agencies a line only names ("Thanh tra Ngân hàng Nhà nước"): the holder of what follows.
 
@@ -341,7 +350,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
         if not sub:
             lead_in, contents = "", False
-        if (sub and contents) or _title_like(text):
+        if (sub and contents) or _title_like(text) or _names_only(text):
             continue
         named_here, task = labelled_holder(text)
         if lead_in and sub and not named_here:

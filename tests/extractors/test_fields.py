@@ -240,6 +240,8 @@ LEGAL_FORMS = DECREE.replace(
 Điều 4. Trách nhiệm của Sở Tư pháp
 1. Tổng hợp kết quả giải quyết kiến nghị hằng năm.
 2. Tên cơ quan tiếp nhận: …………………………
+3. Gửi báo cáo cho các cơ quan sau:
+- Hội đồng Dân tộc và các Ủy ban của Quốc hội;
 Điều 5. Hiệu lực""",  # noqa: E501 - decree lines are long
 )
 
@@ -252,3 +254,8 @@ def test_a_duty_is_its_holders_sentence_and_form_blanks_are_none() -> None:
         "Các đơn vị thuộc Bộ có trách nhiệm xử lý kiến nghị thuộc phạm vi quản lý của mình.",
     )
     assert found["Sở Tư pháp"] == ("Tổng hợp kết quả giải quyết kiến nghị hằng năm.",)
+
+
+def test_a_lead_with_partners_holds_the_duties_its_khoan_opens() -> None:
+    span = "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an và các cơ quan liên quan"
+    assert holder_names(span) == ["Bộ Khoa học và Công nghệ"]
