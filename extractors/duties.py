@@ -298,6 +298,8 @@ def _names_only(text: str) -> bool:
     """A verbless item that only names bodies ("- Hội đồng Dân tộc và các Ủy ban của Quốc hội;",
     a recipients list read into an article): no duty of the article's holder."""
     body = text.rstrip(" ;.,")
+    if len(body.split()) > 15:
+        return False  # a sentence whose verb the vocabulary lacks, not a name
     return starts_with_head(body) and first_verb(body[:1].lower() + body[1:]) is None
 
 
