@@ -97,6 +97,10 @@ def duty_holders(title: str) -> tuple[str, ...]:
     who = QUALIFIER.split(who, maxsplit=1)[0].strip(" ,;:.")
     if not who:
         return ()
+    # "Trách nhiệm của Bộ trưởng Bộ Công an, của Thủ trưởng công an …": each "của" one holder.
+    parts = [part for part in re.split(r",?\s+(?:và\s+)?của\s+", who) if part.strip()]
+    if len(parts) > 1:
+        return tuple(name for part in parts for name in duty_holders(f"Trách nhiệm của {part}"))
     if starts_with_head(who[:1].upper() + who[1:]):
         names = tuple(name for name in split_agencies(who[:1].upper() + who[1:]) if name)
         if names:
@@ -155,7 +159,11 @@ def _sentence_entries(block: Block) -> list[Entry]:
 def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
     """ "X có trách nhiệm …": X is the whole subject before the verb, a list of agencies split."""
     names = holder_names(span)
-    return [(name, "responsible", text, prov) for name in names if not is_generic(name)]
+    # The duty is the holder's sentence: "… Văn phòng Bộ là đầu mối …. Các cơ quan, đơn vị thuộc
+    # Bộ có trách nhiệm …" gives the latter only its own sentence.
+    starts = [m.end() for m in re.finditer(r"\.\s+(?=[A-ZĐÀ-Ỹ])", span)]
+    task = text[starts[-1] :] if starts else text
+    return [(name, "responsible", task, prov) for name in names if not is_generic(name)]
 
 
 # Openings of a time or condition adverbial before the subject of a duty sentence.
@@ -167,18 +175,27 @@ ADVERBIAL = re.compile(
 # Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
 # kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
 SUBJECT_TAIL = re.compile(
-    r"\s+(?:trong\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi)|kể\s+từ|căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
+    r"\s+(?:(?:trong|theo)\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi|chức\s+năng|thẩm\s+quyền)|kể\s+từ|"
+    r"căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
     re.IGNORECASE,
 )
+
+
+# A right the subject holds: "Tổ chức, cá nhân … có quyền yêu cầu cơ quan …".
+RIGHT = re.compile(r"\b(?:có|được)\s+quyền\b", re.IGNORECASE)
 
 
 def holder_names(span: str) -> list[str]:
     """The agencies a subject span names, or none when the span is not plainly a subject."""
     span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
     span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
+    if RIGHT.search(span):
+        return []  # "X có quyền yêu cầu Y có trách nhiệm …": X's right, not X's duty
     if re.search(r"\s(?:và|hoặc)$", span):
         return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
     span = SUBJECT_TAIL.sub("", span).strip(" ,")
+    # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead.
+    span = re.split(r"\s+chủ\s+trì\b", span, maxsplit=1)[0].strip(" ,")
     opening = first_verb(span[:1].lower() + span[1:]) if span else None
     if opening is not None and opening.start() == 0:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
@@ -242,7 +259,8 @@ AMENDMENT = re.compile(
 NOT_DUTY = re.compile(
     r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
     r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b"  # the referenced-texts clause
-    r"|…\s*\[",  # a form's placeholder
+    r"|…\s*\["  # a form's placeholder
+    r"|[\s\S]*(?:…\s*){2}|[\s\S]*\.{4}",  # a form's blank ("Tên cơ quan: ……", "Số: ....")
     re.IGNORECASE,
 )
 # A khoản listing contents, not duties: "Kế hoạch … bao gồm các nội dung sau:".
@@ -274,6 +292,15 @@ def _title_like(text: str) -> bool:
     """A short verbless line: a sub-heading or a listed name, not a duty."""
     low = text[:1].lower() + text[1:]
     return len(text.split()) <= 10 and first_verb(low) is None
+
+
+def _names_only(text: str) -> bool:
+    """A verbless item that only names bodies ("- Hội đồng Dân tộc và các Ủy ban của Quốc hội;",
+    a recipients list read into an article): no duty of the article's holder."""
+    body = text.rstrip(" ;.,")
+    if len(body.split()) > 15:
+        return False  # a sentence whose verb the vocabulary lacks, not a name
+    return starts_with_head(body) and first_verb(body[:1].lower() + body[1:]) is None
 
 
 def _names_holder(text: str) -> tuple[str, ...]:
@@ -325,7 +352,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
         if not sub:
             lead_in, contents = "", False
-        if (sub and contents) or _title_like(text):
+        if (sub and contents) or _title_like(text) or _names_only(text):
             continue
         named_here, task = labelled_holder(text)
         if lead_in and sub and not named_here:

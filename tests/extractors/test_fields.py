@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract_plan
-from extractors.agencies import canonical_agency, split_agencies, subject_of
-from extractors.duties import duty_holders
+from extractors.agencies import canonical_agency, partners, split_agencies, subject_of
+from extractors.duties import duty_holders, holder_names
 from extractors.sections import heading_categories
 from extractors.vocab import expand_abbreviations
 from pipeline.layout import build_tree, document_from_text
@@ -203,3 +203,59 @@ def test_a_directive_obliges_the_agencies_its_points_address() -> None:
         ("Sở Tài chính", "responsible"),
         ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "responsible"),
     }
+
+
+def test_a_title_naming_holders_each_with_cua_splits_there() -> None:
+    title = (
+        "Trách nhiệm của Bộ trưởng Bộ Công an, của Thủ trưởng công an các đơn vị, địa phương"
+        " trong tổ chức và chỉ đạo hoạt động thanh tra"
+    )
+    holders = duty_holders(title)
+    assert holders[0] == "Bộ trưởng Bộ Công an" and len(holders) >= 2
+    assert not any("của" in holder for holder in holders)
+
+
+def test_a_holder_ends_at_its_verb_and_its_scope() -> None:
+    subject = subject_of("Đề nghị Bộ trưởng Bộ Y tế xét tặng Kỷ niệm chương cho cá nhân.")
+    assert subject is not None and subject.agencies == ("Bộ trưởng Bộ Y tế",)
+    span = "Thanh tra cấp tỉnh theo phạm vi, trách nhiệm của mình"
+    assert holder_names(span) == ["Thanh tra cấp tỉnh"]
+
+
+def test_a_partner_list_ends_at_kien_nghi() -> None:
+    task = "Chủ trì, phối hợp với các bộ kiến nghị với cơ quan có thẩm quyền sửa đổi chính sách."
+    assert partners(task) == ["Các bộ"]
+
+
+def test_a_right_is_not_a_duty() -> None:
+    span = "Tổ chức, cá nhân khai báo hóa chất có quyền yêu cầu cơ quan, tổ chức tiếp nhận"
+    assert holder_names(span) == []
+
+
+# DECREE with two more articles: a duty sentence after another body's, a form.
+LEGAL_FORMS = DECREE.replace(
+    "Điều 5. Hiệu lực",
+    """Điều 3. Giải quyết kiến nghị
+1. Trường hợp kiến nghị liên quan đến hai đơn vị trở lên, Văn phòng Bộ là đầu mối tiếp nhận. Các đơn vị thuộc Bộ có trách nhiệm xử lý kiến nghị thuộc phạm vi quản lý của mình.
+Điều 4. Trách nhiệm của Sở Tư pháp
+1. Tổng hợp kết quả giải quyết kiến nghị hằng năm.
+2. Tên cơ quan tiếp nhận: …………………………
+3. Gửi báo cáo cho các cơ quan sau:
+- Hội đồng Dân tộc và các Ủy ban của Quốc hội;
+Điều 5. Hiệu lực""",  # noqa: E501 - decree lines are long
+)
+
+
+def test_a_duty_is_its_holders_sentence_and_form_blanks_are_none() -> None:
+    document = document_from_text(LEGAL_FORMS)
+    plan = extract_plan(build_tree(document), document.source)
+    found = {a.agency: a.tasks for a in plan.assignments}
+    assert found["Các đơn vị thuộc Bộ"] == (
+        "Các đơn vị thuộc Bộ có trách nhiệm xử lý kiến nghị thuộc phạm vi quản lý của mình.",
+    )
+    assert found["Sở Tư pháp"] == ("Tổng hợp kết quả giải quyết kiến nghị hằng năm.",)
+
+
+def test_a_lead_with_partners_holds_the_duties_its_khoan_opens() -> None:
+    span = "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an và các cơ quan liên quan"
+    assert holder_names(span) == ["Bộ Khoa học và Công nghệ"]
