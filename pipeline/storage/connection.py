@@ -56,6 +56,21 @@ def storage_error(error: BaseException, db: Path) -> KehoachError | None:
     return None
 
 
+@contextlib.contextmanager
+def storage_errors(
+    db: Path, kinds: tuple[type[BaseException], ...] = (Exception,)
+) -> Iterator[None]:
+    """Re-raise a failure of ``kinds`` inside the block as the code a person can act on, when
+    ``storage_error`` knows it; any other failure passes unchanged."""
+    try:
+        yield
+    except kinds as error:
+        found = storage_error(error, db)
+        if found is None:
+            raise
+        raise found from error
+
+
 def _check_size(connection: Any, db: Path) -> None:
     """Refuse a file shorter than the blocks its header says are in use: cut off by a crash or
     a full disk. DuckDB opens such a file and fails only when a query reaches a missing block.
@@ -105,13 +120,8 @@ def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None) -> 
             ErrorCode.NOT_FOUND, db, "no dataset here yet; run `kehoach ingest` first or pass --db"
         )
     if not read_only:
-        try:
+        with storage_errors(db, (OSError,)):
             db.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            found = storage_error(error, db)
-            if found is None:
-                raise
-            raise found from error
     deadline = time.monotonic() + wait_seconds
     waiting: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
     with contextlib.ExitStack() as stack:
@@ -161,7 +171,10 @@ class Link:
 
     def _claim_writer(self) -> locks.WriterLock:
         try:
-            return locks.WriterLock(self.db)
+            # a lock file that cannot be made (a read-only folder) gets its storage code;
+            # another writer's lock (BlockingIOError) matches none and is handled below
+            with storage_errors(self.db, (OSError,)):
+                return locks.WriterLock(self.db)
         except BlockingIOError as error:
             holder = locks.writer_description(self.db) or "another process"
             raise KehoachError(
@@ -170,11 +183,6 @@ class Link:
                 f"the dataset is being written by another kehoach process: {holder}; "
                 "wait for it or use another --db",
             ) from error
-        except OSError as error:  # the lock file beside the dataset cannot be made
-            found = storage_error(error, self.db)
-            if found is None:
-                raise
-            raise found from error
 
     @contextlib.contextmanager
     def use(self) -> Iterator[Any]:

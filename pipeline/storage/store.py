@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from pipeline.storage import works
-from pipeline.storage.connection import Link, connect, storage_error
+from pipeline.storage.connection import Link, connect, storage_error, storage_errors
 from pipeline.storage.identity import identity_of
 from pipeline.storage.rows import document_row, fact_rows
 from pipeline.storage.search import create_search_schema, index_text
@@ -301,14 +301,9 @@ class Dataset:
             seconds,
             _now(),
         )
-        with self._link.use() as connection:
-            try:
-                _insert(connection, "runs", [row])
-            except duckdb.Error as error:  # the log cannot be written: the batch cannot go on
-                found = storage_error(error, self.path)
-                if found is None:
-                    raise
-                raise found from error
+        # a log that cannot be written ends the batch, with the reason a person can fix
+        with self._link.use() as connection, storage_errors(self.path, (duckdb.Error,)):
+            _insert(connection, "runs", [row])
 
     def stored_texts(self) -> Iterator[tuple[str, DocumentText]]:
         """(path, text as read from the file) of every stored document, for re-extraction."""
