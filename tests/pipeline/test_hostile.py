@@ -80,7 +80,10 @@ def _run_case(name: str, path: Path) -> tuple[str, str]:
 def test_hostile_case(case: Case, tmp_path: Path) -> None:
     with case_folder(case, tmp_path) as folder:
         path = case.make(folder)
-        with multiprocessing.get_context("fork").Pool(1) as pool:
+        # A fresh child from the fork server, not a fork of this session: a fork would inherit
+        # the session's address space (models, Prefect) under the memory cap and its threads'
+        # held locks, so a case would fail or hang by what ran before it.
+        with multiprocessing.get_context("forkserver").Pool(1) as pool:
             pending = pool.apply_async(_run_case, (case.name, path))
             outcome, detail = pending.get(timeout=SECONDS_PER_CASE)
     if case.expect is None:
