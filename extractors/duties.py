@@ -29,6 +29,16 @@ from extractors.agencies import (
     strip_opening_clause,
     subject_of,
 )
+from extractors.duty_rules import (
+    article_kind,
+    is_execution_clause,
+    opens_rights,
+    opens_with_party,
+    states_definition,
+    states_right,
+    states_sanction,
+    subject_modal,
+)
 from extractors.sections import Placed
 from extractors.vocab import fold, vocab_list
 from schemas import Block, BlockKind, Provenance
@@ -183,19 +193,43 @@ SUBJECT_TAIL = re.compile(
 
 # A right the subject holds: "Tổ chức, cá nhân … có quyền yêu cầu cơ quan …".
 RIGHT = re.compile(r"\b(?:có|được)\s+quyền\b", re.IGNORECASE)
+LABEL = re.compile(r"^[“\"]?\s*(?:[a-zđ]\)|\d+[a-zđ]?\.)\s+|\s+[a-zđ]\)$")
+# Where a lead's name ends: "X chủ trì, phối hợp …", "X chủ trì xử lý …", "X phối hợp với Y có …".
+LEAD_SPLIT = re.compile(r"\s+(?:chủ\s+trì|phối\s+hợp\s+với)\b", re.IGNORECASE)
+# A bare class of bodies before "chủ trì" names the body by that relative clause ("Cơ quan chủ trì
+# thẩm tra quyết toán", "Cơ quan, tổ chức, đơn vị chủ trì dự án"), not a lead and its task.
+CLASS_NOUN = re.compile(
+    r"^(?:(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|cá\s+nhân|bộ|ngành|địa\s+phương)"
+    r"(?:\s*,\s*|\s+và\s+|\s+|$))+$",
+    re.IGNORECASE,
+)
+
+
+def _lead_cut(span: str) -> str:
+    """A subject without the lead verb and what follows it, unless the verb names the body."""
+    parts = LEAD_SPLIT.split(span, maxsplit=1)
+    if (
+        len(parts) > 1
+        and CLASS_NOUN.match(parts[0].strip())
+        and "phối hợp" not in span[len(parts[0]) : len(parts[0]) + 20]
+    ):
+        return span.strip(" ,")
+    return parts[0].strip(" ,")
 
 
 def holder_names(span: str) -> list[str]:
     """The agencies a subject span names, or none when the span is not plainly a subject."""
     span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
+    span = LABEL.sub("", span).strip(" ,")  # "“b) Cơ sở …", "… truyền hình a)": labels, not names
     span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
     if RIGHT.search(span):
         return []  # "X có quyền yêu cầu Y có trách nhiệm …": X's right, not X's duty
     if re.search(r"\s(?:và|hoặc)$", span):
         return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
     span = SUBJECT_TAIL.sub("", span).strip(" ,")
-    # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead.
-    span = re.split(r"\s+chủ\s+trì\b", span, maxsplit=1)[0].strip(" ,")
+    # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead;
+    # "Cơ quan chủ trì thẩm tra quyết toán" keeps its relative clause, it names the body.
+    span = _lead_cut(span)
     opening = first_verb(span[:1].lower() + span[1:]) if span else None
     if opening is not None and opening.start() == 0:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
@@ -210,6 +244,8 @@ def holder_names(span: str) -> list[str]:
         span = span[later[0] :] if later else span
     if not span or len(span) > 160 or span[:1].islower() or SUBORDINATE.match(span):
         return []  # a subject behind a clause we cannot cut off is not guessed
+    if span[:1].isdigit() or (len(span.split()) == 1 and not starts_with_head(span)):
+        return []  # "01 văn bản của …" (a dossier's item), "Tự chịu trách nhiệm", "Người chịu …"
     if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi|nếu)\b", span):
         return []  # a form's placeholder or a declarant, not a body
     names = split_agencies(span) if starts_with_head(span) else [canonical_agency(span)]
@@ -318,14 +354,51 @@ def _names_holder(text: str) -> tuple[str, ...]:
     return ()
 
 
+def own_subject(text: str) -> tuple[str, ...]:
+    """The subject a sentence names before its modal verb, when it is an agency or a party the
+    texts oblige: "Trưởng tàu, lái tàu … phải báo tin …" inside the duties of another body."""
+    modal = subject_modal().search(text[:300])
+    if modal is None or modal.start() == 0:
+        return ()
+    names = holder_names(text[: modal.start()].strip(" ,"))
+    if not names or not (starts_with_head(names[0]) or opens_with_party(names[0])):
+        return ()
+    return tuple(names)
+
+
+def _states_no_duty(text: str) -> bool:
+    """Amendments, forms, closing formulas, sanctions, definitions and rights: no one's duty."""
+    return bool(
+        not text
+        or NOT_DUTY.match(text)
+        or _is_closing_formula(text)
+        or states_sanction(text)
+        or states_definition(text)
+        or states_right(text)
+    )
+
+
+def _opens_list(index: int, placed: list[Placed]) -> bool:
+    """Whether the block at ``index`` is an unpunctuated khoản with điểm after it: a heading."""
+    block = placed[index].block
+    following = placed[index + 1].block if index + 1 < len(placed) else None
+    return (
+        block.kind not in (BlockKind.LETTER, BlockKind.BULLET)
+        and block.text.rstrip()[-1:] not in ".;:,"
+        and following is not None
+        and following.kind == BlockKind.LETTER
+    )
+
+
 def extract_duties(placed: list[Placed]) -> list[Entry]:
     """Obligations of a legal document: duties articles first-hand, duty sentences elsewhere."""
     if not is_legal_text(placed):
         return []
     out: list[Entry] = []
     holders: tuple[str, ...] = ()
-    lead_in, contents = "", False  # the khoản whose điểm follow, read flat however nested
-    for entry in placed:
+    kind = "any"  # what the current article may oblige (duty_rules.article_kind)
+    lead_in, contents, rights = "", False, False  # the khoản whose điểm follow, read flat
+    for index, entry in enumerate(placed):
         if "annex" in entry.categories:
             continue
         block = entry.block
@@ -334,9 +407,22 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         # An amendment is no duty of its own, but an amended duties article names a holder.
         title = article_title(block) or article_title(block.model_copy(update={"text": quoted}))
         if title is not None or block.kind == BlockKind.SECTION or CHAPTER.match(text):
-            holders, lead_in, contents = (duty_holders(title) if title else ()), "", False
+            holders = duty_holders(title) if title else ()
+            kind = article_kind(title) if title else "any"
+            lead_in, contents, rights = "", False, False
             continue
-        if not text or NOT_DUTY.match(text) or _is_closing_formula(text):
+        sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
+        if kind == "none" or (sub and rights):
+            continue  # the opening articles, and the điểm of a "có quyền:" khoản
+        if kind == "closing":
+            if is_execution_clause(text) or DUTY_VERB.search(text):
+                out.extend(_sentence_entries(block))  # the execution clause, a duty sentence
+            continue
+        if _is_lead_in(block):
+            rights = opens_rights(text)
+        elif not sub:
+            rights = False
+        if rights or _states_no_duty(text):
             continue
         named = own_holder(text) or (_names_holder(text) if holders else ())
         if named:
@@ -345,16 +431,25 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         if not holders:
             out.extend(_sentence_entries(block))
             continue
+        heading = _opens_list(index, placed)
+        if heading and (starts_with_head(text) or opens_with_party(text)) and holder_names(text):
+            # "8. Chủ đầu tư dự án xây dựng, nâng cấp, cải tạo đường ngang" over its điểm.
+            holders, lead_in, contents = tuple(holder_names(text)), "", False
+            continue
+        if heading and not _is_lead_in(block):
+            # A sub-heading ("1. Quyền hạn", "Nhiệm vụ tại hiện trường"): its điểm stand alone.
+            lead_in, contents, rights = "", False, opens_rights(text)
+            continue
         if _is_lead_in(block):
             lead_in, contents = text, bool(CONTENTS_LEAD.search(text))
-            holders = labelled_holder(text)[0] or holders  # "3. UBND cấp tỉnh … phối hợp …:"
+            holders = labelled_holder(text)[0] or own_subject(text) or holders
             continue
-        sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
         if not sub:
             lead_in, contents = "", False
         if (sub and contents) or _title_like(text) or _names_only(text):
             continue
         named_here, task = labelled_holder(text)
+        named_here = named_here or own_subject(text)
         if lead_in and sub and not named_here:
             task = f"{lead_in} {task}"
         out.extend(_article_entries(named_here or holders, task, block.provenance))
