@@ -27,7 +27,19 @@ ADVERBIALS = re.compile(
 )
 # Unit codes that ministries use for their departments ("C04", "V01", "PC04").
 UNIT_CODE = re.compile(r"^[A-ZĐ]{1,3}\d{2,3}\b")
-NOT_VERB_AFTER_TOCHUC = ("chính", "xã", "đơn", "hội", "cá", "quần", "kinh", "đoàn", "đảng", "cơ")
+NOT_VERB_AFTER_TOCHUC = (
+    "chính",
+    "xã",
+    "đơn",
+    "hội",
+    "cá",
+    "quần",
+    "kinh",
+    "đoàn",
+    "đảng",
+    "cơ",
+    "tín",
+)
 
 
 @dataclass(frozen=True)

@@ -217,15 +217,24 @@ def _lead_cut(span: str) -> str:
     return parts[0].strip(" ,")
 
 
+def _opens_subject(text: str) -> bool:
+    """Whether ``text`` opens with an agency or a party the texts oblige."""
+    return starts_with_head(text[:1].upper() + text[1:]) or opens_with_party(text)
+
+
 def holder_names(span: str) -> list[str]:
     """The agencies a subject span names, or none when the span is not plainly a subject."""
     span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
+    span = re.split(r",?\s+thì\s+", span)[-1]  # "Trường hợp …, thì trưởng ga …": after "thì"
     span = LABEL.sub("", span).strip(" ,")  # "“b) Cơ sở …", "… truyền hình a)": labels, not names
+    span = span[:1].upper() + span[1:]
     span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
     if RIGHT.search(span):
         return []  # "X có quyền yêu cầu Y có trách nhiệm …": X's right, not X's duty
-    if re.search(r"\s(?:và|hoặc)$", span):
+    span = MODAL_ADVERB.sub("", span)  # "… và hoàn toàn chịu trách nhiệm", "tự chịu …"
+    if re.search(r"(?:^|\s)(?:và|hoặc)$", span):
         return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
+    span = _after_adverbial(span)
     span = SUBJECT_TAIL.sub("", span).strip(" ,")
     # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead;
     # "Cơ quan chủ trì thẩm tra quyết toán" keeps its relative clause, it names the body.
@@ -234,10 +243,6 @@ def holder_names(span: str) -> list[str]:
     if opening is not None and opening.start() == 0:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
     span = strip_opening_clause(span)
-    pieces = span.split(", ")
-    if len(pieces) > 1 and len(pieces[-1].split()) <= 12 and ADVERBIAL.match(pieces[0]):
-        # "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm tra": an adverbial first.
-        span = pieces[-1][:1].upper() + pieces[-1][1:]
     if span and not starts_with_head(span):
         # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
         later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
@@ -249,7 +254,29 @@ def holder_names(span: str) -> list[str]:
     if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi|nếu)\b", span):
         return []  # a form's placeholder or a declarant, not a body
     names = split_agencies(span) if starts_with_head(span) else [canonical_agency(span)]
-    return [name for name in names if name]
+    return [name for name in names if name and not BARE_CLASS.match(name)]
+
+
+# Adverbs between a subject and its modal verb: "… và hoàn toàn chịu trách nhiệm", "tự chịu".
+MODAL_ADVERB = re.compile(
+    r"(?:^|\s+)(?:hoàn\s+toàn|tự|cùng|trực\s+tiếp|đồng\s+thời|phải)$", re.IGNORECASE
+)
+# A class of bodies with nothing to tell which ("Cơ quan", "Đơn vị"): no one in particular.
+BARE_CLASS = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|bộ\s+phận)$", re.IGNORECASE)
+
+
+def _after_adverbial(span: str) -> str:
+    """A subject after an opening adverbial: "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm
+    tra", "Trong thời hạn 30 ngày …, Bộ Khoa học và Công nghệ", "Trong quá trình …, tổ chức, cá
+    nhân" (the subject is all after the adverbial)."""
+    pieces = span.split(", ")
+    if len(pieces) < 2 or not ADVERBIAL.match(pieces[0]):
+        return span
+    rests = [", ".join(pieces[i:]) for i in range(1, len(pieces))]
+    subject = next((rest for rest in rests if _opens_subject(rest)), pieces[-1])
+    if len(subject.split()) > 12 and not _opens_subject(subject):
+        return span
+    return subject[:1].upper() + subject[1:]
 
 
 INLINE_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*(?P<task>\S.*)$", re.I)
@@ -293,7 +320,7 @@ AMENDMENT = re.compile(
 )
 # Items that state no duty: amendments of another text's provisions, rights ("Được quyết định …").
 NOT_DUTY = re.compile(
-    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
+    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số|Kính\s+gửi)"
     r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b"  # the referenced-texts clause
     r"|…\s*\["  # a form's placeholder
     r"|[\s\S]*(?:…\s*){2}|[\s\S]*\.{4}",  # a form's blank ("Tên cơ quan: ……", "Số: ....")
@@ -360,10 +387,23 @@ def own_subject(text: str) -> tuple[str, ...]:
     modal = subject_modal().search(text[:300])
     if modal is None or modal.start() == 0:
         return ()
+    opening = first_verb(text[:1].lower() + text[1:])
+    if opening is not None and opening.start() == 0:
+        return ()  # "Ủy quyền … cho …, người được ủy quyền phải …": the holder's own task
     names = holder_names(text[: modal.start()].strip(" ,"))
     if not names or not (starts_with_head(names[0]) or opens_with_party(names[0])):
         return ()
     return tuple(names)
+
+
+# "Ngoài những nhiệm vụ quy định tại các khoản 1, 2 Điều này, giao Bộ Tài chính:" over its điểm.
+GIVEN = re.compile(r"(?:^|,\s*)giao\s+(?P<who>[^:,;]{2,150}):\s*$", re.IGNORECASE)
+
+
+def given_holder(lead_in: str) -> tuple[str, ...]:
+    """The body a lead-in gives its điểm to ("…, giao Bộ Tài chính:"), if it names one."""
+    found = GIVEN.search(lead_in)
+    return tuple(holder_names(found.group("who"))) if found else ()
 
 
 def _states_no_duty(text: str) -> bool:
@@ -442,7 +482,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
             continue
         if _is_lead_in(block):
             lead_in, contents = text, bool(CONTENTS_LEAD.search(text))
-            holders = labelled_holder(text)[0] or own_subject(text) or holders
+            holders = given_holder(text) or labelled_holder(text)[0] or own_subject(text) or holders
             continue
         if not sub:
             lead_in, contents = "", False
