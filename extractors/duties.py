@@ -26,9 +26,9 @@ from extractors.agencies import (
     role_of,
     split_agencies,
     starts_with_head,
-    strip_opening_clause,
     subject_of,
 )
+from extractors.duty_holders import given_holder, holder_names, own_subject
 from extractors.duty_rules import (
     article_kind,
     is_execution_clause,
@@ -37,7 +37,6 @@ from extractors.duty_rules import (
     states_definition,
     states_right,
     states_sanction,
-    subject_modal,
 )
 from extractors.sections import Placed
 from extractors.vocab import fold, vocab_list
@@ -70,12 +69,6 @@ LIST_OPENER = re.compile(
 # rủi ro có nhiệm vụ, trách nhiệm:", "2. Bộ Tài chính có trách nhiệm" (the colon lost).
 OWN_HOLDER = re.compile(
     r"^Trách\s+nhiệm(?:\s+[^:.;]{0,60}?)?\s+của\s+(?P<who>[^:.;]{2,200}?):?\s*$", re.IGNORECASE
-)
-SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước|quá|kể\s+từ|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
-    r"trường\s+hợp|"
-    r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
-    re.IGNORECASE,
 )
 ITEM_LEAD = re.compile(r"\s(?:chủ\s+trì|phối\s+hợp)\b", re.IGNORECASE)
 LEAD_WITH_PARTNERS = re.compile(r"\bchủ\s+trì\s*,?\s*phối\s+hợp\b", re.IGNORECASE)
@@ -147,7 +140,9 @@ def _sentence_entries(block: Block) -> list[Entry]:
     if duty is not None and re.search(r"\b(?:dám|không)\s*$", text[: duty.start()]):
         duty = None  # "dám chịu trách nhiệm" is a quality, not a duty
     if duty is not None and not PREFIXES.match(text):
-        return _holder_sentence(text[: duty.start()].strip(" ,"), text, block.provenance)
+        held = _holder_sentence(text[: duty.start()].strip(" ,"), text, block.provenance)
+        if held:
+            return held  # else "X chủ trì, phối hợp Y … và phải chịu trách nhiệm …" below
     lead = LEAD_WITH_PARTNERS.search(text[:250])
     if lead is not None and lead.start() > 0 and not PREFIXES.match(text):
         # "Cơ quan giám sát chủ trì, phối hợp …": the subject is all that comes before.
@@ -174,109 +169,6 @@ def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
     starts = [m.end() for m in re.finditer(r"\.\s+(?=[A-ZĐÀ-Ỹ])", span)]
     task = text[starts[-1] :] if starts else text
     return [(name, "responsible", task, prov) for name in names if not is_generic(name)]
-
-
-# Openings of a time or condition adverbial before the subject of a duty sentence.
-ADVERBIAL = re.compile(
-    r"^(?:kết\s+thúc|sau\s+khi|khi|trong|trước|kể\s+từ|hằng|định\s+kỳ|chậm\s+nhất|quá|"
-    r"trường\s+hợp|ngoài|căn\s+cứ)\b",
-    re.IGNORECASE,
-)
-# Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
-# kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
-SUBJECT_TAIL = re.compile(
-    r"\s+(?:(?:trong|theo)\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi|chức\s+năng|thẩm\s+quyền)|kể\s+từ|"
-    r"căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
-    re.IGNORECASE,
-)
-
-
-# A right the subject holds: "Tổ chức, cá nhân … có quyền yêu cầu cơ quan …".
-RIGHT = re.compile(r"\b(?:có|được)\s+quyền\b", re.IGNORECASE)
-LABEL = re.compile(r"^[“\"]?\s*(?:[a-zđ]\)|\d+[a-zđ]?\.)\s+|\s+[a-zđ]\)$")
-# Where a lead's name ends: "X chủ trì, phối hợp …", "X chủ trì xử lý …", "X phối hợp với Y có …".
-LEAD_SPLIT = re.compile(r"\s+(?:chủ\s+trì|phối\s+hợp\s+với)\b", re.IGNORECASE)
-# A bare class of bodies before "chủ trì" names the body by that relative clause ("Cơ quan chủ trì
-# thẩm tra quyết toán", "Cơ quan, tổ chức, đơn vị chủ trì dự án"), not a lead and its task.
-CLASS_NOUN = re.compile(
-    r"^(?:(?:các\s+)?(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|cá\s+nhân|bộ|ngành|địa\s+phương)"
-    r"(?:\s*,\s*|\s+và\s+|\s+|$))+$",
-    re.IGNORECASE,
-)
-
-
-def _lead_cut(span: str) -> str:
-    """A subject without the lead verb and what follows it, unless the verb names the body."""
-    parts = LEAD_SPLIT.split(span, maxsplit=1)
-    if (
-        len(parts) > 1
-        and CLASS_NOUN.match(parts[0].strip())
-        and "phối hợp" not in span[len(parts[0]) : len(parts[0]) + 20]
-    ):
-        return span.strip(" ,")
-    return parts[0].strip(" ,")
-
-
-def _opens_subject(text: str) -> bool:
-    """Whether ``text`` opens with an agency or a party the texts oblige."""
-    return starts_with_head(text[:1].upper() + text[1:]) or opens_with_party(text)
-
-
-def holder_names(span: str) -> list[str]:
-    """The agencies a subject span names, or none when the span is not plainly a subject."""
-    span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
-    span = re.split(r",?\s+thì\s+", span)[-1]  # "Trường hợp …, thì trưởng ga …": after "thì"
-    span = LABEL.sub("", span).strip(" ,")  # "“b) Cơ sở …", "… truyền hình a)": labels, not names
-    span = span[:1].upper() + span[1:]
-    span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
-    if RIGHT.search(span):
-        return []  # "X có quyền yêu cầu Y có trách nhiệm …": X's right, not X's duty
-    span = MODAL_ADVERB.sub("", span)  # "… và hoàn toàn chịu trách nhiệm", "tự chịu …"
-    if re.search(r"(?:^|\s)(?:và|hoặc)$", span):
-        return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
-    span = _after_adverbial(span)
-    span = SUBJECT_TAIL.sub("", span).strip(" ,")
-    # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead;
-    # "Cơ quan chủ trì thẩm tra quyết toán" keeps its relative clause, it names the body.
-    span = _lead_cut(span)
-    opening = first_verb(span[:1].lower() + span[1:]) if span else None
-    if opening is not None and opening.start() == 0:
-        return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
-    span = strip_opening_clause(span)
-    if span and not starts_with_head(span):
-        # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
-        later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
-        span = span[later[0] :] if later else span
-    if not span or len(span) > 160 or span[:1].islower() or SUBORDINATE.match(span):
-        return []  # a subject behind a clause we cannot cut off is not guessed
-    if span[:1].isdigit() or (len(span.split()) == 1 and not starts_with_head(span)):
-        return []  # "01 văn bản của …" (a dossier's item), "Tự chịu trách nhiệm", "Người chịu …"
-    if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi|nếu)\b", span):
-        return []  # a form's placeholder or a declarant, not a body
-    names = split_agencies(span) if starts_with_head(span) else [canonical_agency(span)]
-    return [name for name in names if name and not BARE_CLASS.match(name)]
-
-
-# Adverbs between a subject and its modal verb: "… và hoàn toàn chịu trách nhiệm", "tự chịu".
-MODAL_ADVERB = re.compile(
-    r"(?:^|\s+)(?:hoàn\s+toàn|tự|cùng|trực\s+tiếp|đồng\s+thời|phải)$", re.IGNORECASE
-)
-# A class of bodies with nothing to tell which ("Cơ quan", "Đơn vị"): no one in particular.
-BARE_CLASS = re.compile(r"^(?:cơ\s+quan|đơn\s+vị|tổ\s+chức|bộ\s+phận)$", re.IGNORECASE)
-
-
-def _after_adverbial(span: str) -> str:
-    """A subject after an opening adverbial: "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm
-    tra", "Trong thời hạn 30 ngày …, Bộ Khoa học và Công nghệ", "Trong quá trình …, tổ chức, cá
-    nhân" (the subject is all after the adverbial)."""
-    pieces = span.split(", ")
-    if len(pieces) < 2 or not ADVERBIAL.match(pieces[0]):
-        return span
-    rests = [", ".join(pieces[i:]) for i in range(1, len(pieces))]
-    subject = next((rest for rest in rests if _opens_subject(rest)), pieces[-1])
-    if len(subject.split()) > 12 and not _opens_subject(subject):
-        return span
-    return subject[:1].upper() + subject[1:]
 
 
 INLINE_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*(?P<task>\S.*)$", re.I)
@@ -379,31 +271,6 @@ def _names_holder(text: str) -> tuple[str, ...]:
         verb = DUTY_VERB.search(text) or ITEM_LEAD.search(text)
         return tuple(holder_names(text[: verb.start()] if verb else text))
     return ()
-
-
-def own_subject(text: str) -> tuple[str, ...]:
-    """The subject a sentence names before its modal verb, when it is an agency or a party the
-    texts oblige: "Trưởng tàu, lái tàu … phải báo tin …" inside the duties of another body."""
-    modal = subject_modal().search(text[:300])
-    if modal is None or modal.start() == 0:
-        return ()
-    opening = first_verb(text[:1].lower() + text[1:])
-    if opening is not None and opening.start() == 0:
-        return ()  # "Ủy quyền … cho …, người được ủy quyền phải …": the holder's own task
-    names = holder_names(text[: modal.start()].strip(" ,"))
-    if not names or not (starts_with_head(names[0]) or opens_with_party(names[0])):
-        return ()
-    return tuple(names)
-
-
-# "Ngoài những nhiệm vụ quy định tại các khoản 1, 2 Điều này, giao Bộ Tài chính:" over its điểm.
-GIVEN = re.compile(r"(?:^|,\s*)giao\s+(?P<who>[^:,;]{2,150}):\s*$", re.IGNORECASE)
-
-
-def given_holder(lead_in: str) -> tuple[str, ...]:
-    """The body a lead-in gives its điểm to ("…, giao Bộ Tài chính:"), if it names one."""
-    found = GIVEN.search(lead_in)
-    return tuple(holder_names(found.group("who"))) if found else ()
 
 
 def _states_no_duty(text: str) -> bool:
@@ -525,6 +392,7 @@ def extract_directives(placed: list[Placed]) -> list[Entry]:
 
 __all__ = [
     "article_title",
+    "holder_names",
     "duty_holders",
     "extract_directives",
     "extract_duties",
