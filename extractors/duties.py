@@ -189,7 +189,9 @@ def labelled_holder(text: str) -> tuple[tuple[str, ...], str]:
         return tuple(holder_names(span)), text  # "Bộ Ngoại giao có trách nhiệm phối hợp …"
     if subject is not None and subject.task and len(text.split(" ", 12)) > 12:
         opening = text[: text.find(" ", 80)] if len(text) > 80 else text
-        if all(agency.split()[0] in opening for agency in subject.agencies):
+        # A head alone is no name: "Ban quản lý dự án có thể …" read as "Ban" + "quản lý".
+        named = all(len(agency.split()) > 1 for agency in subject.agencies)
+        if named and all(agency.split()[0] in opening for agency in subject.agencies):
             return subject.agencies, text  # "Bộ trưởng Bộ Khoa học và Công nghệ quy định …"
     return (), text
 
