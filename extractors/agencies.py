@@ -143,6 +143,17 @@ def starts_with_head(fragment: str) -> bool:
     return False
 
 
+def is_bare_head(name: str) -> bool:
+    """A head word alone ("Thanh tra", "Ban"): no body's name unless a known one ("Chính phủ")."""
+    key = fold_ascii(name.strip(" ,;:."))
+    return key not in _known_ascii() and any(key == folded for _, folded in _folded_heads())
+
+
+@cache
+def _known_ascii() -> frozenset[str]:
+    return frozenset(fold_ascii(name) for name in _canonical())
+
+
 def canonical_agency(name: str) -> str:
     """One spelling for an agency: abbreviations expanded, gazetteer spelling where it is close."""
     name = re.sub(r"\s*\([^)]*\)", "", name)

@@ -21,6 +21,7 @@ from extractors.agencies import (
     PREFIXES,
     canonical_agency,
     first_verb,
+    is_bare_head,
     is_generic,
     partners,
     role_of,
@@ -98,6 +99,7 @@ def duty_holders(title: str) -> tuple[str, ...]:
         return ()
     who = re.split(r";\s*(?:quyền|nghĩa\s+vụ|trách\s+nhiệm|nhiệm\s+vụ)\b", found.group("who"))[0]
     who = QUALIFIER.split(who, maxsplit=1)[0].strip(" ,;:.")
+    who = re.split(r"\s+[a-zđ]\)(?:\s|$)", who)[0]  # "… truyền hình a) Đối với …": a điểm joined on
     if not who:
         return ()
     # "Trách nhiệm của Bộ trưởng Bộ Công an, của Thủ trưởng công an …": each "của" one holder.
@@ -190,7 +192,7 @@ def labelled_holder(text: str) -> tuple[tuple[str, ...], str]:
     if subject is not None and subject.task and len(text.split(" ", 12)) > 12:
         opening = text[: text.find(" ", 80)] if len(text) > 80 else text
         # A head alone is no name: "Ban quản lý dự án có thể …" read as "Ban" + "quản lý".
-        named = all(len(agency.split()) > 1 for agency in subject.agencies)
+        named = not any(is_bare_head(agency) for agency in subject.agencies)
         if named and all(agency.split()[0] in opening for agency in subject.agencies):
             return subject.agencies, text  # "Bộ trưởng Bộ Khoa học và Công nghệ quy định …"
     return (), text

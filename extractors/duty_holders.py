@@ -17,6 +17,7 @@ from extractors.agencies import (
     split_agencies,
     starts_with_head,
     strip_opening_clause,
+    subject_of,
 )
 from extractors.duty_rules import opens_with_party, subject_modal
 
@@ -140,7 +141,12 @@ def own_subject(text: str) -> tuple[str, ...]:
     opening = first_verb(text[:1].lower() + text[1:])
     if opening is not None and opening.start() == 0:
         return ()  # "Ủy quyền … cho …, người được ủy quyền phải …": the holder's own task
-    names = holder_names(text[: modal.start()].strip(" ,"))
+    span = text[: modal.start()].strip(" ,")
+    names = holder_names(span)
+    if not names and re.search(r"\s(?:và|hoặc)$", span):
+        # "Cục trưởng Cục … thực hiện theo khoản 1 … và có trách nhiệm …": the opening subject.
+        subject = subject_of(text)
+        names = list(subject.agencies) if subject is not None and not subject.explicit else []
     if not names or not (starts_with_head(names[0]) or opens_with_party(names[0])):
         return ()
     return tuple(names)

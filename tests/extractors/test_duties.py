@@ -112,3 +112,18 @@ def test_holders_are_subjects_not_fragments() -> None:
     assert holder_names("Thanh tra Ngân hàng Nhà nước phối hợp với Cục Quản lý ngoại hối") == [
         "Thanh tra Ngân hàng Nhà nước"
     ]
+
+
+def test_a_verb_or_a_label_is_no_holder_and_an_opening_subject_holds_its_and_clause() -> None:
+    from extractors.duties import duty_holders, labelled_holder
+    from extractors.duty_holders import own_subject
+
+    assert (
+        labelled_holder("Thanh tra, kiểm tra, giám sát hoạt động của cơ sở nuôi trên địa bàn;")[0]
+        == ()
+    )
+    assert duty_holders(
+        "Trách nhiệm của đơn vị cung cấp dịch vụ truyền hình a) Đối với đơn vị"
+    ) == ("Đơn vị cung cấp dịch vụ truyền hình",)
+    text = "Cục trưởng Cục Quản lý thi hành án dân sự thực hiện theo khoản 1 Điều 13 và có trách nhiệm tổng hợp."
+    assert own_subject(text) == ("Cục trưởng Cục Quản lý thi hành án dân sự",)
