@@ -125,5 +125,8 @@ def test_a_verb_or_a_label_is_no_holder_and_an_opening_subject_holds_its_and_cla
     assert duty_holders(
         "Trách nhiệm của đơn vị cung cấp dịch vụ truyền hình a) Đối với đơn vị"
     ) == ("Đơn vị cung cấp dịch vụ truyền hình",)
-    text = "Cục trưởng Cục Quản lý thi hành án dân sự thực hiện theo khoản 1 Điều 13 và có trách nhiệm tổng hợp."
+    text = (
+        "Cục trưởng Cục Quản lý thi hành án dân sự thực hiện theo khoản 1 Điều 13"
+        " và có trách nhiệm tổng hợp."
+    )
     assert own_subject(text) == ("Cục trưởng Cục Quản lý thi hành án dân sự",)
