@@ -103,7 +103,8 @@ def duty_holders(title: str) -> tuple[str, ...]:
     if not who:
         return ()
     # "Trách nhiệm của Bộ trưởng Bộ Công an, của Thủ trưởng công an …": each "của" one holder.
-    parts = [part for part in re.split(r",?\s+(?:và\s+)?của\s+", who) if part.strip()]
+    # "… tài khoản của chương trình, dự án" is one holder: only ", của" / "và của" start another.
+    parts = [part for part in re.split(r"(?:,|\s+và)\s+của\s+", who) if part.strip()]
     if len(parts) > 1:
         return tuple(name for part in parts for name in duty_holders(f"Trách nhiệm của {part}"))
     if starts_with_head(who[:1].upper() + who[1:]):
@@ -279,8 +280,10 @@ def _names_holder(text: str) -> tuple[str, ...]:
 
 def _states_no_duty(text: str) -> bool:
     """Amendments, forms, closing formulas, sanctions, definitions and rights: no one's duty."""
+    letters = [char for char in text if char.isalpha()]
     return bool(
         not text
+        or all(char.isupper() for char in letters)  # a heading ("DỰ ÁN ĐẦU TƯ XÂY DỰNG …")
         or NOT_DUTY.match(text)
         or _is_closing_formula(text)
         or states_sanction(text)

@@ -23,7 +23,7 @@ from extractors.duty_rules import opens_with_party, subject_modal
 
 # Openings of a clause that is not a subject: a time, a condition, a basis ("Khi …", "Theo …").
 SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước|quá|kể\s+từ|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
+    r"^(?:sau|khi|trước|quá|kể\s+từ|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
     r"trường\s+hợp|"
     r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
     re.IGNORECASE,
@@ -31,7 +31,7 @@ SUBORDINATE = re.compile(
 
 # Openings of a time or condition adverbial before the subject of a duty sentence.
 ADVERBIAL = re.compile(
-    r"^(?:kết\s+thúc|sau\s+khi|khi|trong|trước|kể\s+từ|hằng|định\s+kỳ|chậm\s+nhất|quá|"
+    r"^(?:kết\s+thúc|sau|khi|trong|trước|kể\s+từ|hằng|định\s+kỳ|chậm\s+nhất|quá|hết|"
     r"trường\s+hợp|ngoài|căn\s+cứ)\b",
     re.IGNORECASE,
 )
@@ -96,7 +96,7 @@ def holder_names(span: str) -> list[str]:
     if opening is not None and opening.start() == 0:
         return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
     span = strip_opening_clause(span)
-    if span and not starts_with_head(span):
+    if span and not _opens_subject(span):
         # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
         later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
         span = span[later[0] :] if later else span
