@@ -36,10 +36,11 @@ ADVERBIAL = re.compile(
     re.IGNORECASE,
 )
 # Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
-# kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
+# kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình", "Sở Tài chính
+# ngoài các nhiệm vụ quy định tại khoản 3 Điều này,".
 SUBJECT_TAIL = re.compile(
     r"\s+(?:(?:trong|theo)\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi|chức\s+năng|thẩm\s+quyền)|kể\s+từ|"
-    r"căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
+    r"căn\s+cứ|tối\s+thiểu|bao\s+gồm|,?\s*ngoài\s+(?:các\s+|những\s+)?(?:nhiệm\s+vụ|trách\s+nhiệm))\b.*$",
     re.IGNORECASE,
 )
 
