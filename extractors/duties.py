@@ -310,6 +310,8 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         return []
     out: list[Entry] = []
     holders: tuple[str, ...] = ()
+    article_holders: tuple[str, ...] = ()  # the article's own, back at its next khoản
+    owner = ""  # the label of the khoản that named ``holders`` for its điểm
     kind = "any"  # what the current article may oblige (duty_rules.article_kind)
     lead_in, contents, rights = "", False, False  # the khoản whose điểm follow, read flat
     for index, entry in enumerate(placed):
@@ -321,11 +323,13 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         # An amendment is no duty of its own, but an amended duties article names a holder.
         title = article_title(block) or article_title(block.model_copy(update={"text": quoted}))
         if title is not None or block.kind == BlockKind.SECTION or CHAPTER.match(text):
-            holders = duty_holders(title) if title else ()
-            kind = article_kind(title) if title else "any"
+            holders = article_holders = duty_holders(title) if title else ()
+            owner, kind = "", article_kind(title) if title else "any"
             lead_in, contents, rights = "", False, False
             continue
         sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
+        if owner and block.kind == BlockKind.POINT and not block.label.startswith(owner + "."):
+            holders, owner = article_holders, ""  # a khoản's own holder ends at the next khoản
         if kind == "none" or (sub and rights):
             continue  # the opening articles, and the điểm of a "có quyền:" khoản
         if kind == "closing":
@@ -341,6 +345,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         named = own_holder(text) or (_names_holder(text) if holders else ())
         if named:
             holders, lead_in, contents = named, "", False  # its điểm are this holder's
+            owner = block.label if block.kind == BlockKind.POINT else owner
             continue
         if not holders:
             out.extend(_sentence_entries(block))
@@ -349,6 +354,7 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         if heading and (starts_with_head(text) or opens_with_party(text)) and holder_names(text):
             # "8. Chủ đầu tư dự án xây dựng, nâng cấp, cải tạo đường ngang" over its điểm.
             holders, lead_in, contents = tuple(holder_names(text)), "", False
+            owner = block.label if block.kind == BlockKind.POINT else owner
             continue
         if heading and not _is_lead_in(block):
             # A sub-heading ("1. Quyền hạn", "Nhiệm vụ tại hiện trường"): its điểm stand alone.
@@ -356,7 +362,10 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
             continue
         if _is_lead_in(block):
             lead_in, contents = text, bool(CONTENTS_LEAD.search(text))
-            holders = given_holder(text) or labelled_holder(text)[0] or own_subject(text) or holders
+            own = given_holder(text) or labelled_holder(text)[0] or own_subject(text)
+            if own and block.kind == BlockKind.POINT:
+                owner = block.label
+            holders = own or holders
             continue
         if not sub:
             lead_in, contents = "", False
