@@ -174,6 +174,10 @@ def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
     return [(name, "responsible", task, prov) for name in names if not is_generic(name)]
 
 
+HOLDER_TAIL = re.compile(
+    r"\s+có\s+(?:tối\s+thiểu\s+)?(?:các\s+)?(?:nhiệm\s+vụ|trách\s+nhiệm|nghĩa\s+vụ)\b.*$",
+    re.IGNORECASE,
+)
 INLINE_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*(?P<task>\S.*)$", re.I)
 
 
@@ -185,7 +189,8 @@ def labelled_holder(text: str) -> tuple[tuple[str, ...], str]:
         return duty_holders(f"Trách nhiệm của {found.group('who')}"), found.group("task")
     subject = subject_of(text)
     if subject is not None and subject.explicit and subject.task:
-        return subject.agencies, subject.task
+        # "Bộ phận tuân thủ của ngân hàng có tối thiểu các nhiệm vụ sau đây:" names the body only.
+        return tuple(HOLDER_TAIL.sub("", name) for name in subject.agencies), subject.task
     verb = DUTY_VERB.search(text[:250]) or ITEM_LEAD.search(text[:250])
     span = text[: verb.start()].strip(" ,") if verb else ""
     if span and starts_with_head(span) and not PREFIXES.match(span):

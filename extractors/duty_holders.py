@@ -103,6 +103,8 @@ def holder_names(span: str) -> list[str]:
         span = span[later[0] :] if later else span
     if not span or len(span) > 160 or span[:1].islower() or SUBORDINATE.match(span):
         return []  # a subject behind a clause we cannot cut off is not guessed
+    if re.search(r"(?:^|\s)người$", span, re.IGNORECASE):
+        return []  # "Bản sao bằng … của người chịu trách nhiệm …": a noun, no duty verb
     if span[:1].isdigit() or (len(span.split()) == 1 and not starts_with_head(span)):
         return []  # "01 văn bản của …" (a dossier's item), "Tự chịu …", "Người chịu …"; "Quỹ" holds
     if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi|nếu)\b", span):

@@ -93,9 +93,17 @@ MODAL = re.compile(
 )
 
 
+# "Cấp phó của người đứng đầu sở (sau đây gọi chung là Phó Giám đốc sở) do Chủ tịch … bổ nhiệm":
+# a term introduced, a status stated.
+TERM = re.compile(r"^[^,;:]{2,160}?\(sau\s+đây\s+(?:gọi|viết)\b[^)]*\)", re.IGNORECASE)
+
+
 def states_definition(text: str) -> bool:
     """ "Vật mang dữ liệu … là phương tiện mã hóa …": a definition, unless it gives a standing duty
     ("Văn phòng Bộ là đầu mối …") or a modal verb obliges someone after it."""
+    term = TERM.match(text)
+    if term is not None and MODAL.search(text[term.end() :]) is None:
+        return True
     found = DEFINITION.match(text)
     if found is None:
         return False
