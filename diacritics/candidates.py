@@ -258,31 +258,75 @@ class Generator:
         order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
         return list(zip(ids[order].tolist(), costs[order].tolist(), strict=True))
 
-    def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
+    def prefetch(self, requests: list[tuple[str, bool, bool]]) -> None:
+        """Build the candidates of every (token, stripped_mode, garbled) not yet cached, their
+        channel costs in one vectorised batch per printed length (``Channel.distances_many``)
+        rather than one per token: a document's new words at once."""
+        todo = list(dict.fromkeys(r for r in requests if r not in self._cache))
+        if not todo:
+            return
+        plans = [self._channel_ids(*request) for request in todo]
+        batch = [
+            (request[0], np.asarray(own + near, dtype=np.int64))
+            for request, (own, near) in zip(todo, plans, strict=True)
+            if own or near
+        ]
+        costs = iter(self.channel.distances_many(batch))
+        for request, (own, near) in zip(todo, plans, strict=True):
+            given = next(costs).tolist() if own or near else []
+            self._cache[request] = self._build(*request, plan=(own, near, given))
+
+    def _common_forms(self, forms: list[int]) -> list[int]:
+        """A common bare key's accent variants: the commonest few, none far rarer than the first."""
+        floor = self.lm.uni_logp[forms[0]] - RARE_FORM
+        return [i for i in forms[:MAX_CANDIDATES] if self.lm.uni_logp[i] >= floor]
+
+    def _channel_ids(
+        self, token: str, stripped_mode: bool, garbled: bool
+    ) -> tuple[list[int], list[int]]:
+        """The ids ``_build`` scores with the channel: the token's own accent variants (when
+        doubted) and the forms of near keys."""
+        lm, inv = self.lm, self.inventory
+        key = printed_key(token)
+        forms = inv.forms(key)
+        common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
+        if stripped_mode and common and token == key:
+            if not garbled:
+                return [], []
+            taken = dict.fromkeys(self._common_forms(forms), 0.0)
+            return [], self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, taken)
+        own_forms = forms[:MAX_CANDIDATES]
+        # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
+        limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
+        per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
+        return own_forms, self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
+
+    def _build(
+        self,
+        token: str,
+        stripped_mode: bool,
+        garbled: bool,
+        plan: tuple[list[int], list[int], list[float]] | None = None,
+    ) -> Candidates:
+        """Candidates of one token; ``plan``: its ``_channel_ids`` and their costs, when batched."""
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
         scored: dict[int, float] = {}
         common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
+        if plan is None:
+            own_forms, near = self._channel_ids(token, stripped_mode, garbled)
+            costs = self._costs(token, own_forms + near)  # one batch for both
+        else:
+            own_forms, near, costs = plan
         if stripped_mode and common and token == key:
-            floor = lm.uni_logp[forms[0]] - RARE_FORM
-            for i in forms[:MAX_CANDIDATES]:
-                if lm.uni_logp[i] >= floor:
-                    scored[i] = 0.0
-            if garbled:
-                near = self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, scored)
-                for i, cost in zip(near, self._costs(token, near), strict=True):
-                    if cost <= VALID_WORD_SWAP:
-                        scored[i] = cost
+            scored = dict.fromkeys(self._common_forms(forms), 0.0)
+            for i, cost in zip(near, costs, strict=True):
+                if cost <= VALID_WORD_SWAP:
+                    scored[i] = cost
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
-            own_forms = forms[:MAX_CANDIDATES]
             doubtful = not known or not is_syllable(token) or not common
-            # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
-            limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
-            per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-            near = self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
-            costs = self._costs(token, own_forms + near)  # one batch for both
             scored.update(zip(own_forms, costs, strict=False))
             # outside OCR garble a token no syllable could be ("mh", "byte", "PHOI" is one) is
             # a name, a foreign word or an abbreviation more often than a misprint

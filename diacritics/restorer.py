@@ -70,6 +70,16 @@ class Lattice:
     forms: list[tuple[str, ...]]
 
 
+@dataclass(frozen=True)
+class Plan:
+    """A line's pieces as cut (rendered from), as decoded (codes fixed) and, per piece, the
+    candidate request (token, stripped_mode, garbled) or None (fixed, or an abbreviation)."""
+
+    pieces: list[Piece]
+    decoded: list[Piece]
+    requests: list[tuple[str, bool, bool] | None]
+
+
 class Restorer:
     """The loaded models: language model, inventory, channel, candidate cache."""
 
@@ -221,6 +231,13 @@ class Restorer:
         self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
     ) -> Lattice | None:
         """The pieces of a line and their candidates; None when it has no word."""
+        planned = self.plan(line, keep, garbled)
+        return None if planned is None else self.lattice(planned, garbled)
+
+    def plan(
+        self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
+    ) -> Plan | None:
+        """The pieces of a line as they will be decoded, and the candidates each needs."""
         pieces = [
             p
             if p.chunk not in keep or p.fixed is not None
@@ -246,27 +263,42 @@ class Restorer:
             ]
         if not garbled:
             pieces = [part for piece in pieces for part in split_word_digits(piece)]
+        # a code stays a code in the lattice; the line is rendered from the pieces as cut
+        decoded = [
+            self._as_code(p) if p.fixed is None and not garbled and not p.text.isalpha() else p
+            for p in pieces
+        ]
+        requests: list[tuple[str, bool, bool] | None] = []
+        for piece in decoded:
+            if piece.fixed is not None or piece.abbreviation:
+                requests.append(None)
+            elif not garbled and lower_abbreviation(piece.text):
+                # lower-case text has no capitals to tell abbreviations: outside OCR garble a
+                # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
+                requests.append(None)
+            else:
+                requests.append((piece.text.lower(), stripped, garbled))
+        return Plan(pieces, decoded, requests)
+
+    def lattice(self, planned: Plan, garbled: bool) -> Lattice:
+        """Candidate ids, channel costs and forms of a planned line's pieces."""
         lattice: list[np.ndarray] = []
         costs: list[np.ndarray] = []
         forms: list[tuple[str, ...]] = []
-        for piece in pieces:
-            if piece.fixed is None and not garbled and not piece.text.isalpha():
-                piece = self._as_code(piece)
+        for piece, request in zip(planned.decoded, planned.requests, strict=True):
             if piece.fixed is not None:
                 lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))
                 costs.append(np.zeros(1, dtype=np.float32))
                 forms.append((piece.text,))
                 continue
-            if piece.abbreviation or (not garbled and lower_abbreviation(piece.text)):
-                # lower-case text has no capitals to tell abbreviations: outside OCR garble a
-                # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
+            if request is None:
                 cands = self.generator.abbreviation(piece.text.lower())
             else:
-                cands = self.generator.candidates(piece.text.lower(), stripped, garbled)
+                cands = self.generator.candidates(*request)
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
-        return Lattice(pieces, lattice, costs, forms)
+        return Lattice(planned.pieces, lattice, costs, forms)
 
     def _as_code(self, piece: Piece) -> Piece:
         """Outside OCR garble, a number stays a number and a code ("QH15", "C04") a code; a
@@ -448,7 +480,10 @@ class Restorer:
         if not force and self.looks_clean(text):
             return RestoreResult(text=text, tokens=())
         garbled = self.looks_garbled(text)
-        prepared = [self.prepare(line, garbled=garbled) for line in lines]
+        plans = [self.plan(line, garbled=garbled) for line in lines]
+        # the document's new words get their channel costs in one batch
+        self.generator.prefetch([r for p in plans if p for r in p.requests if r is not None])
+        prepared = [None if p is None else self.lattice(p, garbled) for p in plans]
         decoded = iter(self._decode_runs(lines, prepared))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
