@@ -164,24 +164,35 @@ def prune(
     offsets = np.cumsum(sz) - sz
     flat_ids = np.concatenate(ids)
     all_costs = np.concatenate(costs).astype(np.float64)
-    # per candidate b of a big position t: every a at t - 1 (left) and every c at t + 1 (right)
+    # every pair of neighbouring positions next to a big one is looked up once, as a block of
+    # (a at p, b at p + 1) in C order: it serves the right side of p and the left side of p + 1
+    blocks = np.union1d(big - 1, big)
+    rows = np.repeat(blocks, sz[blocks])  # a block's rows: its candidates a at p
+    row_a = np.repeat(offsets[blocks], sz[blocks]) + _ragged_arange(sz[blocks])
+    fan = sz[rows + 1]
+    pair_a = np.repeat(row_a, fan)
+    pair_b = np.repeat(offsets[rows + 1], fan) + _ragged_arange(fan)
+    logp = lm.bigram_logp(flat_ids[pair_a], flat_ids[pair_b])
+    block_start = np.zeros(len(sz), dtype=np.intp)
+    block_start[blocks] = np.cumsum(sz[blocks] * sz[blocks + 1]) - sz[blocks] * sz[blocks + 1]
+    # right of b at t: its row of block t, each c with its channel cost
+    row_start = np.cumsum(fan) - fan
+    row_of = np.zeros(len(sz), dtype=np.intp)
+    row_of[blocks] = np.cumsum(sz[blocks]) - sz[blocks]
+    right_rows = np.maximum.reduceat(logp - all_costs[pair_b], row_start)
     cands = np.repeat(big, sz[big])
-    b_index = np.repeat(offsets[big], sz[big]) + _ragged_arange(sz[big])
-    n_left, n_right = sz[cands - 1], sz[cands + 1]
-    left_b = np.repeat(b_index, n_left)
-    left_a = np.repeat(offsets[cands - 1], n_left) + _ragged_arange(n_left)
-    right_b = np.repeat(b_index, n_right)
-    right_c = np.repeat(offsets[cands + 1], n_right) + _ragged_arange(n_right)
-    logp = lm.bigram_logp(
-        np.concatenate([flat_ids[left_a], flat_ids[right_b]]),
-        np.concatenate([flat_ids[left_b], flat_ids[right_c]]),
+    b_local = _ragged_arange(sz[big])
+    b_index = offsets[cands] + b_local
+    right = right_rows[row_of[cands] + b_local]
+    # left of b at t: its column of block t - 1, each a with its channel cost
+    n_left = sz[cands - 1]
+    a_local = _ragged_arange(n_left)
+    column = np.repeat(block_start[cands - 1] + b_local, n_left) + a_local * np.repeat(
+        sz[cands], n_left
     )
-    left = logp[: len(left_a)] - all_costs[left_a]
-    right = logp[len(left_a) :] - all_costs[right_c]
+    left_values = logp[column] - all_costs[pair_a[column]]
     marginal = (
-        np.maximum.reduceat(left, np.cumsum(n_left) - n_left)
-        + np.maximum.reduceat(right, np.cumsum(n_right) - n_right)
-        - all_costs[b_index]
+        np.maximum.reduceat(left_values, np.cumsum(n_left) - n_left) + right - all_costs[b_index]
     )
     seg = np.cumsum(sz[big]) - sz[big]
     top = np.repeat(np.maximum.reduceat(marginal, seg), sz[big])
