@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import process
@@ -135,6 +136,7 @@ class Inventory:
         # syllable keys numbered commonest first (then by spelling): near keys are sorted by
         # these numbers, and the deletion index holds them rather than the strings
         self.key_at = sorted(self.syllable_keys, key=lambda k: (-self.key_weight.get(k, -99.0), k))
+        self.key_array = np.asarray(self.key_at, dtype=object)
         self.deletes: dict[str, list[int]] = defaultdict(list)
         for rank, key in enumerate(self.key_at):
             for d in _deletes(key, 2):
@@ -150,6 +152,11 @@ class Inventory:
         for d in _deletes(key, max_edits(key)):
             found.update(self.deletes.get(d, ()))
         return found
+
+    def near_rank_array(self, key: str) -> np.ndarray:
+        """``near_ranks`` as a sorted array (the lists joined in C, no Python set)."""
+        lists = [self.deletes.get(d, ()) for d in _deletes(key, max_edits(key))]
+        return np.unique(np.fromiter(chain.from_iterable(lists), dtype=np.int64))
 
     def near_keys(self, key: str) -> set[str]:
         """Syllable keys within the deletion neighbourhood of a (garbled) key."""
@@ -205,27 +212,49 @@ class Generator:
         found = self._near_cache.get((key, limit))
         if found is None:
             variants = self.channel.key_variants(key)
-            found = self._near_plain(key, limit) if len(variants) == 1 else []
-            if len(variants) > 1:
-                dist: dict[str, int] = {}
-                for variant in variants:
-                    for near in self.inventory.near_keys(variant) | {variant}:
-                        d = Levenshtein.distance(variant, near)
-                        if d < dist.get(near, 99):
-                            dist[near] = d
-                weight = self.inventory.key_weight
-                # nearest, then commonest, then by spelling
-                ranked = sorted((d, -weight.get(k, -99.0), k) for k, d in dist.items())
-                found = [k for _, _, k in ranked[:limit]]
+            if len(variants) == 1:
+                found = self._near_plain(key, limit)
+            else:
+                found = self._near_variants(variants, limit)
             self._near_cache[(key, limit)] = found
         return found
+
+    def _near_variants(self, variants: list[str], limit: int) -> list[str]:
+        """``_near`` of a key with digits or symbols: the keys near any of its readings, each at
+        its least distance; nearest, then commonest (the key number), then by spelling."""
+        inv = self.inventory
+        ranks, dists = [], []
+        extra: dict[str, int] = {}  # a reading that is no syllable key: itself, at distance 0
+        for variant in variants:
+            near = inv.near_rank_array(variant)
+            ranks.append(near)
+            dists.append(
+                process.cdist(
+                    [variant], inv.key_array[near].tolist(), scorer=Levenshtein.distance, workers=1
+                )[0].astype(np.int64)
+                if len(near)
+                else np.zeros(0, dtype=np.int64)
+            )
+            extra[variant] = 0
+        rank, dist = np.concatenate(ranks), np.concatenate(dists)
+        order = np.lexsort((dist, rank))  # by key, the least distance first
+        first = np.r_[True, rank[order][1:] != rank[order][:-1]][: len(rank)]
+        rank, dist = rank[order][first], dist[order][first]
+        best = np.lexsort((rank, dist))[:limit]  # key numbers are commonest first, then spelling
+        weight = inv.key_weight
+        ranked = [
+            (int(d), -weight.get(k, -99.0), k)
+            for d, k in zip(dist[best].tolist(), inv.key_array[rank[best]].tolist(), strict=True)
+        ]
+        known = set(inv.key_array[rank].tolist())
+        ranked += [(0, -weight.get(k, -99.0), k) for k in extra if k not in known]
+        return [k for _, _, k in sorted(ranked)[:limit]]
 
     def _near_plain(self, key: str, limit: int) -> list[str]:
         """``_near`` of a key without digits or symbols (most tokens): the key itself first (the
         one at distance 0), then by distance, then by number (commonest first)."""
-        key_at = self.inventory.key_at
-        others = [key_at[r] for r in sorted(self.inventory.near_ranks(key))]
-        others = [k for k in others if k != key]
+        near = self.inventory.near_rank_array(key)
+        others = [k for k in self.inventory.key_array[near].tolist() if k != key]
         dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
         return [key, *(others[n] for n in np.argsort(dists, kind="stable")[: limit - 1].tolist())]
 
