@@ -55,7 +55,7 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -
     pair_pos = row_pos[pair_row]
     w1 = flat_ids[row_flat[pair_row]]
     w2 = flat_ids[offsets[pair_pos + 1] + pair_b]
-    pair_p, pair_bow, continued = lm.pair(w1, w2)
+    pair_p, pair_bow, continued, pair_at = lm.pair(w1, w2)
     pair_offsets = np.cumsum(sizes[:-1] * sizes[1:]) - sizes[:-1] * sizes[1:]
     # triples (w, a, b, c): each pair of windows 0..n-3 meets every candidate c two ahead; the
     # triple's second pair (w+1, b, c) is then a run of consecutive pairs, so whole-line index
@@ -76,7 +76,9 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -
         stored = starts[pick] + tc
         w3 = flat_ids[offsets[pair_pos[pick] + 2] + tc]
         cost = newest_cost[second[stored]]
-        scores[stored] = lm.trigram_or(w1[pick], w2[pick], w3, scores[stored] + cost) - cost
+        scores[stored] = (
+            lm.trigram_after(pair_at[pick], w1[pick], w2[pick], w3, scores[stored] + cost) - cost
+        )
     return scores
 
 
