@@ -54,6 +54,9 @@ ABBREVIATION_UNK = 1.0
 """Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
 KEY_FORMS = 6
 KEY_FORMS_GARBLED = 12
+CACHE_LIMIT = 200_000
+"""Candidate lists (and near-key lists) kept across documents; past it the cache starts over:
+memory stays bounded in a long batch, and a document's words are rebuilt in one batch."""
 NAME_FLOOR = -5.5
 """Unigram log10 from which a marked non-syllable (a minority place name) is a near key."""
 """Accent variants kept per near key, the most frequent first; OCR garble needs more ("dy" is
@@ -189,8 +192,16 @@ class Generator:
         found = self._cache.get(cache_key)
         if found is None:
             found = self._build(token, stripped_mode, garbled)
+            self._make_room(1)
             self._cache[cache_key] = found
         return found
+
+    def _make_room(self, n: int) -> None:
+        """Start the caches over when ``n`` more candidate lists would pass ``CACHE_LIMIT``."""
+        if len(self._cache) + n > CACHE_LIMIT:
+            self._cache.clear()
+        if len(self._near_cache) + n > CACHE_LIMIT:
+            self._near_cache.clear()
 
     def abbreviation(self, token: str) -> Candidates:
         """Spelling variants of an upper-case abbreviation the corpus knows ("qd" → "qđ")."""
@@ -294,6 +305,7 @@ class Generator:
         todo = list(dict.fromkeys(r for r in requests if r not in self._cache))
         if not todo:
             return
+        self._make_room(len(todo))
         plans = [self._channel_ids(*request) for request in todo]
         batch = [
             (request[0], np.asarray(own + near, dtype=np.int64))
