@@ -199,14 +199,13 @@ def prune(
     seg = np.cumsum(sz[big]) - sz[big]
     top = np.repeat(np.maximum.reduceat(marginal, seg), sz[big])
     close = marginal >= top - PRUNE_MARGIN
-    n_close = np.add.reduceat(close, seg)
-    kept = {}
-    at = 0
-    for t, nc in zip(big.tolist(), n_close.tolist(), strict=True):
-        scores = marginal[at : at + sz[t]]
-        kept[t] = np.sort(np.argsort(-scores, kind="stable")[: min(keep, nc)])
-        at += sz[t]
-    return kept
+    counts = np.minimum(np.add.reduceat(close, seg), keep)
+    # the best of each position (ties to the earlier candidate), all positions in one sort
+    order = np.lexsort((b_local, -marginal, cands))
+    rank = np.arange(len(order)) - np.repeat(seg, sz[big])
+    chosen = np.sort(order[rank < np.repeat(counts, sz[big])])
+    parts = np.split(b_local[chosen], np.cumsum(counts)[:-1])
+    return dict(zip(big.tolist(), parts, strict=True))
 
 
 def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) -> list[int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
 from diacritics.decoder import viterbi, viterbi_lines
+from diacritics.lattice import Lattice, Plan, match_case, render_line
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
     has_marks,
@@ -34,7 +34,6 @@ from diacritics.pieces import (
     split_word_digits,
     words,
 )
-from diacritics.tokens import restored_token
 from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 
@@ -58,26 +57,6 @@ _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 MIN_JOINED = 5
 MAX_SYLLABLE = 7
-
-
-@dataclass(frozen=True)
-class Lattice:
-    """A line ready to decode: its pieces, candidate ids, channel costs and candidate forms."""
-
-    pieces: list[Piece]
-    lattice: list[np.ndarray]
-    costs: list[np.ndarray]
-    forms: list[tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A line's pieces as cut (rendered from), as decoded (codes fixed) and, per piece, the
-    candidate request (token, stripped_mode, garbled) or None (fixed, or an abbreviation)."""
-
-    pieces: list[Piece]
-    decoded: list[Piece]
-    requests: list[tuple[str, bool, bool] | None]
 
 
 class Restorer:
@@ -225,7 +204,7 @@ class Restorer:
         if prepared is None:
             return line, []
         best, confidence = viterbi(self.lm, prepared.lattice, prepared.costs)
-        return self.render(line, index, prepared, best, confidence)
+        return render_line(line, index, prepared, best, confidence)
 
     def prepare(
         self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
@@ -374,51 +353,6 @@ class Restorer:
         lower = piece.text.lower()
         return is_syllable(lower) or (lower.isalpha() and lower in self.lm.index)
 
-    def render(
-        self,
-        line: str,
-        index: int,
-        prepared: Lattice,
-        best: list[int],
-        confidence: list[float],
-    ) -> tuple[str, list[RestoredToken]]:
-        """The line with the chosen candidates put in, cased as printed, and its tokens."""
-        out, tokens, cursor, shift = [], [], 0, 0
-        for piece, choice, conf, options in zip(
-            prepared.pieces, best, confidence, prepared.forms, strict=True
-        ):
-            source = line[piece.start : piece.end]
-            text, chosen = piece.text, options[choice]
-            if piece.fixed is not None:
-                new = source
-            elif text.islower():  # most words: no casing to carry over
-                new = source if chosen == text else chosen
-            else:
-                new = source if chosen == text.lower() else match_case(text, chosen)
-            gap = line[cursor : piece.start]
-            if piece.spaced:
-                shift += 1 - len(gap)
-                gap = " "
-            out.append(gap)
-            start = piece.start + shift
-            out.append(new)
-            cursor = piece.end
-            shift += len(new) - len(source)
-            tokens.append(
-                restored_token(  # values are built valid here: skip re-validation
-                    {
-                        "line": index,
-                        "start": start,
-                        "end": start + len(new),
-                        "source": source,
-                        "text": new,
-                        "confidence": conf,
-                    }
-                )
-            )
-        out.append(line[cursor:])
-        return "".join(out), tokens
-
     def looks_garbled(self, text: str) -> bool:
         """True when more than a few words are not Vietnamese at all: OCR garble, not bare text."""
         words = re.findall(r"\S+", text)
@@ -491,7 +425,7 @@ class Restorer:
                 out_lines.append(line)
                 continue
             best, confidence = next(decoded)
-            new, line_tokens = self.render(line, i, lattice, best, confidence)
+            new, line_tokens = render_line(line, i, lattice, best, confidence)
             out_lines.append(new)
             tokens.extend(line_tokens)
         out = "\n".join(out_lines)
@@ -504,18 +438,6 @@ def _lm_form(text: str, vocab: dict[str, int]) -> str:
     """The LM token of a word kept as printed."""
     lower = normalize_tones(text.lower())
     return lower if lower in vocab else "<unk>"
-
-
-def match_case(source: str, restored: str) -> str:
-    """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
-    if source.islower():
-        return restored  # no capital anywhere: the common case, decided without counting
-    letters = [c for c in source if c.isalpha()]
-    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
-        return restored.upper()  # "TiNH" in a heading is upper case with one letter misread
-    if source[:1].isupper() or (not source[:1].isalpha() and letters and letters[0].isupper()):
-        return restored[:1].upper() + restored[1:]
-    return restored
 
 
 @lru_cache(maxsize=1)
