@@ -285,14 +285,12 @@ class Generator:
             if i not in taken
         ]
 
-    def _ranked(self, scored: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    def _ranked(self, ids: np.ndarray, costs: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
         scalar arithmetic did), within ``MAX_GAP`` of the best; the word id breaks ties, so the
-        order never depends on how ``scored`` was filled."""
-        if not scored:
+        order never depends on how the candidates were gathered."""
+        if not len(ids):
             return []
-        ids = np.fromiter(scored, dtype=np.int64, count=len(scored))
-        costs = np.fromiter(scored.values(), dtype=np.float64, count=len(scored))
         score = costs.astype(np.float32) - np.float32(0.3) * self.lm.uni_logp[ids]
         order = np.lexsort((ids, score))
         order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
@@ -314,7 +312,7 @@ class Generator:
         ]
         costs = iter(self.channel.distances_many(batch))
         for request, (own, near) in zip(todo, plans, strict=True):
-            given = next(costs).tolist() if own or near else []
+            given = next(costs) if own or near else np.zeros(0)
             self._cache[request] = self._build(*request, plan=(own, near, given))
 
     def _common_forms(self, forms: list[int]) -> list[int]:
@@ -342,50 +340,63 @@ class Generator:
         per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
         return own_forms, self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
 
+    def _with_sources(
+        self, ids: np.ndarray, cost: np.ndarray, sources: dict[str, float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates with the words OCR was seen to print as the token, each at the
+        lesser of its two costs."""
+        scored = dict(zip(ids.tolist(), cost.tolist(), strict=True))
+        for word, c in sources.items():
+            i = self.lm.word_id(word)
+            if i != self.lm.unk:
+                scored[i] = min(scored.get(i, c), c)
+        return (
+            np.fromiter(scored, dtype=np.int64, count=len(scored)),
+            np.fromiter(scored.values(), dtype=np.float64, count=len(scored)),
+        )
+
     def _build(
         self,
         token: str,
         stripped_mode: bool,
         garbled: bool,
-        plan: tuple[list[int], list[int], list[float]] | None = None,
+        plan: tuple[list[int], list[int], np.ndarray] | None = None,
     ) -> Candidates:
         """Candidates of one token; ``plan``: its ``_channel_ids`` and their costs, when batched."""
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
-        scored: dict[int, float] = {}
         common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
         if plan is None:
             own_forms, near = self._channel_ids(token, stripped_mode, garbled)
-            costs = self._costs(token, own_forms + near)  # one batch for both
+            costs = np.asarray(self._costs(token, own_forms + near), dtype=np.float64)
         else:
             own_forms, near, costs = plan
+        near_ids = np.asarray(near, dtype=np.int64)
         if stripped_mode and common and token == key:
-            scored = dict.fromkeys(self._common_forms(forms), 0.0)
-            for i, cost in zip(near, costs, strict=True):
-                if cost <= VALID_WORD_SWAP:
-                    scored[i] = cost
+            kept = costs <= VALID_WORD_SWAP
+            common_forms = self._common_forms(forms)
+            ids = np.concatenate([np.asarray(common_forms, dtype=np.int64), near_ids[kept]])
+            cost = np.concatenate([np.zeros(len(common_forms)), costs[kept]])
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
             doubtful = not known or not is_syllable(token) or not common
-            scored.update(zip(own_forms, costs, strict=False))
             # outside OCR garble a token no syllable could be ("mh", "byte", "PHOI" is one) is
             # a name, a foreign word or an abbreviation more often than a misprint
             foreign = 0.0 if garbled or is_key_shape(key) else FOREIGN_WORD
-            for i, cost in zip(near, costs[len(own_forms) :], strict=True):
-                cost += foreign
-                # a real word ("cha", "vai") turns into another only by a known confusion
-                if doubtful or cost <= VALID_WORD_SWAP:
-                    scored[i] = cost
-            for word, cost in self.channel.word_sources(token).items():
-                i = lm.word_id(word)
-                if i != lm.unk:
-                    scored[i] = min(scored.get(i, cost), cost)
+            near_costs = costs[len(own_forms) :] + foreign
+            # a real word ("cha", "vai") turns into another only by a known confusion
+            kept = slice(None) if doubtful else near_costs <= VALID_WORD_SWAP
+            ids = np.concatenate([np.asarray(own_forms, dtype=np.int64), near_ids[kept]])
+            cost = np.concatenate([costs[: len(own_forms)], near_costs[kept]])
+            sources = self.channel.word_sources(token)
+            if sources:
+                ids, cost = self._with_sources(ids, cost, sources)
         own = lm.word_id(token) if token.isalpha() else lm.unk
         if token.isdigit():
             own = lm.num  # a number stays a number unless its neighbours say it is a word
-            scored = {i: c + DIGIT_WORD for i, c in scored.items()}
-        ranked = self._ranked(scored, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
+            cost = cost + DIGIT_WORD
+        ranked = self._ranked(ids, cost, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
         elif garbled and own != lm.num and not is_syllable(token):
