@@ -219,18 +219,20 @@ def _best_path(flat: np.ndarray, window_offsets: np.ndarray, sizes: np.ndarray) 
     # one reduction per position instead of a max and an argmax.
     delta = np.zeros((1, 1), dtype=flat.dtype)  # float32: no conversion at each step
     totals: list[np.ndarray | None] = []
-    for n, offset in enumerate(window_offsets.tolist()):
+    add, most = np.add, np.maximum.reduce  # the ufuncs themselves: no wrapper per call
+    offsets = window_offsets.tolist()
+    for n, offset in enumerate(offsets):
         a, b, c = dims[n], dims[n + 1], dims[n + 2]
         s = flat[offset : offset + a * b * c].reshape(a, b, c)
         if a == 1:  # one candidate two back (<s>, a number, a fixed word): nothing to choose
             totals.append(None)
-            delta = delta[0][:, None] + s[0]
+            delta = add(delta[0][:, None], s[0])
         else:
-            total = delta[:, :, None] + s
+            total = add(delta[:, :, None], s)
             totals.append(total)
-            delta = total.max(axis=0)
+            delta = most(total, 0)
     path = [0] * len(dims)
-    j, k = divmod(int(np.argmax(delta)), dims[-1])
+    j, k = divmod(int(delta.argmax()), dims[-1])
     path[-2], path[-1] = j, k
     for t in range(len(dims) - 1, 1, -1):
         total = totals[t - 2]
