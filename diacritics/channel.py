@@ -309,14 +309,14 @@ class Channel:
             sizes = [len(a) for a in ids]
             all_ids = np.concatenate(ids)
             lengths = self.word_lengths[all_ids]
-            single = np.stack([np.stack([self._column(ch) for ch in p]) for p in tokens])
-            pair = (
-                np.stack(
-                    [np.stack([self._column(p[j : j + 2]) for j in range(m - 1)]) for p in tokens]
-                )
-                if m >= 2
-                else self._no_pair[None]
-            )
+            column = self._column
+            single = np.stack([column(ch) for p in tokens for ch in p])
+            single = single.reshape(len(tokens), m, -1)
+            if m >= 2:
+                pieces = [column(p[j : j + 2]) for p in tokens for j in range(m - 1)]
+                pair = np.stack(pieces).reshape(len(tokens), m - 1, -1)
+            else:
+                pair = self._no_pair[None]
             inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in tokens])
             owner = np.repeat(np.arange(len(group)), sizes)
             flat = batch_distance(
