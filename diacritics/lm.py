@@ -102,9 +102,7 @@ class TrigramLM:
     def bigram_logp(self, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:
         """log10 P(w2 | w1), float32, for aligned uint64 id arrays: the bigram or its backoff."""
         pos, found = self.find_bigrams(w1, w2)
-        out = self.uni_bow[w1] + self.uni_logp[w2]
-        out[found] = self.bi_logp[pos[found]]
-        return out
+        return np.where(found, self.bi_logp[pos], self.uni_bow[w1] + self.uni_logp[w2])
 
     def bigram(self, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
         """log10 P(w3 | w2) for aligned uint64 id arrays."""

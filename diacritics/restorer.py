@@ -183,10 +183,11 @@ class Restorer:
     def pieces(self, line: str) -> list[Piece]:
         """Words of a line with edge punctuation cut off, each classified."""
         out: list[Piece] = []
+        new = tuple.__new__  # a Piece without the namedtuple's Python-level __new__: per word
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
             for p in self.chunk_pieces(chunk.group(0)):
-                out.append(Piece(base + p.start, base + p.end, p.text, p.fixed, n, *p[-2:]))
+                out.append(new(Piece, (base + p[0], base + p[1], p[2], p[3], n, p[5], p[6])))
         return merge_split(line, out)
 
     def restore_line(
