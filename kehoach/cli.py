@@ -42,6 +42,7 @@ GLOBAL_OPTIONS = (
     "--ocr-timeout",
     "--restore-timeout",
     "--extract-timeout",
+    "--read-timeout",
 )
 GLOBAL_FLAGS = ("--force-ocr",)
 
@@ -149,6 +150,9 @@ def main(
     extract_timeout: Annotated[
         float, typer.Option(help="Seconds structuring and extracting one document.")
     ] = _LIMIT_DEFAULTS.extract_seconds,
+    read_timeout: Annotated[
+        float, typer.Option(help="Seconds reading one Word file or web page before giving up.")
+    ] = _LIMIT_DEFAULTS.read_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.meta["force_ocr"] = force_ocr
@@ -159,6 +163,7 @@ def main(
         ocr_seconds_per_page=ocr_timeout,
         restore_seconds=restore_timeout,
         extract_seconds=extract_timeout,
+        read_seconds=read_timeout,
     )
 
 
