@@ -36,7 +36,9 @@ def _label_value_pairs(filled: list[list[str]]) -> list[str] | None:
     labels, values = filled[0::2], filled[1::2]
     if not all(len(label) == 1 and label[0].endswith(":") for label in labels):
         return None
-    return [f"{label[0]} {' '.join(value)}".strip() for label, value in zip(labels, values)]
+    return [
+        f"{label[0]} {' '.join(value)}".strip() for label, value in zip(labels, values, strict=True)
+    ]
 
 
 def row_lines(cells: Sequence[Cell]) -> list[str]:
