@@ -61,7 +61,8 @@ NAVIGATION_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "
 # class or id words of site furniture; matched against the words of the name ("main-menu")
 NAVIGATION_WORDS = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|mainmenu|submenu|breadcrumbs?|footer|sidebar|banner|"
-    r"social|share|login|search|advert|ads|quangcao|cookie|popup)(?:$|[-_\s\d])",
+    r"social|share|login|search|advert|ads|quangcao|cookie|popup|popover|tooltip|dropdown|modal|"
+    r"toc|tree)(?:$|[-_\s\d])",
     re.IGNORECASE,
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -230,12 +231,31 @@ def declared_charset(data: bytes) -> str | None:
     return found.group(1).decode("ascii", "replace").lower() if found else None
 
 
+def document_start(lines: list[str], within: int = 60) -> int:
+    """Index of the first row of the table that holds the national motto ("CỘNG HÒA XÃ HỘI CHỦ
+    NGHĨA VIỆT NAM"): where the document begins on a portal page. What a page shows above it
+    (its own title, the document's status, zoom and display switches) is the site's. 0 when the
+    motto is not in a table near the top."""
+    from pipeline.layout import MOTTO  # the structure stage's; loaded only for web pages
+
+    for index, line in enumerate(lines[:within]):
+        if line.startswith("|") and MOTTO.search(line):
+            while index > 0 and lines[index - 1].startswith("|"):
+                index -= 1
+            return index
+    return 0
+
+
 def html_lines(markup: str) -> list[str]:
-    """The page's text as lines, NFC, site furniture left out."""
+    """The page's text as lines, NFC, site furniture left out; what the page shows above the
+    document and its attribute block come after the document's text (``extractors.portal``
+    reads the page's status and dates there)."""
     builder = _TreeBuilder()
     builder.feed(markup)
     builder.close()
     writer = _Writer()
     writer.write(builder.root)
     writer.brk()
-    return [nfc(line) for line in (*writer.lines, *writer.attributes)]
+    lines = [nfc(line) for line in writer.lines]
+    start = document_start(lines)
+    return [*lines[start:], *lines[:start], *(nfc(line) for line in writer.attributes)]
