@@ -101,6 +101,8 @@ PORTAL_PAGE = """<!DOCTYPE html>
 <body>
 <div id="header"><ul class="main-menu"><li><a href="/">Trang chủ</a><li>Văn bản mới</ul></div>
 <nav class="breadcrumb">Trang chủ &gt; Văn bản pháp luật</nav>
+<div class="docTitle"><h1>NGHỊ ĐỊNH SỐ 45/2024/NĐ-CP QUY ĐỊNH VỀ QUẢN LÝ THỬ NGHIỆM</h1>
+<span>Còn hiệu lực</span></div>
 <div class="content1">
 <table width="100%"><tr>
 <td><p align="center"><b>CHÍNH PHỦ<br>-------</b></p></td>
@@ -263,6 +265,11 @@ def test_a_portal_page_reads_as_the_document_without_the_site(tmp_path: Path) ->
     assert "Nghị định này quy định về quản lý hoạt động thử nghiệm sản phẩm, hàng hóa." in lines
     for furniture in ("Trang chủ", "Điều 99", "Điều 77", "Liên hệ", "font-size", "Điều khoản"):
         assert furniture not in text
+    assert lines[-9:-6] == [
+        "| - Lưu: VT. | Nguyễn Văn A |",
+        "NGHỊ ĐỊNH SỐ 45/2024/NĐ-CP QUY ĐỊNH VỀ QUẢN LÝ THỬ NGHIỆM",  # the page's title: after
+        "Còn hiệu lực",
+    ]
     assert lines[-6:] == [
         "Số hiệu: 45/2024/NĐ-CP",
         "Loại văn bản: Nghị định",
