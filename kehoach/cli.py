@@ -106,7 +106,9 @@ eval_app = typer.Typer(help="Score the pipeline against gold.", no_args_is_help=
 app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
-FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .txt file.")]
+FileArgument = Annotated[
+    Path, typer.Argument(help="A PDF, image, legacy OCR .txt, Word .docx or saved .html page.")
+]
 
 
 def _print_version(value: bool) -> None:
@@ -333,7 +335,8 @@ def _output_path(folder: Path, source: Path, to: OutputFormat, used: set[Path]) 
 def extract(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="PDFs, images or legacy .txt files; '-' standard input.")
+        list[Path],
+        typer.Argument(help="PDF, image, .txt, .docx or .html files; '-' standard input."),
     ],
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
     to: Annotated[OutputFormat, typer.Option(help="json (the gold format) or md.")] = (
