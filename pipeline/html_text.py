@@ -157,30 +157,32 @@ class _Writer:
         self.parts = []
 
     def write(self, element: Element) -> None:
-        if element.skipped:
-            return
-        if element.tag == "br":
-            self.brk()
-            return
-        if element.tag == "table":
-            self.brk()
-            rows = _rows(element)
-            attributes = attribute_lines(rows)
-            if attributes is not None:
-                self.attributes.extend(attributes)
+        """The element's text in document order; a loop, not recursion: pages nest deeply."""
+        pending: list[Element | str | None] = [element]  # None: the end of a block
+        while pending:
+            item = pending.pop()
+            if item is None or (isinstance(item, Element) and item.tag == "br"):
+                self.brk()
+            elif isinstance(item, str):
+                self.text(item)
+            elif item.skipped:
+                continue
+            elif item.tag == "table":
+                self.table(item)
             else:
-                self.lines.extend(table_lines(rows))
-            return
-        block = element.tag in BLOCK
-        if block:
-            self.brk()
-        for child in element.children:
-            if isinstance(child, str):
-                self.text(child)
-            else:
-                self.write(child)
-        if block:
-            self.brk()
+                if item.tag in BLOCK:
+                    self.brk()
+                    pending.append(None)
+                pending.extend(reversed(item.children))
+
+    def table(self, table: Element) -> None:
+        self.brk()
+        rows = _rows(table)
+        attributes = attribute_lines(rows)
+        if attributes is not None:
+            self.attributes.extend(attributes)
+        else:
+            self.lines.extend(table_lines(rows))
 
 
 def _rows(table: Element) -> list[list[list[str]]]:
@@ -203,10 +205,15 @@ def _rows(table: Element) -> list[list[list[str]]]:
 
 
 def _holds_table(element: Element | str) -> bool:
-    return isinstance(element, Element) and any(
-        isinstance(child, Element) and (child.tag == "table" or _holds_table(child))
-        for child in element.children
-    )
+    """Whether a table stands anywhere inside ``element``."""
+    pending = [element]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Element):
+            if item is not element and item.tag == "table":
+                return True
+            pending.extend(item.children)
+    return False
 
 
 def _is_cell(child: Element | str) -> bool:

@@ -199,6 +199,8 @@ def markup_page(source: SourceDocument, settings: PipelineSettings) -> PageText:
     kind = "Word file" if source.kind is SourceKind.DOCX else "web page"
     with time_limit(settings.limits.read_seconds, f"reading the {kind}", path, "--read-timeout"):
         try:
+            if source.kind is SourceKind.DOCX:
+                _check_unpacked_size(path, settings.limits.max_bytes)
             lines = docx_lines(path) if source.kind is SourceKind.DOCX else _html_page(path)
         except KehoachError:
             raise
@@ -213,6 +215,22 @@ def markup_page(source: SourceDocument, settings: PipelineSettings) -> PageText:
     return PageText.model_validate(
         {"page_no": 1, "lines": [{"text": line} for line in lines], "method": TextMethod.PLAIN}
     )
+
+
+def _check_unpacked_size(path: Path, limit: int) -> None:
+    """Refuse a Word file whose parts unpack to more than the byte limit (a ZIP bomb) before
+    anything is unpacked; the sizes are the archive's own directory."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > limit:
+        raise KehoachError(
+            ErrorCode.TOO_LARGE,
+            path,
+            f"the Word file unpacks to {unpacked:,} bytes, over the limit of {limit:,} bytes "
+            "(raise --max-bytes)",
+        )
 
 
 def _reason(error: Exception) -> str:

@@ -317,3 +317,12 @@ def test_a_table_row_is_one_line_per_printed_line_of_its_cells() -> None:
     assert row_lines([["A", "B"], ["C"]]) == ["| A | C |", "| B |  |"]
     assert row_lines([["Trang chủ"], []]) == ["Trang chủ"]
     assert row_lines([["Số hiệu:"], ["45/2024/NĐ-CP"]]) == ["Số hiệu: 45/2024/NĐ-CP"]
+
+
+def test_a_word_file_that_unpacks_past_the_byte_limit_is_refused(tmp_path: Path) -> None:
+    path = write_decree_docx(tmp_path / "bomb.docx")
+    settings = PipelineSettings(limits=Limits(max_bytes=path.stat().st_size + 1000))
+    with pytest.raises(KehoachError) as caught:
+        read_text(path, settings)
+    assert caught.value.code is ErrorCode.TOO_LARGE
+    assert "unpacks to" in caught.value.reason
