@@ -12,6 +12,7 @@ import pytest
 from docx.oxml import parse_xml
 from typer.testing import CliRunner
 
+from kehoach import DATA_DIR
 from kehoach.cli import app
 from pipeline.ingest import detect_kind, identify
 from pipeline.process import read_text
@@ -326,3 +327,15 @@ def test_a_word_file_that_unpacks_past_the_byte_limit_is_refused(tmp_path: Path)
         read_text(path, settings)
     assert caught.value.code is ErrorCode.TOO_LARGE
     assert "unpacks to" in caught.value.reason
+
+
+def test_a_word_file_typed_in_tcvn3_comes_out_in_unicode(tmp_path: Path) -> None:
+    table = json.loads((DATA_DIR / "encodings" / "legacy_vietnamese.json").read_text("utf-8"))
+    inverse = {unicode: code for code, unicode in table["tcvn3"].items()}
+    lines = [line for _, line in KHOAN] + BODY[2:4]
+    document = docx.Document()
+    for line in lines:  # what a .VnTime font stores: one Windows-1252 character per letter
+        document.add_paragraph("".join(inverse.get(char, char) for char in line))
+    path = tmp_path / "vntime.docx"
+    document.save(str(path))
+    assert read_text(path, PipelineSettings()).text.splitlines() == lines
