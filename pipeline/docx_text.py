@@ -68,12 +68,23 @@ class Level:
     text: str = "%1."
 
 
+@dataclass(frozen=True)
+class ListInstance:
+    """A ``w:num``: the definition it numbers by, and the levels it restarts ("Restart at 1")."""
+
+    abstract: str
+    levels: dict[int, Level]
+    restarts: dict[int, int]  # ilvl → start (``w:lvlOverride/w:startOverride``)
+
+
 @dataclass
 class Numbering:
-    """The file's list definitions and the counters of the lists met so far."""
+    """The file's lists and their counters. As in Word, lists that share a definition share
+    its counters (numbering continues from one to the next) unless a list restarts a level."""
 
-    levels: dict[str, dict[int, Level]] = field(default_factory=dict)  # numId → ilvl → Level
-    counters: dict[str, list[int]] = field(default_factory=dict)
+    lists: dict[str, ListInstance] = field(default_factory=dict)  # numId → its list
+    counters: dict[str, list[int]] = field(default_factory=dict)  # abstractNumId → per level
+    restarted: set[tuple[str, int]] = field(default_factory=set)
 
     @classmethod
     def of(cls, document: Any) -> Numbering:
@@ -92,27 +103,39 @@ class Numbering:
             }
             for node in root.findall(f"{W}abstractNum")
         }
-        levels = {
-            num.get(f"{W}numId"): abstract.get(_val(num, "abstractNumId") or "", {})
-            for num in root.findall(f"{W}num")
-        }
-        return cls(levels)
+        lists = {}
+        for num in root.findall(f"{W}num"):
+            abstract_id = _val(num, "abstractNumId") or ""
+            restarts = {
+                int(override.get(f"{W}ilvl", "0")): int(_val(override, "startOverride") or 1)
+                for override in num.findall(f"{W}lvlOverride")
+                if override.find(f"{W}startOverride") is not None
+            }
+            lists[num.get(f"{W}numId")] = ListInstance(
+                abstract_id, abstract.get(abstract_id, {}), restarts
+            )
+        return cls(lists)
 
     def label(self, num_id: str, ilvl: int) -> str:
         """The number Word prints before the next paragraph of list ``num_id`` at ``ilvl``."""
-        levels = self.levels.get(num_id, {})
-        level = levels.get(ilvl)
-        if level is None or num_id == "0":
+        instance = self.lists.get(num_id)
+        level = instance.levels.get(ilvl) if instance else None
+        if instance is None or level is None or num_id == "0":
             return ""
         if level.style == "bullet":
             return level.text if level.text in BULLETS and level.text else "-"
-        counts = self.counters.setdefault(num_id, [0] * 10)
+        levels = instance.levels
+        counts = self.counters.setdefault(instance.abstract, [0] * 10)
+        start = level.start
+        if ilvl in instance.restarts and (num_id, ilvl) not in self.restarted:
+            self.restarted.add((num_id, ilvl))
+            counts[ilvl], start = 0, instance.restarts[ilvl]
         for deeper in range(ilvl + 1, len(counts)):
             counts[deeper] = 0
         for above in range(ilvl):  # a sublist with no parent item yet counts from its start
             if counts[above] == 0 and above in levels:
                 counts[above] = levels[above].start
-        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else level.start
+        counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else start
         text = level.text
         for index in range(ilvl + 1):
             shown = levels.get(index, Level())
@@ -204,8 +227,7 @@ def docx_lines(path: Any) -> list[str]:
 
     document = docx.Document(str(path))
     styles = {
-        style.get(f"{W}styleId"): style
-        for style in document.styles.element.findall(f"{W}style")
+        style.get(f"{W}styleId"): style for style in document.styles.element.findall(f"{W}style")
     }
     reader = _Reader(Numbering.of(document), styles)
     lines = list(reader.blocks(document.element.body))

@@ -51,24 +51,30 @@ KHOAN = [
 CLOSING = ["Điều 6. Hiệu lực thi hành", "Nghị định này có hiệu lực từ ngày 01 tháng 6 năm 2024."]
 
 
-def _numbered(document: docx.document.Document, text: str, level: int) -> None:
+def _numbered(document: docx.document.Document, text: str, level: int, num: int = 90) -> None:
     paragraph = document.add_paragraph(text)
     paragraph._p.get_or_add_pPr().append(
-        parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>')
+        parse_xml(f'<w:numPr {W_NS}><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>')
     )
 
 
-def write_decree_docx(path: Path) -> Path:
-    """A decree as Word writes it: the header a two-column table (rules typed as dashes),
-    khoản and điểm numbered by Word's automatic list, signer and "Nơi nhận" side by side."""
-    document = docx.Document()
+def _with_decree_list(document: docx.document.Document, *lists: str) -> None:
+    """The decree's list definition and the lists (``w:num``) numbered by it."""
     numbering = document.part.numbering_part.element
     first_num = numbering.find(f"{{{numbering.nsmap['w']}}}num")
     if first_num is not None:
         first_num.addprevious(parse_xml(DECREE_LIST))
     else:
         numbering.append(parse_xml(DECREE_LIST))
-    numbering.append(parse_xml(DECREE_NUM))
+    for num in lists:
+        numbering.append(parse_xml(num))
+
+
+def write_decree_docx(path: Path) -> Path:
+    """A decree as Word writes it: the header a two-column table (rules typed as dashes),
+    khoản and điểm numbered by Word's automatic list, signer and "Nơi nhận" side by side."""
+    document = docx.Document()
+    _with_decree_list(document, DECREE_NUM)
     header = document.add_table(rows=2, cols=2)
     header.cell(0, 0).text = "CHÍNH PHỦ"
     header.cell(0, 0).add_paragraph("-------")
@@ -339,3 +345,18 @@ def test_a_word_file_typed_in_tcvn3_comes_out_in_unicode(tmp_path: Path) -> None
     path = tmp_path / "vntime.docx"
     document.save(str(path))
     assert read_text(path, PipelineSettings()).text.splitlines() == lines
+
+
+def test_lists_of_one_definition_count_on_unless_one_restarts(tmp_path: Path) -> None:
+    document = docx.Document()
+    restart = (
+        f'<w:num {W_NS} w:numId="92"><w:abstractNumId w:val="90"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+    )
+    _with_decree_list(document, DECREE_NUM, DECREE_NUM.replace('"90"><', '"91"><', 1), restart)
+    for text, num in (("Một", 90), ("Hai", 90), ("Ba", 91), ("Lại một", 92), ("Lại hai", 92)):
+        _numbered(document, text, 0, num)
+    path = tmp_path / "lists.docx"
+    document.save(str(path))
+    lines = read_text(path, PipelineSettings()).text.splitlines()
+    assert lines == ["1. Một", "2. Hai", "3. Ba", "1. Lại một", "2. Lại hai"]
