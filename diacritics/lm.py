@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diacritics.text import BOS, EOS, NUM, UNK
+from diacritics.text import ABBR, BOS, EOS, NUM, UNK
 
 BITS = 16
 LOW16 = np.uint64((1 << BITS) - 1)
@@ -83,6 +83,12 @@ class TrigramLM:
         self._bitmap, self._rank = _presence_bitmap(self.bi_keys, len(self.words))
 
         self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
+        # the class of rare abbreviations (a model trained before it had none: <unk> stands in)
+        self.abbr = self.index.get(ABBR, self.unk)
+
+    def abbreviation_id(self, token: str) -> int:
+        """Id of an abbreviation's LM token, the <abbr> class when out of vocabulary."""
+        return self.index.get(token, self.abbr)
 
     def word_id(self, token: str) -> int:
         """Id of a language-model token, <unk> when out of vocabulary."""
