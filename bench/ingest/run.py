@@ -296,7 +296,7 @@ def main() -> None:
     if args.summary:
         from summary import run_summary
 
-        run_summary(docs=args.limit or 300, repeat=3, scan_pages=3, scan_rounds=2)
+        run_summary(docs=args.limit or 300, repeat=2, scan_pages=3, scan_rounds=2)
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-ingest-") as tmp:
