@@ -31,6 +31,10 @@ DEFAULTS: dict[str, str] = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # Nothing may call out at run time; the telemetry service also contends for the SQLite file.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The client's side of the same: Prefect's SDK telemetry, and its first-run notice printed
+    # into kehoach's output on a terminal, are off only by this variable (Prefect 3.9 reads no
+    # PREFECT_ setting for them; the notice itself names it).
+    "DO_NOT_TRACK": "1",
 }
 
 
