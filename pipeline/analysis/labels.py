@@ -23,7 +23,7 @@ def display_labels() -> dict[str, str]:
 _DEBRIS = re.compile(r"[¬=_|~^`<>{}\[\]\\*#@$§°™®©]|\.\.|^[^\w(“\"]+$")
 _NUMBER = re.compile(r"^\(?\d+(?:[/.,-]\d+)*%?[.,;:)]?$")
 _EDGE_PUNCTUATION = " \t.,;:-–—"
-_ABOUT = re.compile(r"^(?:v/v|v[aàạeèềệ]\s+vi[eệê]c)\s+", re.IGNORECASE)  # "V/v", "Về việc"
+_ABOUT = re.compile(r"^v\s*/\s*v\s+", re.IGNORECASE)  # "V/v" says only "about": the subject follows
 
 
 def _debris(token: str) -> bool:
@@ -32,7 +32,7 @@ def _debris(token: str) -> bool:
 
 def display_title(title: str | None) -> str:
     """A stored trích yếu as the report shows it: OCR debris cut from its ends, the "(V/v …)" a
-    scan keeps in brackets unwrapped, an OCR'd "Và việc" read as "Về việc", a capital first.
+    scan keeps in brackets unwrapped, a capital first.
 
     Only the ends are touched: the words inside are the document's, as extracted. A closing
     bracket among the first three words with no opening one before it ends debris of a lost
@@ -51,9 +51,5 @@ def display_title(title: str | None) -> str:
     while tokens and _debris(tokens[0]):
         tokens.pop(0)
     text = " ".join(tokens).strip(_EDGE_PUNCTUATION)
-    about = _ABOUT.match(text)
-    if about and not text.lower().startswith("v/v"):
-        text = "Về việc " + text[about.end() :]
-    elif about:
-        text = text[about.end() :]  # "V/v" only says "about": the subject follows
+    text = _ABOUT.sub("", text)
     return text[:1].upper() + text[1:]

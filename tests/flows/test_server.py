@@ -35,7 +35,7 @@ def test_a_configured_api_is_used_and_nothing_is_started() -> None:
 def test_the_batch_server_is_prefects_public_command_without_idle_services() -> None:
     command = server_command(4321)
     assert command[1:5] == ["-m", "prefect", "server", "start"]
-    assert ["--host", "127.0.0.1"] == command[5:7] and "--no-ui" in command
+    assert command[5:7] == ["--host", "127.0.0.1"] and "--no-ui" in command
     assert "--analytics-off" in command
     env = server_environment({"PREFECT_API_URL": "http://elsewhere/api"})
     assert "PREFECT_API_URL" not in env
