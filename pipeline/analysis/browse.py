@@ -21,7 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from pipeline.storage.readonly import (
     DEFAULT_ROW_LIMIT,
@@ -227,7 +227,11 @@ def _as_json(result: QueryResult) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the server
 
-STATUS = {ErrorCode.USAGE: HTTPStatus.BAD_REQUEST, ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND}
+STATUS = {
+    ErrorCode.USAGE: HTTPStatus.BAD_REQUEST,
+    ErrorCode.NOT_FOUND: HTTPStatus.NOT_FOUND,
+    ErrorCode.DATABASE_LOCKED: HTTPStatus.SERVICE_UNAVAILABLE,  # an ingest held it past the wait
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -261,7 +265,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/facets.json":
             self._json(facet_counts(settings))
         elif path.startswith("/table/"):
-            name = path.removeprefix("/table/")
+            name = unquote(path.removeprefix("/table/"))
             wanted_page = query.pop("page", "0")
             page = int(wanted_page) if wanted_page.isdigit() else 0
             if name.endswith(".json"):
