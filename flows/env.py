@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULTS: dict[str, str] = {
-    # The ephemeral server takes 12-20 s to start on a fresh 2-core machine; Prefect's 20 s
-    # default times out there, and a busy machine is slower still.
+    # A batch's server (flows.server, and Prefect's own ephemeral one) takes 12-20 s to start on
+    # a fresh 2-core machine; Prefect's 20 s default times out there, a busy machine is slower.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     # The command prints its own progress and summary; Prefect's console lines would bury them.
     # Logs still reach the Prefect API (and UI) at Prefect's own level.
