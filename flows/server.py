@@ -153,6 +153,16 @@ def start_server(
     )
 
 
+def send_pending() -> None:
+    """Send the logs and events Prefect still holds for the API (it sends them in the
+    background, in batches): before the batch's server stops, so none is refused."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()  # waits until sent, 5 s at most
+    EventsWorker.drain_all(timeout=5)
+
+
 @contextmanager
 def prefect_api() -> Iterator[str]:
     """The API every process of this batch talks to: the configured one, or one started here."""
@@ -174,6 +184,7 @@ def prefect_api() -> Iterator[str]:
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             yield api_url
+            send_pending()
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)

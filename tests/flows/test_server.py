@@ -99,3 +99,37 @@ def test_prefects_telemetry_notice_never_appears_in_kehoachs_output(tmp_path: Pa
     # ... through kehoach's flows it does not.
     ours = _on_a_terminal("import flows.ingest, prefect.flows", tmp_path / "ours")
     assert NOTICE not in ours
+
+
+@pytest.mark.slow
+def test_a_batch_with_its_own_server_ends_cleanly(tmp_path: Path) -> None:
+    """Every log reaches the batch's server before it stops: no "Error logging to API" after
+    the summary, and no server left running."""
+    import psutil
+
+    from kehoach import SAMPLES_DIR
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PYTHONPATH=os.getcwd())
+    command = [
+        sys.executable,
+        "-m",
+        "kehoach.cli",
+        "ingest",
+        str(SAMPLES_DIR / "plan-legacy-ocr.txt"),
+    ]
+    command += ["--db", str(tmp_path / "k.duckdb")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = process.communicate(timeout=600)
+    assert process.returncode == 0, err.decode()
+    output = out.decode() + err.decode()
+    assert "ingested" in output
+    assert "Error logging to API" not in output and "connection attempts failed" not in output
+    assert NOTICE not in output
+    leftover = [
+        p
+        for p in psutil.process_iter(["cmdline", "environ"])
+        if "prefect server start" in " ".join(p.info["cmdline"] or [])
+        and (p.info["environ"] or {}).get("PREFECT_HOME") == env["PREFECT_HOME"]
+    ]
+    assert leftover == []
