@@ -42,6 +42,7 @@ GLOBAL_OPTIONS = (
     "--ocr-timeout",
     "--restore-timeout",
     "--extract-timeout",
+    "--read-timeout",
 )
 GLOBAL_FLAGS = ("--force-ocr",)
 
@@ -105,7 +106,9 @@ eval_app = typer.Typer(help="Score the pipeline against gold.", no_args_is_help=
 app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
-FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .txt file.")]
+FileArgument = Annotated[
+    Path, typer.Argument(help="A PDF, image, legacy OCR .txt, Word .docx or saved .html page.")
+]
 
 
 def _print_version(value: bool) -> None:
@@ -149,6 +152,9 @@ def main(
     extract_timeout: Annotated[
         float, typer.Option(help="Seconds structuring and extracting one document.")
     ] = _LIMIT_DEFAULTS.extract_seconds,
+    read_timeout: Annotated[
+        float, typer.Option(help="Seconds reading one Word file or web page before giving up.")
+    ] = _LIMIT_DEFAULTS.read_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.meta["force_ocr"] = force_ocr
@@ -159,6 +165,7 @@ def main(
         ocr_seconds_per_page=ocr_timeout,
         restore_seconds=restore_timeout,
         extract_seconds=extract_timeout,
+        read_seconds=read_timeout,
     )
 
 
@@ -328,7 +335,8 @@ def _output_path(folder: Path, source: Path, to: OutputFormat, used: set[Path]) 
 def extract(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="PDFs, images or legacy .txt files; '-' standard input.")
+        list[Path],
+        typer.Argument(help="PDF, image, .txt, .docx or .html files; '-' standard input."),
     ],
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
     to: Annotated[OutputFormat, typer.Option(help="json (the gold format) or md.")] = (
@@ -568,6 +576,26 @@ def report(
 
     write_report(db, output)
     typer.echo(f"wrote {output}")
+
+
+@app.command()
+def browse(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; loopback unless you mean to share it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free one).")] = 8001,
+    row_limit: Annotated[int, typer.Option(help="At most this many rows per query.")] = 1000,
+    time_limit: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 5.0,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log each request.")] = False,
+) -> None:
+    """Serve the dataset read-only in a browser: tables, facets, filters, one SELECT at a time."""
+    from pipeline.analysis.browse import BrowseSettings, serve
+
+    settings = BrowseSettings(
+        db=db, host=host, port=port, row_limit=row_limit, time_limit=time_limit
+    )
+    serve(settings, (lambda line: typer.echo(line, err=True)) if verbose else None)
 
 
 @app.command("export")
