@@ -9,112 +9,21 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from pipeline.storage import works
+from pipeline.storage import works, writes
 from pipeline.storage.connection import Link, connect, storage_error, storage_errors
-from pipeline.storage.identity import Identity, identity_of
-from pipeline.storage.rows import document_row, fact_rows, node_rows
-from pipeline.storage.search import SEARCH_TABLE, create_search_schema, index_text, search_row
-from schemas import (
-    DocumentText,
-    ErrorReport,
-    KehoachError,
-    PlanDocument,
-    ProcessedDocument,
-    nfc,
-)
-
-PROVENANCE_COLUMNS = "page INTEGER, line_start INTEGER, line_end INTEGER, confidence DOUBLE"
-FACT_KEY = "sha256 VARCHAR NOT NULL, ordinal INTEGER NOT NULL"
-VERSION_COLUMN = "pipeline_version VARCHAR NOT NULL"
-# A deadline's typed days beside its text (pipeline.storage.dates: the one due-date rule)
-DUE_COLUMNS = "due DATE, due_start DATE, due_end DATE"
-
-TABLES: dict[str, str] = {
-    "documents": """
-        sha256 VARCHAR PRIMARY KEY, path VARCHAR, kind VARCHAR, size_bytes BIGINT,
-        province VARCHAR, issuer VARCHAR, doc_type VARCHAR, number VARCHAR,
-        issue_date VARCHAR, issued DATE,
-        title VARCHAR, signer_name VARCHAR, signer_title VARCHAR, signer_on_behalf VARCHAR,
-        place VARCHAR, page_count INTEGER, line_count INTEGER, text_methods VARCHAR,
-        plan JSON, raw_text JSON, text JSON, seconds JSON, schema_version VARCHAR,
-        pipeline_version VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL""",
-    "sections": f"""{FACT_KEY}, label VARCHAR, heading VARCHAR, categories VARCHAR,
-        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "items": f"""{FACT_KEY}, field VARCHAR NOT NULL, target VARCHAR, text VARCHAR NOT NULL,
-        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "awards": f"""{FACT_KEY}, form VARCHAR NOT NULL, grantor VARCHAR, category VARCHAR,
-        quantity INTEGER, recipients VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "deadlines": f"""{FACT_KEY}, text VARCHAR NOT NULL, date VARCHAR, {DUE_COLUMNS},
-        recurrence VARCHAR, action VARCHAR, agency VARCHAR, {PROVENANCE_COLUMNS},
-        {VERSION_COLUMN}""",
-    "obligations": f"""{FACT_KEY}, agency VARCHAR NOT NULL, role VARCHAR NOT NULL,
-        task VARCHAR NOT NULL, deadline_text VARCHAR, deadline_date VARCHAR,
-        {DUE_COLUMNS}, deadline_recurrence VARCHAR, province VARCHAR, document_title VARCHAR,
-        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "legal_basis": f"""{FACT_KEY}, ref VARCHAR NOT NULL, doc_type VARCHAR, date VARCHAR,
-        issuer VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "targets": f"""{FACT_KEY}, text VARCHAR NOT NULL, value DOUBLE, unit VARCHAR,
-        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "recipients": f"""{FACT_KEY}, text VARCHAR NOT NULL, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "relations": f"""{FACT_KEY}, kind VARCHAR NOT NULL, ref VARCHAR NOT NULL, key VARCHAR NOT NULL,
-        doc_type VARCHAR, date VARCHAR, issuer VARCHAR, source VARCHAR NOT NULL,
-        inverse BOOLEAN NOT NULL, scope VARCHAR, text VARCHAR, {PROVENANCE_COLUMNS},
-        {VERSION_COLUMN}""",
-    # the document's tree (schemas.structure.Node): "điểm a khoản 2 Điều 5" found by citation
-    "nodes": f"""{FACT_KEY}, node_id VARCHAR NOT NULL, parent VARCHAR, kind VARCHAR NOT NULL,
-        label VARCHAR, heading VARCHAR, path VARCHAR, citation VARCHAR, part VARCHAR,
-        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
-    "runs": """run_id VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR,
-        outcome VARCHAR NOT NULL, error_code VARCHAR, reason VARCHAR,
-        pipeline_version VARCHAR NOT NULL, seconds DOUBLE, "at" TIMESTAMP NOT NULL""",
-}
-FACT_TABLES = tuple(name for name in TABLES if name not in ("documents", "runs"))
-DATA_TABLES = ("documents", *FACT_TABLES)
-# Tables keyed by a stored version's sha256 that are not facts of the plan: dropped with it.
-VERSION_TABLES = ("versions", "search_texts")
-OUTCOMES = ("ingested", "skipped", "failed")
-
-# The latest failed run of each path that has not succeeded since: files set aside with a reason.
-QUARANTINE_VIEW = """
-CREATE OR REPLACE VIEW quarantine AS
-SELECT path, sha256, error_code, reason, pipeline_version, "at" FROM (
-    SELECT *, row_number() OVER (PARTITION BY path ORDER BY "at" DESC) AS latest FROM runs
-) WHERE latest = 1 AND outcome = 'failed'
-"""
-
+from pipeline.storage.identity import identity_of
+from pipeline.storage.rows import fact_rows, node_rows
+from pipeline.storage.schema import DATA_TABLES, create_schema, missing_tables
+from pipeline.storage.search import index_text
+from pipeline.storage.writes import first_row
+from schemas import DocumentText, ErrorReport, KehoachError, PlanDocument, ProcessedDocument
 
 # --------------------------------------------------------------------------- opening the file
-
-
-def _rollback(connection: Any) -> None:
-    """Undo a failed save; a failed COMMIT (a full disk) has already ended the transaction,
-    and its error, not the rollback's, is the one to report."""
-    with contextlib.suppress(duckdb.Error):
-        connection.execute("ROLLBACK")
-
-
-def create_schema(connection: Any) -> None:
-    """Create every table and view that is missing; existing data is left alone."""
-    for name, columns in TABLES.items():
-        connection.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
-    connection.execute(QUARANTINE_VIEW)
-    works.create_work_schema(connection)
-    create_search_schema(connection)
-
-
-def missing_tables(connection: Any) -> list[str]:
-    """Tables this version of kehoach needs that the dataset lacks (an older dataset)."""
-    present = {
-        row[0] for row in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-    }
-    wanted = (*TABLES, *works.WORK_TABLES, "search_texts")
-    return [name for name in wanted if name not in present]
 
 
 def backfill_versions(connection: Any) -> int:
@@ -127,14 +36,11 @@ def backfill_versions(connection: Any) -> int:
         plan = PlanDocument.model_validate_json(plan_json)
         raw = DocumentText.model_validate_json(raw_text).text
         identity = identity_of(raw, plan.doc, path)
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            works.place_version(connection, sha256, identity, plan.doc, plan.validity, _now())
+        with writes.transaction(connection):
+            works.place_version(
+                connection, sha256, identity, plan.doc, plan.validity, writes.now_utc()
+            )
             index_text(connection, sha256, DocumentText.model_validate_json(text).text)
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
     return len(rows)
 
 
@@ -145,18 +51,13 @@ def backfill_nodes(connection: Any) -> int:
         "SELECT sha256, plan, pipeline_version FROM documents "
         "WHERE sha256 NOT IN (SELECT DISTINCT sha256 FROM nodes)"
     ).fetchall()
-    connection.execute("BEGIN TRANSACTION")
-    try:
+    with writes.transaction(connection):
         for sha256, plan_json, version in rows:
             plan = PlanDocument.model_validate_json(plan_json)
             keyed = [
                 (sha256, ordinal, *row, version) for ordinal, row in enumerate(node_rows(plan))
             ]
-            _insert(connection, "nodes", keyed)
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+            writes.insert_rows(connection, "nodes", keyed)
     return len(rows)
 
 
@@ -187,108 +88,6 @@ def _upgraded(db: Path) -> Any:
     finally:
         writer.close()
     return connect(db, read_only=True)
-
-
-def _one(connection: Any, sql: str, parameters: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-    """The first row of a query, its result read to the end: DuckDB refuses to register the rows
-    of the next insert while a result is left half-read (``fetchone``)."""
-    rows = connection.execute(sql, list(parameters)).fetchall()
-    return rows[0] if rows else None
-
-
-def _insert(connection: Any, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert rows in column order. Several go as one Arrow table: DuckDB binds parameters row by
-    row, about 1 ms a row (0.7 s for a plan's 600 sections), the Arrow scan takes 5 ms for them
-    all, and registering it 2-3 ms, more than binding a single row."""
-    if not rows:
-        return
-    if len(rows) == 1:
-        placeholders = ", ".join(["?"] * len(rows[0]))
-        connection.execute(f"INSERT INTO {table} VALUES ({placeholders})", list(rows[0]))
-        return
-    import pyarrow  # 0.5 s to import: only where several rows are written, not for readers
-
-    columns = pyarrow.table(
-        {f"c{index}": pyarrow.array(values) for index, values in enumerate(zip(*rows, strict=True))}
-    )
-    connection.register("kehoach_rows", columns)
-    try:
-        connection.execute(f"INSERT INTO {table} SELECT * FROM kehoach_rows")
-    finally:
-        connection.unregister("kehoach_rows")
-
-
-def _stored_versions(connection: Any, sha256s: Sequence[str]) -> dict[str, str]:
-    """The pipeline version each of these documents is stored with (absent: not stored)."""
-    found = connection.execute(
-        "SELECT sha256, pipeline_version FROM documents WHERE list_contains(?, sha256)",
-        [list(sha256s)],
-    ).fetchall()
-    return dict(found)
-
-
-def _place(
-    connection: Any,
-    processed: ProcessedDocument,
-    path: str,
-    facts: dict[str, list[tuple[Any, ...]]],
-    identity: Identity,
-    stored: dict[str, str],
-    rows: dict[str, list[tuple[Any, ...]]],
-) -> str:
-    """Decide what saving one document does, inside the caller's transaction. Its work and
-    version are placed at once (the next document may be a version of the same work); its rows
-    join ``rows``, which the caller writes with one insert per table. A search row exists only
-    beside its stored version (deleted with it), so a plain insert cannot collide."""
-    sha256 = processed.source.sha256
-    version = processed.pipeline_version
-    before = stored.get(sha256)
-    if before == version:
-        return "unchanged"
-    twin = works.version_with_text(connection, identity.content_key)
-    if twin is not None and twin != sha256:
-        works.record_copy(connection, sha256, identity, twin, nfc(path), _now())
-        return "copy"
-    # Only a replaced document has rows to delete: each DELETE scans a whole table.
-    for table in (*DATA_TABLES, *VERSION_TABLES) if before is not None else ():
-        connection.execute(f"DELETE FROM {table} WHERE sha256 = ?", [sha256])
-    now = _now()
-    rows.setdefault("documents", []).append(document_row(processed, path, now))
-    for table, table_rows in facts.items():
-        rows.setdefault(table, []).extend(
-            (sha256, ordinal, *row, version) for ordinal, row in enumerate(table_rows)
-        )
-    plan = processed.plan
-    works.place_version(connection, sha256, identity, plan.doc, plan.validity, now)
-    rows.setdefault(SEARCH_TABLE, []).append(search_row(sha256, processed.text.text))
-    stored[sha256] = version
-    return "inserted" if before is None else "replaced"
-
-
-def _run_row(
-    *,
-    run_id: str,
-    path: str,
-    sha256: str | None,
-    outcome: str,
-    pipeline_version: str,
-    error: ErrorReport | None = None,
-    seconds: float = 0.0,
-) -> tuple[Any, ...]:
-    """One row of ``runs``."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
-    return (
-        run_id,
-        nfc(str(path)),
-        sha256,
-        outcome,
-        str(error.code) if error else None,
-        error.reason if error else None,
-        pipeline_version,
-        seconds,
-        _now(),
-    )
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -328,7 +127,7 @@ class Dataset:
     def stored_version(self, sha256: str) -> str | None:
         """The pipeline version a document was stored with, or None when it is not stored."""
         with self._link.use() as connection:
-            row = _one(
+            row = first_row(
                 connection,
                 "SELECT pipeline_version FROM documents WHERE sha256 = ?",
                 [sha256],
@@ -387,15 +186,15 @@ class Dataset:
         ]
         rows: dict[str, list[tuple[Any, ...]]] = {}
         with self._link.use() as connection:
-            stored = _stored_versions(connection, [p.source.sha256 for p, *_ in prepared])
-            connection.execute("BEGIN TRANSACTION")
+            stored = writes.stored_versions(connection, [p.source.sha256 for p, *_ in prepared])
             try:
-                outcomes = [_place(connection, *item, stored, rows) for item in prepared]
-                for table, table_rows in rows.items():
-                    _insert(connection, table, table_rows)
-                connection.execute("COMMIT")
+                with writes.transaction(connection):
+                    outcomes = [
+                        writes.place_document(connection, *item, stored, rows) for item in prepared
+                    ]
+                    for table, table_rows in rows.items():
+                        writes.insert_rows(connection, table, table_rows)
             except BaseException as error:
-                _rollback(connection)
                 found = storage_error(error, self.path)
                 if found is not None:
                     raise found from error
@@ -430,10 +229,10 @@ class Dataset:
 
     def record_runs(self, entries: Sequence[dict[str, Any]]) -> None:
         """Log several files at once, each given as ``record_run``'s keyword arguments."""
-        rows = [_run_row(**entry) for entry in entries]
+        rows = [writes.run_row(**entry) for entry in entries]
         # a log that cannot be written ends the batch, with the reason a person can fix
         with self._link.use() as connection, storage_errors(self.path, (duckdb.Error,)):
-            _insert(connection, "runs", rows)
+            writes.insert_rows(connection, "runs", rows)
 
     def stored_texts(self) -> Iterator[tuple[str, DocumentText]]:
         """(path, text as read from the file) of every stored document, for re-extraction."""
@@ -443,7 +242,9 @@ class Dataset:
             ).fetchall()
         for sha256, path in keys:
             with self._link.use() as connection:
-                row = _one(connection, "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256])
+                row = first_row(
+                    connection, "SELECT raw_text FROM documents WHERE sha256 = ?", [sha256]
+                )
             if row is not None:
                 yield path, DocumentText.model_validate_json(row[0])
 
@@ -452,7 +253,7 @@ class Dataset:
         tables = (*DATA_TABLES, "runs") if include_runs else DATA_TABLES
         with self._link.use() as connection:
             return {
-                table: _one(connection, f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
+                table: first_row(connection, f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
                 for table in tables
             }
 
@@ -485,10 +286,6 @@ class Dataset:
     def close(self) -> None:
         """Close the file; the dataset is consistent after every committed save."""
         self._link.close()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # --------------------------------------------------------------------------- exports

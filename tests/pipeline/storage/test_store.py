@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 import pipeline.storage.connection as connection
-import pipeline.storage.store as store
+import pipeline.storage.writes as writes
 from kehoach import REPO_ROOT
 from pipeline.storage.frames import WORK_FRAMES, load_dataset
 from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
@@ -76,14 +76,14 @@ def test_a_failed_replacement_leaves_the_old_rows(tmp_path: Path, monkeypatch) -
     _load(db, [old])
     with Dataset(db, read_only=True) as dataset:
         before = dataset.table_counts()
-    real_insert = store._insert
+    real_insert = writes.insert_rows
 
     def failing_insert(connection, table, rows):  # the disk fills up half way
         if table == "deadlines":
             raise duckdb.IOException("No space left on device")
         real_insert(connection, table, rows)
 
-    monkeypatch.setattr(store, "_insert", failing_insert)
+    monkeypatch.setattr(writes, "insert_rows", failing_insert)
     with pytest.raises(KehoachError, match="disk-full"):  # an actionable code, not an I/O error
         _load(db, [old.model_copy(update={"pipeline_version": "1+2"})])
     monkeypatch.undo()
