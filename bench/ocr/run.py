@@ -22,7 +22,9 @@ sys.path.insert(0, str(REPO))
 from pipeline.evaluation.metrics import cer, syllable_accuracy, wer  # noqa: E402
 from pipeline.evaluation.synthetic import LEVELS, render_plan  # noqa: E402
 from pipeline.ingest import identify  # noqa: E402
-from pipeline.text import extract_text, ocr_page_text, tidy_pages  # noqa: E402
+from pipeline.page_tidy import tidy_pages  # noqa: E402
+from pipeline.paged_text import ocr_page_text  # noqa: E402
+from pipeline.text import extract_text  # noqa: E402
 from schemas import DocumentText, KehoachError, Limits, PipelineSettings  # noqa: E402
 
 SHARED = REPO.parent / "shared"

@@ -21,7 +21,8 @@ from pipeline.evaluation.synthetic import (
     save_text_pdf,
 )
 from pipeline.ingest import identify
-from pipeline.text import extract_text, repair_hyphenation, tidy_pages
+from pipeline.page_tidy import repair_hyphenation, tidy_pages
+from pipeline.text import extract_text
 from schemas import (
     BBox,
     ErrorCode,
