@@ -80,6 +80,19 @@ def plan_shas(answer: dict[str, Any]) -> list[str]:
     ]
 
 
+def citing_compared(
+    db: Path, ref: str, *, kinds: list[str] | None = None, field: str | None = None
+) -> tuple[dict[str, Any], Any]:
+    """``citing``'s answer and, with ``field``, that field compared across the citing plans
+    (a ``compare.Comparison``; None without a field or without a citing plan)."""
+    from pipeline.analysis.compare import compare_field
+
+    answer = citing(db, ref, kinds=kinds)
+    shas = plan_shas(answer) if field else []
+    table = compare_field(db, field, documents=shas) if shas and field else None
+    return answer, table
+
+
 def render_citing(answer: dict[str, Any], console: Any = None) -> None:
     """Print who cites the document: one table, a row per citing document, by province."""
     from rich.console import Console

@@ -1,9 +1,12 @@
 """A plan as Markdown (`kehoach extract --to md`): the header, then each field as a list.
 
 Section titles are the display labels (``labels.py``), so the page reads like the report.
+``render_plan`` gives either output of ``kehoach extract``: this page or the gold-format JSON.
 """
 
 from __future__ import annotations
+
+import json
 
 from pipeline.analysis.labels import display_labels
 from schemas import PlanDocument
@@ -59,3 +62,11 @@ def plan_markdown(plan: PlanDocument, source: str | None = None) -> str:
         out += [f"- {item}" for item in items]
         out.append("")
     return "\n".join(out)
+
+
+def render_plan(plan: PlanDocument, to: str, source: str | None = None) -> str:
+    """The plan as ``kehoach extract`` writes it: "md" this module's page, else its JSON (the
+    gold format plus provenance)."""
+    if to == "md":
+        return plan_markdown(plan, source)
+    return json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"

@@ -21,7 +21,14 @@ from pipeline.storage.rows import fact_rows, node_rows
 from pipeline.storage.schema import DATA_TABLES, create_schema, missing_tables
 from pipeline.storage.search import index_text
 from pipeline.storage.writes import first_row
-from schemas import DocumentText, ErrorReport, KehoachError, PlanDocument, ProcessedDocument
+from schemas import (
+    DocumentText,
+    ErrorCode,
+    ErrorReport,
+    KehoachError,
+    PlanDocument,
+    ProcessedDocument,
+)
 
 # --------------------------------------------------------------------------- opening the file
 
@@ -292,8 +299,13 @@ class Dataset:
 
 
 def export_parquet(db: Path, folder: Path) -> list[Path]:
-    """Write one Parquet file per table (works, versions, copies, runs too) into ``folder``."""
+    """Write one Parquet file per table (works, versions, copies, runs too) into ``folder``;
+    a file, or a name ending in .parquet, is refused as a usage error."""
     folder = Path(folder)
+    if (folder.exists() and not folder.is_dir()) or folder.suffix.lower() == ".parquet":
+        raise KehoachError(
+            ErrorCode.USAGE, folder, "give a folder: export writes one Parquet file per table"
+        )
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with Dataset(db, read_only=True) as dataset:
