@@ -212,9 +212,9 @@ def test_page_counts_measure_pdfs_without_reading_them_and_a_broken_one_counts_z
     tmp_path: Path,
 ) -> None:
     from pipeline.ingest import identify
-    from tests.hostile_catalogue import _good_pdf_bytes
+    from tests.hostile_makers import good_pdf_bytes
 
-    (tmp_path / "three.pdf").write_bytes(_good_pdf_bytes(pages=3))
+    (tmp_path / "three.pdf").write_bytes(good_pdf_bytes(pages=3))
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really\n")
     (tmp_path / "plan.txt").write_text("Kế hoạch\n", encoding="utf-8")
     settings = PipelineSettings()

@@ -23,7 +23,7 @@ import pytest
 import flows  # noqa: F401  (kehoach's Prefect defaults, before Prefect is imported)
 from schemas import ErrorCode, KehoachError, PipelineSettings
 from tests.flows.test_flows import prefect_api  # noqa: F401  (the session's Prefect server)
-from tests.hostile_catalogue import PLAN_TEXT, _non_utf8_name, _sideways_photo
+from tests.hostile_makers import PLAN_TEXT, non_utf8_name, sideways_photo
 from tests.pipeline.test_hostile import NOBODY, drop_privileges
 from tests.support import write_scan
 
@@ -84,7 +84,7 @@ def test_links_pipes_and_odd_names_in_a_folder_are_each_reported(
     (batch / "out-folder").symlink_to(outside)
     os.mkfifo(batch / "pipe.txt")
     (batch / "\x1b[31mred\nname.txt").write_bytes(b"")
-    odd = _non_utf8_name(batch)
+    odd = non_utf8_name(batch)
     db = tmp_path / "k.duckdb"
 
     summary = run_ingest([str(batch)], db=db, reporter=SilentReporter())
@@ -327,7 +327,7 @@ def test_a_file_rewritten_mid_batch_is_file_changed(tmp_path: Path) -> None:
 
 
 def test_an_ocr_timeout_is_said_on_stderr_with_exit_1(tmp_path: Path) -> None:
-    photo = _sideways_photo(tmp_path)
+    photo = sideways_photo(tmp_path)
     command = [sys.executable, "-m", "kehoach.cli", "--ocr-timeout", "0.001", "text", str(photo)]
 
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
@@ -343,11 +343,11 @@ def test_a_deep_page_tree_is_corrupt_with_two_workers(
 ) -> None:
     from flows.ingest import run_ingest
     from flows.progress import SilentReporter
-    from tests.hostile_catalogue import _deep_page_tree
+    from tests.hostile_makers import deep_page_tree
 
     batch = tmp_path / "batch"
     batch.mkdir()
-    _deep_page_tree(batch)
+    deep_page_tree(batch)
     write_scan(batch / "scan.pdf", pages=1)
 
     summary = run_ingest(
