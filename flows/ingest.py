@@ -84,6 +84,26 @@ def _quick_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+@contextmanager
+def _prefect_batch(
+    dataset: Any, db: Path, reporter: Reporter, dask_address: str | None
+) -> Iterator[None]:
+    """What a flow run of ``ingest`` or ``rebuild`` runs inside: a quick Ctrl-C, private results,
+    a Prefect API (a warning when the workers cannot reach it), the dataset shared with readers,
+    and the workers' progress reported here."""
+    from flows.server import prefect_api, unreachable_api_warning
+
+    with (
+        _quick_interrupt(),
+        private_results(),
+        prefect_api() as api_url,
+        sharing(dataset, db),
+        reporting(reporter),
+    ):
+        _warn(unreachable_api_warning(api_url, dask_address))
+        yield
+
+
 def _settle_without_prefect(
     dataset: Any, plan: BatchPlan, reporter: Reporter, title: str, started: float
 ) -> IngestSummary:
@@ -134,7 +154,6 @@ def run_ingest(
         else:
             from flows.definitions import ingest_flow
             from flows.runners import batch_workers, dask_threads, task_runner, window_size
-            from flows.server import prefect_api, unreachable_api_warning
 
             if dask_address:  # bundles and the window are sized for the cluster as it is now
                 workers = dask_threads(dask_address)
@@ -145,14 +164,7 @@ def run_ingest(
                 task_runner=chosen, flow_run_name=run_name("ingest", len(plan.pending), "files")
             )
             reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")
-            with (
-                _quick_interrupt(),
-                private_results(),
-                prefect_api() as api_url,
-                sharing(dataset, Path(db)),
-                reporting(reporter),
-            ):
-                _warn(unreachable_api_warning(api_url, dask_address))
+            with _prefect_batch(dataset, Path(db), reporter, dask_address):
                 summary = flow(
                     paths=[str(p) for p in paths],
                     db=str(db),
@@ -201,7 +213,6 @@ def run_rebuild(
         else:
             from flows.definitions import rebuild_flow
             from flows.runners import dask_threads, task_runner, window_size
-            from flows.server import prefect_api, unreachable_api_warning
 
             if dask_address:
                 workers = dask_threads(dask_address)
@@ -210,14 +221,7 @@ def run_rebuild(
                 flow_run_name=run_name("rebuild", _stale_count(dataset), "documents"),
             )
             reporter.note("documents to re-extract; starting Prefect…")
-            with (
-                _quick_interrupt(),
-                private_results(),
-                prefect_api() as api_url,
-                sharing(dataset, Path(db)),
-                reporting(reporter),
-            ):
-                _warn(unreachable_api_warning(api_url, dask_address))
+            with _prefect_batch(dataset, Path(db), reporter, dask_address):
                 summary = flow(
                     db=str(db), settings=settings, window=window_size(workers, dask_address)
                 )
