@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.structure.lines import TERMINAL, TextLine, is_upper, join_parts, starts_with
-from pipeline.structure.numbering import LETTERS, Marker, read_markers
+from pipeline.structure.numbering import LETTERS, Marker, read_markers, roman_value
 
 RANK = {"part": 0, "chapter": 1, "legal_section": 2, "subsection": 3, "roman": 4, "upper": 4}
 RANK["article"] = 5
@@ -125,9 +125,11 @@ class Reader:
             if marker.loose:
                 if not (fits and is_upper(body)):
                     return False
-                if not marker.label.isdigit():  # "TH.", "lV,", "IV KIẾN NGHỊ": no list uses these
-                    return True
-                # "1." / "11." are lists too: Roman only where the plan's Roman sequence has a gap
+                label = marker.label
+                if roman_value(label) or (len(label) > 1 and not label.isdigit()):
+                    return True  # "V," "IV KIẾN NGHỊ" "TH." "lV,": no list or rule looks so
+                # "1." / "11." are lists and "|", "l" table rules or letters: Roman only where
+                # the plan's Roman sequence has its gap
                 return (
                     bool(self.strict_romans)
                     and marker.value not in self.strict_romans

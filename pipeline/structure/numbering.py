@@ -20,7 +20,7 @@ VALID_ROMAN = re.compile(r"^(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 SEP = r"[.:\-–,]"
 ROMAN_LINE = re.compile(rf"^(?P<label>[IVXLlTHYi1|!]{{1,5}})\s*(?P<sep>{SEP})\s*(?P<text>\S.*)$")
 # "IV KIẾN NGHỊ": the period OCR lost; only a heading in capitals, and only where expected
-ROMAN_BARE = re.compile(r"^(?P<label>[IVXLlTHY1|]{1,4})\s+(?P<text>[A-ZĐÀ-Ỹ]{2}.*)$")
+ROMAN_BARE = re.compile(r"^(?P<label>[IVXLlTH1]{1,4})\s+(?P<text>[A-ZĐÀ-Ỹ]{2}.*)$")
 ARABIC_LINE = re.compile(
     r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)])\s*(?P<text>[^\d\s].*)$"
     r"|^(?P<label2>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<text2>[^\d\s].*)$"
