@@ -43,13 +43,13 @@ class Item:
 
 def _is_heading(text: str) -> bool:
     """A heading that lost its numbering: upper case, or close to a known heading."""
-    from extractors.vocab import heading_match
+    from extractors.sections import is_known_heading
 
     if text[-1:] in ".;!?" or len(text) > 120:
         return False
     if is_upper(text) and len(text.split()) >= 2:
         return True
-    return len(text) <= 70 and heading_match(text, 90.0) is not None
+    return len(text) <= 70 and is_known_heading(text)
 
 
 def _full_width(lines: list[TextLine]) -> float:
@@ -128,8 +128,10 @@ class Reader:
                 label = marker.label
                 if roman_value(label) or (len(label) > 1 and not label.isdigit()):
                     return True  # "V," "IV KIẾN NGHỊ" "TH." "lV,": no list or rule looks so
-                # "1." / "11." are lists and "|", "l" table rules or letters: Roman only where
-                # the plan's Roman sequence has its gap
+                if not label.isdigit() and marker.sep in ".,":
+                    return True  # "|. MỤC ĐÍCH": a look-alike with its period
+                # "1." / "11." are lists, a bare "|" a table rule: Roman only where the plan's
+                # Roman sequence has its gap
                 return (
                     bool(self.strict_romans)
                     and marker.value not in self.strict_romans

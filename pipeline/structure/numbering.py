@@ -53,6 +53,7 @@ class Marker:
     value: int
     text: str
     loose: bool = False  # read through an OCR confusion; kept only if the sequence expects it
+    sep: str = ""  # the separator printed after a Roman numeral ("." "," ":"), "" when none
 
 
 def roman_value(token: str, loose: bool = False) -> int | None:
@@ -195,7 +196,8 @@ def read_markers(text: str) -> list[Marker]:
         # "111." (III) is no Arabic number a list would use; "1." and "11." are offered below
         if value is not None and (not token.isdigit() or len(token) == 3):
             body = (found or bare).group("text")  # type: ignore[union-attr]
-            out.append(Marker("roman", token, value, body, loose=strict is None))
+            sep = found.group("sep") if found else ""
+            out.append(Marker("roman", token, value, body, loose=strict is None, sep=sep))
     found = ARABIC_LINE.match(text)
     if found:
         label = next(
