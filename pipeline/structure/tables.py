@@ -20,6 +20,7 @@ from pipeline.structure.lines import TERMINAL, TextLine
 from pipeline.structure.numbering import read_markers, roman_value
 
 HEAD_NUMBER = re.compile(r"^(?:S[ốo]\s*)?S?TT\.?$", re.IGNORECASE)
+LIST_ITEM = re.compile(r"^\W?\s*(?:[-+•*]|[a-zđ]\)|\d{1,2}\.\s)")
 MAX_COLUMNS = 12
 MAX_HEADER_CELL = 60
 
@@ -202,8 +203,8 @@ def _inline(lines: list[TextLine], start: int) -> Table | None:
     header = lines[start]
     if len(header.cells) < 2 or len(header.cells) > MAX_COLUMNS:
         return None
-    if any(len(cell) > MAX_HEADER_CELL for cell in header.cells):
-        return None
+    if any(len(cell) > MAX_HEADER_CELL for cell in header.cells) or LIST_ITEM.match(header.text):
+        return None  # "a) Số biên chế:   326 biên chế.", "+ …   + …": list items spaced out
     count = len(header.cells)
     columns = _unique(list(header.cells))
     index = start + 1

@@ -183,3 +183,11 @@ def test_tables_leave_the_extraction_view_as_it_was() -> None:
 def test_prose_with_wide_spaces_is_no_table() -> None:
     text = PLAN_HEAD + "(Kèm theo Kế hoạch số         /KH-UBND ngày      /01/2026\n"
     assert _tables(text) == []
+
+
+def test_spaced_out_list_items_are_no_table() -> None:
+    text = PLAN_HEAD + (
+        "a) Số biên chế được giao:      326 biên chế.\n"
+        "b) Số biên chế có mặt:         310 biên chế.\n"
+    )
+    assert _tables(text) == []
