@@ -2,6 +2,7 @@
 OCR-degraded; plans' section trees from degraded copies; attached plans; speed.
 
     .venv/bin/python bench/structure/run.py --shared ../shared [--docs 600] [--plans-seeds 3]
+        [--plans-first-seed 0]
 
 Truth comes from each document's clean numbering, read with strict patterns independent of the
 structure module: "Điều N." / "Điều N:" lines (articles), "N." lines inside an Điều up to the next
@@ -146,14 +147,14 @@ def legal_rows(docs: list[tuple[str, str, str]], transform, label: str) -> None:
         print(f"  {label:<22} {genre:<9} {count:>4}  " + "  ".join(f"{c:<22}" for c in cells))
 
 
-def plan_trees(paths: list[Path], seeds: int) -> None:
+def plan_trees(paths: list[Path], seeds: int, first_seed: int = 0) -> None:
     """Sections (label and heading) and clauses under their section, degraded against clean."""
     for path in paths:
         text = path.read_text(encoding="utf-8")
         clean = _plan_keys(text)
         for scale, name in ((DEGRADED_SCALE, "degraded"), (1.0, "raw channel")):
             sec = cla = 0
-            for seed in range(seeds):
+            for seed in range(first_seed, first_seed + seeds):
                 got = _plan_keys(degrade_text(text, seed, scale))
                 sec += share(clean[0], got[0])[0]
                 cla += share(clean[1], got[1])[0]
@@ -280,6 +281,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--docs", type=int, default=600)
     parser.add_argument("--plans-seeds", type=int, default=3)
+    parser.add_argument(
+        "--plans-first-seed", type=int, default=0, help="seeds 0-2 were read while tuning"
+    )
     args = parser.parse_args()
     corpus = args.shared / "corpus" / "legal_vi.jsonl.gz"
     docs = load_corpus(corpus, args.docs)
@@ -301,7 +305,9 @@ def main() -> None:
         legal_rows(tuned, transform, label)
     plans = sorted((args.shared / "corpus" / "plans").glob("*.txt"))
     print(f"\nPlans: trees from degraded copies against the clean tree ({args.plans_seeds} seeds)")
-    plan_trees([p for p in plans if p.name not in HELDOUT_PLANS], args.plans_seeds)
+    plan_trees(
+        [p for p in plans if p.name not in HELDOUT_PLANS], args.plans_seeds, args.plans_first_seed
+    )
     print("\nDecisions approving an attached document")
     attached_plans(corpus, args.shared / "corpus" / "plans")
     print("\nSpeed")
@@ -310,7 +316,9 @@ def main() -> None:
     print(header)
     for label, transform in rows:
         legal_rows(heldout, transform, label)
-    plan_trees([p for p in plans if p.name in HELDOUT_PLANS], args.plans_seeds)
+    plan_trees(
+        [p for p in plans if p.name in HELDOUT_PLANS], args.plans_seeds, args.plans_first_seed
+    )
 
 
 if __name__ == "__main__":
