@@ -154,9 +154,11 @@ def _next_row(line: TextLine, last: int, groups: int, current: int, kind: str) -
 def _leaves_table(line: TextLine) -> bool:
     """A line of the text after the table: a numbered item or heading of the document."""
     for marker in read_markers(line.text):
+        if marker.style in ("part", "chapter", "article", "legal_section"):
+            return True  # "Điều l3, Trọng số …": a head of the law, however OCR printed it
         if marker.loose:
             continue
-        if marker.style in ("letter", "roman", "part", "chapter", "article", "legal_section"):
+        if marker.style in ("letter", "roman"):
             return True
         if marker.style == "arabic1" and marker.text[:1].isupper():
             return True
