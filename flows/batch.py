@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from kehoach import PIPELINE_VERSION
-from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument, SourceKind
+from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument
 from schemas.common import Frozen
 from schemas.errors import os_error, storable_path
 
@@ -192,7 +192,7 @@ def page_counts(sources: Iterable[SourceDocument], settings: PipelineSettings) -
 
     counts = {}
     for source in sources:
-        if source.kind != SourceKind.TEXT:
+        if source.kind.paged:
             try:
                 counts[source.sha256] = page_count(source, settings)
             except Exception:
@@ -217,8 +217,8 @@ def bundle(
     largest_first = sorted(
         sources, key=lambda s: (pages.get(s.sha256, 0), s.size_bytes), reverse=True
     )
-    alone = [[s] for s in largest_first if s.kind != SourceKind.TEXT]
-    texts = [s for s in largest_first if s.kind == SourceKind.TEXT]
+    alone = [[s] for s in largest_first if s.kind.paged]
+    texts = [s for s in largest_first if not s.kind.paged]
     text_bytes = sum(s.size_bytes for s in texts)
     wanted = max(math.ceil(text_bytes / BUNDLE_TEXT_BYTES), workers * BUNDLES_PER_WORKER)
     bundles: list[list[SourceDocument]] = [[] for _ in range(min(len(texts), wanted))]

@@ -41,7 +41,6 @@ from schemas import (
     PipelineSettings,
     ProcessedDocument,
     SourceDocument,
-    SourceKind,
 )
 
 SAVED_OUTCOMES = {
@@ -156,7 +155,7 @@ class _Run:
         """Submit the reading and processing of one PDF or image, or of a bundle of text files,
         as one task; save each file when the task is back."""
         self.window.make_room()
-        if sources[0].kind == SourceKind.TEXT:
+        if not sources[0].kind.paged:
             bundled = ingest_texts_task.submit(sources, self.settings, _bundle_label(sources))
             self.window.add(bundled, partial(self._bundle_processed, sources))
         else:

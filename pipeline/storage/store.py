@@ -18,7 +18,7 @@ import duckdb
 from pipeline.storage import works
 from pipeline.storage.connection import Link, connect, storage_error, storage_errors
 from pipeline.storage.identity import identity_of
-from pipeline.storage.rows import document_row, fact_rows
+from pipeline.storage.rows import document_row, fact_rows, node_rows
 from pipeline.storage.search import create_search_schema, index_text
 from schemas import (
     DocumentText,
@@ -66,6 +66,10 @@ TABLES: dict[str, str] = {
         doc_type VARCHAR, date VARCHAR, issuer VARCHAR, source VARCHAR NOT NULL,
         inverse BOOLEAN NOT NULL, scope VARCHAR, text VARCHAR, {PROVENANCE_COLUMNS},
         {VERSION_COLUMN}""",
+    # the document's tree (schemas.structure.Node): "điểm a khoản 2 Điều 5" found by citation
+    "nodes": f"""{FACT_KEY}, node_id VARCHAR NOT NULL, parent VARCHAR, kind VARCHAR NOT NULL,
+        label VARCHAR, heading VARCHAR, path VARCHAR, citation VARCHAR, part VARCHAR,
+        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "runs": """run_id VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR,
         outcome VARCHAR NOT NULL, error_code VARCHAR, reason VARCHAR,
         pipeline_version VARCHAR NOT NULL, seconds DOUBLE, "at" TIMESTAMP NOT NULL""",
@@ -134,6 +138,38 @@ def backfill_versions(connection: Any) -> int:
     return len(rows)
 
 
+def backfill_nodes(connection: Any) -> int:
+    """Give documents stored before the ``nodes`` table existed their tree, from the plan JSON
+    they were stored with (its ``nodes``; empty for a plan older than the tree)."""
+    rows = connection.execute(
+        "SELECT sha256, plan, pipeline_version FROM documents "
+        "WHERE sha256 NOT IN (SELECT DISTINCT sha256 FROM nodes)"
+    ).fetchall()
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        for sha256, plan_json, version in rows:
+            plan = PlanDocument.model_validate_json(plan_json)
+            keyed = [
+                (sha256, ordinal, *row, version) for ordinal, row in enumerate(node_rows(plan))
+            ]
+            _insert(connection, "nodes", keyed)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+def upgrade(connection: Any) -> None:
+    """Create what an older dataset lacks and fill it from what it stored; a no-op on a
+    current dataset apart from one catalogue query."""
+    lacking = missing_tables(connection)
+    create_schema(connection)
+    backfill_versions(connection)
+    if "nodes" in lacking:
+        backfill_nodes(connection)
+
+
 def _upgraded(db: Path) -> Any:
     """A read-only connection to a dataset older than this kehoach, after adding what it lacks
     (works, versions, relations, search): one short write, refused clearly when it cannot."""
@@ -147,8 +183,7 @@ def _upgraded(db: Path) -> Any:
             f"could not start: {error.reason}",
         ) from error
     try:
-        create_schema(writer)
-        backfill_versions(writer)
+        upgrade(writer)
     finally:
         writer.close()
     return connect(db, read_only=True)
@@ -195,8 +230,7 @@ class Dataset:
         self._link = Link(self.path, read_only=read_only)
         with self._link.use() as connection:
             if not read_only:
-                create_schema(connection)
-                backfill_versions(connection)
+                upgrade(connection)
             elif missing_tables(connection):
                 connection.close()
                 self._link.replace(_upgraded(self.path))
