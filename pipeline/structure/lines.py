@@ -101,7 +101,8 @@ def line_cells(line: Line) -> list[str]:
     text = line.text
     if text.count("|") >= 2:
         cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
-        return cells if sum(bool(cell.strip(" -")) for cell in cells) >= 2 else []
+        # a cell's second line ("|  | thực hiện |", .docx and HTML tables) keeps its columns
+        return cells if len(cells) >= 2 and any(cell.strip(" -") for cell in cells) else []
     runs = [cell for cell in re.split(r"\s{3,}|\t+", text.strip()) if cell]
     if len(runs) >= 2:
         return runs

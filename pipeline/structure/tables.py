@@ -208,13 +208,21 @@ def _inline(lines: list[TextLine], start: int) -> Table | None:
     if any(len(cell) > MAX_HEADER_CELL for cell in header.cells) or LIST_ITEM.match(header.text):
         return None  # "a) Số biên chế:   326 biên chế.", "+ …   + …": list items spaced out
     count = len(header.cells)
-    columns = _unique(list(header.cells))
+    if sum(bool(cell) for cell in header.cells) < 2:
+        return None
+    names = list(header.cells)
     index = start + 1
+    while index < len(lines) and _second_line(lines[index], count):
+        names = [f"{a} {b}".strip() for a, b in zip(names, lines[index].cells, strict=True)]
+        index += 1  # "| STT | Trách nhiệm |" / "|  | thực hiện |": one header cell
+    columns = _unique(names)
     rows: list[Row] = []
     groups = 0
     while index < len(lines):
         line = lines[index]
-        if len(line.cells) >= 2 and len(line.cells) <= count:
+        if rows and _second_line(line, count):
+            _continue_cells(rows, columns, line)
+        elif len(line.cells) >= 2 and len(line.cells) <= count:
             cells = list(line.cells) + [""] * (count - len(line.cells))
             _add_row(rows, columns, cells, line, groups)
             if re.fullmatch(r"[IVX]{1,4}\.?", cells[0]):
@@ -227,6 +235,20 @@ def _inline(lines: list[TextLine], start: int) -> Table | None:
     if not rows:
         return None
     return Table(columns, lines[start:index], rows)
+
+
+def _second_line(line: TextLine, count: int) -> bool:
+    """A pipe line continuing the row above: as many cells, the first (its number) empty."""
+    return len(line.cells) == count and not line.cells[0] and line.text.lstrip().startswith("|")
+
+
+def _continue_cells(rows: list[Row], columns: tuple[str, ...], line: TextLine) -> None:
+    """A row's next printed line joins its cells column by column."""
+    row = rows[-1].children[-1] if rows[-1].children else rows[-1]
+    for name, cell in zip(columns, line.cells, strict=True):
+        if cell and name in row.cells:
+            row.cells[name] = f"{row.cells[name]} {cell}".strip()
+    row.lines.append(line)
 
 
 def _wraps(line: TextLine, lines: list[TextLine], index: int) -> bool:

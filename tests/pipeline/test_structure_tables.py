@@ -191,3 +191,21 @@ def test_spaced_out_list_items_are_no_table() -> None:
         "b) Số biên chế có mặt:         310 biên chế.\n"
     )
     assert _tables(text) == []
+
+
+def test_pipe_table_of_a_word_file_joins_a_cell_printed_on_two_lines() -> None:
+    """``pipeline.table_text`` writes a .docx or HTML cell of two lines as two pipe lines."""
+    from pipeline.table_text import table_lines
+
+    rows = [
+        [["STT"], ["Nội dung"], ["Trách nhiệm", "thực hiện"]],
+        [["1"], ["Giải đáp vướng mắc"], ["Lãnh đạo", "Sở Y tế"]],
+        [["2"], ["Tập huấn nghiệp vụ"], ["Sở Nội vụ"]],
+    ]
+    text = PLAN_HEAD + "\n".join(table_lines(rows)) + "\nb) Báo cáo kết quả.\n"
+    nodes = _tables(text)
+    assert nodes[0].columns == ("STT", "Nội dung", "Trách nhiệm thực hiện")
+    assert [n.cells for n in nodes[1:]] == [
+        {"Nội dung": "Giải đáp vướng mắc", "Trách nhiệm thực hiện": "Lãnh đạo Sở Y tế"},
+        {"Nội dung": "Tập huấn nghiệp vụ", "Trách nhiệm thực hiện": "Sở Nội vụ"},
+    ]
