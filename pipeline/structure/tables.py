@@ -118,8 +118,10 @@ def _stacked_rows(
         kind, value = found
         body_end = index + 1
         while body_end < len(lines) and not _next_row(lines[body_end], last, groups, value, kind):
-            if body_end > index + 1 and _leaves_table(lines[body_end]):
-                break
+            if _leaves_table(lines[body_end]) and (
+                body_end > index + 1 or _law_head(lines[body_end])
+            ):
+                break  # an empty row of a form ("1" alone) never takes the next Điều as a cell
             if body_end - index > 3 * len(columns):
                 break
             body_end += 1
@@ -149,6 +151,11 @@ def _next_row(line: TextLine, last: int, groups: int, current: int, kind: str) -
     return (found[0] == "arabic" and found[1] in (number + 1, 1)) or (
         found[0] == "roman" and found[1] == (current if kind == "roman" else groups) + 1
     )
+
+
+def _law_head(line: TextLine) -> bool:
+    heads = ("part", "chapter", "article", "legal_section")
+    return any(marker.style in heads for marker in read_markers(line.text))
 
 
 def _leaves_table(line: TextLine) -> bool:

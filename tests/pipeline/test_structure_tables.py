@@ -209,3 +209,16 @@ def test_pipe_table_of_a_word_file_joins_a_cell_printed_on_two_lines() -> None:
         {"Nội dung": "Giải đáp vướng mắc", "Trách nhiệm thực hiện": "Lãnh đạo Sở Y tế"},
         {"Nội dung": "Tập huấn nghiệp vụ", "Trách nhiệm thực hiện": "Sở Nội vụ"},
     ]
+
+
+def test_an_empty_row_of_a_form_never_takes_the_next_article() -> None:
+    text = """QUYẾT ĐỊNH
+Điều 1. Công nhận giống vật nuôi mới theo danh mục sau:
+Số TT
+Tên giống
+Tổ chức đề nghị
+1
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+"""
+    nodes = build_structure(document_from_text(text)).nodes
+    assert [n.label for n in nodes if n.kind == "article"] == ["1", "2"]
