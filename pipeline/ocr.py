@@ -20,6 +20,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipeline.closing_geometry import read_closing_columns
 from pipeline.scan import (
     MIN_SKEW,
     Row,
@@ -234,6 +235,31 @@ def merge_row(rows: list[Row], extra: Row) -> list[Row]:
     return sorted([*rows, extra], key=lambda row: min(t.y0 for t in row))
 
 
+def ordered_rows(
+    ready: Image.Image, rows: list[Row], lang: str, timeout: float, dpi: int
+) -> list[tuple[Row, str]]:
+    """The page's rows in reading order.
+
+    A closing block is read again column by column from its own crops (``closing_geometry``);
+    without one, the signer column is re-read where the page left it out.
+    """
+
+    def read(crop: Image.Image, psm: int) -> list[Row]:
+        return _run(crop, lang, timeout, dpi, psm)
+
+    closing = read_closing_columns(ready, rows, read)
+    if closing is None:
+        for extra in signer_rows(ready, rows, lang, timeout, dpi):
+            rows = merge_row(rows, extra)
+        return reading_order(rows, ready.height)
+    start, recipients, signer = closing
+    return (
+        reading_order(rows[:start], ready.height)
+        + [(row, "closing-left") for row in recipients]
+        + [(row, "closing-right") for row in signer]
+    )
+
+
 @dataclass(frozen=True)
 class PreparedPage:
     """A page cleaned for Tesseract (``prepare``), waiting for it."""
@@ -255,11 +281,9 @@ def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
     by column)."""
     ready, dpi = page.image, page.dpi
     rows = _run(ready, lang, timeout, dpi)
-    for extra in signer_rows(ready, rows, lang, timeout, dpi):
-        rows = merge_row(rows, extra)
     lines = tuple(
         tokens_to_line(tokens, region)
-        for tokens, region in reading_order(rows, ready.height)
+        for tokens, region in ordered_rows(ready, rows, lang, timeout, dpi)
         if not is_stray(tokens)
     )
     return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)

@@ -19,16 +19,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from pipeline.evaluation.metrics import cer, syllable_accuracy, wer  # noqa: E402
+from pipeline.evaluation.metrics import cer, mark_cer, syllable_accuracy, wer  # noqa: E402
 from pipeline.evaluation.synthetic import LEVELS, render_plan  # noqa: E402
 from pipeline.ingest import identify  # noqa: E402
 from pipeline.text import extract_text, ocr_page_text, tidy_pages  # noqa: E402
-from schemas import DocumentText, KehoachError, Limits, PipelineSettings  # noqa: E402
+from schemas import DocumentText, KehoachError, Limits, PageText, PipelineSettings  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 PLAN = SHARED / "corpus" / "plans" / "lamdong-kh-cchc-2026.txt"
 GOLD_SCAN = "bca-589-kehoach-hoinghi-ctmtqg-matuy-2025"
-TARGETS = {"clean": 0.003, "light": 0.015, "heavy": 0.03, GOLD_SCAN: 0.02}
+TARGETS = {"clean": 0.003, "light": 0.015, "heavy": 0.03, GOLD_SCAN: 0.02, "real pages": 0.015}
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,14 @@ class Score:
     wer: float
     syllables: float
     seconds_per_page: float
+    marks: float = 0.0  # the part of the CER that only diacritics make
 
     def row(self) -> str:
         target = TARGETS.get(self.name)
         verdict = "" if target is None else ("ok" if self.cer <= target else f"> {target:.1%}")
         return (
             f"| {self.name} | {self.pages} | {self.cer:.2%} | {self.wer:.2%} | "
-            f"{self.syllables:.2%} | {self.seconds_per_page:.2f} | {verdict} |"
+            f"{self.syllables:.2%} | {self.marks:.2%} | {self.seconds_per_page:.2f} | {verdict} |"
         )
 
 
@@ -60,6 +61,7 @@ def score(name: str, gold: str, predicted: str, pages: int, seconds: float) -> S
         wer(gold, predicted),
         syllable_accuracy(gold, predicted),
         seconds / max(1, pages),
+        mark_cer(gold, predicted),
     )
 
 
@@ -71,6 +73,55 @@ def synthetic(level: str, pages: int, settings: PipelineSettings, seed: int) -> 
     seconds = time.perf_counter() - start
     predicted = "\n".join(page.text for page in tidy_pages(read))
     return score(level, "\n".join(p.truth for p in rendered), predicted, len(rendered), seconds)
+
+
+def _scan_page(name: str, page: int, settings: PipelineSettings) -> tuple[PageText, float]:
+    """One page of ``corpus/scans/NAME.pdf`` rendered at 300 dpi and read, with its wall time."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(SHARED / "corpus" / "scans" / f"{name}.pdf"))
+    start = time.perf_counter()
+    image = pdf[page - 1].render(scale=300 / 72).to_pil()
+    read = ocr_page_text(image, page, 300, settings)
+    return read, time.perf_counter() - start
+
+
+def _transcribed(folder: Path) -> list[tuple[str, int, str]]:
+    """(scan name, page number, transcription) of every ``NAME.pN.txt`` in ``folder``."""
+    found = []
+    for path in sorted(folder.glob("*.p*.txt")):
+        name, page = path.name.removesuffix(".txt").rsplit(".p", 1)
+        found.append((name, int(page), path.read_text("utf-8")))
+    return found
+
+
+def _pooled(name: str, scores: list[Score], golds: list[str], reads: list[str]) -> Score:
+    seconds = sum(s.seconds_per_page * s.pages for s in scores)
+    return score(name, "\n".join(golds), "\n".join(reads), len(scores), seconds)
+
+
+def real_pages(settings: PipelineSettings) -> list[Score]:
+    """Each hand-transcribed page of a real scan (``gold/scans/NAME.pN.txt``) read on its own, and
+    the pages pooled."""
+    scores, golds, reads = [], [], []
+    for name, page, gold in _transcribed(SHARED / "gold" / "scans"):
+        read, seconds = _scan_page(name, page, settings)
+        scores.append(score(f"{name[:12]} p{page}", gold, read.text, 1, seconds))
+        golds, reads = golds + [gold], reads + [read.text]
+    return scores + [_pooled("real pages", scores, golds, reads)] if scores else []
+
+
+def closing_blocks(settings: PipelineSettings) -> list[Score]:
+    """The closing block ("Nơi nhận" list, then the signer column) of real last pages, against
+    transcriptions of that block alone in ``bench/ocr/closing`` (made for issue 16 from the page
+    images; these pages were looked at while writing ``pipeline.closing_geometry``)."""
+    scores, golds, reads = [], [], []
+    for name, page, gold in _transcribed(Path(__file__).parent / "closing"):
+        read, seconds = _scan_page(name, page, settings)
+        closing = "\n".join(line.text for line in read.lines if line.region.startswith("closing"))
+        scores.append(score(f"closing {name[:12]} p{page}", gold, closing, 1, seconds))
+        golds, reads = golds + [gold], reads + [closing]
+    return scores + [_pooled("closing blocks", scores, golds, reads)] if scores else []
 
 
 def corpus_pass(settings: PipelineSettings) -> tuple[list[str], dict[str, DocumentText]]:
@@ -175,11 +226,14 @@ def main() -> None:
     if args.speed_only:
         print_speed(speed_scan, args.speed_pages, args.speed_rounds, settings)
         return
-    columns = ("scan", "pages", "CER", "WER", "syllable accuracy", "s/page", "target")
+    columns = ("scan", "pages", "CER", "WER", "syllable accuracy", "mark CER", "s/page", "target")
     header = "| " + " | ".join(columns) + " |\n" + "|---" * len(columns) + "|"
     rows = []
     for level in args.levels:
         rows.append(synthetic(level, args.pages, settings, args.seed).row())
+        print(rows[-1], flush=True)
+    for real in real_pages(settings) + closing_blocks(settings):
+        rows.append(real.row())
         print(rows[-1], flush=True)
     if not args.skip_corpus:
         report, documents = corpus_pass(settings)
