@@ -18,6 +18,7 @@ from PIL import Image
 from rapidfuzz import fuzz
 
 from diacritics.orthography import fold_ascii
+from pipeline.line_choice import Reading, choose
 from pipeline.scan import (
     Gutter,
     Row,
@@ -32,6 +33,7 @@ from pipeline.scan import (
 LABEL = "noi nhan"  # "Nơi nhận", folded
 LABEL_SCORE = 70  # rapidfuzz ratio: "Noi nhan", "Nơi nhặn:" pass, body words do not
 LIST_MARKS = ("-", "–", "—", "+", "~", "•")
+SAME_SPAN = 0.8  # two readings of a line overlap over this share of the wider one
 SURE_CONF = 0.6  # a signer-column row is kept when one of its words of two letters reaches this
 
 # reads an image with a page segmentation mode: ``pipeline.ocr._run`` with its settings bound
@@ -119,6 +121,32 @@ def _lettered_ends(row: Row) -> Row:
     return words
 
 
+def _same_line(a: Row, b: Row) -> bool:
+    """Two readings of one printed line: the middle of each lies within the other's height, and
+    they span the same width (a scrap read at the line's start is no reading of the line)."""
+    a0, a1 = min(t.y0 for t in a), max(t.y1 for t in a)
+    b0, b1 = min(t.y0 for t in b), max(t.y1 for t in b)
+    if not (a0 <= (b0 + b1) / 2 <= a1 and b0 <= (a0 + a1) / 2 <= b1):
+        return False
+    left, right = max(min(t.x0 for t in a), min(t.x0 for t in b)), min(
+        max(t.x1 for t in a), max(t.x1 for t in b)
+    )
+    wider = max(max(t.x1 for t in r) - min(t.x0 for t in r) for r in (a, b))
+    return right - left >= SAME_SPAN * wider
+
+
+def best_rows(crop_rows: Sequence[Row], page_rows: Sequence[Row]) -> list[Row]:
+    """Each row of a column's crop, or the page's reading of the same line where the evidence
+    for it is stronger (``line_choice``): on a clean page the whole-page reading is often the
+    better one, under a seal the crop's."""
+    chosen = []
+    for row in crop_rows:
+        same = [p for p in page_rows if p and _same_line(row, p)]
+        readings = [Reading(tuple(row))] + [Reading(tuple(p)) for p in same[:1]]
+        chosen.append(sorted(choose(readings).tokens, key=lambda t: t.x0))
+    return chosen
+
+
 def read_closing_columns(
     image: Image.Image, rows: Sequence[Row], read: Reader
 ) -> tuple[int, list[Row], list[Row]] | None:
@@ -135,12 +163,12 @@ def read_closing_columns(
     top = max(0, round(min(t.y0 for t in block[0]) - height / 2))
     bottom = min(image.height, round(max(t.y1 for row in block for t in row) + height))
     split = round((found.gutter[0] + found.gutter[1]) / 2)
-    recipients = [r for r in _read_crop(image, (0, top, split, bottom), 4, read) if _sure_row(r)]
-    signer = [
-        _lettered_ends(r)
-        for r in _read_crop(image, (split, top, image.width, bottom), 4, read)
-        if _sure_row(r)
-    ]
+    left = [[t for t in row if t.centre < split] for row in block]
+    right = [[t for t in row if t.centre >= split] for row in block]
+    crop_left = [r for r in _read_crop(image, (0, top, split, bottom), 4, read) if _sure_row(r)]
+    crop_right = _read_crop(image, (split, top, image.width, bottom), 4, read)
+    recipients = best_rows(crop_left, left)
+    signer = [_lettered_ends(r) for r in best_rows([r for r in crop_right if _sure_row(r)], right)]
     if not recipients:  # the crop read nothing where the page read a list: keep the page's rows
         return None
     return found.start, recipients, signer

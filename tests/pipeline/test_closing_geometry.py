@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.closing_geometry import find_closing, is_recipients_label, read_closing_columns
+from pipeline.closing_geometry import (
+    best_rows,
+    find_closing,
+    is_recipients_label,
+    read_closing_columns,
+)
 from pipeline.evaluation.synthetic import default_closing, degrade, layout_document, render_layout
 from pipeline.ocr import _run, prepare
 from pipeline.scan import Token
@@ -74,3 +79,53 @@ def test_both_closing_columns_are_read_apart_under_a_seal_and_signature() -> Non
     assert all(not line.startswith(("KT.", "TM.", "PHÓ")) for line in recipients_text)
     assert signer_text[0].startswith("TM. ỦY BAN")
     assert signer_text[-1] == "Nguyễn Văn An"
+
+
+def test_the_page_reading_of_a_line_wins_where_its_evidence_is_stronger() -> None:
+    """The bundled scan's crop read "Tỉnh Ủy; 3" and "~ Lưu: VT, ÑG." where the whole page read
+    the lines right (the merge that was reverted): each line is now chosen by evidence."""
+    crop = [
+        _row(100, (40, "- Thường trực Tỉnh Ủy; 3"), conf=0.9),
+        _row(130, (40, "~ Lưu: VT, ÑG."), conf=0.77),
+    ]
+    page = [
+        _row(101, (40, "- Thường trực Tỉnh ủy;"), conf=0.9),
+        _row(131, (40, "Lưu: VT, NC."), conf=0.75),
+    ]
+    chosen = [" ".join(t.text for t in row) for row in best_rows(crop, page)]
+    assert chosen == ["- Thường trực Tỉnh ủy;", "Lưu: VT, NC."]
+
+
+def test_the_crop_reading_wins_where_the_page_misread_tone_marks() -> None:
+    crop = [_row(100, (450, "KT. BỘ TRƯỞNG"), conf=0.85)]
+    page = [_row(100, (450, "KT. BỌ TRƯƠNG"), conf=0.88)]
+    assert " ".join(t.text for t in best_rows(crop, page)[0]) == "KT. BỘ TRƯỞNG"
+
+
+def test_a_scrap_at_a_lines_start_is_no_reading_of_the_line() -> None:
+    crop = [_row(100, (40, "- Lưu: VT, TTHC."))]
+    page = [_row(100, (40, "7"), conf=0.95)]
+    assert " ".join(t.text for t in best_rows(crop, page)[0]) == "- Lưu: VT, TTHC."
+
+
+@pytest.mark.slow
+def test_the_bundled_scans_recipients_are_read_as_printed() -> None:
+    """Regression: the bundled scanned sample's closing page, read whole (issue 16's revert)."""
+    import pypdfium2 as pdfium
+
+    from kehoach import SAMPLES_DIR
+    from pipeline.ocr import ocr_image
+
+    pdf = pdfium.PdfDocument(str(SAMPLES_DIR / "plan-scanned.pdf"))
+    page = ocr_image(pdf[1].render(scale=300 / 72).to_pil(), "vie", 120, 300)
+    left = [line.text for line in page.lines if line.region == "closing-left"]
+    right = [line.text for line in page.lines if line.region == "closing-right"]
+    assert left == [
+        "Nơi nhận:",
+        "- Thường trực Tỉnh ủy;",
+        "- Thường trực HĐND tỉnh;",
+        "- Chủ tịch, các PCT UBND tỉnh;",
+        "- Các sở, ban, ngành tỉnh;",
+        "Lưu: VT, NC.",
+    ]
+    assert right == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"]
