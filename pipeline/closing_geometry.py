@@ -128,8 +128,9 @@ def _same_line(a: Row, b: Row) -> bool:
     b0, b1 = min(t.y0 for t in b), max(t.y1 for t in b)
     if not (a0 <= (b0 + b1) / 2 <= a1 and b0 <= (a0 + a1) / 2 <= b1):
         return False
-    left, right = max(min(t.x0 for t in a), min(t.x0 for t in b)), min(
-        max(t.x1 for t in a), max(t.x1 for t in b)
+    left, right = (
+        max(min(t.x0 for t in a), min(t.x0 for t in b)),
+        min(max(t.x1 for t in a), max(t.x1 for t in b)),
     )
     wider = max(max(t.x1 for t in r) - min(t.x0 for t in r) for r in (a, b))
     return right - left >= SAME_SPAN * wider

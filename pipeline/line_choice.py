@@ -87,8 +87,12 @@ def choose(readings: Sequence[Reading]) -> Reading:
 
 
 def is_all_capitals(text: str) -> bool:
-    """A heading or title typed in capitals ("TỔ CHỨC THỰC HIỆN"): a few misread letters aside."""
-    letters = [c for c in text if c.isalpha()]
+    """A heading or title typed in capitals ("TỔ CHỨC THỰC HIỆN"), a few misread letters aside.
+
+    Only words of letters count: a reference code ("/KH-BCA-C04") is capitals in any line.
+    """
+    words = [w for w in text.split() if w.strip(".,:;()").isalpha() and len(w) >= 2]
+    letters = [c for w in words for c in w if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= CAPITALS * len(letters)
 
 

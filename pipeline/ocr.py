@@ -31,6 +31,7 @@ from pipeline.scan import (
     row_height,
     sharpen_for_ocr,
 )
+from pipeline.second_reader import reread_unsure
 from schemas import Line
 from schemas.common import nfc
 
@@ -268,12 +269,23 @@ class PreparedPage:
     skew_degrees: float
     coloured_share: float
     dpi: int
+    original: Image.Image | None = None  # the page as rendered, for handwritten fields
+
+    def levelled_original(self) -> Image.Image:
+        """The uncleaned page turned level as the cleaned one, so the word boxes fit it."""
+        if self.original is None:
+            return self.image
+        if abs(self.skew_degrees) < MIN_SKEW:
+            return self.original
+        return self.original.convert("RGB").rotate(
+            self.skew_degrees, Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255)
+        )
 
 
 def prepare_page(image: Image.Image, dpi: int = 300) -> PreparedPage:
     """Everything before Tesseract: pure image work, so it can run beside another page's OCR."""
     ready, skew, coloured = prepare(image)
-    return PreparedPage(ready, skew, coloured, dpi)
+    return PreparedPage(ready, skew, coloured, dpi, image)
 
 
 def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
@@ -281,10 +293,11 @@ def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
     by column)."""
     ready, dpi = page.image, page.dpi
     rows = _run(ready, lang, timeout, dpi)
+    ordered = ordered_rows(ready, rows, lang, timeout, dpi)
     lines = tuple(
         tokens_to_line(tokens, region)
-        for tokens, region in ordered_rows(ready, rows, lang, timeout, dpi)
-        if not is_stray(tokens)
+        for tokens, region in reread_unsure(ready, page.levelled_original, ordered)
+        if tokens and not is_stray(tokens)
     )
     return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)
 
