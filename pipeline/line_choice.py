@@ -76,14 +76,40 @@ def evidence(reading: Reading, others: Sequence[Reading]) -> float:
 
 
 def choose(readings: Sequence[Reading]) -> Reading:
-    """The reading with the most evidence; the first given wins a tie (deterministic)."""
+    """The reading with the most evidence; the first given wins a tie (deterministic). Two
+    readings that split into the same words also compete with their word-by-word merge."""
     if len({_key(r.text) for r in readings}) == 1:
         return readings[0]
+    if len(readings) == 2 and (merged := merge_words(*readings)) is not None:
+        readings = [*readings, merged]
     scored = [
         (evidence(r, [o for j, o in enumerate(readings) if j != i]), -i)
         for i, r in enumerate(readings)
     ]
     return readings[-max(scored)[1]]
+
+
+def merge_words(first: Reading, second: Reading) -> Reading | None:
+    """Two readings split into the same words, merged word by word: each word where they differ
+    taken from the reading that makes the line likelier under the language model (greedy, left
+    to right; the surer word on a tie). None when the words do not pair up.
+
+    A line often holds one syllable each reader got wrong ("thấm quyền … triển" and "thẩm
+    quyền … triền"): neither whole reading is right, the merge is.
+    """
+    a = sorted(first.tokens, key=lambda t: t.x0)
+    b = sorted(second.tokens, key=lambda t: t.x0)
+    if len(a) != len(b) or not a:
+        return None
+    words = list(a)
+    for i, (mine, other) in enumerate(zip(a, b, strict=True)):
+        if mine.text == other.text:
+            continue
+        swapped = [*words[:i], mine._replace(text=other.text, conf=other.conf), *words[i + 1 :]]
+        now, then = (lm_per_token(" ".join(t.text for t in w)) for w in (words, swapped))
+        if then > now or (then == now and other.conf > mine.conf):
+            words = swapped
+    return Reading(tuple(words))
 
 
 def is_all_capitals(text: str) -> bool:
