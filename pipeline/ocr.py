@@ -271,15 +271,27 @@ class PreparedPage:
     dpi: int
     original: Image.Image | None = None  # the page as rendered, for handwritten fields
 
-    def levelled_original(self) -> Image.Image:
-        """The uncleaned page turned level as the cleaned one, so the word boxes fit it."""
+    def original_crop(self, box: tuple[int, int, int, int]) -> Image.Image:
+        """A box of the uncleaned page, turned level as the cleaned page was (same pixel
+        coordinates): only a margin around the box is turned, about the page's centre."""
         if self.original is None:
-            return self.image
+            return self.image.crop(box)
         if abs(self.skew_degrees) < MIN_SKEW:
-            return self.original
-        return self.original.convert("RGB").rotate(
-            self.skew_degrees, Image.Resampling.BICUBIC, expand=False, fillcolor=(255, 255, 255)
+            return self.original.crop(box)
+        # a degree or two moves a pixel at most a few dozen pixels: that margin is enough
+        reach = round(self.original.width * 0.05)
+        outer = (box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
+        turned = (
+            self.original.convert("RGB")
+            .crop(outer)
+            .rotate(
+                self.skew_degrees,
+                Image.Resampling.BICUBIC,
+                center=(self.original.width / 2 - outer[0], self.original.height / 2 - outer[1]),
+                fillcolor=(255, 255, 255),
+            )
         )
+        return turned.crop((reach, reach, reach + box[2] - box[0], reach + box[3] - box[1]))
 
 
 def prepare_page(image: Image.Image, dpi: int = 300) -> PreparedPage:
@@ -296,7 +308,7 @@ def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
     ordered = ordered_rows(ready, rows, lang, timeout, dpi)
     lines = tuple(
         tokens_to_line(tokens, region)
-        for tokens, region in reread_unsure(ready, page.levelled_original, ordered)
+        for tokens, region in reread_unsure(ready, page.original_crop, ordered)
         if tokens and not is_stray(tokens)
     )
     return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)

@@ -159,14 +159,19 @@ def header_fields(settings: PipelineSettings) -> tuple[int, int, list[str]]:
     return read, len(listed), report
 
 
-def corpus_pass(settings: PipelineSettings) -> tuple[list[str], dict[str, DocumentText]]:
-    """Read every corpus scan and plan; one report line per file, errors included."""
+def corpus_pass(
+    settings: PipelineSettings, heldout_only: bool = False
+) -> tuple[list[str], dict[str, DocumentText]]:
+    """Read every corpus scan and plan (or only the held-out ones); one report line per file,
+    errors included."""
     lines, documents = [], {}
     files = sorted((SHARED / "corpus" / "scans").glob("*")) + sorted(
         (SHARED / "corpus" / "plans").glob("*")
     )
     # the held-out documents last, apart (bench/heldout.py): nobody tuned on them
     files.sort(key=lambda path: path.name in HELDOUT_SCANS | HELDOUT_PLANS)
+    if heldout_only:
+        files = [path for path in files if path.name in HELDOUT_SCANS | HELDOUT_PLANS]
     for path in files:
         start = time.perf_counter()
         try:
@@ -260,6 +265,7 @@ def main() -> None:
     parser.add_argument("--speed-pages", type=int, default=3, help="pages timed beside Tesseract")
     parser.add_argument("--speed-rounds", type=int, default=2)
     parser.add_argument("--speed-only", action="store_true", help="only the speed rows")
+    parser.add_argument("--heldout-only", action="store_true", help="of the corpus, held-out only")
     args = parser.parse_args()
     if not PLAN.is_file():
         sys.exit(f"needs ../shared beside the repository ({PLAN} is missing)")
@@ -285,7 +291,7 @@ def main() -> None:
     )
     print(fields_report, flush=True)
     if not args.skip_corpus:
-        report, documents = corpus_pass(settings)
+        report, documents = corpus_pass(settings, args.heldout_only)
         gold = (SHARED / "gold" / "scans" / f"{GOLD_SCAN}.p1.txt").read_text("utf-8")
         page = documents[GOLD_SCAN].pages[0] if GOLD_SCAN in documents else None
         if page is not None:
