@@ -61,6 +61,17 @@ def _opens_list(rows: Sequence[Row], left: float, tolerance: float) -> bool:
     return sum(abs(t.x0 - left) <= tolerance and t.text.startswith(LIST_MARKS) for t in starts) >= 2
 
 
+def _kept_apart(rows: Sequence[Row]) -> bool:
+    """The rows leave a gutter free from the first to the last: two columns, not a body line
+    with a speck far to its right ("b) Nhiệm vụ  :") above body lines that run across."""
+    gutter = seed_gutter(rows[:1])
+    for row in rows[1:]:
+        if gutter is None:
+            return False
+        gutter = narrow_gutter(gutter, row)
+    return gutter is not None
+
+
 def _label_row(rows: Sequence[Row], page_width: float) -> int | None:
     """The row of "Nơi nhận", by its label or by the shape of the block below it."""
     for i, row in enumerate(rows):
@@ -71,7 +82,9 @@ def _label_row(rows: Sequence[Row], page_width: float) -> int | None:
         if len(segments) < 2 or segments[-1][0].x0 < page_width * 0.4:
             continue
         left = segments[0][0].x0
-        if _opens_list(rows[i + 1 : i + 6], left, row_height(row) * 1.5):
+        if _opens_list(rows[i + 1 : i + 6], left, row_height(row) * 1.5) and _kept_apart(
+            rows[i : i + 4]
+        ):
             return i
     return None
 

@@ -129,3 +129,17 @@ def test_the_bundled_scans_recipients_are_read_as_printed() -> None:
         "Lưu: VT, NC.",
     ]
     assert right == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"]
+
+
+def test_a_speck_right_of_a_body_heading_opens_no_closing() -> None:
+    """Synthetic light page 6: "b) Nhiệm vụ  :" (a speck far right) above dash lines that run
+    across the page was taken for a closing block, and every line lost its right half."""
+    long_dash = "- Xây dựng kế hoạch giải ngân chi tiết và tổ chức thực hiện"
+    rows = [
+        _row(100, (40, "b) Nhiệm vụ"), (600, ":")),
+        _row(130, (40, long_dash)),
+        _row(160, (40, "ngân sách nhà nước được giao đảm bảo tiến độ, đúng quy định.")),
+        _row(190, (40, long_dash)),
+        _row(220, (40, long_dash)),
+    ]
+    assert find_closing(rows, page_width=800) is None
