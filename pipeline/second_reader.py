@@ -28,6 +28,8 @@ from PIL import Image
 from pipeline.line_choice import Reading, choose, keep_capitals
 from pipeline.scan import Row, Token
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
+
 MAX_WIDTH = 1024  # page pixels the recogniser reads in one piece
 HEIGHT = 32  # the model's input height
 MARGIN = 0.25  # of the line height, above, below and beside the words
@@ -118,7 +120,7 @@ def pieces(row: Row, max_width: float = MAX_WIDTH) -> list[Row]:
     return runs
 
 
-def strip_box(run: Row, size: tuple[int, int], tall: float = 1.0) -> tuple[int, int, int, int]:
+def strip_box(run: Row, size: tuple[int, int], tall: float = 1.0) -> Box:
     """The crop of a run of words: the median word's band, so a stroke-inflated box (a
     signature crossing a word) does not make the strip tall; ``tall`` widens it for handwriting
     that stands above and below the printed line."""
@@ -169,9 +171,6 @@ def unsure_spans(row: Row, threshold: float = UNSURE, reach: int = 1) -> list[tu
         else:
             spans.append((start, end))
     return spans
-
-
-Box = tuple[int, int, int, int]
 
 
 def read_row(
