@@ -100,6 +100,29 @@ def is_stray(tokens: Sequence[Token]) -> bool:
     return letters <= 3 and all(t.conf < NOISE_CONF for t in tokens)
 
 
+STRAY_END = frozenset(".,:;'`¬_-~")  # never a word of its own at a line's end
+STRAY_START = frozenset(".,:;'`¬_")  # nor at its start, where a list dash "-" or "+" may stand
+STRAY_ANYWHERE = frozenset("`¬")  # no Vietnamese text uses these at all
+
+
+def drop_stray_marks(tokens: Sequence[Token]) -> list[Token]:
+    """A printed line without the specks read as punctuation words of their own.
+
+    Vietnamese print sets no space before ". , : ;" and closes no line with a lone "-" or "'"
+    ("đúng quy định. -", ". 2021 - 2030;"): such a word is dust or a seal's dot. A line opening
+    with "~" opens with a list dash read wrong.
+    """
+    words = sorted(tokens, key=lambda t: t.x0)
+    words = [t for t in words if not (t.text and set(t.text) <= STRAY_ANYWHERE)]
+    while len(words) > 1 and set(words[-1].text) <= STRAY_END:
+        words.pop()
+    while len(words) > 1 and set(words[0].text) <= STRAY_START:
+        words.pop(0)
+    if words and words[0].text == "~":
+        words[0] = words[0]._replace(text="-")
+    return words
+
+
 def parse_tsv(tsv: str) -> list[Row]:
     """Tesseract TSV to rows of tokens, one row per Tesseract line, top to bottom."""
     rows: dict[tuple[int, int, int], Row] = {}
@@ -307,9 +330,9 @@ def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
     rows = _run(ready, lang, timeout, dpi)
     ordered = ordered_rows(ready, rows, lang, timeout, dpi)
     lines = tuple(
-        tokens_to_line(tokens, region)
+        tokens_to_line(words, region)
         for tokens, region in reread_unsure(ready, page.original_crop, ordered)
-        if tokens and not is_stray(tokens)
+        if (words := drop_stray_marks(tokens)) and not is_stray(words)
     )
     return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)
 

@@ -121,3 +121,20 @@ def test_a_printed_line_is_read_with_its_tone_marks() -> None:
     read = read_row(image, words)
     assert read is not None and " ".join(t.text for t in read) == text
     assert second_reader.line_model() is second_reader.line_model()  # one session per process
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("lý đảm bảo kịp thời, đúng quy định. -", "lý đảm bảo kịp thời, đúng quy định."),
+        (". 2021 - 2030;", "2021 - 2030;"),
+        ("đúng quy định. ¬", "đúng quy định."),
+        ("~ Tối thiểu 98% hồ sơ", "- Tối thiểu 98% hồ sơ"),
+        ("- Như trên;", "- Như trên;"),
+        ("Độc lập - Tự do - Hạnh phúc", "Độc lập - Tự do - Hạnh phúc"),
+    ],
+)
+def test_specks_read_as_punctuation_words_are_dropped(read: str, printed: str) -> None:
+    from pipeline.ocr import drop_stray_marks
+
+    assert " ".join(t.text for t in drop_stray_marks(_words(read))) == printed
