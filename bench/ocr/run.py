@@ -46,7 +46,7 @@ class Score:
 
     def row(self) -> str:
         target = TARGETS.get(self.name)
-        verdict = "" if target is None else ("ok" if self.cer <= target else f"> {target:.1%}")
+        verdict = "" if target is None else ("ok" if self.cer <= target else f"> {target:.2%}")
         return (
             f"| {self.name} | {self.pages} | {self.cer:.2%} | {self.wer:.2%} | "
             f"{self.syllables:.2%} | {self.marks:.2%} | {self.seconds_per_page:.2f} | {verdict} |"
