@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import process
@@ -53,6 +54,9 @@ ABBREVIATION_UNK = 1.0
 """Nearest syllable keys (edit distance, then frequency) scored for a garbled token."""
 KEY_FORMS = 6
 KEY_FORMS_GARBLED = 12
+CACHE_LIMIT = 200_000
+"""Candidate lists (and near-key lists) kept across documents; past it the cache starts over:
+memory stays bounded in a long batch, and a document's words are rebuilt in one batch."""
 NAME_FLOOR = -5.5
 """Unigram log10 from which a marked non-syllable (a minority place name) is a near key."""
 """Accent variants kept per near key, the most frequent first; OCR garble needs more ("dy" is
@@ -135,6 +139,7 @@ class Inventory:
         # syllable keys numbered commonest first (then by spelling): near keys are sorted by
         # these numbers, and the deletion index holds them rather than the strings
         self.key_at = sorted(self.syllable_keys, key=lambda k: (-self.key_weight.get(k, -99.0), k))
+        self.key_array = np.asarray(self.key_at, dtype=object)
         self.deletes: dict[str, list[int]] = defaultdict(list)
         for rank, key in enumerate(self.key_at):
             for d in _deletes(key, 2):
@@ -150,6 +155,13 @@ class Inventory:
         for d in _deletes(key, max_edits(key)):
             found.update(self.deletes.get(d, ()))
         return found
+
+    def near_rank_array(self, key: str) -> np.ndarray:
+        """``near_ranks`` as a sorted array (the lists joined in C, no Python set)."""
+        lists = [self.deletes.get(d, ()) for d in _deletes(key, max_edits(key))]
+        seen = np.zeros(len(self.key_at), dtype=bool)  # 1,330 keys: a mask beats a sort
+        seen[np.fromiter(chain.from_iterable(lists), dtype=np.int64)] = True
+        return np.flatnonzero(seen)
 
     def near_keys(self, key: str) -> set[str]:
         """Syllable keys within the deletion neighbourhood of a (garbled) key."""
@@ -182,19 +194,28 @@ class Generator:
         found = self._cache.get(cache_key)
         if found is None:
             found = self._build(token, stripped_mode, garbled)
+            self._make_room(1)
             self._cache[cache_key] = found
         return found
+
+    def _make_room(self, n: int) -> None:
+        """Start the caches over when ``n`` more candidate lists would pass ``CACHE_LIMIT``."""
+        if len(self._cache) + n > CACHE_LIMIT:
+            self._cache.clear()
+        if len(self._near_cache) + n > CACHE_LIMIT:
+            self._near_cache.clear()
 
     def abbreviation(self, token: str) -> Candidates:
         """Spelling variants of an upper-case abbreviation the corpus knows ("qd" → "qđ")."""
         key = printed_key(token)
-        own = self.lm.word_id(token)
-        scored = {own: 0.0 if own != self.lm.unk else ABBREVIATION_UNK}
+        own = self.lm.abbreviation_id(token)
+        scored = {own: 0.0 if token in self.lm.index else ABBREVIATION_UNK}
         for i in self.inventory.abbreviations.get(key, []):
             if i != own:
                 scored[i] = self.channel.distance(token, self.lm.words[i])
         ids = list(scored)
-        forms = tuple(token if i in (own, self.lm.unk) else self.lm.words[i] for i in ids)
+        as_printed = (own, self.lm.unk, self.lm.abbr)
+        forms = tuple(token if i in as_printed else self.lm.words[i] for i in ids)
         costs = np.asarray([scored[i] for i in ids], dtype=np.float32)
         return Candidates(ids=np.asarray(ids, dtype=np.uint64), forms=forms, costs=costs)
 
@@ -205,27 +226,49 @@ class Generator:
         found = self._near_cache.get((key, limit))
         if found is None:
             variants = self.channel.key_variants(key)
-            found = self._near_plain(key, limit) if len(variants) == 1 else []
-            if len(variants) > 1:
-                dist: dict[str, int] = {}
-                for variant in variants:
-                    for near in self.inventory.near_keys(variant) | {variant}:
-                        d = Levenshtein.distance(variant, near)
-                        if d < dist.get(near, 99):
-                            dist[near] = d
-                weight = self.inventory.key_weight
-                # nearest, then commonest, then by spelling
-                ranked = sorted((d, -weight.get(k, -99.0), k) for k, d in dist.items())
-                found = [k for _, _, k in ranked[:limit]]
+            if len(variants) == 1:
+                found = self._near_plain(key, limit)
+            else:
+                found = self._near_variants(variants, limit)
             self._near_cache[(key, limit)] = found
         return found
+
+    def _near_variants(self, variants: list[str], limit: int) -> list[str]:
+        """``_near`` of a key with digits or symbols: the keys near any of its readings, each at
+        its least distance; nearest, then commonest (the key number), then by spelling."""
+        inv = self.inventory
+        ranks, dists = [], []
+        extra: dict[str, int] = {}  # a reading that is no syllable key: itself, at distance 0
+        for variant in variants:
+            near = inv.near_rank_array(variant)
+            ranks.append(near)
+            dists.append(
+                process.cdist(
+                    [variant], inv.key_array[near].tolist(), scorer=Levenshtein.distance, workers=1
+                )[0].astype(np.int64)
+                if len(near)
+                else np.zeros(0, dtype=np.int64)
+            )
+            extra[variant] = 0
+        rank, dist = np.concatenate(ranks), np.concatenate(dists)
+        order = np.lexsort((dist, rank))  # by key, the least distance first
+        first = np.r_[True, rank[order][1:] != rank[order][:-1]][: len(rank)]
+        rank, dist = rank[order][first], dist[order][first]
+        best = np.lexsort((rank, dist))[:limit]  # key numbers are commonest first, then spelling
+        weight = inv.key_weight
+        ranked = [
+            (int(d), -weight.get(k, -99.0), k)
+            for d, k in zip(dist[best].tolist(), inv.key_array[rank[best]].tolist(), strict=True)
+        ]
+        known = set(inv.key_array[rank].tolist())
+        ranked += [(0, -weight.get(k, -99.0), k) for k in extra if k not in known]
+        return [k for _, _, k in sorted(ranked)[:limit]]
 
     def _near_plain(self, key: str, limit: int) -> list[str]:
         """``_near`` of a key without digits or symbols (most tokens): the key itself first (the
         one at distance 0), then by distance, then by number (commonest first)."""
-        key_at = self.inventory.key_at
-        others = [key_at[r] for r in sorted(self.inventory.near_ranks(key))]
-        others = [k for k in others if k != key]
+        near = self.inventory.near_rank_array(key)
+        others = [k for k in self.inventory.key_array[near].tolist() if k != key]
         dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
         return [key, *(others[n] for n in np.argsort(dists, kind="stable")[: limit - 1].tolist())]
 
@@ -245,62 +288,118 @@ class Generator:
             if i not in taken
         ]
 
-    def _ranked(self, scored: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    def _ranked(self, ids: np.ndarray, costs: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
         scalar arithmetic did), within ``MAX_GAP`` of the best; the word id breaks ties, so the
-        order never depends on how ``scored`` was filled."""
-        if not scored:
+        order never depends on how the candidates were gathered."""
+        if not len(ids):
             return []
-        ids = np.fromiter(scored, dtype=np.int64, count=len(scored))
-        costs = np.fromiter(scored.values(), dtype=np.float64, count=len(scored))
         score = costs.astype(np.float32) - np.float32(0.3) * self.lm.uni_logp[ids]
         order = np.lexsort((ids, score))
         order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
         return list(zip(ids[order].tolist(), costs[order].tolist(), strict=True))
 
-    def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
+    def prefetch(self, requests: list[tuple[str, bool, bool]]) -> None:
+        """Build the candidates of every (token, stripped_mode, garbled) not yet cached, their
+        channel costs in one vectorised batch per printed length (``Channel.distances_many``)
+        rather than one per token: a document's new words at once."""
+        todo = list(dict.fromkeys(r for r in requests if r not in self._cache))
+        if not todo:
+            return
+        self._make_room(len(todo))
+        plans = [self._channel_ids(*request) for request in todo]
+        batch = [
+            (request[0], np.asarray(own + near, dtype=np.int64))
+            for request, (own, near) in zip(todo, plans, strict=True)
+            if own or near
+        ]
+        costs = iter(self.channel.distances_many(batch))
+        for request, (own, near) in zip(todo, plans, strict=True):
+            given = next(costs) if own or near else np.zeros(0)
+            self._cache[request] = self._build(*request, plan=(own, near, given))
+
+    def _common_forms(self, forms: list[int]) -> list[int]:
+        """A common bare key's accent variants: the commonest few, none far rarer than the first."""
+        floor = self.lm.uni_logp[forms[0]] - RARE_FORM
+        return [i for i in forms[:MAX_CANDIDATES] if self.lm.uni_logp[i] >= floor]
+
+    def _channel_ids(
+        self, token: str, stripped_mode: bool, garbled: bool
+    ) -> tuple[list[int], list[int]]:
+        """The ids ``_build`` scores with the channel: the token's own accent variants (when
+        doubted) and the forms of near keys."""
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
-        scored: dict[int, float] = {}
         common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
         if stripped_mode and common and token == key:
-            floor = lm.uni_logp[forms[0]] - RARE_FORM
-            for i in forms[:MAX_CANDIDATES]:
-                if lm.uni_logp[i] >= floor:
-                    scored[i] = 0.0
-            if garbled:
-                near = self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, scored)
-                for i, cost in zip(near, self._costs(token, near), strict=True):
-                    if cost <= VALID_WORD_SWAP:
-                        scored[i] = cost
+            if not garbled:
+                return [], []
+            taken = dict.fromkeys(self._common_forms(forms), 0.0)
+            return [], self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, taken)
+        own_forms = forms[:MAX_CANDIDATES]
+        # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
+        limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
+        per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
+        return own_forms, self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
+
+    def _with_sources(
+        self, ids: np.ndarray, cost: np.ndarray, sources: dict[str, float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates with the words OCR was seen to print as the token, each at the
+        lesser of its two costs."""
+        scored = dict(zip(ids.tolist(), cost.tolist(), strict=True))
+        for word, c in sources.items():
+            i = self.lm.word_id(word)
+            if i != self.lm.unk:
+                scored[i] = min(scored.get(i, c), c)
+        return (
+            np.fromiter(scored, dtype=np.int64, count=len(scored)),
+            np.fromiter(scored.values(), dtype=np.float64, count=len(scored)),
+        )
+
+    def _build(
+        self,
+        token: str,
+        stripped_mode: bool,
+        garbled: bool,
+        plan: tuple[list[int], list[int], np.ndarray] | None = None,
+    ) -> Candidates:
+        """Candidates of one token; ``plan``: its ``_channel_ids`` and their costs, when batched."""
+        lm, inv = self.lm, self.inventory
+        key = printed_key(token)
+        forms = inv.forms(key)
+        common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
+        if plan is None:
+            own_forms, near = self._channel_ids(token, stripped_mode, garbled)
+            costs = np.asarray(self._costs(token, own_forms + near), dtype=np.float64)
+        else:
+            own_forms, near, costs = plan
+        near_ids = np.asarray(near, dtype=np.int64)
+        if stripped_mode and common and token == key:
+            kept = costs <= VALID_WORD_SWAP
+            common_forms = self._common_forms(forms)
+            ids = np.concatenate([np.asarray(common_forms, dtype=np.int64), near_ids[kept]])
+            cost = np.concatenate([np.zeros(len(common_forms)), costs[kept]])
         else:
             known = token.isalpha() and lm.word_id(token) != lm.unk
-            own_forms = forms[:MAX_CANDIDATES]
             doubtful = not known or not is_syllable(token) or not common
-            # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
-            limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
-            per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-            near = self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
-            costs = self._costs(token, own_forms + near)  # one batch for both
-            scored.update(zip(own_forms, costs, strict=False))
             # outside OCR garble a token no syllable could be ("mh", "byte", "PHOI" is one) is
             # a name, a foreign word or an abbreviation more often than a misprint
             foreign = 0.0 if garbled or is_key_shape(key) else FOREIGN_WORD
-            for i, cost in zip(near, costs[len(own_forms) :], strict=True):
-                cost += foreign
-                # a real word ("cha", "vai") turns into another only by a known confusion
-                if doubtful or cost <= VALID_WORD_SWAP:
-                    scored[i] = cost
-            for word, cost in self.channel.word_sources(token).items():
-                i = lm.word_id(word)
-                if i != lm.unk:
-                    scored[i] = min(scored.get(i, cost), cost)
+            near_costs = costs[len(own_forms) :] + foreign
+            # a real word ("cha", "vai") turns into another only by a known confusion
+            kept = slice(None) if doubtful else near_costs <= VALID_WORD_SWAP
+            ids = np.concatenate([np.asarray(own_forms, dtype=np.int64), near_ids[kept]])
+            cost = np.concatenate([costs[: len(own_forms)], near_costs[kept]])
+            sources = self.channel.word_sources(token)
+            if sources:
+                ids, cost = self._with_sources(ids, cost, sources)
         own = lm.word_id(token) if token.isalpha() else lm.unk
         if token.isdigit():
             own = lm.num  # a number stays a number unless its neighbours say it is a word
-            scored = {i: c + DIGIT_WORD for i, c in scored.items()}
-        ranked = self._ranked(scored, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
+            cost = cost + DIGIT_WORD
+        ranked = self._ranked(ids, cost, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
         elif garbled and own != lm.num and not is_syllable(token):

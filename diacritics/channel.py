@@ -290,18 +290,46 @@ class Channel:
 
     def distances(self, printed: str, ids: np.ndarray) -> np.ndarray:
         """``distance(printed, words[i])`` for each word id (``index_words``) in one pass."""
-        p = unicodedata.normalize("NFC", printed)
-        lengths = self.word_lengths[ids]
-        odd = np.flatnonzero(lengths < 0)
-        if not p or len(p) > MAX_PRINTED:
-            return np.asarray([self.distance(printed, self.words[i]) for i in ids.tolist()])
-        single = np.stack([self._column(ch) for ch in p])
-        pairs = [self._column(p[j : j + 2]) for j in range(len(p) - 1)]
-        pair = np.stack(pairs) if pairs else self._no_pair
-        inserts = np.asarray([self.insert_cost(ch) for ch in p])
-        out = batch_distance(
-            self.word_chars[ids], np.maximum(lengths, 0), single, pair, self._vanish, inserts
-        )
-        for n in odd.tolist():  # a letter outside the alphabet: the reference way
-            out[n] = self.distance(printed, self.words[int(ids[n])])
+        return self.distances_many([(printed, ids)])[0]
+
+    def distances_many(self, items: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
+        """``distances`` of many printed tokens, each with its word ids: one vectorised pass per
+        printed length (a document's new tokens at once), the same floats."""
+        out: list[np.ndarray] = [np.zeros(0)] * len(items)
+        by_length: dict[int, list[int]] = {}
+        normalized = [unicodedata.normalize("NFC", printed) for printed, _ in items]
+        for n, ((printed, ids), p) in enumerate(zip(items, normalized, strict=True)):
+            if not p or len(p) > MAX_PRINTED:
+                out[n] = np.asarray([self.distance(printed, self.words[i]) for i in ids.tolist()])
+            else:
+                by_length.setdefault(len(p), []).append(n)
+        for m, group in sorted(by_length.items()):
+            tokens = [normalized[n] for n in group]
+            ids = [np.asarray(items[n][1], dtype=np.int64) for n in group]
+            sizes = [len(a) for a in ids]
+            all_ids = np.concatenate(ids)
+            lengths = self.word_lengths[all_ids]
+            column = self._column
+            single = np.stack([column(ch) for p in tokens for ch in p])
+            single = single.reshape(len(tokens), m, -1)
+            if m >= 2:
+                pieces = [column(p[j : j + 2]) for p in tokens for j in range(m - 1)]
+                pair = np.stack(pieces).reshape(len(tokens), m - 1, -1)
+            else:
+                pair = self._no_pair[None]
+            inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in tokens])
+            owner = np.repeat(np.arange(len(group)), sizes)
+            flat = batch_distance(
+                self.word_chars[all_ids],
+                np.maximum(lengths, 0),
+                owner,
+                single,
+                pair,
+                self._vanish,
+                inserts,
+            )
+            for k in np.flatnonzero(lengths < 0).tolist():  # a letter outside the alphabet
+                flat[k] = self.distance(items[group[owner[k]]][0], self.words[int(all_ids[k])])
+            for n, part in zip(group, np.split(flat, np.cumsum(sizes)[:-1]), strict=True):
+                out[n] = part
         return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import numpy as np
 from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
 from diacritics.decoder import viterbi, viterbi_lines
+from diacritics.lattice import Lattice, Plan, match_case, render_line
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
     has_marks,
@@ -34,7 +34,6 @@ from diacritics.pieces import (
     split_word_digits,
     words,
 )
-from diacritics.tokens import restored_token
 from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 
@@ -58,16 +57,6 @@ _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 MIN_JOINED = 5
 MAX_SYLLABLE = 7
-
-
-@dataclass(frozen=True)
-class Lattice:
-    """A line ready to decode: its pieces, candidate ids, channel costs and candidate forms."""
-
-    pieces: list[Piece]
-    lattice: list[np.ndarray]
-    costs: list[np.ndarray]
-    forms: list[tuple[str, ...]]
 
 
 class Restorer:
@@ -194,10 +183,11 @@ class Restorer:
     def pieces(self, line: str) -> list[Piece]:
         """Words of a line with edge punctuation cut off, each classified."""
         out: list[Piece] = []
+        new = tuple.__new__  # a Piece without the namedtuple's Python-level __new__: per word
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
             for p in self.chunk_pieces(chunk.group(0)):
-                out.append(Piece(base + p.start, base + p.end, p.text, p.fixed, n, *p[-2:]))
+                out.append(new(Piece, (base + p[0], base + p[1], p[2], p[3], n, p[5], p[6])))
         return merge_split(line, out)
 
     def restore_line(
@@ -215,12 +205,19 @@ class Restorer:
         if prepared is None:
             return line, []
         best, confidence = viterbi(self.lm, prepared.lattice, prepared.costs)
-        return self.render(line, index, prepared, best, confidence)
+        return render_line(line, index, prepared, best, confidence)
 
     def prepare(
         self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
     ) -> Lattice | None:
         """The pieces of a line and their candidates; None when it has no word."""
+        planned = self.plan(line, keep, garbled)
+        return None if planned is None else self.lattice(planned, garbled)
+
+    def plan(
+        self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
+    ) -> Plan | None:
+        """The pieces of a line as they will be decoded, and the candidates each needs."""
         pieces = [
             p
             if p.chunk not in keep or p.fixed is not None
@@ -246,27 +243,42 @@ class Restorer:
             ]
         if not garbled:
             pieces = [part for piece in pieces for part in split_word_digits(piece)]
+        # a code stays a code in the lattice; the line is rendered from the pieces as cut
+        decoded = [
+            self._as_code(p) if p.fixed is None and not garbled and not p.text.isalpha() else p
+            for p in pieces
+        ]
+        requests: list[tuple[str, bool, bool] | None] = []
+        for piece in decoded:
+            if piece.fixed is not None or piece.abbreviation:
+                requests.append(None)
+            elif not garbled and lower_abbreviation(piece.text):
+                # lower-case text has no capitals to tell abbreviations: outside OCR garble a
+                # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
+                requests.append(None)
+            else:
+                requests.append((piece.text.lower(), stripped, garbled))
+        return Plan(pieces, decoded, requests)
+
+    def lattice(self, planned: Plan, garbled: bool) -> Lattice:
+        """Candidate ids, channel costs and forms of a planned line's pieces."""
         lattice: list[np.ndarray] = []
         costs: list[np.ndarray] = []
         forms: list[tuple[str, ...]] = []
-        for piece in pieces:
-            if piece.fixed is None and not garbled and not piece.text.isalpha():
-                piece = self._as_code(piece)
+        for piece, request in zip(planned.decoded, planned.requests, strict=True):
             if piece.fixed is not None:
                 lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))
                 costs.append(np.zeros(1, dtype=np.float32))
                 forms.append((piece.text,))
                 continue
-            if piece.abbreviation or (not garbled and lower_abbreviation(piece.text)):
-                # lower-case text has no capitals to tell abbreviations: outside OCR garble a
-                # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
+            if request is None:
                 cands = self.generator.abbreviation(piece.text.lower())
             else:
-                cands = self.generator.candidates(piece.text.lower(), stripped, garbled)
+                cands = self.generator.candidates(*request)
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
-        return Lattice(pieces, lattice, costs, forms)
+        return Lattice(planned.pieces, lattice, costs, forms)
 
     def _as_code(self, piece: Piece) -> Piece:
         """Outside OCR garble, a number stays a number and a code ("QH15", "C04") a code; a
@@ -342,51 +354,6 @@ class Restorer:
         lower = piece.text.lower()
         return is_syllable(lower) or (lower.isalpha() and lower in self.lm.index)
 
-    def render(
-        self,
-        line: str,
-        index: int,
-        prepared: Lattice,
-        best: list[int],
-        confidence: list[float],
-    ) -> tuple[str, list[RestoredToken]]:
-        """The line with the chosen candidates put in, cased as printed, and its tokens."""
-        out, tokens, cursor, shift = [], [], 0, 0
-        for piece, choice, conf, options in zip(
-            prepared.pieces, best, confidence, prepared.forms, strict=True
-        ):
-            source = line[piece.start : piece.end]
-            text, chosen = piece.text, options[choice]
-            if piece.fixed is not None:
-                new = source
-            elif text.islower():  # most words: no casing to carry over
-                new = source if chosen == text else chosen
-            else:
-                new = source if chosen == text.lower() else match_case(text, chosen)
-            gap = line[cursor : piece.start]
-            if piece.spaced:
-                shift += 1 - len(gap)
-                gap = " "
-            out.append(gap)
-            start = piece.start + shift
-            out.append(new)
-            cursor = piece.end
-            shift += len(new) - len(source)
-            tokens.append(
-                restored_token(  # values are built valid here: skip re-validation
-                    {
-                        "line": index,
-                        "start": start,
-                        "end": start + len(new),
-                        "source": source,
-                        "text": new,
-                        "confidence": conf,
-                    }
-                )
-            )
-        out.append(line[cursor:])
-        return "".join(out), tokens
-
     def looks_garbled(self, text: str) -> bool:
         """True when more than a few words are not Vietnamese at all: OCR garble, not bare text."""
         words = re.findall(r"\S+", text)
@@ -448,7 +415,10 @@ class Restorer:
         if not force and self.looks_clean(text):
             return RestoreResult(text=text, tokens=())
         garbled = self.looks_garbled(text)
-        prepared = [self.prepare(line, garbled=garbled) for line in lines]
+        plans = [self.plan(line, garbled=garbled) for line in lines]
+        # the document's new words get their channel costs in one batch
+        self.generator.prefetch([r for p in plans if p for r in p.requests if r is not None])
+        prepared = [None if p is None else self.lattice(p, garbled) for p in plans]
         decoded = iter(self._decode_runs(lines, prepared))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
@@ -456,7 +426,7 @@ class Restorer:
                 out_lines.append(line)
                 continue
             best, confidence = next(decoded)
-            new, line_tokens = self.render(line, i, lattice, best, confidence)
+            new, line_tokens = render_line(line, i, lattice, best, confidence)
             out_lines.append(new)
             tokens.extend(line_tokens)
         out = "\n".join(out_lines)
@@ -469,18 +439,6 @@ def _lm_form(text: str, vocab: dict[str, int]) -> str:
     """The LM token of a word kept as printed."""
     lower = normalize_tones(text.lower())
     return lower if lower in vocab else "<unk>"
-
-
-def match_case(source: str, restored: str) -> str:
-    """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
-    if source.islower():
-        return restored  # no capital anywhere: the common case, decided without counting
-    letters = [c for c in source if c.isalpha()]
-    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
-        return restored.upper()  # "TiNH" in a heading is upper case with one letter misread
-    if source[:1].isupper() or (not source[:1].isalpha() and letters and letters[0].isupper()):
-        return restored[:1].upper() + restored[1:]
-    return restored
 
 
 @lru_cache(maxsize=1)

@@ -9,13 +9,21 @@ from schemas.restore import RestoredToken
 _TOKEN_FIELDS = frozenset(RestoredToken.model_fields)
 
 
-def _token_quickly(values: dict[str, Any]) -> RestoredToken:
-    """``RestoredToken.model_construct(**values)`` with every field given, in a few steps."""
-    token = RestoredToken.__new__(RestoredToken)
-    object.__setattr__(token, "__dict__", values)
-    object.__setattr__(token, "__pydantic_fields_set__", set(_TOKEN_FIELDS))
-    object.__setattr__(token, "__pydantic_extra__", None)
-    object.__setattr__(token, "__pydantic_private__", None)
+_FIELDS_SET = set(_TOKEN_FIELDS)
+
+
+def _token_quickly(
+    values: dict[str, Any],
+    _new: Any = object.__new__,
+    _set: Any = object.__setattr__,
+) -> RestoredToken:
+    """``RestoredToken.model_construct(**values)`` with every field given, in a few steps (the
+    builtins bound as defaults: a token is built per word)."""
+    token = _new(RestoredToken)
+    _set(token, "__dict__", values)
+    _set(token, "__pydantic_fields_set__", _FIELDS_SET.copy())
+    _set(token, "__pydantic_extra__", None)
+    _set(token, "__pydantic_private__", None)
     return token
 
 

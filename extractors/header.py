@@ -287,8 +287,9 @@ def _body_authority(tree: DocumentTree) -> str | None:
     return None
 
 
-def _texts(tree: DocumentTree, limit: int = 80) -> list[str]:
-    """The first lines and blocks of the document, where a portal's attribute block stands."""
+def _texts(tree: DocumentTree, limit: int = 80, tail: int = 40) -> list[str]:
+    """The first lines and blocks of the document and the last lines of its closing, where a
+    portal's attribute block stands (a saved page: after the text, ``pipeline.html_text``)."""
     texts = list(tree.header)
 
     def walk(block: Block) -> None:
@@ -299,7 +300,7 @@ def _texts(tree: DocumentTree, limit: int = 80) -> list[str]:
 
     for block in tree.body:
         walk(block)
-    return texts
+    return texts + list(tree.closing[-tail:])
 
 
 def _read_spilled(parts: _Parts, tree: DocumentTree) -> None:

@@ -21,6 +21,7 @@ LABELS = {
     "ngay ban hanh": "issue_date",
     "ngay ky xac thuc": "issue_date",
     "ngay co hieu luc": "effective_date",
+    "ngay hieu luc": "effective_date",
     "ngay het hieu luc": "expiry_date",
     "nguoi ky": "signer_name",
     "chuc danh": "signer_title",
@@ -29,7 +30,15 @@ LABELS = {
 }
 """Labels of the attribute block, folded without diacritics, and the field each fills."""
 
-IGNORED = ("nganh", "linh vuc", "ngay cap nhat", "nguon thu thap", "ngay dang cong bao")
+IGNORED = (
+    "nganh",
+    "linh vuc",
+    "ngay cap nhat",
+    "nguon thu thap",
+    "ngay dang cong bao",
+    "ngay cong bao",
+    "so cong bao",
+)
 """Other labels of the block: they only end the value before them."""
 
 LABEL = re.compile(
@@ -48,7 +57,7 @@ def _iso(value: str) -> str | None:
 
 
 def _value(field: str, value: str) -> str | None:
-    value = value.strip(" :.-–")
+    value = value.strip(" :.-–|")  # "|": a pipe table's cell edge ("| Số hiệu | 45/… |")
     if not value:
         return None  # the portal's "--": not filled
     if field.endswith("_date"):

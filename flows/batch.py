@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from kehoach import PIPELINE_VERSION
-from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument, SourceKind
+from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument
 from schemas.common import Frozen
 from schemas.errors import os_error, storable_path
 
@@ -84,6 +84,8 @@ class RunLog(Protocol):
         error: ErrorReport | None = None,
         seconds: float = 0.0,
     ) -> None: ...
+
+    def record_runs(self, entries: Sequence[dict[str, Any]]) -> None: ...
 
 
 @dataclass
@@ -192,7 +194,7 @@ def page_counts(sources: Iterable[SourceDocument], settings: PipelineSettings) -
 
     counts = {}
     for source in sources:
-        if source.kind != SourceKind.TEXT:
+        if source.kind.paged:
             try:
                 counts[source.sha256] = page_count(source, settings)
             except Exception:
@@ -217,8 +219,8 @@ def bundle(
     largest_first = sorted(
         sources, key=lambda s: (pages.get(s.sha256, 0), s.size_bytes), reverse=True
     )
-    alone = [[s] for s in largest_first if s.kind != SourceKind.TEXT]
-    texts = [s for s in largest_first if s.kind == SourceKind.TEXT]
+    alone = [[s] for s in largest_first if s.kind.paged]
+    texts = [s for s in largest_first if not s.kind.paged]
     text_bytes = sum(s.size_bytes for s in texts)
     wanted = max(math.ceil(text_bytes / BUNDLE_TEXT_BYTES), workers * BUNDLES_PER_WORKER)
     bundles: list[list[SourceDocument]] = [[] for _ in range(min(len(texts), wanted))]
@@ -232,14 +234,24 @@ def bundle(
 
 def record(dataset: RunLog, run_id: str, outcome: DocumentOutcome) -> None:
     """Log one file's outcome in the ``runs`` table (a failure is the file's quarantine entry)."""
-    dataset.record_run(
-        run_id=run_id,
-        path=outcome.path,
-        sha256=outcome.sha256,
-        outcome="ingested" if outcome.outcome == "replaced" else outcome.outcome,
-        pipeline_version=PIPELINE_VERSION,
-        error=outcome.error,
-        seconds=outcome.seconds,
+    record_all(dataset, run_id, [outcome])
+
+
+def record_all(dataset: RunLog, run_id: str, outcomes: Sequence[DocumentOutcome]) -> None:
+    """Log several files' outcomes in ``runs`` with one insert (a bundle of texts)."""
+    dataset.record_runs(
+        [
+            {
+                "run_id": run_id,
+                "path": outcome.path,
+                "sha256": outcome.sha256,
+                "outcome": "ingested" if outcome.outcome == "replaced" else outcome.outcome,
+                "pipeline_version": PIPELINE_VERSION,
+                "error": outcome.error,
+                "seconds": outcome.seconds,
+            }
+            for outcome in outcomes
+        ]
     )
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from schemas import SourceDocument, SourceKind
+from schemas import SourceDocument
 
 DASK_WINDOW_PER_WORKER = 4
 LOCAL_WINDOW_PER_WORKER = 3
@@ -26,7 +26,7 @@ def batch_workers(
     always get what was asked: their pages take seconds each."""
     if dask_address or workers <= 1:
         return workers
-    only_text = all(source.kind == SourceKind.TEXT for source in sources)
+    only_text = all(not source.kind.paged for source in sources)
     if only_text and sum(source.size_bytes for source in sources) < SMALL_TEXT_BATCH_BYTES:
         return 1
     return workers

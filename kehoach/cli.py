@@ -42,6 +42,7 @@ GLOBAL_OPTIONS = (
     "--ocr-timeout",
     "--restore-timeout",
     "--extract-timeout",
+    "--read-timeout",
 )
 GLOBAL_FLAGS = ("--force-ocr",)
 
@@ -105,7 +106,9 @@ eval_app = typer.Typer(help="Score the pipeline against gold.", no_args_is_help=
 app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
-FileArgument = Annotated[Path, typer.Argument(help="A PDF, image or legacy OCR .txt file.")]
+FileArgument = Annotated[
+    Path, typer.Argument(help="A PDF, image, legacy OCR .txt, Word .docx or saved .html page.")
+]
 
 
 def _print_version(value: bool) -> None:
@@ -149,6 +152,9 @@ def main(
     extract_timeout: Annotated[
         float, typer.Option(help="Seconds structuring and extracting one document.")
     ] = _LIMIT_DEFAULTS.extract_seconds,
+    read_timeout: Annotated[
+        float, typer.Option(help="Seconds reading one Word file or web page before giving up.")
+    ] = _LIMIT_DEFAULTS.read_seconds,
 ) -> None:
     """Limits that protect a batch from one hostile file apply to every command."""
     ctx.meta["force_ocr"] = force_ocr
@@ -159,6 +165,7 @@ def main(
         ocr_seconds_per_page=ocr_timeout,
         restore_seconds=restore_timeout,
         extract_seconds=extract_timeout,
+        read_seconds=read_timeout,
     )
 
 
@@ -328,7 +335,8 @@ def _output_path(folder: Path, source: Path, to: OutputFormat, used: set[Path]) 
 def extract(
     ctx: typer.Context,
     files: Annotated[
-        list[Path], typer.Argument(help="PDFs, images or legacy .txt files; '-' standard input.")
+        list[Path],
+        typer.Argument(help="PDF, image, .txt, .docx or .html files; '-' standard input."),
     ],
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
     to: Annotated[OutputFormat, typer.Option(help="json (the gold format) or md.")] = (

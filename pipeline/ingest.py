@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -29,7 +30,7 @@ MAGIC: tuple[tuple[bytes, int, SourceKind, str], ...] = (
 )
 # known formats we do not read, named so the error says what the file is
 FOREIGN: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP archive (or DOCX/XLSX/ODT)"),
+    (b"PK\x03\x04", "a ZIP archive (or XLSX/ODT/PPTX)"),
     (b"MZ", "a Windows executable"),
     (b"\x7fELF", "an ELF executable"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (DOC/XLS)"),
@@ -40,6 +41,15 @@ FOREIGN: tuple[tuple[bytes, str], ...] = (
 )
 HEAD_BYTES = 64 * 1024  # enough to decide whether a file is text
 PDF_SEARCH = 1024  # "%PDF-" may follow some junk bytes, as readers accept
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = b"PK\x03\x04"
+# A Word file is a ZIP whose first entries (names stored in the clear) include word/…
+DOCX_ENTRY = b"word/"
+# A saved web page: markup from its first tag (after a BOM, blanks, a "saved from url" comment)
+HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def sha256_file(path: Path) -> str:
@@ -68,6 +78,8 @@ def detect_kind(head: bytes) -> tuple[SourceKind, str] | None:
             if media == "image/bmp" and head[6:10] != b"\x00\x00\x00\x00":
                 continue  # "BM" alone also starts plain text; a BMP's reserved bytes are zero
             return kind, media
+    if head.startswith(ZIP) and DOCX_ENTRY in head:
+        return SourceKind.DOCX, DOCX_MEDIA
     if any(head.startswith(magic) for magic, _ in FOREIGN):
         return None
     if b"%PDF-" in head[:PDF_SEARCH]:
@@ -75,6 +87,8 @@ def detect_kind(head: bytes) -> tuple[SourceKind, str] | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return SourceKind.TEXT, "text/plain; charset=utf-16"
     if looks_like_text(head):
+        if HTML_START.match(head[: PDF_SEARCH * 4]):
+            return SourceKind.HTML, "text/html"
         return SourceKind.TEXT, "text/plain"
     return None
 
@@ -153,7 +167,8 @@ def identify(path: Path, limits: Limits) -> SourceDocument:
         raise KehoachError(
             ErrorCode.UNSUPPORTED,
             path,
-            f"unsupported format: {_foreign(head)}; kehoach reads PDF, images and plain text",
+            f"unsupported format: {_foreign(head)}; kehoach reads PDF, images, plain text, "
+            "Word (.docx) and saved web pages (.html)",
         )
     kind, media = found
     return SourceDocument(path=path, sha256=sha256, kind=kind, size_bytes=size, media_type=media)

@@ -23,6 +23,8 @@ from typing import Any
 
 from PIL import Image
 
+from pipeline.docx_text import docx_lines
+from pipeline.html_text import declared_charset, html_lines
 from pipeline.legacy_encoding import decode_text_bytes, legacy_layer_encoding, translate_legacy
 from pipeline.ocr import OcrTimeout, PreparedPage, prepare_page, recognise, tokens_to_line
 from pipeline.pdf_layer import LayerPage, group_rows, layer_tokens, page_box, read_layer
@@ -80,6 +82,9 @@ def open_pages(source: SourceDocument, settings: PipelineSettings) -> Iterator[P
     elif source.kind is SourceKind.IMAGE:
         with _image_reader(source.path, settings) as reader:
             yield reader
+    elif source.kind in (SourceKind.DOCX, SourceKind.HTML):
+        page = markup_page(source, settings)
+        yield PageReader(1, lambda index: page)
     else:
         pages = plain_text_pages(source.path)
         yield PageReader(len(pages), pages.__getitem__)
@@ -108,7 +113,7 @@ def assemble_text(source: SourceDocument, pages: Sequence[PageText]) -> Document
     Printed pages (PDF, images) lose running headers, page numbers and end-of-line hyphens, which
     are only recognisable across pages; plain text stays as written.
     """
-    if source.kind is not SourceKind.TEXT:
+    if source.kind.paged:
         pages = tidy_pages(list(pages))
     return DocumentText(source=source, pages=tuple(pages))
 
@@ -180,6 +185,73 @@ def plain_text_pages(path: Path) -> list[PageText]:
         )
         for i, chunk in enumerate(chunks)
     ]
+
+
+# ---------------------------------------------------------------- Word files and web pages
+
+
+def markup_page(source: SourceDocument, settings: PipelineSettings) -> PageText:
+    """A Word file or a saved web page as one page of lines, read within ``read_seconds``;
+    a file its reader cannot parse is refused as corrupt, naming the reader's reason."""
+    from pipeline.time_limit import time_limit
+
+    path = source.path
+    kind = "Word file" if source.kind is SourceKind.DOCX else "web page"
+    with time_limit(settings.limits.read_seconds, f"reading the {kind}", path, "--read-timeout"):
+        try:
+            if source.kind is SourceKind.DOCX:
+                _check_unpacked_size(path, settings.limits.max_bytes)
+            lines = docx_lines(path) if source.kind is SourceKind.DOCX else _html_page(path)
+        except KehoachError:
+            raise
+        except OSError as error:
+            raise KehoachError(
+                ErrorCode.CORRUPT, path, f"the {kind} cannot be read: {error.strerror or error}"
+            ) from error
+        except Exception as error:  # zipfile, lxml and python-docx raise many types
+            raise KehoachError(
+                ErrorCode.CORRUPT, path, f"a broken {kind}: {_reason(error)}"
+            ) from error
+    return PageText.model_validate(
+        {"page_no": 1, "lines": [{"text": line} for line in lines], "method": TextMethod.PLAIN}
+    )
+
+
+def _check_unpacked_size(path: Path, limit: int) -> None:
+    """Refuse a Word file whose parts unpack to more than the byte limit (a ZIP bomb) before
+    anything is unpacked; the sizes are the archive's own directory."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > limit:
+        raise KehoachError(
+            ErrorCode.TOO_LARGE,
+            path,
+            f"the Word file unpacks to {unpacked:,} bytes, over the limit of {limit:,} bytes "
+            "(raise --max-bytes)",
+        )
+
+
+def _reason(error: Exception) -> str:
+    """An exception's message for a person: its text, or its type when it has none."""
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return text[:200] or type(error).__name__
+
+
+def _html_page(path: Path) -> list[str]:
+    """A web page's lines: decoded by its BOM, its declared charset, else as a text file."""
+    data = path.read_bytes()
+    charset = declared_charset(data)
+    markup = None
+    if charset and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        try:
+            markup = data.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            markup = None  # a wrong or unknown declaration: let the bytes speak
+    if markup is None:
+        markup = decode_text(data, path)
+    return html_lines(markup)
 
 
 # ---------------------------------------------------------------- PDF

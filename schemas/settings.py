@@ -22,6 +22,9 @@ class Limits(Frozen):
     extract_seconds: float = Field(
         default=300.0, gt=0, description="per document, for structure and extraction"
     )
+    read_seconds: float = Field(
+        default=120.0, gt=0, description="per document, for reading a Word file or a web page"
+    )
 
 
 class PipelineSettings(Frozen):

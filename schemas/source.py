@@ -16,6 +16,13 @@ class SourceKind(StrEnum):
     PDF = "pdf"
     IMAGE = "image"
     TEXT = "text"
+    DOCX = "docx"  # a Word file (Office Open XML)
+    HTML = "html"  # a saved web page: a legal portal's document page
+
+    @property
+    def paged(self) -> bool:
+        """Read page by page, perhaps by OCR (PDF, images), rather than whole at once."""
+        return self in (SourceKind.PDF, SourceKind.IMAGE)
 
 
 class SourceDocument(Frozen):

@@ -365,7 +365,21 @@ CASES: tuple[Case, ...] = (
         ErrorCode.UNSUPPORTED,
     ),
     Case("zip-as-pdf", _write("archive.pdf", b"PK\x03\x04" + b"\x00" * 200), ErrorCode.UNSUPPORTED),
-    Case("docx", _write("plan.docx", b"PK\x03\x04" + b"\x14\x00" * 100), ErrorCode.UNSUPPORTED),
+    Case(
+        "zip-named-docx",
+        _write("plan.docx", b"PK\x03\x04" + b"\x14\x00" * 100),
+        ErrorCode.UNSUPPORTED,
+    ),
+    Case(
+        "docx-broken",
+        _write("plan.docx", b"PK\x03\x04" + b"\x14\x00" * 13 + b"word/document.xml" + bytes(300)),
+        ErrorCode.CORRUPT,
+    ),
+    Case(
+        "html-only-scripts",
+        _write("page.html", b"<!DOCTYPE html><html><script>var a = 1;</script><nav>Menu</nav>"),
+        ErrorCode.EMPTY,
+    ),
     Case(
         "ole-doc",
         _write("plan.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),

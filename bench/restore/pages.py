@@ -4,7 +4,8 @@
         -- .venv/bin/python bench/restore/pages.py ocr
 
 ``ocr``: the 14 held-out pages OCR'd by ``run.py`` (read from its cache; run it first);
-``stripped``: the 40 held-out documents without marks. ``--repo`` loads the restorer of another
+``stripped``: the 40 held-out documents without marks; ``seeds``: the real legacy OCR dumps with
+a gold (000, 003). ``--repo`` loads the restorer of another
 checkout (an older commit) on the same inputs, so the two sides differ only in the restorer.
 Prints the syllables restored per CPU second of the restoring alone, load excluded.
 """
@@ -23,7 +24,7 @@ REPO = HERE.parents[1]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="one restoring pass over benchmark inputs")
-    parser.add_argument("inputs", choices=("ocr", "stripped"))
+    parser.add_argument("inputs", choices=("ocr", "stripped", "seeds"))
     parser.add_argument("--repo", type=Path, default=REPO, help="checkout whose restorer runs")
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     args = parser.parse_args(argv)
@@ -51,6 +52,12 @@ def main(argv: list[str] | None = None) -> int:
             for page in ocr_document(doc_id, text, "light", "eng", seed=100 + n, body_only=True):
                 texts.append(page.ocr)
                 truth.append(page.truth)
+    elif args.inputs == "seeds":
+        from pipeline.evaluation.restoration import seed_pairs
+
+        pairs = seed_pairs(args.shared)
+        texts = [raw.read_text(encoding="utf-8") for _, raw, _ in pairs]
+        truth = [gold.read_text(encoding="utf-8") for _, _, gold in pairs]
     else:
         truth = [normalize_tones(d) for d in bench.heldout_docs(args.shared, 40, 8000)]
         texts = [strip_marks(d) for d in truth]

@@ -8,7 +8,8 @@ stripped; held-out documents rendered by
 by Tesseract ``eng`` (cached under bench/.cache); correct Vietnamese in (share of syllables left
 unchanged); speed in syllables per CPU second of this process (one core: the machine is shared,
 so wall time would measure the neighbours), on the stripped row (the candidate lists are built as
-the documents come: a first pass) and on the OCR row (garble: many more candidates per word);
+the documents come: a first pass) and on the OCR row (garble: many more candidates per word),
+each again with fresh restorers (empty caches: distinct documents), and on the seeds;
 load time, peak memory; then text from outside the legal corpus (``outside.py``). underthesea's
 restorer is not in its PyPI release (9.5.0 has no diacritics module), so it cannot be run here.
 Held-out means
@@ -108,8 +109,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from pipeline.evaluation.restoration import seed_pairs
 
+    seed_raw, seed_syllables = [], 0
     for name, raw_path, gold_path in seed_pairs(args.shared):
         raw, gold = raw_path.read_text(encoding="utf-8"), gold_path.read_text(encoding="utf-8")
+        seed_raw.append(raw)
+        seed_syllables += len(tokens(gold))
         cells = {s: f"{corpus_accuracy([(gold, fn(raw))]):.2%}" for s, (fn, _) in systems.items()}
         rows.append((f"seed {name[:3]} (real legacy OCR)", f"{len(tokens(gold))}", cells))
     rows += confidence_rows(args.shared)
@@ -161,6 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("speed, syllables per CPU s (stripped row)", "", speeds))
     rows.append(("  the same, median of 3 fresh restorers", "", {"ours": cold_speed(stripped)}))
     rows.append(("speed, syllables per CPU s (OCR row)", "", ocr_speeds))
+    rows.append(
+        ("  the same, median of 3 fresh restorers", "", {"ours": cold_speed(printed, n_ocr)})
+    )
+    rows.append(
+        (
+            "speed, seeds, median of 3 fresh restorers",
+            "",
+            {"ours": cold_speed(seed_raw, seed_syllables)},
+        )
+    )
     rows.append(("load, CPU s", "", {s: f"{load:.2f}" for s, (_, load) in systems.items()}))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak RSS of this process, MB", "", {"ours": f"{rss:.0f}"}))
@@ -226,12 +240,13 @@ def _restored_text(restorer: Any, text: str) -> str:
     return restorer.restore(text).text
 
 
-def cold_speed(texts: list[str], runs: int = 3) -> str:
-    """Syllables per CPU second of a freshly loaded restorer (empty caches) over ``texts``, the
-    median of ``runs``: one pass moves by ±10% with the machine's other work."""
+def cold_speed(texts: list[str], syllables: int | None = None, runs: int = 3) -> str:
+    """Syllables (``syllables`` of the truth, else those of ``texts``) per CPU second of a
+    freshly loaded restorer (empty caches: every document new to it) over ``texts``, the median
+    of ``runs``: one pass moves by ±10% with the machine's other work."""
     from diacritics.restorer import Restorer
 
-    n = sum(len(tokens(t)) for t in texts)
+    n = syllables or sum(len(tokens(t)) for t in texts)
     rates = []
     for _ in range(runs):
         _, seconds = timed(partial(_restored_text, Restorer()), texts)

@@ -99,7 +99,42 @@ def fact_rows(processed: ProcessedDocument) -> dict[str, list[tuple[Any, ...]]]:
             for index, text in enumerate(plan.recipients)
         ],
         "relations": relation_rows(plan),
+        "nodes": node_rows(plan),
     }
+
+
+# Steps above an article: articles are numbered through the whole document, so a citation
+# ("điểm a khoản 2 Điều 5") names none of the Phần, Chương, Mục that hold them.
+ABOVE_ARTICLE = ("Phần ", "Chương ", "Mục ", "Tiểu mục ")
+
+
+def citation(path: str) -> str:
+    """A node's address as Vietnamese texts cite it, innermost first: the path
+    "Chương II > Điều 5 > khoản 2 > điểm a" is cited "điểm a khoản 2 Điều 5"."""
+    steps = path.split(" > ") if path else []
+    articles = [index for index, step in enumerate(steps) if step.startswith("Điều ")]
+    if articles:
+        first = articles[-1]
+        steps = [s for s in steps[:first] if not s.startswith(ABOVE_ARTICLE)] + steps[first:]
+    return " ".join(reversed(steps))
+
+
+def node_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
+    """The document's tree, one row per node in reading order, attached documents included."""
+    return [
+        (
+            n.id,
+            n.parent,
+            str(n.kind),
+            n.label,
+            n.heading,
+            n.path,
+            citation(n.path),
+            str(n.part),
+            *_provenance(n.provenance),
+        )
+        for n in plan.nodes
+    ]
 
 
 def relation_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:

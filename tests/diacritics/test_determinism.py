@@ -66,3 +66,28 @@ def test_output_is_identical_under_six_hash_seeds() -> None:
     assert all(out == first for out in outputs.values()), {
         seed: out[:200] for seed, out in outputs.items() if out != first
     }
+
+
+def test_batched_candidates_and_a_full_cache_change_nothing(monkeypatch) -> None:
+    """A document's candidates built in one batch (``Generator.prefetch``) equal those built
+    one token at a time, and a cache that starts over when full gives the same output."""
+    from diacritics import candidates
+    from diacritics.restorer import Restorer
+
+    restorer = Restorer()
+    expected = [restorer.restore(text) for text in (LEGACY_DUMP, SEED_LIKE)]
+    one_by_one = Restorer()
+    generator = one_by_one.generator
+    for request in [("quoc", True, True), ("t6", True, True), ("ctia", True, True)]:
+        alone = generator._build(*request)
+        generator.prefetch([request])
+        batched = generator.candidates(*request)
+        assert alone.forms == batched.forms
+        assert alone.ids.tolist() == batched.ids.tolist()
+        assert alone.costs.tolist() == batched.costs.tolist()
+    monkeypatch.setattr(candidates, "CACHE_LIMIT", 20)
+    small = Restorer()
+    again = [small.restore(text) for text in (LEGACY_DUMP, SEED_LIKE)]
+    assert [r.text for r in again] == [r.text for r in expected]
+    assert [r.tokens for r in again] == [r.tokens for r in expected]
+    assert len(small.generator._cache) < len(restorer.generator._cache)  # it started over

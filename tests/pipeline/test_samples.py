@@ -20,8 +20,20 @@ def _truth(sample: Path) -> str:
 
 def test_every_sample_has_its_truth_in_its_own_folder() -> None:
     samples = sorted(p.name for p in SAMPLES_DIR.iterdir())
-    assert samples == ["plan-born-digital.pdf", "plan-legacy-ocr.txt", "plan-scanned.pdf"]
+    assert samples == [
+        "decree-portal.html",
+        "plan-born-digital.pdf",
+        "plan-legacy-ocr.txt",
+        "plan-scanned.pdf",
+        "plan-word.docx",
+    ]
     assert all((TRUTH_DIR / f"{Path(name).stem}.txt").is_file() for name in samples)
+
+
+@pytest.mark.parametrize("name", ["plan-word.docx", "decree-portal.html"])
+def test_word_and_portal_samples_read_exactly(name: str) -> None:
+    sample = SAMPLES_DIR / name
+    assert read_text(sample, PipelineSettings()).text == _truth(sample).rstrip("\n")
 
 
 def test_born_digital_sample_reads_exactly() -> None:
