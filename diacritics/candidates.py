@@ -208,13 +208,14 @@ class Generator:
     def abbreviation(self, token: str) -> Candidates:
         """Spelling variants of an upper-case abbreviation the corpus knows ("qd" → "qđ")."""
         key = printed_key(token)
-        own = self.lm.word_id(token)
-        scored = {own: 0.0 if own != self.lm.unk else ABBREVIATION_UNK}
+        own = self.lm.abbreviation_id(token)
+        scored = {own: 0.0 if token in self.lm.index else ABBREVIATION_UNK}
         for i in self.inventory.abbreviations.get(key, []):
             if i != own:
                 scored[i] = self.channel.distance(token, self.lm.words[i])
         ids = list(scored)
-        forms = tuple(token if i in (own, self.lm.unk) else self.lm.words[i] for i in ids)
+        as_printed = (own, self.lm.unk, self.lm.abbr)
+        forms = tuple(token if i in as_printed else self.lm.words[i] for i in ids)
         costs = np.asarray([scored[i] for i in ids], dtype=np.float32)
         return Candidates(ids=np.asarray(ids, dtype=np.uint64), forms=forms, costs=costs)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diacritics.text import BOS, EOS, NUM, UNK
+from diacritics.text import ABBR, BOS, EOS, NUM, UNK
 
 BITS = 16
 LOW16 = np.uint64((1 << BITS) - 1)
@@ -83,6 +83,12 @@ class TrigramLM:
         self._bitmap, self._rank = _presence_bitmap(self.bi_keys, len(self.words))
 
         self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
+        # the class of rare abbreviations (a model trained before it had none: <unk> stands in)
+        self.abbr = self.index.get(ABBR, self.unk)
+
+    def abbreviation_id(self, token: str) -> int:
+        """Id of an abbreviation's LM token, the <abbr> class when out of vocabulary."""
+        return self.index.get(token, self.abbr)
 
     def word_id(self, token: str) -> int:
         """Id of a language-model token, <unk> when out of vocabulary."""
@@ -92,11 +98,12 @@ class TrigramLM:
         """Positions of the bigrams (w1, w2) in the bigram table and whether each is stored."""
         flat = w1 * np.uint64(len(self.words)) + w2
         word = (flat >> np.uint64(6)).astype(np.intp)
-        bit = flat & np.uint64(63)
-        bits = self._bitmap[word]
-        found = ((bits >> bit) & np.uint64(1)).astype(bool)
-        below = bits & (np.left_shift(np.uint64(1), bit) - np.uint64(1))
-        pos = self._rank[word] + np.bitwise_count(below)
+        # the bigram's bit moved to the top: the bits left are it and those below it
+        upto = np.left_shift(self._bitmap[word], np.uint64(63) - (flat & np.uint64(63)))
+        found = upto >= np.uint64(1 << 63)
+        # its rank among the stored bigrams; one too many where not stored, kept in the table
+        pos = self._rank[word] + np.bitwise_count(upto)
+        pos -= found
         return np.minimum(pos, len(self.bi_keys) - 1), found
 
     def bigram_logp(self, w1: np.ndarray, w2: np.ndarray) -> np.ndarray:

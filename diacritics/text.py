@@ -10,10 +10,13 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from diacritics.orthography import normalize_tones
+from diacritics.orthography import VOWELS, normalize_tones, strip_marks
 
 UNK, BOS, EOS, NUM = "<unk>", "<s>", "</s>", "<num>"
-SPECIALS = (UNK, BOS, EOS, NUM)
+ABBR = "<abbr>"
+"""A rare abbreviation (a letter run without a vowel, "llvt"): its own class, not <unk>, so the
+words around one ("LLVT tỉnh", "BCH tỉnh") are predicted from what follows abbreviations."""
+SPECIALS = (UNK, BOS, EOS, NUM, ABBR)
 HELDOUT_PERCENT = 3
 """Share of corpus documents (by a hash of their id) that training never sees."""
 
@@ -36,6 +39,11 @@ def lm_token(word: str) -> str:
 
 
 _URL = re.compile(r"\S*(://|www\.|@|\.(vn|com|org|net)\b)\S*", re.IGNORECASE)
+
+
+def is_abbreviation(token: str) -> bool:
+    """True for an LM token of letters without a vowel ("llvt", "qđ", "ttg")."""
+    return token.isalpha() and not any(c in VOWELS for c in strip_marks(token))
 
 
 def lm_tokens(line: str) -> list[str]:

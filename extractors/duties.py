@@ -21,13 +21,23 @@ from extractors.agencies import (
     PREFIXES,
     canonical_agency,
     first_verb,
+    is_bare_head,
     is_generic,
     partners,
     role_of,
     split_agencies,
     starts_with_head,
-    strip_opening_clause,
     subject_of,
+)
+from extractors.duty_holders import given_holder, holder_names, own_subject
+from extractors.duty_rules import (
+    article_kind,
+    is_execution_clause,
+    opens_rights,
+    opens_with_party,
+    states_definition,
+    states_right,
+    states_sanction,
 )
 from extractors.sections import Placed
 from extractors.vocab import fold, vocab_list
@@ -61,12 +71,6 @@ LIST_OPENER = re.compile(
 OWN_HOLDER = re.compile(
     r"^Trách\s+nhiệm(?:\s+[^:.;]{0,60}?)?\s+của\s+(?P<who>[^:.;]{2,200}?):?\s*$", re.IGNORECASE
 )
-SUBORDINATE = re.compile(
-    r"^(?:sau\s+khi|khi|trước|quá|kể\s+từ|trong\s+(?:thời\s+hạn|thời\s+gian|trường\s+hợp|quá\s+trình)|"
-    r"trường\s+hợp|"
-    r"căn\s+cứ|trên\s+cơ\s+sở|theo|để|nếu|đối\s+với|ngoài)\b",
-    re.IGNORECASE,
-)
 ITEM_LEAD = re.compile(r"\s(?:chủ\s+trì|phối\s+hợp)\b", re.IGNORECASE)
 LEAD_WITH_PARTNERS = re.compile(r"\bchủ\s+trì\s*,?\s*phối\s+hợp\b", re.IGNORECASE)
 
@@ -95,10 +99,12 @@ def duty_holders(title: str) -> tuple[str, ...]:
         return ()
     who = re.split(r";\s*(?:quyền|nghĩa\s+vụ|trách\s+nhiệm|nhiệm\s+vụ)\b", found.group("who"))[0]
     who = QUALIFIER.split(who, maxsplit=1)[0].strip(" ,;:.")
+    who = re.split(r"\s+[a-zđ]\)(?:\s|$)", who)[0]  # "… truyền hình a) Đối với …": a điểm joined on
     if not who:
         return ()
     # "Trách nhiệm của Bộ trưởng Bộ Công an, của Thủ trưởng công an …": each "của" one holder.
-    parts = [part for part in re.split(r",?\s+(?:và\s+)?của\s+", who) if part.strip()]
+    # "… tài khoản của chương trình, dự án" is one holder: only ", của" / "và của" start another.
+    parts = [part for part in re.split(r"(?:,|\s+và)\s+của\s+", who) if part.strip()]
     if len(parts) > 1:
         return tuple(name for part in parts for name in duty_holders(f"Trách nhiệm của {part}"))
     if starts_with_head(who[:1].upper() + who[1:]):
@@ -137,7 +143,9 @@ def _sentence_entries(block: Block) -> list[Entry]:
     if duty is not None and re.search(r"\b(?:dám|không)\s*$", text[: duty.start()]):
         duty = None  # "dám chịu trách nhiệm" is a quality, not a duty
     if duty is not None and not PREFIXES.match(text):
-        return _holder_sentence(text[: duty.start()].strip(" ,"), text, block.provenance)
+        held = _holder_sentence(text[: duty.start()].strip(" ,"), text, block.provenance)
+        if held:
+            return held  # else "X chủ trì, phối hợp Y … và phải chịu trách nhiệm …" below
     lead = LEAD_WITH_PARTNERS.search(text[:250])
     if lead is not None and lead.start() > 0 and not PREFIXES.match(text):
         # "Cơ quan giám sát chủ trì, phối hợp …": the subject is all that comes before.
@@ -166,56 +174,10 @@ def _holder_sentence(span: str, text: str, prov: Provenance) -> list[Entry]:
     return [(name, "responsible", task, prov) for name in names if not is_generic(name)]
 
 
-# Openings of a time or condition adverbial before the subject of a duty sentence.
-ADVERBIAL = re.compile(
-    r"^(?:kết\s+thúc|sau\s+khi|khi|trong|trước|kể\s+từ|hằng|định\s+kỳ|chậm\s+nhất|quá|"
-    r"trường\s+hợp|ngoài|căn\s+cứ)\b",
+HOLDER_TAIL = re.compile(
+    r"\s+có\s+(?:tối\s+thiểu\s+)?(?:các\s+)?(?:nhiệm\s+vụ|trách\s+nhiệm|nghĩa\s+vụ)\b.*$",
     re.IGNORECASE,
 )
-# Where a subject ends before its duty verb: "Công an đơn vị, địa phương trong thời gian 10 ngày,
-# kể từ …", "Cục Công nghệ thông tin trong phạm vi chức năng, nhiệm vụ của mình".
-SUBJECT_TAIL = re.compile(
-    r"\s+(?:(?:trong|theo)\s+(?:thời\s+gian|thời\s+hạn|phạm\s+vi|chức\s+năng|thẩm\s+quyền)|kể\s+từ|"
-    r"căn\s+cứ|tối\s+thiểu|bao\s+gồm)\b.*$",
-    re.IGNORECASE,
-)
-
-
-# A right the subject holds: "Tổ chức, cá nhân … có quyền yêu cầu cơ quan …".
-RIGHT = re.compile(r"\b(?:có|được)\s+quyền\b", re.IGNORECASE)
-
-
-def holder_names(span: str) -> list[str]:
-    """The agencies a subject span names, or none when the span is not plainly a subject."""
-    span = re.split(r"[:;]\s+|\.\s+(?=[A-ZĐÀ-Ỹ])", span)[-1].strip(" ,")
-    span = re.split(r"\s+là\s+", span)[0]  # "Giám đốc Quỹ là người đại diện …"
-    if RIGHT.search(span):
-        return []  # "X có quyền yêu cầu Y có trách nhiệm …": X's right, not X's duty
-    if re.search(r"\s(?:và|hoặc)$", span):
-        return []  # "X làm A và chịu trách nhiệm B": the subject is further back, not guessed
-    span = SUBJECT_TAIL.sub("", span).strip(" ,")
-    # "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an … có trách nhiệm": the lead.
-    span = re.split(r"\s+chủ\s+trì\b", span, maxsplit=1)[0].strip(" ,")
-    opening = first_verb(span[:1].lower() + span[1:]) if span else None
-    if opening is not None and opening.start() == 0:
-        return []  # a task, not a subject ("Thực hiện xử lý công việc … trách nhiệm")
-    span = strip_opening_clause(span)
-    pieces = span.split(", ")
-    if len(pieces) > 1 and len(pieces[-1].split()) <= 12 and ADVERBIAL.match(pieces[0]):
-        # "Kết thúc tiến hành kiểm tra, thành viên Đoàn kiểm tra": an adverbial first.
-        span = pieces[-1][:1].upper() + pieces[-1][1:]
-    if span and not starts_with_head(span):
-        # "Giữa kỳ kế hoạch phát triển đô thị, Ủy ban nhân dân cấp xã": an adverbial first.
-        later = [m.end() for m in re.finditer(r",\s*", span) if starts_with_head(span[m.end() :])]
-        span = span[later[0] :] if later else span
-    if not span or len(span) > 160 or span[:1].islower() or SUBORDINATE.match(span):
-        return []  # a subject behind a clause we cannot cut off is not guessed
-    if any(mark in span for mark in "[]…%/") or re.search(r"\b(?:phải|tôi|Tôi|nếu)\b", span):
-        return []  # a form's placeholder or a declarant, not a body
-    names = split_agencies(span) if starts_with_head(span) else [canonical_agency(span)]
-    return [name for name in names if name]
-
-
 INLINE_HOLDER = re.compile(r"^Trách\s+nhiệm\s+của\s+(?P<who>[^:]{2,200}):\s*(?P<task>\S.*)$", re.I)
 
 
@@ -227,14 +189,17 @@ def labelled_holder(text: str) -> tuple[tuple[str, ...], str]:
         return duty_holders(f"Trách nhiệm của {found.group('who')}"), found.group("task")
     subject = subject_of(text)
     if subject is not None and subject.explicit and subject.task:
-        return subject.agencies, subject.task
+        # "Bộ phận tuân thủ của ngân hàng có tối thiểu các nhiệm vụ sau đây:" names the body only.
+        return tuple(HOLDER_TAIL.sub("", name) for name in subject.agencies), subject.task
     verb = DUTY_VERB.search(text[:250]) or ITEM_LEAD.search(text[:250])
     span = text[: verb.start()].strip(" ,") if verb else ""
     if span and starts_with_head(span) and not PREFIXES.match(span):
         return tuple(holder_names(span)), text  # "Bộ Ngoại giao có trách nhiệm phối hợp …"
     if subject is not None and subject.task and len(text.split(" ", 12)) > 12:
         opening = text[: text.find(" ", 80)] if len(text) > 80 else text
-        if all(agency.split()[0] in opening for agency in subject.agencies):
+        # A head alone is no name: "Ban quản lý dự án có thể …" read as "Ban" + "quản lý".
+        named = not any(is_bare_head(agency) for agency in subject.agencies)
+        if named and all(agency.split()[0] in opening for agency in subject.agencies):
             return subject.agencies, text  # "Bộ trưởng Bộ Khoa học và Công nghệ quy định …"
     return (), text
 
@@ -257,7 +222,7 @@ AMENDMENT = re.compile(
 )
 # Items that state no duty: amendments of another text's provisions, rights ("Được quyết định …").
 NOT_DUTY = re.compile(
-    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số)"
+    r"^(?:Bãi\s+bỏ|Thay\s+thế|Sửa\s+đổi|Bổ\s+sung|Đính\s+chính|Được\s|Mẫu\s+số|Kính\s+gửi)"
     r"|^.{0,120}\b(?:được\s+viện\s+dẫn|được\s+dẫn\s+chiếu)\b"  # the referenced-texts clause
     r"|…\s*\["  # a form's placeholder
     r"|[\s\S]*(?:…\s*){2}|[\s\S]*\.{4}",  # a form's blank ("Tên cơ quan: ……", "Số: ....")
@@ -318,14 +283,43 @@ def _names_holder(text: str) -> tuple[str, ...]:
     return ()
 
 
+def _states_no_duty(text: str) -> bool:
+    """Amendments, forms, closing formulas, sanctions, definitions and rights: no one's duty."""
+    letters = [char for char in text if char.isalpha()]
+    return bool(
+        not text
+        or all(char.isupper() for char in letters)  # a heading ("DỰ ÁN ĐẦU TƯ XÂY DỰNG …")
+        or NOT_DUTY.match(text)
+        or _is_closing_formula(text)
+        or states_sanction(text)
+        or states_definition(text)
+        or states_right(text)
+    )
+
+
+def _opens_list(index: int, placed: list[Placed]) -> bool:
+    """Whether the block at ``index`` is an unpunctuated khoản with điểm after it: a heading."""
+    block = placed[index].block
+    following = placed[index + 1].block if index + 1 < len(placed) else None
+    return (
+        block.kind not in (BlockKind.LETTER, BlockKind.BULLET)
+        and block.text.rstrip()[-1:] not in ".;:,"
+        and following is not None
+        and following.kind == BlockKind.LETTER
+    )
+
+
 def extract_duties(placed: list[Placed]) -> list[Entry]:
     """Obligations of a legal document: duties articles first-hand, duty sentences elsewhere."""
     if not is_legal_text(placed):
         return []
     out: list[Entry] = []
     holders: tuple[str, ...] = ()
-    lead_in, contents = "", False  # the khoản whose điểm follow, read flat however nested
-    for entry in placed:
+    article_holders: tuple[str, ...] = ()  # the article's own, back at its next khoản
+    owner = ""  # the label of the khoản that named ``holders`` for its điểm
+    kind = "any"  # what the current article may oblige (duty_rules.article_kind)
+    lead_in, contents, rights = "", False, False  # the khoản whose điểm follow, read flat
+    for index, entry in enumerate(placed):
         if "annex" in entry.categories:
             continue
         block = entry.block
@@ -334,27 +328,56 @@ def extract_duties(placed: list[Placed]) -> list[Entry]:
         # An amendment is no duty of its own, but an amended duties article names a holder.
         title = article_title(block) or article_title(block.model_copy(update={"text": quoted}))
         if title is not None or block.kind == BlockKind.SECTION or CHAPTER.match(text):
-            holders, lead_in, contents = (duty_holders(title) if title else ()), "", False
+            holders = article_holders = duty_holders(title) if title else ()
+            owner, kind = "", article_kind(title) if title else "any"
+            lead_in, contents, rights = "", False, False
             continue
-        if not text or NOT_DUTY.match(text) or _is_closing_formula(text):
+        sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
+        if owner and block.kind == BlockKind.POINT and not block.label.startswith(owner + "."):
+            holders, owner = article_holders, ""  # a khoản's own holder ends at the next khoản
+        if kind == "none" or (sub and rights):
+            continue  # the opening articles, and the điểm of a "có quyền:" khoản
+        if kind == "closing":
+            if is_execution_clause(text) or DUTY_VERB.search(text):
+                out.extend(_sentence_entries(block))  # the execution clause, a duty sentence
+            continue
+        if _is_lead_in(block):
+            rights = opens_rights(text)
+        elif not sub:
+            rights = False
+        if rights or _states_no_duty(text):
             continue
         named = own_holder(text) or (_names_holder(text) if holders else ())
         if named:
             holders, lead_in, contents = named, "", False  # its điểm are this holder's
+            owner = block.label if block.kind == BlockKind.POINT else owner
             continue
         if not holders:
             out.extend(_sentence_entries(block))
             continue
+        heading = _opens_list(index, placed)
+        if heading and (starts_with_head(text) or opens_with_party(text)) and holder_names(text):
+            # "8. Chủ đầu tư dự án xây dựng, nâng cấp, cải tạo đường ngang" over its điểm.
+            holders, lead_in, contents = tuple(holder_names(text)), "", False
+            owner = block.label if block.kind == BlockKind.POINT else owner
+            continue
+        if heading and not _is_lead_in(block):
+            # A sub-heading ("1. Quyền hạn", "Nhiệm vụ tại hiện trường"): its điểm stand alone.
+            lead_in, contents, rights = "", False, opens_rights(text)
+            continue
         if _is_lead_in(block):
             lead_in, contents = text, bool(CONTENTS_LEAD.search(text))
-            holders = labelled_holder(text)[0] or holders  # "3. UBND cấp tỉnh … phối hợp …:"
+            own = given_holder(text) or labelled_holder(text)[0] or own_subject(text)
+            if own and block.kind == BlockKind.POINT:
+                owner = block.label
+            holders = own or holders
             continue
-        sub = block.kind in (BlockKind.LETTER, BlockKind.BULLET)
         if not sub:
             lead_in, contents = "", False
         if (sub and contents) or _title_like(text) or _names_only(text):
             continue
         named_here, task = labelled_holder(text)
+        named_here = named_here or own_subject(text)
         if lead_in and sub and not named_here:
             task = f"{lead_in} {task}"
         out.extend(_article_entries(named_here or holders, task, block.provenance))
@@ -390,6 +413,7 @@ def extract_directives(placed: list[Placed]) -> list[Entry]:
 
 __all__ = [
     "article_title",
+    "holder_names",
     "duty_holders",
     "extract_directives",
     "extract_duties",

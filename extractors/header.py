@@ -75,6 +75,7 @@ class _Parts:
     authority: str | None = None
     awaiting_number: bool = False
     label_type: str | None = None
+    title_closed: bool = False  # a line the trích yếu cannot take ended it: none after it can
 
 
 @cache
@@ -258,6 +259,8 @@ def _read(parts: _Parts, piece: str) -> None:
         return
     if parts.authority is None and _title_continues(parts, piece):
         parts.title_lines.append(piece)
+    elif parts.title_lines:
+        parts.title_closed = True
 
 
 def _label_type(label: str) -> str | None:
@@ -270,8 +273,13 @@ def _label_type(label: str) -> str | None:
 
 
 def _title_continues(parts: _Parts, piece: str) -> bool:
-    """Whether ``piece`` still belongs to the trích yếu: body text ends its lines with a stop."""
+    """Whether ``piece`` still belongs to the trích yếu: body text ends its lines with a stop;
+    an upper-case line under a sentence-case trích yếu is a stamp, an author or a heading."""
+    if parts.title_closed:
+        return False
     if parts.title_lines and parts.title_lines[-1].rstrip().endswith((".", ";", ":")):
+        return False
+    if parts.title_lines and _is_upper(piece) and not _is_upper(" ".join(parts.title_lines)):
         return False
     folded = fold_ascii(piece).lstrip(" _~")
     if re.match(r"^(?:kinh\s+\S{2,4}\s*:|can\s+cu|thuc\s+hien|[-+•])", folded):

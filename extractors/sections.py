@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -215,7 +215,6 @@ def content_categories(block: Block) -> frozenset[str]:
     verb → organisation (assignments); items holding numbers with units → targets.
     """
     from extractors.agencies import subject_of
-    from extractors.targets import targets_in_text
 
     children = [child for child in block.children if child.text.strip()]
     items = _items_below(block)
@@ -228,10 +227,19 @@ def content_categories(block: Block) -> frozenset[str]:
     led = sum(1 for item in items if (found := subject_of(item.text)) and found.task)
     if len(items) >= 2 and led >= CONTENT_SHARE * len(items):
         return frozenset({"organisation"})
-    counted = sum(1 for item in items if targets_in_text(item.text))
+    counted = sum(1 for item in items if _holds_targets(item.text))
     if len(items) >= 2 and counted >= CONTENT_SHARE * len(items):
         return frozenset({"targets"})
     return frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _holds_targets(text: str) -> bool:
+    """Whether an item holds a numeric target; cached, as an item under nested headings is
+    asked about once for each of them."""
+    from extractors.targets import targets_in_text
+
+    return bool(targets_in_text(text))
 
 
 def _is_formula(text: str) -> bool:

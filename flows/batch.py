@@ -85,6 +85,8 @@ class RunLog(Protocol):
         seconds: float = 0.0,
     ) -> None: ...
 
+    def record_runs(self, entries: Sequence[dict[str, Any]]) -> None: ...
+
 
 @dataclass
 class BatchPlan:
@@ -232,14 +234,24 @@ def bundle(
 
 def record(dataset: RunLog, run_id: str, outcome: DocumentOutcome) -> None:
     """Log one file's outcome in the ``runs`` table (a failure is the file's quarantine entry)."""
-    dataset.record_run(
-        run_id=run_id,
-        path=outcome.path,
-        sha256=outcome.sha256,
-        outcome="ingested" if outcome.outcome == "replaced" else outcome.outcome,
-        pipeline_version=PIPELINE_VERSION,
-        error=outcome.error,
-        seconds=outcome.seconds,
+    record_all(dataset, run_id, [outcome])
+
+
+def record_all(dataset: RunLog, run_id: str, outcomes: Sequence[DocumentOutcome]) -> None:
+    """Log several files' outcomes in ``runs`` with one insert (a bundle of texts)."""
+    dataset.record_runs(
+        [
+            {
+                "run_id": run_id,
+                "path": outcome.path,
+                "sha256": outcome.sha256,
+                "outcome": "ingested" if outcome.outcome == "replaced" else outcome.outcome,
+                "pipeline_version": PIPELINE_VERSION,
+                "error": outcome.error,
+                "seconds": outcome.seconds,
+            }
+            for outcome in outcomes
+        ]
     )
 
 

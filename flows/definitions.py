@@ -30,7 +30,7 @@ from flows.batch import (
     open_dataset,
     page_counts,
     plan_batch,
-    record,
+    record_all,
 )
 from flows.schedule import TaskWindow
 from flows.tasks import ingest_document_task, ingest_texts_task, process_text_task
@@ -60,17 +60,43 @@ def store_result(
     ``result`` is the document's ``ProcessedDocument``, its ``ErrorReport``, or the exception
     that ended the task carrying it.
     """
+    return store_results(dataset, run_id, [(path, sha256)], [result])[0]
+
+
+def store_results(
+    dataset: Any, run_id: str, files: list[tuple[str, str | None]], results: list[Any]
+) -> list[DocumentOutcome]:
+    """``store_result`` for several files (path, sha256) at once: their processed documents are
+    saved in one transaction (``Dataset.save_many``); never raises."""
+    processed = [
+        (result, path)
+        for (path, _), result in zip(files, results, strict=True)
+        if isinstance(result, ProcessedDocument)
+    ]
+    saved = iter(dataset.save_many(processed, run_id=run_id) if processed else [])
+    return [
+        _outcome(
+            path, sha256, result, next(saved) if isinstance(result, ProcessedDocument) else None
+        )
+        for (path, sha256), result in zip(files, results, strict=True)
+    ]
+
+
+def _outcome(
+    path: str, sha256: str | None, result: Any, saved: str | Exception | None
+) -> DocumentOutcome:
+    """What happened to one file: its result failed, could not be saved, or was saved as ``saved``
+    says."""
     if isinstance(result, BaseException):
         result = error_report(result, path)
     if isinstance(result, ErrorReport):
         return DocumentOutcome(path=path, sha256=sha256, outcome="failed", error=result)
-    try:
-        processed: ProcessedDocument = result
-        saved = dataset.save(processed, run_id=run_id, path=path)
-    except Exception as error:  # a result that cannot be stored fails its document only
+    if not isinstance(saved, str):  # a result that cannot be stored fails its document only
+        error = saved if saved is not None else TypeError(f"not a processed document: {result!r}")
         return DocumentOutcome(
             path=path, sha256=sha256, outcome="failed", error=error_report(error, path)
         )
+    processed: ProcessedDocument = result
     return DocumentOutcome(
         path=path,
         sha256=sha256,
@@ -140,7 +166,15 @@ class _Run:
 
     def settle(self, outcome: DocumentOutcome, detail: str = "") -> None:
         """Record one file's outcome in ``runs``, log what was done to it, report progress."""
-        record(self.dataset, self.run_id, outcome)
+        self.settle_all([(outcome, detail)])
+
+    def settle_all(self, settled: list[tuple[DocumentOutcome, str]]) -> None:
+        """``settle`` for several files, their ``runs`` rows written at once."""
+        record_all(self.dataset, self.run_id, [outcome for outcome, _ in settled])
+        for outcome, detail in settled:
+            self._log(outcome, detail)
+
+    def _log(self, outcome: DocumentOutcome, detail: str) -> None:
         if outcome.error is not None:
             self.log.warning(
                 "failed %s: %s [%s]", outcome.path, outcome.error.reason, outcome.error.code
@@ -176,10 +210,9 @@ class _Run:
         results = _task_result(future)
         if isinstance(results, BaseException):  # the task itself failed: each file with it
             results = [results] * len(sources)
-        for source, result in zip(sources, results, strict=True):
-            path = str(source.path)
-            outcome = store_result(self.dataset, self.run_id, path, source.sha256, result)
-            self.settle(outcome, describe(result))
+        files = [(str(source.path), source.sha256) for source in sources]
+        outcomes = store_results(self.dataset, self.run_id, files, results)
+        self.settle_all([(o, describe(r)) for o, r in zip(outcomes, results, strict=True)])
 
 
 def _publish(summary: IngestSummary, title: str, key: str) -> None:

@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULTS: dict[str, str] = {
-    # The ephemeral server takes 12-20 s to start on a fresh 2-core machine; Prefect's 20 s
-    # default times out there, and a busy machine is slower still.
+    # A batch's server (flows.server, and Prefect's own ephemeral one) takes 12-20 s to start on
+    # a fresh 2-core machine; Prefect's 20 s default times out there, a busy machine is slower.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     # The command prints its own progress and summary; Prefect's console lines would bury them.
     # Logs still reach the Prefect API (and UI) at Prefect's own level.
@@ -31,6 +31,10 @@ DEFAULTS: dict[str, str] = {
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # Nothing may call out at run time; the telemetry service also contends for the SQLite file.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The client's side of the same: Prefect's SDK telemetry, and its first-run notice printed
+    # into kehoach's output on a terminal, are off only by this variable (Prefect 3.9 reads no
+    # PREFECT_ setting for them; the notice itself names it).
+    "DO_NOT_TRACK": "1",
 }
 
 

@@ -578,6 +578,26 @@ def report(
     typer.echo(f"wrote {output}")
 
 
+@app.command()
+def browse(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; loopback unless you mean to share it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free one).")] = 8001,
+    row_limit: Annotated[int, typer.Option(help="At most this many rows per query.")] = 1000,
+    time_limit: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 5.0,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Log each request.")] = False,
+) -> None:
+    """Serve the dataset read-only in a browser: tables, facets, filters, one SELECT at a time."""
+    from pipeline.analysis.browse import BrowseSettings, serve
+
+    settings = BrowseSettings(
+        db=db, host=host, port=port, row_limit=row_limit, time_limit=time_limit
+    )
+    serve(settings, (lambda line: typer.echo(line, err=True)) if verbose else None)
+
+
 @app.command("export")
 def export_parquet(
     folder: Annotated[Path, typer.Argument(help="Folder for one Parquet file per table.")],

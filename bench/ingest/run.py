@@ -2,6 +2,7 @@
 
 Run from the repository root:
     .venv/bin/python bench/ingest/run.py [--kinds plans texts scans] [--limit N] [--modes ...]
+    .venv/bin/python bench/ingest/run.py --summary   # issue 20's figures side by side (summary.py)
 
 Kinds: ``plans`` (the 14 real plan texts of ../shared/corpus/plans), ``texts`` (600 legal corpus
 documents cut to a plan's length and stripped of diacritics: a bulk batch of legacy OCR dumps),
@@ -279,12 +280,23 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", default=DEFAULT_MODES, choices=list(MODES))
     parser.add_argument("--limit", type=int, default=None, help="first N files of each kind")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="born-digital pages/min beside pdftotext, --limit (300) texts with 1 and 2 "
+        "workers, scans beside raw Tesseract, extraction scores: one run (summary.py)",
+    )
     parser.add_argument("--child", choices=list(MODES), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.db, args.files)))
+        return
+    if args.summary:
+        from summary import run_summary
+
+        run_summary(docs=args.limit or 300, repeat=2, scan_pages=3, scan_rounds=2)
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-ingest-") as tmp:

@@ -8,8 +8,10 @@
    X, its task among the article's lines). The articles are found here from the raw text, apart
    from the extractor, so the figure does not grade the extractor with its own rule.
 2. A seeded sample of ``--sample`` obligations over ``--sample-docs`` decrees and circulars
-   (any article, any rule), printed whole for judging by reading.
-3. The same share on the held-out documents (``bench/heldout.py``), printed last and apart.
+   (any article, any rule), printed whole for judging by reading, each under the article it came
+   from.
+3. The same share, and a sample of the same seed, on the held-out documents (``bench/heldout.py``),
+   printed last and apart.
 """
 
 from __future__ import annotations
@@ -128,6 +130,32 @@ def check(docs: list[tuple[str, str]]) -> tuple[list[ArticleCheck], dict[str, li
     return articles, found, time.process_time() - start
 
 
+def article_of(text: str, line: int | None) -> str:
+    """The article ("Điều 5. Trách nhiệm của …") a text's line falls under, for the reader."""
+    if line is None:
+        return ""
+    lines = text.splitlines()[:line]
+    return next((ln.strip() for ln in reversed(lines) if ARTICLE.match(ln.strip())), "")
+
+
+Found = dict[str, list]  # type: ignore[type-arg]  # obligations by document
+
+
+def print_sample(
+    docs: list[tuple[str, str]], found: Found, size: int, seed: int, sample_docs: int
+) -> None:
+    """A seeded sample of obligations, each with its holder, role, task and article."""
+    texts = dict(docs)
+    rng = random.Random(seed)
+    chosen = rng.sample(sorted(found), min(sample_docs, len(found)))
+    pool = [(doc_id, o) for doc_id in chosen for o in found[doc_id]]
+    print(f"sample (seed {seed}): {size} of {len(pool)} obligations over {len(chosen)} documents")
+    for index, (doc_id, o) in enumerate(rng.sample(pool, min(size, len(pool))), 1):
+        print(f"{index:3d}. [{doc_id}] {o.agency} | {o.role} | {' '.join(o.task.split())[:260]}")
+        line = o.provenance.line_start if o.provenance else None
+        print(f"       under: {article_of(texts[doc_id], line)[:140]}")
+
+
 def print_share(label: str, articles: list[ArticleCheck], docs: int, cpu: float) -> None:
     reached = sum(a.reached for a in articles)
     strict = sum(a.reached_x for a in articles)
@@ -162,19 +190,17 @@ def main(argv: list[str] | None = None) -> None:
     for article in [a for a in articles if not a.reached][: args.misses]:
         print(f"  missed {article.doc_id}: {article.title[:110]}")
 
-    rng = random.Random(args.seed)
-    chosen = rng.sample(sorted(found), min(args.sample_docs, len(found)))
-    pool = [(doc_id, o) for doc_id in chosen for o in found[doc_id]]
-    print(f"\nsample: {args.sample} of {len(pool)} obligations over {len(chosen)} documents")
-    for index, (doc_id, o) in enumerate(rng.sample(pool, min(args.sample, len(pool))), 1):
-        print(f"{index:3d}. [{doc_id}] {o.agency} | {o.role} | {' '.join(o.task.split())[:260]}")
+    print()
+    print_sample(tuning, found, args.sample, args.seed, args.sample_docs)
 
     heldout = legal(True)
-    held_articles, _, held_cpu = check(heldout)
+    held_articles, held_found, held_cpu = check(heldout)
     print()
     print_share("HELD-OUT corpus", held_articles, len(heldout), held_cpu)
     for article in [a for a in held_articles if not a.reached][: args.misses]:
         print(f"  missed {article.doc_id}: {article.title[:110]}")
+    print("HELD-OUT ", end="")
+    print_sample(heldout, held_found, args.sample, args.seed, args.sample_docs)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
-from diacritics.text import BOS, EOS, SPECIALS, UNK, corpus_documents, training_tokens
+from diacritics.text import (
+    ABBR,
+    BOS,
+    EOS,
+    SPECIALS,
+    UNK,
+    corpus_documents,
+    is_abbreviation,
+    training_tokens,
+)
 from kehoach import MODELS_DIR
 
 MAX_VOCAB = 65_535
@@ -55,14 +64,21 @@ def build_vocab(lines: list[list[str]]) -> list[str]:
 
 
 def id_stream(lines: list[list[str]], vocab: list[str]) -> np.ndarray:
-    """All lines as one id array, each line as <s> <s> tokens </s>."""
+    """All lines as one id array, each line as <s> <s> tokens </s>; rare abbreviations <abbr>."""
     index = {w: i for i, w in enumerate(vocab)}
-    unk, bos, eos = index[UNK], index[BOS], index[EOS]
+    unk, bos, eos, abbr = index[UNK], index[BOS], index[EOS], index[ABBR]
+    rare: dict[str, int] = {}  # an out-of-vocabulary token's id, decided once
     ids: list[int] = []
     for tokens in lines:
         ids.append(bos)
         ids.append(bos)
-        ids.extend(index.get(t, unk) for t in tokens)
+        for t in tokens:
+            i = index.get(t)
+            if i is None:
+                i = rare.get(t)
+                if i is None:
+                    i = rare[t] = abbr if is_abbreviation(t) else unk
+            ids.append(i)
         ids.append(eos)
     return np.asarray(ids, dtype=np.uint64)
 

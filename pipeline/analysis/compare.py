@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from rapidfuzz import fuzz, utils
 
+from pipeline.analysis.labels import display_title
 from schemas import ErrorCode, KehoachError, PlanDocument, Provenance
 
 FIELDS = (
@@ -266,7 +267,7 @@ def _compared(
 def document_label(record: dict[str, Any], width: int = 36) -> str:
     """A short name for a plan: province and number, else province and the title's start."""
     province = record.get("province")
-    detail = record.get("number") or record.get("title")
+    detail = record.get("number") or display_title(record.get("title"))
     if detail and len(detail) > width:
         detail = detail[: width - 1].rstrip() + "…"
     label = " · ".join(part for part in (province, detail) if part)

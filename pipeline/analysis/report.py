@@ -19,7 +19,7 @@ from typing import Any
 
 from diacritics.orthography import strip_marks
 from pipeline.analysis import report_sources, report_svg
-from pipeline.analysis.labels import display_labels
+from pipeline.analysis.labels import display_labels, display_title
 from schemas import DocumentText, PlanDocument
 from schemas.plan import FACT_FIELDS
 
@@ -201,7 +201,7 @@ def _documents_card(anchor: str, title: str, views: list[DocumentView]) -> str:
     rows = []
     for number, view in enumerate(views, 1):
         r = view.record
-        title = r.get("title") or Path(str(r["path"])).name
+        title = display_title(r.get("title")) or Path(str(r["path"])).name
         rows.append(
             f'<tr class="doc-row" data-province="{_e(r.get("province") or "")}">'
             f'<td class="num">{number}</td><td>{_e(view.province)}</td>'
@@ -458,7 +458,8 @@ def sources_section(data: ReportData) -> str:
     the texts were written beside the page, a link to each."""
     blocks = []
     for view in data.documents:
-        meta = f"{_e(view.record.get('title') or '')} · {len(view.lines)} dòng · {view.original()}"
+        title = display_title(view.record.get("title"))
+        meta = f"{_e(title)} · {len(view.lines)} dòng · {view.original()}"
         if view.page:
             blocks.append(f'<p><a href="{_e(view.page)}">{_e(view.label)}</a> {meta}</p>')
             continue
@@ -530,7 +531,7 @@ def write_report(db: Path, output: Path) -> Path:
     if len(data.documents) > report_sources.INLINE_DOCUMENTS:
         folder = report_sources.texts_folder(output)
         for view in data.documents:
-            title = str(view.record.get("title") or view.label)
+            title = display_title(view.record.get("title")) or view.label
             view.page = report_sources.write_source(folder, view.anchor, title, view.lines)
     html = render(data)
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pipeline.analysis.labels import display_title
+
 INLINE_DOCUMENTS = 50  # up to this many documents, texts stay in the page (one file to send)
 TOP_CITED = 40
 
@@ -39,7 +41,8 @@ def citations_card(rows: list[dict[str, Any]]) -> str:
     body = "".join(
         f"<tr><td>{_e(row['doc_type'] or '')} {_e(row['ref'])}</td>"
         f'<td class="num">{row["citing"]}</td><td>{_e(row["kinds"])}</td>'
-        f"<td>{_e(row['title'] or '—')}</td><td>{_e(row['status'] or 'không lưu')}</td></tr>"
+        f"<td>{_e(display_title(row['title']) or '—')}</td>"
+        f"<td>{_e(row['status'] or 'không lưu')}</td></tr>"
         for row in rows
     )
     head = (

@@ -109,9 +109,16 @@ def _locked(db: Path, error: Exception, read_only: bool) -> KehoachError:
     )
 
 
-def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None) -> Any:
+def connect(
+    db: Path,
+    *,
+    read_only: bool,
+    wait_seconds: float | None = None,
+    config: dict[str, Any] | None = None,
+) -> Any:
     """Open the DuckDB file, waiting a bounded while for whoever holds it; a reader that waits
-    says so, so that a writer lets go of the file between two saves."""
+    says so, so that a writer lets go of the file between two saves. ``config``: DuckDB's
+    settings for this connection (``pipeline.storage.readonly`` closes file access)."""
     db = Path(db)
     if wait_seconds is None:
         wait_seconds = LOCK_WAIT_SECONDS if read_only else WRITER_WAIT_SECONDS
@@ -127,7 +134,7 @@ def connect(db: Path, *, read_only: bool, wait_seconds: float | None = None) -> 
     with contextlib.ExitStack() as stack:
         while True:
             try:
-                connection = duckdb.connect(str(db), read_only=read_only)
+                connection = duckdb.connect(str(db), read_only=read_only, config=config or {})
                 _check_size(connection, db)
                 return connection
             except (duckdb.IOException, duckdb.ConnectionException) as error:

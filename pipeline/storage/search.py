@@ -31,11 +31,16 @@ def create_search_schema(connection: Any) -> None:
     )
 
 
+def search_row(sha256: str, text: str) -> tuple[str, str, str]:
+    """A version's row of the search table: its text with whitespace collapsed, and folded."""
+    body = WHITESPACE.sub(" ", text).strip()
+    return (sha256, body, fold_ascii(body))
+
+
 def index_text(connection: Any, sha256: str, text: str) -> None:
     """Store one version's text for search (inside the caller's transaction)."""
-    body = WHITESPACE.sub(" ", text).strip()
     connection.execute(
-        f"INSERT OR REPLACE INTO {SEARCH_TABLE} VALUES (?, ?, ?)", [sha256, body, fold_ascii(body)]
+        f"INSERT OR REPLACE INTO {SEARCH_TABLE} VALUES (?, ?, ?)", list(search_row(sha256, text))
     )
 
 

@@ -192,3 +192,24 @@ def test_a_lone_foreign_word_is_left_alone() -> None:
 def test_lower_case_abbreviations_get_only_their_own_spelling_variants() -> None:
     out = restore("can cu quyet dinh so 2447/qd-ttg cua ubnd tinh va nghi quyet cua hdnd tinh").text
     assert out == "căn cứ quyết định số 2447/qđ-ttg của ubnd tỉnh và nghị quyết của hđnd tỉnh"
+
+
+def test_rare_abbreviations_are_one_class_in_training() -> None:
+    from diacritics.text import ABBR, UNK, is_abbreviation
+    from diacritics.training.train import build_vocab, id_stream
+
+    lines = [["lực", "lượng", "llvt", "tỉnh"], ["ubnd", "tỉnh"], ["ubnd", "huyện", "xyzô"]]
+    vocab = build_vocab(lines)  # words seen twice or more
+    assert "llvt" not in vocab and "ubnd" in vocab
+    stream = [vocab[i] for i in id_stream(lines, vocab).tolist()]
+    assert stream[4] == ABBR and stream[-2] == UNK  # "llvt" a rare abbreviation, "xyzô" a word
+    assert is_abbreviation("hđnd") and is_abbreviation("qđ") and not is_abbreviation("tỉnh")
+
+
+def test_the_place_after_a_rare_abbreviation() -> None:
+    # "LLVT" is too rare for the model's vocabulary: the words after it are predicted from what
+    # follows abbreviations in the corpus ("LLVT tỉnh", as "UBND tỉnh"), not from <unk>'s
+    text = "xay dung luc luong vu trang (LLVT) tinh vung manh\nthi dua LLVT tinh chung suc"
+    assert restore(text).text == (
+        "xây dựng lực lượng vũ trang (LLVT) tỉnh vững mạnh\nthi đua LLVT tỉnh chung sức"
+    )

@@ -256,7 +256,7 @@ def _server_of(process: subprocess.Popen[str]) -> int | None:
     import psutil
 
     for child in psutil.Process(process.pid).children(recursive=True):
-        if "flows.server" in " ".join(child.cmdline()):
+        if "prefect server start" in " ".join(child.cmdline()):
             return child.pid
     return None
 
