@@ -108,10 +108,22 @@ def _coordinated_parts(key: str) -> list[tuple[str, ...]]:
     return out
 
 
+def _heading_key(text: str) -> str:
+    """A heading folded for matching, its numbering ("II.", "1.2.", "a)") dropped."""
+    key = fold_ascii(fold(text)).strip(" :.")
+    return re.sub(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+", "", key)
+
+
+def is_known_heading(text: str) -> bool:
+    """Whether a line is a heading the vocabulary has whole, exactly or a few letters off: how
+    ``pipeline.structure`` tells an unnumbered heading ("Mục tiêu cụ thể") from a paragraph."""
+    key = _heading_key(text)
+    return bool(key) and len(key) <= 90 and _close_whole(key) is not None
+
+
 def heading_categories(text: str) -> frozenset[str]:
     """Kinds of content a heading announces ("MỤC ĐÍCH, YÊU CẦU" → purposes and requirements)."""
-    key = fold_ascii(fold(text)).strip(" :.")
-    key = re.sub(r"^(?:[ivxlc]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+", "", key)
+    key = _heading_key(text)
     if not key or len(key) > 130:
         return frozenset()
     parts = _coordinated_parts(key)

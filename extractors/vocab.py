@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.orthography import fold_ascii
@@ -101,18 +100,6 @@ def section_headings() -> tuple[tuple[str, str], ...]:
 def vocab_list(name: str, key: str) -> tuple[str, ...]:
     """One list from a YAML vocabulary."""
     return tuple(load_yaml(name).get(key, []))
-
-
-def heading_match(text: str, threshold: float = 88.0) -> tuple[str, float] | None:
-    """The closest known heading to ``text`` (numbering stripped) and its score, if close enough."""
-    key = fold_ascii(fold(re.sub(r"^[\W\d_IVXivx]*\s*[.)]\s*", "", text))).rstrip(":. ")
-    if not key or len(key) > 90:
-        return None
-    headings = [heading for heading, _ in section_headings()]
-    found = process.extractOne(key, [fold_ascii(h) for h in headings], scorer=fuzz.ratio)
-    if found is None or found[1] < threshold:
-        return None
-    return headings[found[2]], float(found[1])
 
 
 def fuzzy_opening(text: str, phrases: tuple[str, ...]) -> int | None:

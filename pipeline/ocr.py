@@ -20,6 +20,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipeline.closing_geometry import read_closing_columns
 from pipeline.scan import (
     MIN_SKEW,
     Row,
@@ -30,6 +31,7 @@ from pipeline.scan import (
     row_height,
     sharpen_for_ocr,
 )
+from pipeline.second_reader import reread_unsure
 from schemas import Line
 from schemas.common import nfc
 
@@ -96,6 +98,29 @@ def is_stray(tokens: Sequence[Token]) -> bool:
     """A lone unsure scrap of at most three letters: seal or signature remains, not a line."""
     letters = sum(1 for t in tokens for c in t.text if c.isalnum())
     return letters <= 3 and all(t.conf < NOISE_CONF for t in tokens)
+
+
+STRAY_END = frozenset(".,:;'`¬_-~")  # never a word of its own at a line's end
+STRAY_START = frozenset(".,:;'`¬_")  # nor at its start, where a list dash "-" or "+" may stand
+STRAY_ANYWHERE = frozenset("`¬")  # no Vietnamese text uses these at all
+
+
+def drop_stray_marks(tokens: Sequence[Token]) -> list[Token]:
+    """A printed line without the specks read as punctuation words of their own.
+
+    Vietnamese print sets no space before ". , : ;" and closes no line with a lone "-" or "'"
+    ("đúng quy định. -", ". 2021 - 2030;"): such a word is dust or a seal's dot. A line opening
+    with "~" opens with a list dash read wrong.
+    """
+    words = sorted(tokens, key=lambda t: t.x0)
+    words = [t for t in words if not (t.text and set(t.text) <= STRAY_ANYWHERE)]
+    while len(words) > 1 and set(words[-1].text) <= STRAY_END:
+        words.pop()
+    while len(words) > 1 and set(words[0].text) <= STRAY_START:
+        words.pop(0)
+    if words and words[0].text == "~":
+        words[0] = words[0]._replace(text="-")
+    return words
 
 
 def parse_tsv(tsv: str) -> list[Row]:
@@ -234,6 +259,31 @@ def merge_row(rows: list[Row], extra: Row) -> list[Row]:
     return sorted([*rows, extra], key=lambda row: min(t.y0 for t in row))
 
 
+def ordered_rows(
+    ready: Image.Image, rows: list[Row], lang: str, timeout: float, dpi: int
+) -> list[tuple[Row, str]]:
+    """The page's rows in reading order.
+
+    A closing block is read again column by column from its own crops (``closing_geometry``);
+    without one, the signer column is re-read where the page left it out.
+    """
+
+    def read(crop: Image.Image, psm: int) -> list[Row]:
+        return _run(crop, lang, timeout, dpi, psm)
+
+    closing = read_closing_columns(ready, rows, read)
+    if closing is None:
+        for extra in signer_rows(ready, rows, lang, timeout, dpi):
+            rows = merge_row(rows, extra)
+        return reading_order(rows, ready.height)
+    start, recipients, signer = closing
+    return (
+        reading_order(rows[:start], ready.height)
+        + [(row, "closing-left") for row in recipients]
+        + [(row, "closing-right") for row in signer]
+    )
+
+
 @dataclass(frozen=True)
 class PreparedPage:
     """A page cleaned for Tesseract (``prepare``), waiting for it."""
@@ -242,12 +292,35 @@ class PreparedPage:
     skew_degrees: float
     coloured_share: float
     dpi: int
+    original: Image.Image | None = None  # the page as rendered, for handwritten fields
+
+    def original_crop(self, box: tuple[int, int, int, int]) -> Image.Image:
+        """A box of the uncleaned page, turned level as the cleaned page was (same pixel
+        coordinates): only a margin around the box is turned, about the page's centre."""
+        if self.original is None:
+            return self.image.crop(box)
+        if abs(self.skew_degrees) < MIN_SKEW:
+            return self.original.crop(box)
+        # a degree or two moves a pixel at most a few dozen pixels: that margin is enough
+        reach = round(self.original.width * 0.05)
+        outer = (box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
+        turned = (
+            self.original.convert("RGB")
+            .crop(outer)
+            .rotate(
+                self.skew_degrees,
+                Image.Resampling.BICUBIC,
+                center=(self.original.width / 2 - outer[0], self.original.height / 2 - outer[1]),
+                fillcolor=(255, 255, 255),
+            )
+        )
+        return turned.crop((reach, reach, reach + box[2] - box[0], reach + box[3] - box[1]))
 
 
 def prepare_page(image: Image.Image, dpi: int = 300) -> PreparedPage:
     """Everything before Tesseract: pure image work, so it can run beside another page's OCR."""
     ready, skew, coloured = prepare(image)
-    return PreparedPage(ready, skew, coloured, dpi)
+    return PreparedPage(ready, skew, coloured, dpi, image)
 
 
 def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
@@ -255,12 +328,11 @@ def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
     by column)."""
     ready, dpi = page.image, page.dpi
     rows = _run(ready, lang, timeout, dpi)
-    for extra in signer_rows(ready, rows, lang, timeout, dpi):
-        rows = merge_row(rows, extra)
+    ordered = ordered_rows(ready, rows, lang, timeout, dpi)
     lines = tuple(
-        tokens_to_line(tokens, region)
-        for tokens, region in reading_order(rows, ready.height)
-        if not is_stray(tokens)
+        tokens_to_line(words, region)
+        for tokens, region in reread_unsure(ready, page.original_crop, ordered)
+        if (words := drop_stray_marks(tokens)) and not is_stray(words)
     )
     return OcrPage(lines, ready.width, ready.height, page.skew_degrees, page.coloured_share)
 

@@ -52,6 +52,13 @@ class Node(Frozen):
     path: NFCStr = Field(default="", description='"Chương II > Điều 5 > khoản 2 > điểm a"')
     part: FramePart = FramePart.BODY
     provenance: Provenance
+    columns: tuple[NFCStr, ...] = Field(
+        default=(), description="a table: its column headers in order"
+    )
+    cells: dict[NFCStr, NFCStr] = Field(
+        default_factory=dict,
+        description='a table row: its cells by column header ({"Nội dung": …, "Thời gian": …})',
+    )
 
 
 class Attachment(Frozen):

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.orthography import strip_marks
+
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits, no underscore
 _SPACE = re.compile(r"\s+")
 
@@ -54,3 +56,10 @@ def syllable_accuracy(gold: str, predicted: str) -> float:
     """1 − Levenshtein(gold tokens, predicted tokens) / number of gold tokens (issue 3's metric)."""
     g, p = tokens(gold), tokens(predicted)
     return 1.0 - _rate(sequence_distance(g, p), len(g))
+
+
+def mark_cer(gold: str, predicted: str) -> float:
+    """The share of the CER that only diacritics make: CER minus the CER of both texts stripped
+    of every mark (tone and quality, đ → d), so "tô" for "tổ" counts here and "to" for "do" not."""
+    stripped = cer(strip_marks(normalize(gold)), strip_marks(normalize(predicted)))
+    return max(0.0, cer(gold, predicted) - stripped)

@@ -119,6 +119,12 @@ def citation(path: str) -> str:
     return " ".join(reversed(steps))
 
 
+def _json_or_none(value: list[str] | dict[str, str]) -> str | None:
+    """A table's column headers or a row's cells as JSON text (NULL where the node has none):
+    text, not a DuckDB MAP, so Parquet readers without DuckDB's types read it too."""
+    return json.dumps(value, ensure_ascii=False) if value else None
+
+
 def node_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
     """The document's tree, one row per node in reading order, attached documents included."""
     return [
@@ -131,6 +137,8 @@ def node_rows(plan: PlanDocument) -> list[tuple[Any, ...]]:
             n.path,
             citation(n.path),
             str(n.part),
+            _json_or_none(list(n.columns)),
+            _json_or_none(n.cells),
             *_provenance(n.provenance),
         )
         for n in plan.nodes

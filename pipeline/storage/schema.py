@@ -51,7 +51,7 @@ TABLES: dict[str, str] = {
     # the document's tree (schemas.structure.Node): "điểm a khoản 2 Điều 5" found by citation
     "nodes": f"""{FACT_KEY}, node_id VARCHAR NOT NULL, parent VARCHAR, kind VARCHAR NOT NULL,
         label VARCHAR, heading VARCHAR, path VARCHAR, citation VARCHAR, part VARCHAR,
-        {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
+        table_columns VARCHAR, cells VARCHAR, {PROVENANCE_COLUMNS}, {VERSION_COLUMN}""",
     "runs": """run_id VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR,
         outcome VARCHAR NOT NULL, error_code VARCHAR, reason VARCHAR,
         pipeline_version VARCHAR NOT NULL, seconds DOUBLE, "at" TIMESTAMP NOT NULL""",

@@ -9,6 +9,7 @@ from pipeline.structure.frame import Frame, Segment, frame, segments
 from pipeline.structure.levels import Item, items_of
 from pipeline.structure.lines import TextLine, numbered_lines, provenance
 from pipeline.structure.nodes import NodeWriter
+from pipeline.structure.tables import HEAD_NUMBER, Table, find_tables
 from schemas import Attachment, DocumentStructure, DocumentText, FramePart, Node, NodeKind
 
 
@@ -27,6 +28,7 @@ class Reading:
 
     lines: list[TextLine]
     parts: list[SegmentReading]
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def parent(self) -> SegmentReading:
@@ -36,6 +38,9 @@ class Reading:
 def read_document(doc: DocumentText) -> Reading:
     """Lines, the parent document and its attachments, each framed and read into items."""
     lines = numbered_lines(doc)
+    tables: list[Table] = []
+    if _may_hold_table(doc, lines):
+        tables = find_tables(numbered_lines(doc, keep_numbers=True))
     parts: list[SegmentReading] = []
     for segment in segments(lines):
         if segment.annex:
@@ -44,7 +49,14 @@ def read_document(doc: DocumentText) -> Reading:
             frame_ = frame(lines, segment)
         body = lines[frame_.body_start : frame_.closing_start]
         parts.append(SegmentReading(segment, frame_, items_of(body)))
-    return Reading(lines, parts)
+    return Reading(lines, parts, tables)
+
+
+def _may_hold_table(doc: DocumentText, lines: list[TextLine]) -> bool:
+    """A cheap test before the tables are looked for: a line of cells, or a "STT" header line."""
+    return any(line.cells for line in lines) or any(
+        HEAD_NUMBER.match(line.text.strip()) for _, _, line in doc.numbered_lines()
+    )
 
 
 def _title(lines: list[TextLine], part: SegmentReading) -> tuple[str, str]:
@@ -69,7 +81,7 @@ def _title(lines: list[TextLine], part: SegmentReading) -> tuple[str, str]:
 
 def structure_of(reading: Reading) -> DocumentStructure:
     """The node view of a reading: the parent's preamble, body and closing, then attachments."""
-    writer = NodeWriter()
+    writer = NodeWriter(reading.tables)
     lines = reading.lines
     attachments: list[Attachment] = []
     for number, part in enumerate(reading.parts):

@@ -11,10 +11,11 @@ which is how plans mix "1.", "a)", "-" and "+".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.structure.lines import TERMINAL, TextLine, is_upper, join_parts, starts_with
-from pipeline.structure.numbering import LETTERS, Marker, read_markers
+from pipeline.structure.numbering import LETTERS, Marker, read_markers, roman_value
 
 RANK = {"part": 0, "chapter": 1, "legal_section": 2, "subsection": 3, "roman": 4, "upper": 4}
 RANK["article"] = 5
@@ -42,13 +43,13 @@ class Item:
 
 def _is_heading(text: str) -> bool:
     """A heading that lost its numbering: upper case, or close to a known heading."""
-    from extractors.vocab import heading_match
+    from extractors.sections import is_known_heading
 
     if text[-1:] in ".;!?" or len(text) > 120:
         return False
     if is_upper(text) and len(text.split()) >= 2:
         return True
-    return len(text) <= 70 and heading_match(text, 90.0) is not None
+    return len(text) <= 70 and is_known_heading(text)
 
 
 def _full_width(lines: list[TextLine]) -> float:
@@ -100,7 +101,8 @@ class Reader:
         prev_open = previous is not None and previous.text.rstrip('”"»')[-1:] not in TERMINAL
         current = self.current
         if current is not None and (
-            current.style in HEADS or (current.style == "article" and len(current.lines) == 1)
+            current.style in HEADS + ("roman", "upper")
+            or (current.style == "article" and len(current.lines) == 1)
         ):
             prev_open = False  # "Điều 23. Nguyên tắc …": a title ends without punctuation
         for marker in read_markers(line.text):
@@ -121,20 +123,34 @@ class Reader:
             return fits or not prev_open or line.blank_before
         if style == "roman":
             if marker.loose:
+                if not (fits and is_upper(body)):
+                    return False
+                label = marker.label
+                if roman_value(label) or (len(label) > 1 and not label.isdigit()):
+                    return True  # "V," "IV KIẾN NGHỊ" "TH." "lV,": no list or rule looks so
+                if not label.isdigit() and marker.sep in ".,":
+                    return True  # "|. MỤC ĐÍCH": a look-alike with its period
+                # "1." / "11." are lists, a bare "|" a table rule: Roman only where the plan's
+                # Roman sequence has its gap
                 return (
-                    fits
-                    and bool(self.strict_romans)
+                    bool(self.strict_romans)
                     and marker.value not in self.strict_romans
-                    and is_upper(body)
                     and self._roman_gap(marker.value)
                 )
             return is_upper(body) or not prev_open
         if style.startswith("arabic") or style == "letter":
+            if marker.loose and "." in marker.label:
+                return fits and not lower and self._parent_fits(marker.label)
             if marker.loose:
                 return fits and not lower and (not prev_open or self._short_previous())
             restart = marker.value == 1  # "1." / "a)" may open a new list anywhere
             return not (prev_open and (lower or not (fits or restart or line.blank_before)))
         return not (prev_open and lower)  # bullets
+
+    def _parent_fits(self, label: str) -> bool:
+        """Whether "4.6" stands under the open clause 4 (its outer number is the open one's)."""
+        outer = int(label.split(".")[0])
+        return any(item.style == "arabic1" and item.value == outer for item in self._below_ranked())
 
     def _short_previous(self) -> bool:
         """The line before is short: a title ("Điều 9. Quản lý khu bảo tồn"), not a wrapped line."""
@@ -186,11 +202,27 @@ class Reader:
             if self._in_article() and style == "upper":
                 style = "paragraph"
             text = text.rstrip(":").strip() if style != "paragraph" else text
+        elif self._unnumbered_peer(text):
+            style = "heading"
         else:
             style = "formula" if starts_with(text, self.formulas) else "paragraph"
         item = Item(style, "", [line], [text])
         self._place(item)
         return item
+
+    def _unnumbered_peer(self, text: str) -> bool:
+        """A heading of the document's unnumbered headings that OCR spelt out of the vocabulary's
+        reach ("Cải cách chế do công vụ"): short, unpunctuated, opening a new "a)" list, while a
+        heading of the same kind is open."""
+        following = self.lines[self.index + 1 : self.index + 2]
+        return (
+            len(text) <= 70
+            and text[:1].isupper()
+            and text[-1:] not in TERMINAL + ",;"
+            and bool(following)
+            and re.match(r"^a\s?\)\s*\S", following[0].text) is not None
+            and any(item.style == "heading" for item in self.stack)
+        )
 
     def _authority_here(self, text: str) -> bool:
         """The author's line before the preamble ("CHỦ TỊCH ỦY BAN …"), not a heading."""
@@ -225,7 +257,7 @@ class Reader:
         # Unwrapped text (a paragraph per line, typical of text layers) has no short last lines.
         short = len(prev_text) < 0.75 * self.width or self.width > 130
         if prev_text[-1:] in TERMINAL:
-            return not (line.blank_before or short)
+            return not (line.blank_before or short or self._unnumbered_peer(text))
         # A short first line without punctuation is a heading ("1. Mục đích"); the next is new.
         return not (
             len(current.lines) == 1

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schemas import BBox, DocumentText, Provenance, nfc
+from schemas import BBox, DocumentText, Line, Provenance, nfc
 
 PAGE_NUMBER = re.compile(r"^[-–\s]*\d{1,3}[-–\s]*$|PAGE\s+\\\*\s*MERGEFORMAT")
 SEPARATOR = re.compile(r"^[-_=.*–—\s]{3,}$")
 TERMINAL = ".;:!?…"
+ROW_NUMBER = re.compile(r"^(?:\d{1,3}|[IVX]{1,4}|S?TT)\.?$")
 
 
 @dataclass
@@ -26,6 +27,8 @@ class TextLine:
     bbox: BBox | None = None
     confidence: float = 1.0
     blank_before: bool = False
+    cells: tuple[str, ...] = ()  # a table row's cells, when the line shows two or more
+    gap_before: int = 0  # blank or dropped lines just above (an empty cell of a stacked table)
 
 
 def clean_line(text: str) -> str:
@@ -68,20 +71,60 @@ def provenance(lines: list[TextLine]) -> Provenance:
     )
 
 
-def numbered_lines(doc: DocumentText) -> list[TextLine]:
-    """Every line with its 1-based number over all pages; blank and page-number lines dropped."""
+def numbered_lines(doc: DocumentText, keep_numbers: bool = False) -> list[TextLine]:
+    """Every line with its 1-based number over all pages; blank and page-number lines dropped
+    (``keep_numbers``: a lone number or Roman numeral is kept, a stacked table's row number)."""
     out: list[TextLine] = []
     blank = False
+    gap = 0
     for number, page_no, line in doc.numbered_lines():
         text = clean_line(line.text)
         # Blank, page numbers, separators, and stray one- or two-character dust of text layers.
         dust = (len(text) <= 2 and not re.match(r"^[a-zđ]\)$", text)) or garbled(text)
-        if not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
+        if keep_numbers and ROW_NUMBER.match(text):
+            dust = False
+        elif not text or dust or PAGE_NUMBER.search(text) or SEPARATOR.match(text):
             blank = True
+            gap += 1
             continue
-        out.append(TextLine(number, page_no, text, line.bbox, line.confidence, blank))
+        cells = tuple(clean_line(cell) for cell in line_cells(line))
+        out.append(TextLine(number, page_no, text, line.bbox, line.confidence, blank, cells, gap))
         blank = False
+        gap = 0
     return out
+
+
+def line_cells(line: Line) -> list[str]:
+    """A table row's cells as the line shows them: cut at "|" rules, at runs of three spaces or
+    more (aligned plain text), or where two words stand far apart (word boxes of OCR and text
+    layers); fewer than two cells: not a row."""
+    text = line.text
+    if text.count("|") >= 2:
+        cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
+        # a cell's second line ("|  | thực hiện |", .docx and HTML tables) keeps its columns
+        return cells if len(cells) >= 2 and any(cell.strip(" -") for cell in cells) else []
+    runs = [cell for cell in re.split(r"\s{3,}|\t+", text.strip()) if cell]
+    if len(runs) >= 2:
+        return runs
+    return _gap_cells(line)
+
+
+def _gap_cells(line: Line, min_gap_heights: float = 2.5) -> list[str]:
+    """Cells of a line whose words have boxes: cut where the gap exceeds a few word heights."""
+    words = [word for word in line.words if word.bbox is not None]
+    if len(words) < 2 or len(words) != len(line.words):
+        return []
+    heights = sorted(word.bbox.y1 - word.bbox.y0 for word in words)  # type: ignore[union-attr]
+    limit = heights[len(heights) // 2] * min_gap_heights
+    texts = line.text.split()
+    if len(texts) != len(words):
+        texts = [word.text for word in words]  # restoration split the line another way
+    cells: list[list[str]] = [[texts[0]]]
+    for index in range(1, len(words)):
+        if words[index].bbox.x0 - words[index - 1].bbox.x1 > limit:  # type: ignore[union-attr]
+            cells.append([])
+        cells[-1].append(texts[index])
+    return [" ".join(cell) for cell in cells] if len(cells) >= 2 else []
 
 
 def garbled(text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pipeline.structure.levels import Item
 from pipeline.structure.lines import join_parts, provenance
+from pipeline.structure.tables import Row, Table, row_text
 from schemas import Block, BlockKind, FramePart, Node, NodeKind
 
 NODE_KIND = {
@@ -80,10 +81,13 @@ def _step(item: Item, ordinal: int) -> str:
 
 
 class NodeWriter:
-    """Numbers nodes in reading order across the parent document and its attachments."""
+    """Numbers nodes in reading order across the parent document and its attachments; the items
+    that read a table's lines give way to its table and row nodes."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: list[Table] | None = None) -> None:
         self.nodes: list[Node] = []
+        self.tables = tables or []
+        self.written: set[int] = set()
 
     def add(
         self,
@@ -94,6 +98,7 @@ class NodeWriter:
         part: FramePart,
         item_lines,  # type: ignore[no-untyped-def]
         parent: str | None,
+        **table_fields,  # type: ignore[no-untyped-def]
     ) -> str:
         node_id = f"n{len(self.nodes) + 1}"
         self.nodes.append(
@@ -106,15 +111,61 @@ class NodeWriter:
                 path=path,
                 part=part,
                 provenance=provenance(item_lines),
+                **table_fields,
             )
         )
         return node_id
+
+    def _table_of(self, item: Item) -> int | None:
+        """The index of the table whose lines the item opens in, if any."""
+        first = item.lines[0].no
+        for index, table in enumerate(self.tables):
+            low, high = table.span
+            if low <= first <= high:
+                return index
+        return None
+
+    def _table_inside(self, item: Item) -> tuple[int, int] | None:
+        """(the first of the item's lines in a table, that table) when its lines run into one."""
+        for cut, line in enumerate(item.lines[1:], 1):
+            for index, table in enumerate(self.tables):
+                if table.span[0] <= line.no <= table.span[1]:
+                    return cut, index
+        return None
+
+    def table(self, index: int, parent: str | None, base: str) -> None:
+        """A table node and its rows, written once, under the item the table stands in."""
+        if index in self.written:
+            return
+        self.written.add(index)
+        table = self.tables[index]
+        count = len([i for i in self.written if i <= index])
+        path = f"{base} > bảng {count}" if base else f"bảng {count}"
+        table_id = self.add(
+            NodeKind.TABLE, "", " | ".join(table.columns), path, FramePart.BODY,
+            table.lines, parent, columns=table.columns,
+        )  # fmt: skip
+        self._rows(table.rows, table_id, path)
+
+    def _rows(self, rows: list[Row], parent: str, base: str) -> None:
+        for ordinal, row in enumerate(rows, 1):
+            path = f"{base} > dòng {row.label or ordinal}"
+            row_id = self.add(
+                NodeKind.ROW, row.label, row_text(row), path, FramePart.BODY, row.lines, parent,
+                cells=dict(row.cells),
+            )  # fmt: skip
+            self._rows(row.children, row_id, path)
 
     def items(self, items: list[Item], parent: str | None, base: str, part: FramePart) -> None:
         """Nodes of ``items`` and everything under them; the preamble is the paragraphs before
         the first numbered item or heading of a body."""
         counts: dict[str, int] = {}
         for item in items:
+            table = self._table_of(item) if self.tables else None
+            if table is not None:
+                self.table(table, parent, base)
+                self.items(item.children, parent, base, part)
+                continue
             group = "bullet" if item.style in ("dash", "plus", "star") else item.style
             counts[group] = counts.get(group, 0) + 1
             own_part = part
@@ -122,9 +173,16 @@ class NodeWriter:
                 part = own_part = FramePart.BODY
             step = _step(item, counts[group])
             path = f"{base} > {step}" if base else step
-            node_id = self.add(
-                node_kind(item), item.label, item.text, path, own_part, item.lines, parent
-            )
+            inner = self._table_inside(item) if self.tables else None
+            lines, heading = item.lines, item.text
+            if inner is not None:  # "a) … cụ thể:" whose wrapped lines ran into the table
+                cut = inner[0]
+                lines = item.lines[:cut]
+                if len(item.parts) == len(item.lines):
+                    heading = join_parts(item.parts[:cut])
+            node_id = self.add(node_kind(item), item.label, heading, path, own_part, lines, parent)
+            if inner is not None:
+                self.table(inner[1], node_id, path)
             self.items(
                 item.children,
                 node_id,

@@ -19,6 +19,8 @@ ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 VALID_ROMAN = re.compile(r"^(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 SEP = r"[.:\-–,]"
 ROMAN_LINE = re.compile(rf"^(?P<label>[IVXLlTHYi1|!]{{1,5}})\s*(?P<sep>{SEP})\s*(?P<text>\S.*)$")
+# "IV KIẾN NGHỊ": the period OCR lost; only a heading in capitals, and only where expected
+ROMAN_BARE = re.compile(r"^(?P<label>[IVXLlTH1]{1,4})\s+(?P<text>[A-ZĐÀ-Ỹ]{2}.*)$")
 ARABIC_LINE = re.compile(
     r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,3})(?P<sep>[.)])\s*(?P<text>[^\d\s].*)$"
     r"|^(?P<label2>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<text2>[^\d\s].*)$"
@@ -51,6 +53,7 @@ class Marker:
     value: int
     text: str
     loose: bool = False  # read through an OCR confusion; kept only if the sequence expects it
+    sep: str = ""  # the separator printed after a Roman numeral ("." "," ":"), "" when none
 
 
 def roman_value(token: str, loose: bool = False) -> int | None:
@@ -185,12 +188,16 @@ def read_markers(text: str) -> list[Marker]:
     if head is not None:
         out.append(head)
     found = ROMAN_LINE.match(text)
-    if found:
-        token = found.group("label")
-        strict = roman_value(token) if found.group("sep") != "," else None
+    bare = None if found else ROMAN_BARE.match(text)
+    if found or bare:
+        token = (found or bare).group("label")  # type: ignore[union-attr]
+        strict = roman_value(token) if found and found.group("sep") != "," else None
         value = strict or roman_value(token, loose=True)
-        if value is not None and not token.isdigit():
-            out.append(Marker("roman", token, value, found.group("text"), loose=strict is None))
+        # "111." (III) is no Arabic number a list would use; "1." and "11." are offered below
+        if value is not None and (not token.isdigit() or len(token) == 3):
+            body = (found or bare).group("text")  # type: ignore[union-attr]
+            sep = found.group("sep") if found else ""
+            out.append(Marker("roman", token, value, body, loose=strict is None, sep=sep))
     found = ARABIC_LINE.match(text)
     if found:
         label = next(
@@ -209,6 +216,9 @@ def read_markers(text: str) -> list[Marker]:
             roman = roman_value(label, loose=True) if re.fullmatch(r"[1l]{1,3}", label) else None
             if depth == 1 and roman is not None:
                 out.append(Marker("roman", label, roman, body, loose=True))
+            if depth == 1 and not loose and re.fullmatch(r"[1-9]{2}", label):
+                # "46." is "4.6." whose inner period OCR lost, where clause 4 expects its 6th
+                out.append(Marker("arabic2", f"{label[0]}.{label[1]}", int(label[1]), body, True))
             out.append(arabic)
     found = LETTER_LINE.match(text)
     if found:

@@ -259,3 +259,13 @@ def test_a_duty_is_its_holders_sentence_and_form_blanks_are_none() -> None:
 def test_a_lead_with_partners_holds_the_duties_its_khoan_opens() -> None:
     span = "Bộ Khoa học và Công nghệ chủ trì, phối hợp với Bộ Công an và các cơ quan liên quan"
     assert holder_names(span) == ["Bộ Khoa học và Công nghệ"]
+
+
+def test_one_reader_of_headings_for_structure_and_typing() -> None:
+    """The structure's test for an unnumbered heading and the typing share sections.yaml's reader:
+    a whole vocabulary heading, OCR-damaged or not, is a heading and has its kind."""
+    from extractors.sections import heading_categories, is_known_heading
+
+    for text in ("Mục tiêu", "MUC PICH, YEU CAU", "Tổ chức thực hiện"):
+        assert is_known_heading(text) and heading_categories(text)
+    assert not is_known_heading("Sở Nội vụ chủ trì, phối hợp với các sở, ngành")

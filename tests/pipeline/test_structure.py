@@ -117,3 +117,46 @@ def test_the_authority_line_does_not_hide_the_preamble() -> None:
     nodes = build_structure(document_from_text(DECISION)).nodes
     first = nodes[0]
     assert first.part == "preamble" and first.heading.startswith("Căn cứ")
+
+
+OCR_PLAN = """KẾ HOẠCH
+Phòng, chống ma túy năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nắm chắc tình hình.
+II. CHỈ TIÊU
+1. Giảm số người nghiện.
+111. NỘI DUNG, GIẢI PHÁP TRỌNG TÂM VÀ PHÂN CÔNG NHIỆM VỤ
+l. Triển khai các giải pháp tổng thể
+2. Nâng cao hiệu quả quản lý.
+2.1. Công an tỉnh
+22. Đề nghị Ngân hàng Nhà nước Chi nhánh Khu vực 10
+lV, KINH PHÍ THỰC HIỆN
+1. Ngân sách tỉnh.
+V KIẾN NGHỊ
+1. Đề nghị Bộ Công an hỗ trợ.
+"""
+
+
+def test_ocr_roman_look_alikes_and_lost_periods_follow_the_sequence() -> None:
+    paths = _by_path(OCR_PLAN)
+    sections = [p for p, kind in paths.items() if kind == "section"]
+    assert sections == ["Mục I", "Mục II", "Mục III", "Mục IV", "Mục V"]
+    assert paths["Mục III > khoản 1"] == "clause"  # "l." after a heading: the first khoản
+    assert paths["Mục III > khoản 2 > khoản 2.2"] == "clause"  # "22." is 2.2 under clause 2
+    assert paths["Mục V > khoản 1"] == "clause"
+
+
+def test_an_unnumbered_heading_spelt_out_of_vocabulary_reach_stays_a_heading() -> None:
+    text = """KẾ HOẠCH
+Cải cách hành chính năm 2026
+I. MỤC TIÊU, NHIỆM VỤ
+Cải cách thể chế
+a) Mục tiêu
+- Cập nhật văn bản quy phạm pháp luật đầy đủ, kịp thời trên cơ sở dữ liệu quốc gia về pháp luật.
+Cải cách chế do công vụ
+a) Mục tiêu
+- Bố trí công chức theo đúng vị trí việc làm được phê duyệt.
+"""
+    nodes = build_structure(document_from_text(text)).nodes
+    headings = [n.heading for n in nodes if n.kind == "clause"]
+    assert headings == ["Cải cách thể chế", "Cải cách chế do công vụ"]

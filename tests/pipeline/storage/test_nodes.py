@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -128,3 +129,42 @@ def test_citations_name_the_article_not_the_chapter_above_it() -> None:
     assert citation("Phần I > Chương II > Mục 1 > Điều 12") == "Điều 12"
     assert citation("Mục II > khoản 1 > điểm a") == "điểm a khoản 1 Mục II"
     assert citation("") == ""
+
+
+PLAN_WITH_TABLE = """ỦY BAN NHÂN DÂN
+TỈNH LÂM ĐỒNG
+Số: 12/KH-UBND
+Lâm Đồng, ngày 10 tháng 3 năm 2026
+KẾ HOẠCH
+Kiểm tra công tác cải cách hành chính năm 2026
+I. LỊCH KIỂM TRA
+| STT | Đơn vị được kiểm tra | Thời gian kiểm tra |
+|---|---|---|
+| 1 | Sở Xây dựng | Tháng 7/2026 |
+| 2 | Sở Y tế | Tháng 8/2026 |
+II. TỔ CHỨC THỰC HIỆN
+Sở Nội vụ chủ trì thực hiện Kế hoạch này.
+"""
+
+
+def test_a_table_row_keeps_its_cells_under_the_column_headers(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(PLAN_WITH_TABLE, encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    _ingest(db, path)
+
+    with duckdb.connect(str(db), read_only=True) as connection:
+        table = connection.execute(
+            "SELECT table_columns FROM nodes WHERE kind = 'table'"
+        ).fetchall()
+        rows = connection.execute(
+            "SELECT label, cells FROM nodes WHERE kind = 'row' ORDER BY ordinal"
+        ).fetchall()
+
+    assert [json.loads(t[0]) for t in table] == [
+        ["STT", "Đơn vị được kiểm tra", "Thời gian kiểm tra"]
+    ]
+    assert [(label, json.loads(cells)) for label, cells in rows] == [
+        ("1", {"Đơn vị được kiểm tra": "Sở Xây dựng", "Thời gian kiểm tra": "Tháng 7/2026"}),
+        ("2", {"Đơn vị được kiểm tra": "Sở Y tế", "Thời gian kiểm tra": "Tháng 8/2026"}),
+    ]
