@@ -25,4 +25,3 @@ def run() -> None:
         typer.echo(f"kehoach: internal error: {type(error).__name__}: {error}", err=True)
         typer.echo("please report it with the file that caused it", err=True)
         sys.exit(EXIT_INTERNAL)
-
