@@ -117,7 +117,7 @@ def test_only_transient_errors_are_retried() -> None:
 
 
 def test_cache_keys_follow_content_version_and_settings(tmp_path: Path) -> None:
-    from flows.tasks import processed_cache_key, text_cache_key
+    from flows.tasks import processed_cache_key, schema_digest, text_cache_key
     from pipeline.ingest import identify
 
     (path,) = write_plans(tmp_path, 1)
@@ -128,6 +128,7 @@ def test_cache_keys_follow_content_version_and_settings(tmp_path: Path) -> None:
         return text_cache_key(None, {"source": source, "settings": settings})
 
     assert source.sha256 in text_key(plain) and PIPELINE_VERSION in text_key(plain)
+    assert schema_digest() in text_key(plain)  # a result of other model shapes is never read back
     assert text_key(plain) == text_key(no_restore)  # restoration does not change the text read
     assert text_key(plain) != text_key(PipelineSettings(dpi=200))
     raw = process_file(path, plain).raw_text
