@@ -21,6 +21,7 @@ from schemas.plan import (
 from schemas.restore import RestoredToken, RestoreResult
 from schemas.result import ProcessedDocument, Section
 from schemas.settings import Limits, PipelineSettings
+from schemas.source import SourceDocument, SourceKind
 from schemas.structure import (
     Attachment,
     DocumentStructure,
@@ -28,7 +29,6 @@ from schemas.structure import (
     Node,
     NodeKind,
 )
-from schemas.source import SourceDocument, SourceKind
 from schemas.text import DocumentText, Line, PageText, TextMethod, Word
 
 __all__ = [

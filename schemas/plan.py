@@ -204,7 +204,8 @@ class PlanDocument(Frozen):
         description="provenance of string-list fields: purposes, requirements, recipients",
     )
     nodes: tuple[Node, ...] = Field(
-        default=(), description="the document's tree (schemas.structure), attached documents included"
+        default=(),
+        description="the document's tree (schemas.structure), attached documents included",
     )
 
 

@@ -412,7 +412,8 @@ def test_kill_9_of_an_ingest_with_two_workers_leaves_no_process(
     process.wait(timeout=30)
 
     # The workers poll for their command every PARENT_POLL_SECONDS; the bound is generous because
-    # on a loaded 2-core CI machine a woken thread can wait seconds for a core. An orphan never goes.
+    # on a loaded 2-core CI machine a woken thread can wait seconds for a core. An orphan never
+    # goes at all.
     assert _all_gone(children, 30), "workers or the resource tracker outlived the command"
 
 
