@@ -31,6 +31,7 @@ from pipeline.scan import Row, Token
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
 
 MAX_WIDTH = 1024  # page pixels the recogniser reads in one piece
+MODEL_STEPS = 256  # positions of the model's positional encoding: its widest input is 4× that
 HEIGHT = 32  # the model's input height
 MARGIN = 0.25  # of the line height, above, below and beside the words
 UNSURE = 0.70  # a lettered word under this Tesseract confidence is read again (0.8: p1 0.82% CER
@@ -49,7 +50,9 @@ class LineModel:
     def read(self, strip: Image.Image) -> tuple[str, float]:
         """Text of one line strip and the mean probability of its characters."""
         width = max(HEIGHT, round(strip.width * HEIGHT / max(1, strip.height)))
-        width = (width + 3) // 4 * 4
+        # The model has MODEL_STEPS positions, one per 4 input pixels: a short, wide strip
+        # (small print, a 1,024-pixel piece) is squeezed to fit rather than refused by ONNX.
+        width = min((width + 3) // 4 * 4, MODEL_STEPS * 4)
         pixels = np.asarray(
             strip.convert("RGB").resize((width, HEIGHT), Image.Resampling.BILINEAR),
             dtype=np.float32,
