@@ -63,7 +63,7 @@ class Restorer:
     """The loaded models: language model, inventory, channel, candidate cache."""
 
     def __init__(self, lm_path: Path = LM_FILE, channel_path: Path = CHANNEL_FILE) -> None:
-        self.lm = TrigramLM(lm_path)
+        self.lm = default_lm() if lm_path == LM_FILE else TrigramLM(lm_path)
         self.generator = Generator(Inventory(self.lm), Channel.load(channel_path))
         self._chunks: dict[str, tuple[Piece, ...]] = {}
         self._garble_verdicts: dict[str, bool] = {}
@@ -442,6 +442,13 @@ def _lm_form(text: str, vocab: dict[str, int]) -> str:
 
 
 @lru_cache(maxsize=1)
+def default_lm() -> TrigramLM:
+    """The process-wide syllable language model, loaded once on first use: the restorer's, and
+    the one OCR's line choice scores readings with (without the restorer's candidate tables)."""
+    return TrigramLM(LM_FILE)
+
+
+@lru_cache(maxsize=1)
 def default_restorer() -> Restorer:
     """The process-wide restorer, loaded once on first use."""
     return Restorer()
@@ -452,4 +459,4 @@ def restore(text: str) -> RestoreResult:
     return default_restorer().restore(text)
 
 
-__all__ = ["Restorer", "default_restorer", "printed_key", "restore", "match_case"]
+__all__ = ["Restorer", "default_lm", "default_restorer", "printed_key", "restore", "match_case"]

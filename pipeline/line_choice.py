@@ -39,10 +39,11 @@ class Reading:
 
 @lru_cache(maxsize=1)
 def _language_model():  # type: ignore[no-untyped-def]
-    """The restorer's trigram model, loaded once per process (restoration loads it anyway)."""
-    from diacritics.restorer import default_restorer
+    """The restorer's trigram model, loaded once per process and shared with restoration;
+    the restorer's candidate tables are not built for it."""
+    from diacritics.restorer import default_lm
 
-    return default_restorer().lm
+    return default_lm()
 
 
 @lru_cache(maxsize=4096)

@@ -304,9 +304,13 @@ class PreparedPage:
         # a degree or two moves a pixel at most a few dozen pixels: that margin is enough
         reach = round(self.original.width * 0.05)
         outer = (box[0] - reach, box[1] - reach, box[2] + reach, box[3] + reach)
+        # only the margin converted (the whole page copied 25 MB); a palette or CMYK page first,
+        # as pixels beyond its edge must come out black either way
+        base = self.original
+        base = base if base.mode in ("RGB", "RGBA", "L") else base.convert("RGB")
         turned = (
-            self.original.convert("RGB")
-            .crop(outer)
+            base.crop(outer)
+            .convert("RGB")
             .rotate(
                 self.skew_degrees,
                 Image.Resampling.BICUBIC,

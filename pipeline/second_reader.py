@@ -36,6 +36,7 @@ HEIGHT = 32  # the model's input height
 MARGIN = 0.25  # of the line height, above, below and beside the words
 UNSURE = 0.70  # a lettered word under this Tesseract confidence is read again (0.8: p1 0.82% CER
 # but +0.6 s a page; 0.6: 1.05%, +0.3 s; 0.7: 0.91%, +0.45 s)
+REACH = 1  # words of context read again on each side of an unsure word
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def reread_unsure(
         if field:
             second = read_row(ready, row, tall=1.6, crop=original)
         elif is_unsure(row):
-            second = read_row(ready, row, spans=unsure_spans(row))
+            second = read_row(ready, row, spans=unsure_spans(row, reach=REACH))
         else:
             out.append((row, region))
             continue

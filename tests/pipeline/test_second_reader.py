@@ -82,6 +82,14 @@ def test_two_readings_are_merged_word_by_word_by_the_language_model() -> None:
     assert choose([first, second]).text == merged.text
 
 
+def test_the_line_choice_scores_with_the_restorers_own_language_model() -> None:
+    from diacritics.restorer import default_lm, default_restorer
+    from pipeline.line_choice import _language_model
+
+    assert _language_model() is default_lm()  # loaded alone, without the candidate tables
+    assert default_restorer().lm is default_lm()  # and loaded once for both
+
+
 def test_the_same_text_twice_keeps_the_first_reading() -> None:
     first = Reading(tuple(_words("Độc lập - Tự do - Hạnh phúc", conf=0.9)))
     second = Reading(tuple(_words("Độc lập - Tự do - Hạnh phúc", conf=0.99)))
