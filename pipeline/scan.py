@@ -31,9 +31,14 @@ class CleanPage:
     coloured_share: float  # share of pixels that were coloured ink
 
 
+def _rgb(image: Image.Image) -> Image.Image:
+    """The page in RGB: itself when it already is (``convert`` would copy 25 MB a page)."""
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
 def _lightest_darkest(image: Image.Image) -> tuple[Image.Image, Image.Image]:
     """Per-pixel brightest and darkest channel (Pillow's C loops: numpy takes 2 s a page)."""
-    r, g, b = image.convert("RGB").split()
+    r, g, b = _rgb(image).split()
     return ImageChops.lighter(ImageChops.lighter(r, g), b), ImageChops.darker(
         ImageChops.darker(r, g), b
     )
@@ -81,7 +86,7 @@ def suppress_colour(
     band = round(image.height * keep_blue_top)
     if band > 0:
         box = (0, 0, image.width, band)
-        r, _, b = image.convert("RGB").crop(box).split()
+        r, _, b = _rgb(image).crop(box).split()
         bluish = ImageChops.subtract(r, b).point(lambda v: 255 if v == 0 else 0)
         # blue ink in the header is handwriting (number, date): keep it dark
         lightest.paste(darkest.crop(box), (0, 0), ImageChops.darker(saturated.crop(box), bluish))
