@@ -151,10 +151,16 @@ def deskew(grey: Image.Image, angle: float) -> Image.Image:
 
 def noise_level(grey: Image.Image) -> float:
     """Median absolute difference of neighbouring pixels at the page centre: 0-1 when clean."""
-    pixels = np.asarray(grey, dtype=np.int16)
+    pixels = np.asarray(grey)
     h, w = pixels.shape
-    centre = pixels[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4]
-    return float(np.median(np.abs(np.diff(centre, axis=1)))) if centre.size else 0.0
+    centre = pixels[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4].astype(np.int16)
+    steps = np.abs(np.diff(centre, axis=1)).ravel()
+    if not steps.size:
+        return 0.0
+    # np.median's value from a histogram of the 256 possible steps: no sort of 2 M values
+    below = np.cumsum(np.bincount(steps))
+    middle = np.searchsorted(below, [(steps.size - 1) // 2, steps.size // 2], side="right")
+    return float(middle.sum()) / 2
 
 
 def otsu_threshold(grey: Image.Image) -> int:
