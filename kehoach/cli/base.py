@@ -105,6 +105,10 @@ eval_app = typer.Typer(help="Score the pipeline against gold.", no_args_is_help=
 app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB dataset file.")]
+WorkersOption = Annotated[int, typer.Option(help="Local worker processes.")]
+DaskAddressOption = Annotated[
+    str | None, typer.Option(help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786.")
+]
 FileArgument = Annotated[
     Path, typer.Argument(help="A PDF, image, legacy OCR .txt, Word .docx or saved .html page.")
 ]

@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from kehoach import DEFAULT_DB
-from kehoach.cli.base import EXIT_BATCH_FAILURES, DbOption, app, eval_app, print_json, settings_of
+from kehoach.cli.base import (
+    EXIT_BATCH_FAILURES,
+    DaskAddressOption,
+    DbOption,
+    WorkersOption,
+    app,
+    eval_app,
+    print_json,
+    settings_of,
+)
 
 
 @app.command()
@@ -18,10 +27,8 @@ def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or globs.")],
     db: DbOption = DEFAULT_DB,
-    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
-    dask_address: Annotated[
-        str | None, typer.Option(help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786.")
-    ] = None,
+    workers: WorkersOption = 1,
+    dask_address: DaskAddressOption = None,
     restore: Annotated[bool, typer.Option(help="Restore diacritics where needed.")] = True,
 ) -> None:
     """Ingest plans into the dataset: unchanged files are skipped, failures recorded."""
@@ -63,8 +70,8 @@ def watch(
 def rebuild(
     ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
-    workers: Annotated[int, typer.Option(help="Local worker processes.")] = 1,
-    dask_address: Annotated[str | None, typer.Option(help="Run on a Dask cluster.")] = None,
+    workers: WorkersOption = 1,
+    dask_address: DaskAddressOption = None,
 ) -> None:
     """Re-extract every stored document from its stored text (no OCR), after an extractor change."""
     from flows.ingest import run_rebuild
