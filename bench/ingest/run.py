@@ -286,6 +286,14 @@ def main() -> None:
         help="born-digital pages/min beside pdftotext, --limit (300) texts with 1 and 2 "
         "workers, scans beside raw Tesseract, extraction scores: one run (summary.py)",
     )
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        type=int,
+        choices=[1, 2, 3, 4],
+        default=[1, 2, 3, 4],
+        help="with --summary, only these parts (1 born-digital, 2 texts, 3 scans, 4 accuracy)",
+    )
     parser.add_argument("--child", choices=list(MODES), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("files", nargs="*", help=argparse.SUPPRESS)
@@ -296,7 +304,9 @@ def main() -> None:
     if args.summary:
         from summary import run_summary
 
-        run_summary(docs=args.limit or 300, repeat=2, scan_pages=3, scan_rounds=2)
+        run_summary(
+            docs=args.limit or 300, repeat=2, scan_pages=3, scan_rounds=2, parts=set(args.parts)
+        )
         return
     rows = []
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-ingest-") as tmp:

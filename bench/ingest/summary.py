@@ -123,12 +123,20 @@ def extraction_scores(shared: Path) -> None:
             print(f"- {title}: micro {' '.join(line.split()[1:4])} (P R F1)")
 
 
-def run_summary(docs: int, repeat: int, scan_pages: int, scan_rounds: int) -> None:
-    """Every part in turn; the ingest bench's modules are imported from their own folders."""
-    born_digital(repeat)
-    text_batch(docs)
-    sys.modules.pop("run", None)  # bench/ocr/run.py next, not bench/ingest/run.py
-    sys.path.insert(0, str(BENCH / "ocr"))
-    scans(scan_pages, scan_rounds)
-    extraction_scores(BENCH.parent.parent / "shared")
+def run_summary(
+    docs: int, repeat: int, scan_pages: int, scan_rounds: int, parts: set[int] | None = None
+) -> None:
+    """Every part in turn (or only ``parts``, numbered as above); the ingest bench's modules are
+    imported from their own folders."""
+    parts = parts or {1, 2, 3, 4}
+    if 1 in parts:
+        born_digital(repeat)
+    if 2 in parts:
+        text_batch(docs)
+    if 3 in parts:
+        sys.modules.pop("run", None)  # bench/ocr/run.py next, not bench/ingest/run.py
+        sys.path.insert(0, str(BENCH / "ocr"))
+        scans(scan_pages, scan_rounds)
+    if 4 in parts:
+        extraction_scores(BENCH.parent.parent / "shared")
     print(f"\nload 1/5/15 at the end: {_load()}")
