@@ -160,6 +160,10 @@ def run_ingest(
             if runner is None:  # a small text batch runs in this process: see batch_workers
                 workers = batch_workers(plan.pending, workers, dask_address)
             chosen = runner if runner is not None else task_runner(workers, dask_address)
+            if runner is None and workers > 1 and not dask_address:
+                from flows.workers import start_forkserver
+
+                start_forkserver()  # the workers' models load while the Prefect server starts
             flow = ingest_flow.with_options(
                 task_runner=chosen, flow_run_name=run_name("ingest", len(plan.pending), "files")
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,8 +35,9 @@ def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
     """The task runner for these settings.
 
     One worker runs tasks in a thread of the command's own process; more run in that many local
-    processes (each loads the models once and keeps them); a Dask address sends tasks to that
-    cluster's workers, which need kehoach installed and the files at the same paths.
+    processes forked from one that loaded the models once (``flows.workers``); a Dask address
+    sends tasks to that cluster's workers, which need kehoach installed and the files at the
+    same paths.
     """
     if dask_address:
         from prefect_dask import DaskTaskRunner
@@ -45,12 +45,9 @@ def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
         return DaskTaskRunner(address=dask_address)
     if workers <= 1:
         return thread_runner(1)
-    from prefect.task_runners import ProcessPoolTaskRunner
+    from flows.workers import ForkedProcessPoolTaskRunner
 
-    from flows.tasks import COMMAND_PID_VARIABLE, warm_worker
-
-    os.environ[COMMAND_PID_VARIABLE] = str(os.getpid())  # the workers exit when it is gone
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=warm_worker)
+    return ForkedProcessPoolTaskRunner(max_workers=workers)
 
 
 def thread_runner(workers: int) -> Any:

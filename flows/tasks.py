@@ -35,7 +35,6 @@ from schemas import (
 
 TRANSIENT_RETRIES = 2
 CACHE_DAYS = 14
-COMMAND_PID_VARIABLE = "KEHOACH_COMMAND_PID"  # set by ``flows.runners`` for its workers
 PARENT_POLL_SECONDS = 0.5
 
 
@@ -111,25 +110,29 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def _exit_with_command(command: int) -> None:
-    """End this worker as soon as the command that started it is gone (killed, even by -9).
+def _exit_with_parent(parent: int) -> None:
+    """End this worker as soon as the process that started it is gone (killed, even by -9).
 
     A process-pool worker waits on a queue its own process holds open, so it never sees the
-    command die: it would wait for ever, an orphan, and the resource tracker with it.
+    command die: it would wait for ever, an orphan, and the resource tracker with it. The parent
+    is the command (spawned workers) or the forkserver (``flows.workers``), which exits with the
+    command.
     """
     while True:
         time.sleep(PARENT_POLL_SECONDS)
-        if os.getppid() != command:
+        if os.getppid() != parent:
             os._exit(1)
 
 
 def warm_worker() -> None:
     """Run once per local worker process: exit with the command, and import the chain so models
-    load once per process."""
+    load once per process (a forked worker has them already)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
-    command = int(os.environ.get(COMMAND_PID_VARIABLE, "0")) or os.getppid()
     threading.Thread(
-        target=_exit_with_command, args=(command,), name="kehoach-exit-with-command", daemon=True
+        target=_exit_with_parent,
+        args=(os.getppid(),),
+        name="kehoach-exit-with-command",
+        daemon=True,
     ).start()
     import pipeline.process  # noqa: F401
 

@@ -148,3 +148,12 @@ def process_file(
     start = time.perf_counter()
     raw = read_text(Path(path), settings, on_page)
     return process_text(raw, settings, {"read": time.perf_counter() - start})
+
+
+def warm_up() -> None:
+    """Load what processing a text needs (the restoration models, vocabularies, compiled
+    patterns) by processing the bundled legacy OCR sample: a process that forks workers
+    (``flows.workers``) pays this once for all of them."""
+    from kehoach import SAMPLES_DIR
+
+    process_file(SAMPLES_DIR / "plan-legacy-ocr.txt")

@@ -68,7 +68,9 @@ class MemorySampler:
             return "main"
         if "tesseract" in process.name():
             return "tesseract"
-        if "resource_tracker" in command or "forkserver" in command:
+        if "forkserver" in command:  # the local workers' forkserver, and the workers it forks
+            return "forkserver" if process.ppid() == os.getpid() else "worker"
+        if "resource_tracker" in command:
             return "helper"
         if "uvicorn" in command or "prefect" in command and "server" in command:
             return "prefect-server"
@@ -219,13 +221,13 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     """The benchmark as a Markdown table, then the 2-worker speed-ups."""
     print(
         "| kind | mode | files | ok | failed | flow s | docs/min | 1st run s | 2nd run s | 2nd/1st "
-        "| peak MB/worker | peak MB tesseract | CPU s command · server · workers "
+        "| peak MB/worker | peak MB tesseract | CPU s command · server · forkserver · workers "
         "| load 1/5/15 before → after |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         cpu = r["cpu_seconds"]
-        roles = ("main", "prefect-server", "worker")
+        roles = ("main", "prefect-server", "forkserver", "worker")
         cpu_text = " · ".join(str(cpu[role]) if role in cpu else "—" for role in roles)
         print(
             f"| {r['kind']} | {r['mode']} | {r['files']} | {r['ingested']} | {r['failed']} "

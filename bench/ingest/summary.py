@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parents[1]
+ROLES = ("main", "prefect-server", "forkserver", "worker")  # run.MemorySampler.role
 sys.path.insert(0, str(BENCH / "ingest"))
 
 
@@ -68,11 +69,11 @@ def text_batch(docs: int) -> None:
                 rows[batch, mode] = measure("texts", mode, files, Path(tmp) / batch)
     print(
         "\n| texts | mode | docs | failed | flow s | docs/min (flow wall) | CPU s command · "
-        "server · workers | load before → after |\n|---|---|---|---|---|---|---|---|"
+        "server · forkserver · workers | load before → after |\n|---|---|---|---|---|---|---|---|"
     )
     for (batch, mode), row in rows.items():
         cpu = row["cpu_seconds"]
-        split = " · ".join(str(cpu.get(role, "—")) for role in ("main", "prefect-server", "worker"))
+        split = " · ".join(str(cpu.get(role, "—")) for role in ROLES)
         print(
             f"| {batch} | {mode} | {row['ingested']} | {row['failed']} | {row['flow_seconds']} "
             f"| {row['docs_per_min']:,.0f} | {split} | {row['load']} |"
