@@ -27,10 +27,15 @@ START_METHOD = "forkserver"
 PRELOAD = ["flows.worker_preload"]
 
 
+def use_preload() -> None:
+    """Have the forkserver, when it starts, import ``PRELOAD`` before forking any worker."""
+    multiprocessing.get_context(START_METHOD).set_forkserver_preload(PRELOAD)
+
+
 def start_forkserver() -> None:
     """Start the forkserver and its preload now (it runs while the caller goes on); later
     workers are forked from it. A second call does nothing."""
-    multiprocessing.get_context(START_METHOD).set_forkserver_preload(PRELOAD)
+    use_preload()
     forkserver.ensure_running()
 
 
@@ -49,7 +54,9 @@ class ForkedProcessPoolTaskRunner(ProcessPoolTaskRunner):
         from prefect.task_runners import _initialize_process_pool_worker
 
         TaskRunner.__enter__(self)
-        start_forkserver()
+        # Not started here: Prefect enters a copy of the flow's runner inside every worker too,
+        # and the pool starts its processes (and so the forkserver) only when given a task.
+        use_preload()
         context = multiprocessing.get_context(START_METHOD)
         self._subprocess_message_queue = context.Queue()
         self._message_forwarding_thread = threading.Thread(

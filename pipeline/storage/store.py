@@ -191,13 +191,15 @@ class Dataset:
             )
             for processed, path in documents
         ]
-        rows: dict[str, list[tuple[Any, ...]]] = {}
+        rows: dict[str, list[Any]] = {}
         with self._link.use() as connection:
             stored = writes.stored_versions(connection, [p.source.sha256 for p, *_ in prepared])
             try:
                 with writes.transaction(connection):
+                    index = works.WorkIndex.load(connection, [item[3] for item in prepared])
                     outcomes = [
-                        writes.place_document(connection, *item, stored, rows) for item in prepared
+                        writes.place_document(connection, *item, stored, rows, index)
+                        for item in prepared
                     ]
                     for table, table_rows in rows.items():
                         writes.insert_rows(connection, table, table_rows)

@@ -12,6 +12,8 @@ or replacement ("thay thế") by a stored document outranks what the work says o
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -78,14 +80,6 @@ def _first(connection: Any, sql: str, parameters: list[Any]) -> tuple[Any, ...] 
     return rows[0] if rows else None
 
 
-def version_with_text(connection: Any, content_key: str) -> str | None:
-    """The sha256 of the stored version with this text, if any."""
-    row = _first(
-        connection, "SELECT sha256 FROM versions WHERE content_key = ? LIMIT 1", [content_key]
-    )
-    return row[0] if row else None
-
-
 def record_copy(
     connection: Any, sha256: str, identity: Identity, version: str, path: str, now: datetime
 ) -> None:
@@ -102,40 +96,81 @@ def copied_version(connection: Any, sha256: str) -> str | None:
     return row[0] if row else None
 
 
-def find_work(connection: Any, identity: Identity) -> str | None:
-    """The stored work this document is a version of: by number and issuer, else by title
-    where at most one side has a number (two numbered documents are two works)."""
-    if identity.number_key:
-        row = _first(
-            connection, "SELECT work_id FROM works WHERE number_key = ?", [identity.number_key]
-        )
-        if row:
-            return str(row[0])
-    if identity.title_key:
-        sql = "SELECT work_id FROM works WHERE title_key = ?"
-        if identity.number_key:
-            sql += " AND number_key IS NULL"
-        row = _first(connection, sql + " ORDER BY created_at LIMIT 1", [identity.title_key])
-        if row:
-            return str(row[0])
-    return None
+@dataclass
+class WorkIndex:
+    """The stored works and versions that a save's documents can meet, read with one query per
+    key instead of several statements a document (DuckDB costs about 1.3 CPU ms a statement,
+    a text about 8 ms to save), and kept current as each document is placed: the next document
+    of a bundle may be a version of the same work. New works and versions become rows that the
+    caller inserts with the bundle's other rows, one insert per table.
+    """
 
+    connection: Any
+    by_content: dict[str, str] = field(default_factory=dict)  # content_key -> a version's sha256
+    by_number: dict[str, str] = field(default_factory=dict)  # number_key -> work_id
+    by_title: dict[str, list[str]] = field(default_factory=dict)  # title_key -> ids, oldest first
+    numbers: dict[str, str | None] = field(default_factory=dict)  # work_id -> its number_key
+    new_works: dict[str, list[Any]] = field(default_factory=dict)  # work_id -> its row to insert
 
-def place_version(
-    connection: Any,
-    sha256: str,
-    identity: Identity,
-    header: Any,
-    validity: Validity,
-    now: datetime,
-) -> str:
-    """Attach a stored document to its work (created when new); return the work's id."""
-    work_id = find_work(connection, identity)
-    if work_id is None:
-        work_id = str(uuid.uuid4())
-        connection.execute(
-            "INSERT INTO works VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+    @classmethod
+    def load(cls, connection: Any, identities: Sequence[Identity]) -> WorkIndex:
+        """What the stored works and versions say of these identities' keys."""
+        index = cls(connection)
+        contents = sorted({i.content_key for i in identities})
+        for content, sha256 in connection.execute(
+            "SELECT content_key, any_value(sha256) FROM versions "
+            "WHERE list_contains(?, content_key) GROUP BY content_key",
+            [contents],
+        ).fetchall():
+            index.by_content[content] = sha256
+        numbers = sorted({i.number_key for i in identities if i.number_key})
+        titles = sorted({i.title_key for i in identities if i.title_key})
+        found = connection.execute(
+            "SELECT work_id, number_key, title_key FROM works "
+            "WHERE list_contains(?, number_key) OR list_contains(?, title_key) "
+            "ORDER BY created_at, work_id",
+            [numbers, titles],
+        ).fetchall()
+        for work_id, number, title in found:
+            index._know(work_id, number, title)
+        return index
+
+    def _know(self, work_id: str, number: str | None, title: str | None) -> None:
+        self.numbers[work_id] = number
+        if number:
+            self.by_number.setdefault(number, work_id)
+        if title:
+            self.by_title.setdefault(title, []).append(work_id)
+
+    def version_with_text(self, content_key: str) -> str | None:
+        """The sha256 of the stored version with this text, if any."""
+        return self.by_content.get(content_key)
+
+    def find_work(self, identity: Identity) -> str | None:
+        """The stored work this document is a version of: by number and issuer, else by title
+        where at most one side has a number (two numbered documents are two works)."""
+        if identity.number_key and identity.number_key in self.by_number:
+            return self.by_number[identity.number_key]
+        for work_id in self.by_title.get(identity.title_key or "", ()):
+            if not identity.number_key or self.numbers[work_id] is None:
+                return work_id
+        return None
+
+    def place_version(
+        self,
+        sha256: str,
+        identity: Identity,
+        header: Any,
+        validity: Validity,
+        now: datetime,
+        rows: dict[str, list[Any]],
+    ) -> str:
+        """Attach a document to its work (created when new); its version's row (and a new
+        work's) join ``rows``. Returns the work's id."""
+        work_id = self.find_work(identity)
+        if work_id is None:
+            work_id = str(uuid.uuid4())
+            row = [
                 work_id,
                 identity.number_key,
                 identity.title_key,
@@ -146,27 +181,62 @@ def place_version(
                 header.number,
                 header.title,
                 now,
-            ],
+            ]
+            self.new_works[work_id] = row
+            rows.setdefault("works", []).append(row)
+            self._know(work_id, identity.number_key, identity.title_key)
+        elif identity.number_key:  # the signed text brings the number its draft lacked
+            self._give_number(work_id, identity, header)
+        rows.setdefault("versions", []).append(
+            (
+                sha256,
+                work_id,
+                identity.content_key,
+                identity.is_draft,
+                validity.effective_date,
+                validity.expiry_date,
+                validity.status,
+                validity.basis,
+            )
         )
-    elif identity.number_key:  # the signed text brings the number its draft lacked
-        connection.execute(
-            "UPDATE works SET number_key = coalesce(number_key, ?), ref_key = coalesce(ref_key, ?),"
-            " number = coalesce(number, ?) WHERE work_id = ?",
-            [identity.number_key, identity.ref_key, header.number, work_id],
-        )
-    connection.execute(
-        "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            sha256,
-            work_id,
-            identity.content_key,
-            identity.is_draft,
-            validity.effective_date,
-            validity.expiry_date,
-            validity.status,
-            validity.basis,
-        ],
-    )
+        self.by_content.setdefault(identity.content_key, sha256)
+        return work_id
+
+    def _give_number(self, work_id: str, identity: Identity, header: Any) -> None:
+        """number_key, ref_key and number where the work has none yet (SQL's coalesce)."""
+        pending = self.new_works.get(work_id)
+        if pending is not None:
+            given = ((1, identity.number_key), (3, identity.ref_key), (7, header.number))
+            for column, value in given:
+                if pending[column] is None:
+                    pending[column] = value
+        else:
+            self.connection.execute(
+                "UPDATE works SET number_key = coalesce(number_key, ?), "
+                "ref_key = coalesce(ref_key, ?), number = coalesce(number, ?) WHERE work_id = ?",
+                [identity.number_key, identity.ref_key, header.number, work_id],
+            )
+        if self.numbers[work_id] is None and identity.number_key:
+            self.numbers[work_id] = identity.number_key
+            self.by_number.setdefault(identity.number_key, work_id)
+
+
+def place_version(
+    connection: Any,
+    sha256: str,
+    identity: Identity,
+    header: Any,
+    validity: Validity,
+    now: datetime,
+) -> str:
+    """Attach one stored document to its work (created when new); return the work's id."""
+    index = WorkIndex.load(connection, [identity])
+    rows: dict[str, list[Any]] = {}
+    work_id = index.place_version(sha256, identity, header, validity, now, rows)
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            placeholders = ", ".join(["?"] * len(row))
+            connection.execute(f"INSERT INTO {table} VALUES ({placeholders})", list(row))
     return work_id
 
 

@@ -88,18 +88,20 @@ def place_document(
     facts: dict[str, list[tuple[Any, ...]]],
     identity: Identity,
     stored: dict[str, str],
-    rows: dict[str, list[tuple[Any, ...]]],
+    rows: dict[str, list[Any]],
+    index: works.WorkIndex,
 ) -> str:
     """Decide what saving one document does, inside the caller's transaction. Its work and
-    version are placed at once (the next document may be a version of the same work); its rows
-    join ``rows``, which the caller writes with one insert per table. A search row exists only
+    version are placed in ``index`` at once (the next document may be a version of the same
+    work); its rows, its version's and a new work's included, join ``rows``, which the caller
+    writes with one insert per table. A search row exists only
     beside its stored version (deleted with it), so a plain insert cannot collide."""
     sha256 = processed.source.sha256
     version = processed.pipeline_version
     before = stored.get(sha256)
     if before == version:
         return "unchanged"
-    twin = works.version_with_text(connection, identity.content_key)
+    twin = index.version_with_text(identity.content_key)
     if twin is not None and twin != sha256:
         works.record_copy(connection, sha256, identity, twin, nfc(path), now_utc())
         return "copy"
@@ -113,7 +115,7 @@ def place_document(
             (sha256, ordinal, *row, version) for ordinal, row in enumerate(table_rows)
         )
     plan = processed.plan
-    works.place_version(connection, sha256, identity, plan.doc, plan.validity, now)
+    index.place_version(sha256, identity, plan.doc, plan.validity, now, rows)
     rows.setdefault(SEARCH_TABLE, []).append(search_row(sha256, processed.text.text))
     stored[sha256] = version
     return "inserted" if before is None else "replaced"

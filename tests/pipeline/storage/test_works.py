@@ -126,3 +126,45 @@ def test_a_dataset_from_before_works_opens_and_gains_them(tmp_path: Path) -> Non
         current = dataset.query("SELECT sha256 FROM current_versions")
     assert current == [{"sha256": document.source.sha256}]
     assert len(query_obligations(db)) == len(document.obligations)
+
+
+def _works_and_versions(db: Path) -> list[tuple]:
+    """Works, versions and copies with the work ids replaced by the first sha256 of each work."""
+    with Dataset(db, read_only=True) as dataset:
+        versions = dataset.query(
+            "SELECT v.sha256, v.work_id, v.content_key, v.is_draft, w.number_key, w.title_key,"
+            " w.ref_key, w.number FROM versions v JOIN works w USING (work_id) ORDER BY v.sha256"
+        )
+        copies = dataset.query("SELECT sha256, version_sha256 FROM copies ORDER BY sha256")
+        works = dataset.query("SELECT count(*) AS n FROM works")[0]["n"]
+    first_of = {}
+    for row in versions:
+        first_of.setdefault(row["work_id"], row["sha256"])
+    named = [tuple({**row, "work_id": first_of[row["work_id"]]}.values()) for row in versions]
+    return [*named, *(tuple(c.values()) for c in copies), ("works", works)]
+
+
+def test_a_bundle_saved_at_once_stores_what_saving_one_by_one_stores(tmp_path: Path) -> None:
+    """Within one save_many a document meets the works and versions placed before it in the
+    same bundle: a draft then its signed text (one work, given the number), byte copies."""
+    unsigned = small_plan().doc.model_copy(update={"number": None, "issue_date": None})
+    draft_plan = small_plan().model_copy(update={"doc": unsigned})
+    other = small_plan().doc.model_copy(update={"number": "13/KH-UBND"})
+    documents = [
+        processed(draft_plan, [*SMALL_LINES[:2], "DỰ THẢO", *SMALL_LINES[2:]], name="du-thao.txt"),
+        processed(small_plan(), list(SMALL_LINES), name="signed.txt"),
+        processed(small_plan(), [line + "\r" for line in SMALL_LINES], name="crlf.txt"),
+        processed(
+            small_plan().model_copy(update={"doc": other}),
+            [*SMALL_LINES, "Thêm một dòng."],
+            name="thirteen.txt",
+        ),
+    ]
+    one_by_one, bundled = tmp_path / "one.duckdb", tmp_path / "bundle.duckdb"
+    alone = _save_all(one_by_one, documents)
+    with Dataset(bundled) as dataset:
+        together = dataset.save_many([(d, str(d.source.path)) for d in documents], run_id="r")
+
+    assert together == alone == ["inserted", "inserted", "copy", "inserted"]
+    assert _works_and_versions(bundled) == _works_and_versions(one_by_one)
+    assert _works_and_versions(bundled)[-1] == ("works", 2)
