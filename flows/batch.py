@@ -26,6 +26,11 @@ PARTIAL = "partial: "  # the note of a document stored with some pages left unre
 # with 256 KB ones).
 BUNDLE_TEXT_BYTES = 1024 * 1024
 BUNDLES_PER_WORKER = 3  # enough tasks that no worker idles while another finishes a long one
+# With several workers, each bundle carries this share of the text work still unbundled: large
+# bundles first, smaller ones at the end, so the workers finish together (a 300-text batch in 6
+# equal bundles left one worker idle for up to a bundle's 3 s at the end).
+GUIDED_SHARE = 2
+MIN_BUNDLE_SECONDS = 0.5  # a task's cost in Prefect is a few tens of ms: worth this much work
 
 
 class DocumentOutcome(Frozen):
@@ -202,25 +207,50 @@ def page_counts(sources: Iterable[SourceDocument], settings: PipelineSettings) -
     return counts
 
 
+def text_work(sources: Iterable[SourceDocument]) -> dict[str, float]:
+    """Estimated seconds of each plain-text file (by sha256), what its bundle is sized by."""
+    from pipeline.workload import text_seconds
+
+    return {s.sha256: text_seconds(s) for s in sources if not s.kind.paged}
+
+
 def bundle(
-    sources: Sequence[SourceDocument], workers: int, pages: Mapping[str, int] | None = None
+    sources: Sequence[SourceDocument],
+    workers: int,
+    pages: Mapping[str, int] | None = None,
+    work: Mapping[str, float] | None = None,
 ) -> list[list[SourceDocument]]:
     """The files of a batch grouped into the tasks that carry them, largest work first.
 
     A PDF or an image may need seconds of OCR per page, so it travels alone, the most
     ``pages`` first (then the largest): a long scan started last would leave the other workers
-    idle while it ends. Plain-text files
-    take a fraction of a second each, less than Prefect's cost of the task that carries them, so
-    they travel together: about ``BUNDLE_TEXT_BYTES`` of text a task, in more and smaller
-    bundles when that would leave fewer than ``BUNDLES_PER_WORKER`` tasks per worker. Each file,
-    largest first, joins the lightest bundle, so the bundles carry about the same work.
+    idle while it ends. Plain-text files take a fraction of a second each, less than Prefect's
+    cost of the task that carries them, so they travel together, at most ``BUNDLE_TEXT_BYTES``
+    of text a task. With one worker, the bundles carry about the same work, at least
+    ``BUNDLES_PER_WORKER`` of them (each file, largest first, joins the lightest). With more,
+    each bundle carries ``1 / (GUIDED_SHARE * workers)`` of the text work left, so the last
+    bundles are small and the workers end together. ``work`` is each text's estimated seconds
+    (``pipeline.workload.text_seconds``, by sha256); its size stands in where it is missing.
     """
     pages = pages or {}
     largest_first = sorted(
         sources, key=lambda s: (pages.get(s.sha256, 0), s.size_bytes), reverse=True
     )
     alone = [[s] for s in largest_first if s.kind.paged]
-    texts = [s for s in largest_first if not s.kind.paged]
+    work = work or {}
+    texts = sorted(
+        (s for s in largest_first if not s.kind.paged),
+        key=lambda s: work.get(s.sha256, s.size_bytes / BUNDLE_TEXT_BYTES),
+        reverse=True,
+    )
+    if workers <= 1:
+        return alone + _even_bundles(texts, workers)
+    costs = [work.get(s.sha256, s.size_bytes / BUNDLE_TEXT_BYTES) for s in texts]
+    return alone + _guided_bundles(texts, costs, workers)
+
+
+def _even_bundles(texts: list[SourceDocument], workers: int) -> list[list[SourceDocument]]:
+    """About ``BUNDLE_TEXT_BYTES`` a bundle, at least ``BUNDLES_PER_WORKER`` per worker."""
     text_bytes = sum(s.size_bytes for s in texts)
     wanted = max(math.ceil(text_bytes / BUNDLE_TEXT_BYTES), workers * BUNDLES_PER_WORKER)
     bundles: list[list[SourceDocument]] = [[] for _ in range(min(len(texts), wanted))]
@@ -229,7 +259,29 @@ def bundle(
         lightest = loads.index(min(loads))
         bundles[lightest].append(source)
         loads[lightest] += source.size_bytes
-    return alone + bundles
+    return bundles
+
+
+def _guided_bundles(
+    texts: list[SourceDocument], costs: list[float], workers: int
+) -> list[list[SourceDocument]]:
+    """Texts in their order (largest first), each bundle taking its share of the work left."""
+    left = sum(costs)
+    floor = min(MIN_BUNDLE_SECONDS, left / (GUIDED_SHARE * workers * BUNDLES_PER_WORKER))
+    bundles: list[list[SourceDocument]] = []
+    current: list[SourceDocument] = []
+    carried = size = 0.0
+    target = max(left / (GUIDED_SHARE * workers), floor)
+    for source, cost in zip(texts, costs, strict=True):
+        if current and (carried >= target or size + source.size_bytes > BUNDLE_TEXT_BYTES):
+            bundles.append(current)
+            current, carried, size = [], 0.0, 0.0
+            target = max(left / (GUIDED_SHARE * workers), floor)
+        current.append(source)
+        carried += cost
+        size += source.size_bytes
+        left -= cost
+    return [*bundles, current] if current else bundles
 
 
 def record(dataset: RunLog, run_id: str, outcome: DocumentOutcome) -> None:

@@ -31,6 +31,7 @@ from flows.batch import (
     page_counts,
     plan_batch,
     record_all,
+    text_work,
 )
 from flows.schedule import TaskWindow
 from flows.tasks import ingest_document_task, ingest_texts_task, process_text_task
@@ -245,7 +246,8 @@ def ingest_flow(
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:
             run.settle(outcome)
-        for sources in bundle(plan.pending, workers, page_counts(plan.pending, settings)):
+        pages, work = page_counts(plan.pending, settings), text_work(plan.pending)
+        for sources in bundle(plan.pending, workers, pages, work):
             run.read(sources)
         run.window.drain()
     summary = IngestSummary(

@@ -11,22 +11,26 @@ DASK_WINDOW_PER_WORKER = 4
 LOCAL_WINDOW_PER_WORKER = 3
 
 
-SMALL_TEXT_BATCH_BYTES = 1024 * 1024
-"""Plain text under which a batch is not worth a second process: a worker's start (Python,
-Prefect, the language model) costs about 2.6 CPU s, a megabyte of legacy text about 8 CPU s of
-restoration and extraction, so a second worker saves less than it costs below about 0.7 MB."""
+SECOND_WORKER_SECONDS = 4.0
+"""Estimated text work under which a batch is not worth a second process: a forked worker
+(``flows.workers``) costs about a second before and around its tasks (Prefect's start in it,
+results pickled to the command), and saves half the work."""
 
 
 def batch_workers(
     sources: Sequence[SourceDocument], workers: int, dask_address: str | None = None
 ) -> int:
     """How many local workers a batch is worth: ``workers``, or one (the command's own process)
-    for plain-text files that add up to less than ``SMALL_TEXT_BATCH_BYTES``. Scans and PDFs
+    for plain-text files whose estimated work (``pipeline.workload.text_seconds``: by size and
+    whether the text has its diacritics) is under ``SECOND_WORKER_SECONDS``. Scans and PDFs
     always get what was asked: their pages take seconds each."""
     if dask_address or workers <= 1:
         return workers
-    only_text = all(not source.kind.paged for source in sources)
-    if only_text and sum(source.size_bytes for source in sources) < SMALL_TEXT_BATCH_BYTES:
+    if any(source.kind.paged for source in sources):
+        return workers
+    from pipeline.workload import text_seconds
+
+    if sum(text_seconds(source) for source in sources) < SECOND_WORKER_SECONDS:
         return 1
     return workers
 

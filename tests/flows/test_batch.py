@@ -197,16 +197,52 @@ def test_bundles_carry_about_the_limit_of_text_and_a_larger_file_alone() -> None
 
 
 def test_a_small_text_batch_runs_in_one_process_scans_get_the_workers_asked() -> None:
-    from flows.runners import SMALL_TEXT_BATCH_BYTES, batch_workers
+    from flows.runners import batch_workers
 
-    small = [_source(str(i), SourceKind.TEXT, SMALL_TEXT_BATCH_BYTES // 20) for i in range(10)]
-    large = [_source(str(i), SourceKind.TEXT, SMALL_TEXT_BATCH_BYTES // 5) for i in range(10)]
+    # unreadable paths count as legacy text without diacritics, the costlier kind
+    small = [_source(str(i), SourceKind.TEXT, 30_000) for i in range(10)]
+    large = [_source(str(i), SourceKind.TEXT, 300_000) for i in range(10)]
     scan = _source("scan", SourceKind.PDF, 1_000)
 
     assert batch_workers(small, workers=2) == 1
     assert batch_workers(large, workers=2) == 2
     assert batch_workers([*small, scan], workers=2) == 2
     assert batch_workers(small, workers=2, dask_address="tcp://127.0.0.1:8786") == 2
+
+
+def test_the_work_of_a_text_is_judged_by_whether_it_has_its_diacritics(tmp_path: Path) -> None:
+    from flows.runners import batch_workers
+    from pipeline.ingest import identify
+    from pipeline.workload import SECONDS_PER_MB_MARKED, SECONDS_PER_MB_UNMARKED, text_seconds
+
+    line = "Ủy ban nhân dân tỉnh ban hành kế hoạch thực hiện nhiệm vụ năm 2024.\n"
+    marked, legacy = tmp_path / "marked.txt", tmp_path / "legacy.txt"
+    marked.write_text(line * 8_000, encoding="utf-8")
+    legacy.write_text("Uy ban nhan dan tinh ban hanh ke hoach thuc hien nam 2024.\n" * 9_000)
+    settings = PipelineSettings()
+    sources = [identify(path, settings.limits) for path in (marked, legacy)]
+    mb = [source.size_bytes / 1024 / 1024 for source in sources]
+
+    assert text_seconds(sources[0]) == SECONDS_PER_MB_MARKED * mb[0]
+    assert text_seconds(sources[1]) == SECONDS_PER_MB_UNMARKED * mb[1]
+    # about 0.5 MB each: the text with diacritics is not worth a second worker, the legacy one is
+    assert batch_workers(sources[:1], workers=2) == 1
+    assert batch_workers(sources[1:], workers=2) == 2
+
+
+def test_with_two_workers_bundles_shrink_towards_the_end_and_carry_every_file() -> None:
+    texts = [_source(str(i), SourceKind.TEXT, 7_000 + 10 * i) for i in range(300)]
+    work = {s.sha256: 0.07 for s in texts}
+
+    bundles = bundle(texts, workers=2, work=work)
+
+    carried = [s for b in bundles for s in b]
+    assert sorted(s.path.name for s in carried) == sorted(s.path.name for s in texts)
+    seconds = [0.07 * len(b) for b in bundles]
+    assert seconds == sorted(seconds, reverse=True)  # the largest first, the smallest last
+    assert seconds[0] >= 21 * 0.25 - 0.07  # a quarter of the 21 s for the first
+    assert seconds[-1] <= 0.5 + 0.07  # the last ones small: the workers end together
+    assert len(bundles) < 30  # and not so many that Prefect's cost of a task adds up
 
 
 def test_page_counts_measure_pdfs_without_reading_them_and_a_broken_one_counts_zero(
