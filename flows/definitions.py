@@ -22,8 +22,10 @@ from prefect.runtime import flow_run
 from flows import progress
 from flows.batch import (
     PARTIAL,
+    BatchPlan,
     DocumentOutcome,
     IngestSummary,
+    Packed,
     bundle,
     error_report,
     expand_batch,
@@ -143,9 +145,10 @@ def _bundle_label(sources: list[SourceDocument]) -> str:
 
 
 def _task_result(future: PrefectFuture[Any]) -> Any:
-    """The task's return value, or the exception that ended it."""
+    """The task's return value (unpacked), or the exception that ended it."""
     try:
-        return future.result()
+        result = future.result()
+        return result.unpack() if isinstance(result, Packed) else result
     except Exception as error:
         return error
 
@@ -232,16 +235,19 @@ def ingest_flow(
     settings: PipelineSettings | None = None,
     window: int = 4,
     workers: int = 1,
+    plan: BatchPlan | None = None,
 ) -> IngestSummary:
     """Ingest files, folders and globs: skip the stored, process the rest, record every outcome.
 
     ``window`` tasks are in flight at once; ``workers`` (how many run at once) sizes the bundles
-    of small text files.
+    of small text files. ``plan`` is the batch as the caller, holding the dataset, already
+    planned it (``kehoach ingest``): not identified and looked up twice.
     """
     settings = settings or PipelineSettings()
     started = time.perf_counter()
     with open_dataset(Path(db)) as dataset:
-        plan = plan_batch(expand_batch(paths, exclude=Path(db)), dataset, settings)
+        if plan is None:
+            plan = plan_batch(expand_batch(paths, exclude=Path(db)), dataset, settings)
         progress.current().start(plan.total, "ingest")
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:

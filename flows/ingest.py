@@ -175,6 +175,7 @@ def run_ingest(
                     settings=settings,
                     window=window_size(workers, dask_address),
                     workers=workers,
+                    plan=plan,
                 )
     print_summary(summary, title="kehoach ingest")
     return summary

@@ -21,7 +21,7 @@ from typing import Any
 
 from prefect import task
 
-from flows.batch import error_report
+from flows.batch import Packed, error_report
 from kehoach import PIPELINE_VERSION
 from schemas import (
     DocumentText,
@@ -206,13 +206,14 @@ def ingest_document_task(
 )
 def ingest_texts_task(
     sources: list[SourceDocument], settings: PipelineSettings, label: str
-) -> list[ProcessedDocument | ErrorReport]:
+) -> Packed[list[ProcessedDocument | ErrorReport]]:
     """Read and process a bundle of plain-text files (``flows.batch.bundle``), one after another.
 
     Not cached and no task run per file: a text file is processed in a fraction of a second,
     less than the Prefect server spends recording a task run, so a bundle lost in a crash is
     cheaper to process again than to cache. A file that fails becomes its error report and the
-    bundle goes on; an OS error retries the bundle.
+    bundle goes on; an OS error retries the bundle. The results come back ``Packed``: unpickled
+    once in the command, not once per callback.
     """
     from pipeline.process import process_file
 
@@ -232,4 +233,4 @@ def ingest_texts_task(
             results.append(_changed(source))
         else:
             results.append(processed)
-    return results
+    return Packed(results)

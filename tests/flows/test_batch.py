@@ -273,7 +273,7 @@ def test_a_text_file_failing_inside_a_bundle_fails_alone(tmp_path: Path) -> None
     settings = PipelineSettings()
     sources = [identify(path, settings.limits) for path in (first, english, second)]
 
-    results = ingest_texts_task.fn(sources, settings, "bundle")
+    results = pickle.loads(pickle.dumps(ingest_texts_task.fn(sources, settings, "bundle"))).unpack()
 
     assert isinstance(results[0], ProcessedDocument) and isinstance(results[2], ProcessedDocument)
     assert results[2].source.path == second
