@@ -11,27 +11,35 @@ by its type, issuer and title: a draft has no number yet and the same title as t
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from diacritics.orthography import fold_ascii
 from extractors.legal_basis import ref_key
 from schemas import DocHeader
 
-WHITESPACE = re.compile(r"\s+")
 DRAFT_LINE = re.compile(r"^\W*du\s*thao(\s+(lan|l)\s*\d+)?\W*$")
 DRAFT_NAME = re.compile(r"(^|[^a-z])du[-_ ]?thao([^a-z]|$)")
 HEAD_LINES = 20  # a draft's mark sits in the header block, above or beside the title
 MIN_TITLE_WORDS = 3  # a shorter title ("Kế hoạch") names no particular plan
 
 
+def normalised_lines(text: str) -> Iterator[str]:
+    """The text's lines as the same document reads whatever its bytes: NFC, without surrounding
+    or repeated white space (``str.split`` splits at exactly what ``\\s`` matches), empty lines
+    left out."""
+    for line in unicodedata.normalize("NFC", text).splitlines():
+        kept = " ".join(line.split())
+        if kept:
+            yield kept
+
+
 def normalised_text(text: str) -> str:
-    """The text as the same document reads whatever its bytes: NFC, lines without surrounding
-    or repeated white space, no empty lines, "\\n" between lines."""
-    lines = unicodedata.normalize("NFC", text).splitlines()
-    kept = (WHITESPACE.sub(" ", line).strip() for line in lines)
-    return "\n".join(line for line in kept if line)
+    """The normalised lines with "\\n" between them."""
+    return "\n".join(normalised_lines(text))
 
 
 def content_key(text: str) -> str:
@@ -41,7 +49,7 @@ def content_key(text: str) -> str:
 
 def is_draft(text: str, path: str | None = None) -> bool:
     """True for a "dự thảo": a line of the header saying so, or a file named so."""
-    head = normalised_text(text).split("\n", HEAD_LINES)[:HEAD_LINES]
+    head = itertools.islice(normalised_lines(text), HEAD_LINES)
     if any(DRAFT_LINE.match(fold_ascii(line)) for line in head):
         return True
     name = fold_ascii(str(path or "").replace("\\", "/").rsplit("/", 1)[-1])

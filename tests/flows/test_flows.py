@@ -209,6 +209,63 @@ def test_two_local_worker_processes(tmp_path: Path, prefect_api: dict[str, str])
     assert _counts(db)["documents"] == 5
 
 
+def _stored_rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every fact table's rows and each document's stored texts and plan, without what differs
+    from one save to another (times, run ids, work ids)."""
+    from pipeline.storage.schema import DATA_TABLES
+
+    tables: dict[str, list[tuple[object, ...]]] = {}
+    with Dataset(db, read_only=True) as dataset:
+        for table in DATA_TABLES:
+            rows = dataset.query(f"SELECT * FROM {table}")
+            kept = [
+                tuple(v for k, v in row.items() if k not in ("ingested_at", "run_id", "seconds"))
+                for row in rows
+            ]
+            tables[table] = sorted(kept, key=repr)
+        versions = dataset.query("SELECT sha256, content_key, is_draft FROM versions")
+        tables["versions"] = sorted(tuple(row.values()) for row in versions)
+    return tables
+
+
+@pytest.mark.slow
+def test_texts_bundled_across_two_workers_are_stored_as_one_by_one_and_once(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    from flows.ingest import run_ingest
+    from flows.progress import SilentReporter
+    from flows.runners import task_runner
+    from pipeline.process import process_file
+
+    plans = write_plans(tmp_path / "batch", 8, start=40)
+    english = tmp_path / "batch" / "minutes.txt"
+    english.write_text("Minutes of the meeting held on Monday about the budget.\n" * 40)
+    db, alone = tmp_path / "bundled.duckdb", tmp_path / "alone.duckdb"
+
+    # two workers whatever the batch's size (batch_workers would keep 8 short plans in one)
+    first = run_ingest(
+        [str(tmp_path / "batch")],
+        db=db,
+        workers=2,
+        reporter=SilentReporter(),
+        runner=task_runner(2),
+    )
+    with Dataset(alone) as dataset:
+        for plan in plans:
+            dataset.save(process_file(plan), run_id="r", path=str(plan))
+
+    assert sorted(Path(o.path).name for o in first.ingested) == [p.name for p in plans]
+    assert [(o.path, str(o.error.code)) for o in first.failed if o.error] == [
+        (str(english), "not-vietnamese")
+    ]
+    assert _stored_rows(db) == _stored_rows(alone)
+
+    again = run_ingest([str(tmp_path / "batch")], db=db, workers=2, reporter=SilentReporter())
+
+    assert len(again.skipped) == 8 and not again.ingested
+    assert _counts(db) == _counts(alone)
+
+
 @pytest.mark.slow
 def test_dask_cluster_on_loopback_with_two_workers(
     tmp_path: Path, prefect_api: dict[str, str]
