@@ -16,7 +16,7 @@ from kehoach import REPO_ROOT
 from pipeline.storage.frames import WORK_FRAMES, load_dataset
 from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
 from pipeline.storage.works import WORK_TABLES
-from schemas import ErrorCode, ErrorReport, KehoachError
+from schemas import ErrorCode, ErrorReport, KehoachError, RunEntry
 from tests.support import gold_documents, small_document
 
 
@@ -96,17 +96,16 @@ def test_runs_keep_failures_in_quarantine(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     with Dataset(db) as dataset:
         dataset.record_run(
-            run_id="r1", path="a.pdf", sha256=None, outcome="failed", pipeline_version="v",
-            error=ErrorReport(code=ErrorCode.ENCRYPTED, path="a.pdf", reason="PDF is encrypted"),
+            RunEntry(run_id="r1", path="a.pdf", outcome="failed", pipeline_version="v",
+                     error=ErrorReport(code=ErrorCode.ENCRYPTED, path="a.pdf",
+                                       reason="PDF is encrypted"))
         )  # fmt: skip
         dataset.record_run(
-            run_id="r1", path="b.txt", sha256="ab" * 32, outcome="ingested",
-            pipeline_version="v", seconds=1.5,
+            RunEntry(run_id="r1", path="b.txt", sha256="ab" * 32, outcome="ingested",
+                     pipeline_version="v", seconds=1.5)
         )  # fmt: skip
-        with pytest.raises(ValueError):
-            dataset.record_run(
-                run_id="r1", path="c", sha256=None, outcome="exploded", pipeline_version="v"
-            )
+        with pytest.raises(ValueError):  # an outcome the log does not know
+            RunEntry(run_id="r1", path="c", outcome="exploded", pipeline_version="v")  # type: ignore[arg-type]
         quarantined = dataset.query("SELECT path, error_code, reason FROM quarantine")
         counts = dataset.table_counts(include_runs=True)
     assert quarantined == [
