@@ -31,6 +31,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from bench.common import load_average  # noqa: E402
+
 SHARED = REPO.parent / "shared"
 MODES = {
     "threads-1": (1, False),
@@ -168,10 +170,6 @@ def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the driver
 
 
-def _load() -> str:
-    return "/".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, Any]:
     """First run in a child process, then the same batch again through ``kehoach ingest``."""
     db = workdir / f"{kind}-{mode}.duckdb"
@@ -179,7 +177,7 @@ def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, 
         **os.environ,
         "PREFECT_LOCAL_STORAGE_PATH": str(workdir / f"results-{kind}-{mode}"),
     }
-    load_before = _load()
+    load_before = load_average()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--db", str(db), *files],
@@ -210,7 +208,7 @@ def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, 
         docs_per_min=round(
             60 * (figures["ingested"] + figures["failed"]) / figures["flow_seconds"], 2
         ),
-        load=f"{load_before} → {_load()}",
+        load=f"{load_before} → {load_average()}",
     )
     return figures
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import tempfile
@@ -29,6 +28,8 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from run import SHARED, TEXT_CHARS, legacy_texts  # noqa: E402
+
+from bench.common import load_average  # noqa: E402
 
 STAGES = ("read", "restore", "extract")
 
@@ -107,7 +108,7 @@ def main() -> None:
         stripped = legacy_texts(Path(tmp) / "stripped", args.docs)
         correct = correct_texts(Path(tmp) / "correct", args.docs)
         run_batch(stripped[:1])  # start-up: imports and models, not counted
-        load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+        load = load_average()
         print(
             "| batch | texts | refused | lines | CPU s: read · restore · extract | CPU s "
             "| restore µs/line | docs/min (CPU) |"
