@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import SHARED, TEXT_CHARS, legacy_texts  # noqa: E402
+from run import TEXT_CHARS, corpus_texts, legacy_texts  # noqa: E402
 
 from bench.common import load_average  # noqa: E402
 
@@ -36,20 +36,7 @@ STAGES = ("read", "restore", "extract")
 
 def correct_texts(folder: Path, count: int, max_chars: int = TEXT_CHARS) -> list[str]:
     """The same documents as ``legacy_texts``, diacritics kept."""
-    from diacritics.text import corpus_documents
-
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[str] = []
-    for heldout in (True, False):
-        for doc_id, text in corpus_documents(SHARED, heldout=heldout):
-            cut = text[:max_chars]
-            cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
-            path = folder / f"{doc_id}.txt"
-            path.write_text(cut + "\n", encoding="utf-8")
-            files.append(str(path))
-            if len(files) == count:
-                return files
-    return files
+    return corpus_texts(folder, count, max_chars)
 
 
 def run_batch(files: list[str]) -> tuple[dict[str, float], int, int]:
