@@ -29,7 +29,7 @@ from schemas import (
     SourceDocument,
     SourceKind,
 )
-from tests.support import write_plans
+from tests.support import ingest_files, write_plans
 
 
 def test_expand_paths_reads_folders_globs_and_files_once(tmp_path: Path) -> None:
@@ -73,9 +73,8 @@ def test_plan_batch_skips_stored_and_repeated_files_and_records_bad_ones(tmp_pat
     copy.write_bytes(plans[0].read_bytes())
     (tmp_path / "batch" / "empty.txt").write_bytes(b"")
     settings = PipelineSettings()
+    ingest_files(tmp_path / "k.duckdb", [plans[1]], settings)
     with Dataset(tmp_path / "k.duckdb") as dataset:
-        dataset.save(process_file(plans[1], settings), run_id="seed", path=str(plans[1]))
-
         plan = plan_batch(expand_paths([str(tmp_path / "batch")]), dataset, settings)
 
     assert sorted(s.path.name for s in plan.pending) == ["plan-000.txt", "plan-002.txt"]
