@@ -193,25 +193,24 @@ def relations(count: int) -> None:
             record["title"] + text[-6000:]
         ):
             continue
-        if True:
-            document = document_from_text(text)
-            plan = extract_plan(build_tree(document), document.source)
-            acts = [r for r in plan.relations if r.kind not in ("dan_chieu", "can_cu")]
-            if not acts:
-                continue
-            shown += 1
-            per_source[source] += 1
-            print(f"\n{shown}. {record['id']} — {record['title'][:90]}")
-            print(
-                f"   {plan.doc.doc_type} {plan.doc.number} ({plan.doc.issuer}); "
-                f"validity {plan.validity.status}, effective {plan.validity.effective_date}"
-            )
-            for rel in acts[:8]:
-                arrow = "←" if rel.inverse else "→"
-                print(f"   {arrow} {rel.kind:9} {rel.ref} [{rel.source}] {rel.scope or ''}")
-                print(f"       “{(rel.text or '')[:150]}”")
-            if shown >= count:
-                break
+        document = document_from_text(text)
+        plan = extract_plan(build_tree(document), document.source)
+        acts = [r for r in plan.relations if r.kind not in ("dan_chieu", "can_cu")]
+        if not acts:
+            continue
+        shown += 1
+        per_source[source] += 1
+        print(f"\n{shown}. {record['id']} — {record['title'][:90]}")
+        print(
+            f"   {plan.doc.doc_type} {plan.doc.number} ({plan.doc.issuer}); "
+            f"validity {plan.validity.status}, effective {plan.validity.effective_date}"
+        )
+        for rel in acts[:8]:
+            arrow = "←" if rel.inverse else "→"
+            print(f"   {arrow} {rel.kind:9} {rel.ref} [{rel.source}] {rel.scope or ''}")
+            print(f"       “{(rel.text or '')[:150]}”")
+        if shown >= count:
+            break
 
 
 def main() -> None:
