@@ -14,10 +14,11 @@ from pathlib import Path
 
 from PIL import Image
 
+from extractors import extract_plan
 from extractors.obligations import plan_obligations
 from extractors.outline import sections_of
 from pipeline.evaluation.synthetic import Block, layout_document, render_layout, save_scanned_pdf
-from pipeline.layout import build_tree
+from pipeline.layout import build_tree, document_from_text
 from pipeline.process import process_file
 from pipeline.storage.store import Dataset
 from schemas import (
@@ -199,6 +200,12 @@ def small_document(
     return processed(
         small_plan(province, report_day), lines, name=f"{province}.txt", version=version
     )
+
+
+def plan_of(text: str) -> PlanDocument:
+    """The plan extracted from ``text`` read as one plain page, as written (no restoration)."""
+    document = document_from_text(text)
+    return extract_plan(build_tree(document), document.source)
 
 
 def save_documents(db: Path, documents: Sequence[ProcessedDocument]) -> list[str]:
