@@ -156,7 +156,7 @@ def test_a_bundle_saved_at_once_stores_what_saving_one_by_one_stores(tmp_path: P
         ),
     ]
     one_by_one, bundled = tmp_path / "one.duckdb", tmp_path / "bundle.duckdb"
-    alone = _save_all(one_by_one, documents)
+    alone = save_documents(one_by_one, documents)
     with Dataset(bundled) as dataset:
         together = dataset.save_many([(d, str(d.source.path)) for d in documents], run_id="r")
 
