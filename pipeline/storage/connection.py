@@ -78,9 +78,11 @@ def _check_size(connection: Any, db: Path) -> None:
     Free blocks may lie past the end of a healthy file (a checkpoint after deletions), so only
     the used ones are counted: a false alarm would refuse a good dataset.
     """
+    # fetchall, not fetchone: a result left half-read makes DuckDB refuse the next insert of
+    # Arrow rows (``register``), the first thing a save after a reopened connection may do
     block_size, total_blocks, free_blocks = connection.execute(
         "SELECT block_size, total_blocks, free_blocks FROM pragma_database_size()"
-    ).fetchone()
+    ).fetchall()[0]
     needed = HEADER_BYTES + block_size * (total_blocks - free_blocks)
     if db.is_file() and db.stat().st_size < needed:
         connection.close()

@@ -216,3 +216,22 @@ def test_gold_plans_loaded_twice_keep_their_counts(tmp_path: Path, shared_dir: P
     assert first["documents"] == len(documents) >= 3
     awards = sum(len(d.plan.awards) for d in documents)
     assert first["awards"] == awards
+
+
+def test_rows_are_written_first_thing_after_the_file_is_opened_again(tmp_path: Path) -> None:
+    """A writer idle for a moment lets go of the file and opens it again before its next write
+    (``connection.Link``); the open's own size check must leave no result half-read, or the
+    next insert of several rows (an Arrow table) is refused."""
+    from pipeline.storage.connection import connect
+    from pipeline.storage.writes import insert_rows
+
+    db = tmp_path / "k.duckdb"
+    first = connect(db, read_only=False)
+    first.execute("CREATE TABLE t (a INTEGER, b VARCHAR)")
+    first.close()
+
+    again = connect(db, read_only=False)
+    insert_rows(again, "t", [(1, "một"), (2, "hai")])
+
+    assert again.execute("SELECT count(*) FROM t").fetchall() == [(2,)]
+    again.close()
