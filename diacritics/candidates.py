@@ -279,14 +279,19 @@ class Generator:
         return self.channel.distances(token, np.asarray(ids, dtype=np.int64)).tolist()
 
     def _near_forms(self, key: str, limit: int, per_key: int, taken: dict[int, float]) -> list[int]:
-        """Forms of the keys near ``key`` not already in ``taken``, nearest keys first."""
-        inv = self.inventory
-        return [
-            i
-            for near in self._near(key, limit)
-            for i in inv.forms(near)[:per_key]
-            if i not in taken
-        ]
+        """Forms of the keys near ``key`` not already in ``taken``, nearest keys first.
+
+        ``taken`` holds forms of ``key`` itself (its own or common accent variants), and a word
+        has one key: only ``key``'s own list is filtered, the others are taken whole (lists
+        sliced and joined in C, not a membership test per form)."""
+        forms = self.inventory.forms
+        out: list[int] = []
+        for near in self._near(key, limit):
+            if near == key:
+                out += [i for i in forms(near)[:per_key] if i not in taken]
+            else:
+                out += forms(near)[:per_key]
+        return out
 
     def _ranked(self, ids: np.ndarray, costs: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
