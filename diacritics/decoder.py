@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from diacritics import kernels
 from diacritics.lm import TrigramLM
 
 CHANNEL_WEIGHT = 1.0
@@ -172,6 +173,38 @@ def prune(
     near_big[big - 1] = True
     near_big[big] = True
     blocks = np.flatnonzero(near_big)
+    cands = np.repeat(big, sz[big])
+    b_local = _ragged_arange(sz[big])
+    b_index = offsets[cands] + b_local
+    if kernels.COMPILED is not None:
+        right_at, left_at = kernels.pair_maxima(
+            _bigram_tables(lm), len(lm.words), flat_ids, all_costs, sz, offsets, blocks
+        )
+        marginal = left_at[b_index] + right_at[b_index] - all_costs[b_index]
+    else:
+        marginal = _marginals_numpy(lm, flat_ids, all_costs, sz, offsets, blocks, big, b_local)
+    return _choose(marginal, big, sz, cands, b_local, keep)
+
+
+def _bigram_tables(lm: TrigramLM) -> tuple[np.ndarray, ...]:
+    """The arrays ``TrigramLM.bigram_logp`` reads, for the compiled pruning."""
+    return (lm._bitmap, lm._rank, lm.bi_logp, lm.uni_bow, lm.uni_logp)
+
+
+def _marginals_numpy(
+    lm: TrigramLM,
+    flat_ids: np.ndarray,
+    all_costs: np.ndarray,
+    sz: np.ndarray,
+    offsets: np.ndarray,
+    blocks: np.ndarray,
+    big: np.ndarray,
+    b_local: np.ndarray,
+) -> np.ndarray:
+    """The pruning's max-marginal of every candidate at a big position, in NumPy: the blocks'
+    pairs laid out flat (C order), looked up in one batch, maxima by ``reduceat``."""
+    cands = np.repeat(big, sz[big])
+    b_index = offsets[cands] + b_local
     rows = np.repeat(blocks, sz[blocks])  # a block's rows: its candidates a at p
     row_a = np.repeat(offsets[blocks], sz[blocks]) + _ragged_arange(sz[blocks])
     fan = sz[rows + 1]
@@ -185,9 +218,6 @@ def prune(
     row_of = np.zeros(len(sz), dtype=np.intp)
     row_of[blocks] = np.cumsum(sz[blocks]) - sz[blocks]
     right_rows = np.maximum.reduceat(logp - all_costs[pair_b], row_start)
-    cands = np.repeat(big, sz[big])
-    b_local = _ragged_arange(sz[big])
-    b_index = offsets[cands] + b_local
     right = right_rows[row_of[cands] + b_local]
     # left of b at t: its column of block t - 1, each a with its channel cost
     n_left = sz[cands - 1]
@@ -196,9 +226,18 @@ def prune(
         sz[cands], n_left
     )
     left_values = logp[column] - all_costs[pair_a[column]]
-    marginal = (
-        np.maximum.reduceat(left_values, np.cumsum(n_left) - n_left) + right - all_costs[b_index]
-    )
+    return np.maximum.reduceat(left_values, np.cumsum(n_left) - n_left) + right - all_costs[b_index]
+
+
+def _choose(
+    marginal: np.ndarray,
+    big: np.ndarray,
+    sz: np.ndarray,
+    cands: np.ndarray,
+    b_local: np.ndarray,
+    keep: int,
+) -> dict[int, np.ndarray]:
+    """Per big position, the indices of the candidates kept, from their max-marginals."""
     seg = np.cumsum(sz[big]) - sz[big]
     top = np.repeat(np.maximum.reduceat(marginal, seg), sz[big])
     close = marginal >= top - PRUNE_MARGIN

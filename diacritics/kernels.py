@@ -7,14 +7,117 @@ instead of the ~14 µs of a Python loop, and a document's new tokens cost one ba
 rather than one per token. The additions and minima are those of ``Channel.distance``, in the
 same order: same floats. (A numba version was measured: 0.65 CPU s to start in each process,
 more than it saves on a document set of this size.)
+
+Where the C twins of ``_kernels.c`` were built (``pip install -e .``, or ``python setup.py
+build_ext --inplace``), they run instead, through ctypes: the same operations in the same
+order, compiled without fused multiply-add, so the same floats (``tests/diacritics/
+test_kernels.py`` compares both on real text). ``KEHOACH_NUMPY_KERNELS=1`` keeps the NumPy ones.
 """
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
+import os
+
 import numpy as np
+
+MAX_PRINTED_C = 64
+"""Longest printed token the compiled distance takes (its rows live on the stack)."""
+
+
+def _load_compiled() -> ctypes.CDLL | None:
+    """The compiled kernels, None where they were not built (or are switched off)."""
+    if os.environ.get("KEHOACH_NUMPY_KERNELS"):
+        return None
+    try:
+        spec = importlib.util.find_spec("diacritics._kernels")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith((".so", ".pyd")):
+        return None
+    try:
+        lib = ctypes.CDLL(spec.origin)
+    except OSError:
+        return None
+    pointer = ctypes.c_void_p
+    i64 = ctypes.c_int64
+    lib.batch_distance.argtypes = [pointer, i64, pointer, pointer, i64, pointer, pointer, i64]
+    lib.batch_distance.argtypes += [i64, pointer, pointer, pointer]
+    lib.batch_distance.restype = None
+    lib.pair_maxima.argtypes = [pointer, pointer, pointer, pointer, pointer, i64, ctypes.c_uint64]
+    lib.pair_maxima.argtypes += [pointer] * 7
+    lib.pair_maxima.restype = None
+    return lib
+
+
+COMPILED = _load_compiled()
+
+
+def _ptr(array: np.ndarray) -> int:
+    return array.ctypes.data
 
 
 def batch_distance(
+    chars: np.ndarray,
+    lengths: np.ndarray,
+    owner: np.ndarray,
+    single: np.ndarray,
+    pair: np.ndarray,
+    vanish: np.ndarray,
+    inserts: np.ndarray,
+) -> np.ndarray:
+    """``batch_distance_numpy``, compiled where it was built."""
+    m = inserts.shape[1]
+    if COMPILED is None or m > MAX_PRINTED_C:
+        return batch_distance_numpy(chars, lengths, owner, single, pair, vanish, inserts)
+    chars = np.ascontiguousarray(chars, dtype=np.int16)
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    owner = np.ascontiguousarray(owner, dtype=np.int64)
+    single = np.ascontiguousarray(single, dtype=np.float64)
+    pair = np.ascontiguousarray(pair, dtype=np.float64)
+    vanish = np.ascontiguousarray(vanish, dtype=np.float64)
+    inserts = np.ascontiguousarray(inserts, dtype=np.float64)
+    out = np.empty(len(chars), dtype=np.float64)
+    COMPILED.batch_distance(
+        _ptr(chars), chars.shape[1], _ptr(lengths), _ptr(owner), len(chars), _ptr(single),
+        _ptr(pair), m, single.shape[2], _ptr(vanish), _ptr(inserts), _ptr(out),
+    )  # fmt: skip
+    return out
+
+
+def pair_maxima(
+    lm_tables: tuple[np.ndarray, ...],
+    vocab: int,
+    ids: np.ndarray,
+    costs: np.ndarray,
+    sizes: np.ndarray,
+    offsets: np.ndarray,
+    blocks: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Compiled only (``COMPILED`` must be set): per flat candidate, the best right neighbour
+    (max over the next position's b of log10 P(b | a) less b's cost) and the best left one (max
+    over the previous position's a of log10 P(b | a) less a's cost), for the blocks (p, p + 1)
+    listed; -inf elsewhere. ``lm_tables``: the bigram bitmap, its ranks, bigram log10 p,
+    unigram backoff and log10 p (``TrigramLM.bigram_tables``)."""
+    assert COMPILED is not None
+    bitmap, rank, bi_logp, uni_bow, uni_logp = lm_tables
+    ids = np.ascontiguousarray(ids, dtype=np.uint64)
+    costs = np.ascontiguousarray(costs, dtype=np.float64)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    blocks = np.ascontiguousarray(blocks, dtype=np.int64)
+    right = np.full(len(ids), -np.inf)
+    left = np.full(len(ids), -np.inf)
+    COMPILED.pair_maxima(
+        _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), _ptr(blocks), len(blocks), vocab,
+        _ptr(bitmap), _ptr(rank), _ptr(bi_logp), _ptr(uni_bow), _ptr(uni_logp), _ptr(right),
+        _ptr(left),
+    )  # fmt: skip
+    return right, left
+
+
+def batch_distance_numpy(
     chars: np.ndarray,
     lengths: np.ndarray,
     owner: np.ndarray,

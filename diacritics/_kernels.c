@@ -1,0 +1,100 @@
+/* Compiled inner loops of the restorer, called through ctypes (plain C ABI, no NumPy C API).
+ *
+ * Each function does what its NumPy twin in diacritics/kernels.py does, with the same floating
+ * point operations in the same order (built with -ffp-contract=off: no fused multiply-add), so
+ * the results are the same floats; kernels.py falls back to the NumPy twin when this library
+ * was not built (an install without a C compiler).
+ */
+#include <Python.h>
+#include <stdint.h>
+
+#define MAX_PRINTED 64
+
+/* Weighted edit distance of printed tokens of one length m to candidates, pair by pair.
+ * Pair p: candidate letters chars[p * width ...] (alphabet indices, lengths[p] of them) against
+ * printed token owner[p]. single[k, j, x], pair[k, j, x]: cost of intended letter x printed as
+ * token k's character j, or as its characters j, j + 1; vanish[x]: x printed as nothing;
+ * inserts[k, j]: character j printed with nothing intended. */
+void batch_distance(const int16_t *chars, int64_t width, const int64_t *lengths,
+                    const int64_t *owner, int64_t n_pairs, const double *single,
+                    const double *pair, int64_t m, int64_t alphabet, const double *vanish,
+                    const double *inserts, double *out) {
+    double row[MAX_PRINTED + 1], other[MAX_PRINTED + 1];
+    for (int64_t p = 0; p < n_pairs; p++) {
+        const int64_t k = owner[p];
+        const double *ins = inserts + k * m;
+        const double *sk = single + k * m * alphabet;
+        const double *pk = pair + k * (m - 1) * alphabet;
+        const int16_t *word = chars + p * width;
+        row[0] = 0.0;
+        for (int64_t j = 0; j < m; j++) row[j + 1] = row[j] + ins[j];
+        const int64_t length = lengths[p] > 0 ? lengths[p] : 0;
+        for (int64_t i = 0; i < length; i++) {
+            const int64_t x = word[i];
+            const double gone = vanish[x];
+            for (int64_t j = 0; j <= m; j++) other[j] = row[j] + gone;
+            for (int64_t j = 1; j <= m; j++) {
+                const double c = row[j - 1] + sk[(j - 1) * alphabet + x];
+                if (c < other[j]) other[j] = c;
+            }
+            for (int64_t j = 2; j <= m; j++) {
+                const double c = row[j - 2] + pk[(j - 2) * alphabet + x];
+                if (c < other[j]) other[j] = c;
+            }
+            for (int64_t j = 1; j <= m; j++) {
+                const double c = other[j - 1] + ins[j - 1];
+                if (c < other[j]) other[j] = c;
+            }
+            for (int64_t j = 0; j <= m; j++) row[j] = other[j];
+        }
+        out[p] = row[m];
+    }
+}
+
+/* log10 P(w2 | w1) as the language model's bigram_logp gives it: the stored bigram (found
+ * through the presence bitmap and its ranks) or the backoff, in float32. */
+static inline float bigram_logp(uint64_t w1, uint64_t w2, uint64_t vocab, const uint64_t *bitmap,
+                                const int64_t *rank, const float *bi_logp, const float *uni_bow,
+                                const float *uni_logp) {
+    const uint64_t flat = w1 * vocab + w2;
+    const uint64_t word = flat >> 6;
+    const uint64_t upto = bitmap[word] << (63 - (flat & 63));
+    if (upto >> 63) return bi_logp[rank[word] + __builtin_popcountll(upto) - 1];
+    return uni_bow[w1] + uni_logp[w2];
+}
+
+/* The pruning's neighbour maxima for blocks of neighbouring positions (a at p, b at p + 1):
+ * right[a] = max over b of log10 P(b | a) - cost[b], left[b] = max over a of log10 P(b | a) -
+ * cost[a]; ids, costs, right and left are indexed by flat candidate number, a position's
+ * candidates at offsets[p] ... offsets[p] + sizes[p] - 1. */
+void pair_maxima(const uint64_t *ids, const double *costs, const int64_t *sizes,
+                 const int64_t *offsets, const int64_t *blocks, int64_t n_blocks, uint64_t vocab,
+                 const uint64_t *bitmap, const int64_t *rank, const float *bi_logp,
+                 const float *uni_bow, const float *uni_logp, double *right, double *left) {
+    for (int64_t n = 0; n < n_blocks; n++) {
+        const int64_t p = blocks[n];
+        const int64_t a0 = offsets[p], na = sizes[p], b0 = offsets[p + 1], nb = sizes[p + 1];
+        for (int64_t b = 0; b < nb; b++) left[b0 + b] = -HUGE_VAL;
+        for (int64_t a = 0; a < na; a++) {
+            const uint64_t w1 = ids[a0 + a];
+            const double cost_a = costs[a0 + a];
+            double best = -HUGE_VAL;
+            for (int64_t b = 0; b < nb; b++) {
+                const double lp = (double)bigram_logp(w1, ids[b0 + b], vocab, bitmap, rank,
+                                                      bi_logp, uni_bow, uni_logp);
+                const double r = lp - costs[b0 + b];
+                if (r > best) best = r;
+                const double l = lp - cost_a;
+                if (l > left[b0 + b]) left[b0 + b] = l;
+            }
+            right[a0 + a] = best;
+        }
+    }
+}
+
+/* A valid (empty) Python module too, so that setuptools builds and names it as one. */
+static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
+                                            "compiled inner loops (called through ctypes)", -1,
+                                            NULL};
+
+PyMODINIT_FUNC PyInit__kernels(void) { return PyModule_Create(&kernels_module); }
