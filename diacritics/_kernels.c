@@ -92,6 +92,66 @@ void pair_maxima(const uint64_t *ids, const double *costs, const int64_t *sizes,
     }
 }
 
+/* Viterbi over scored windows, line by line: window n (positions n, n + 1, n + 2 of the batch,
+ * sizes a, b, c) holds flat[offsets[n] ...] in C order (a, b, c). Per line (positions
+ * starts[l] .. ends[l] - 1), delta[j, k] is the best score of a path ending with candidates j,
+ * k at the window's last two positions: max over i of delta_before[i, j] + s[i, j, k], float32
+ * sums as NumPy adds them; the path is traced back from the best last pair (the first in C
+ * order), each step's i the first best. ``work``: room for every window's delta (a float per
+ * flat score suffices). */
+void best_paths(const float *flat, const int64_t *offsets, const int64_t *sizes,
+                const int64_t *starts, const int64_t *ends, int64_t n_lines, float *work,
+                int64_t *work_at, int64_t *path) {
+    static const float zero = 0.0f;
+    for (int64_t l = 0; l < n_lines; l++) {
+        const int64_t start = starts[l], end = ends[l];
+        int64_t at = 0;
+        const float *before = &zero; /* the delta before the line's first window: (1, 1) */
+        for (int64_t n = start; n + 2 < end; n++) {
+            const int64_t a = sizes[n], b = sizes[n + 1], c = sizes[n + 2];
+            const float *s = flat + offsets[n];
+            float *delta = work + at;
+            work_at[n] = at;
+            for (int64_t j = 0; j < b; j++) {
+                for (int64_t k = 0; k < c; k++) {
+                    float best = before[j] + s[j * c + k];
+                    for (int64_t i = 1; i < a; i++) {
+                        const float v = before[i * b + j] + s[(i * b + j) * c + k];
+                        if (v > best) best = v;
+                    }
+                    delta[j * c + k] = best;
+                }
+            }
+            before = delta;
+            at += b * c;
+        }
+        /* the best last pair, the first in C order */
+        const int64_t b = sizes[end - 2], c = sizes[end - 1];
+        int64_t best_at = 0;
+        for (int64_t x = 1; x < b * c; x++)
+            if (before[x] > before[best_at]) best_at = x;
+        path[end - 2] = best_at / c;
+        path[end - 1] = best_at % c;
+        for (int64_t t = end - 1; t >= start + 2; t--) {
+            const int64_t n = t - 2;
+            const int64_t a = sizes[n], bb = sizes[n + 1], cc = sizes[n + 2];
+            const int64_t j = path[t - 1], k = path[t];
+            const float *s = flat + offsets[n];
+            const float *prev = n == start ? &zero : work + work_at[n - 1];
+            int64_t arg = 0;
+            float top = prev[j] + s[j * cc + k];
+            for (int64_t i = 1; i < a; i++) {
+                const float v = prev[i * bb + j] + s[(i * bb + j) * cc + k];
+                if (v > top) {
+                    top = v;
+                    arg = i;
+                }
+            }
+            path[n] = arg;
+        }
+    }
+}
+
 /* A valid (empty) Python module too, so that setuptools builds and names it as one. */
 static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
                                             "compiled inner loops (called through ctypes)", -1,

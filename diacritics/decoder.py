@@ -128,13 +128,17 @@ def viterbi_lines(
     window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
     path = np.zeros(len(sizes), dtype=np.intp)
     last = np.zeros(len(sizes), dtype=np.intp)  # per position: the </s> of its line
-    for start, lattice in zip(starts, lattices, strict=True):
-        end = start + len(lattice) + 3
-        line_offsets = window_offsets[start : end - 2]
-        base = int(line_offsets[0])
-        line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
-        line_sizes = sizes[start:end]
-        path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes)
+    ends = [start + len(lattice) + 3 for start, lattice in zip(starts, lattices, strict=True)]
+    compiled = kernels.COMPILED is not None and flat.dtype == np.float32  # float32 sums, as NumPy
+    if compiled:
+        path = kernels.best_paths(flat, window_offsets, sizes, np.asarray(starts), np.asarray(ends))
+    for start, end in zip(starts, ends, strict=True):
+        if not compiled:
+            line_offsets = window_offsets[start : end - 2]
+            base = int(line_offsets[0])
+            line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
+            line_sizes = sizes[start:end]
+            path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes)
         last[start:end] = end - 1
     word = np.ones(len(sizes), dtype=bool)
     for start in starts:  # <s> <s> of each line; its </s> is at last[start]

@@ -48,6 +48,8 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.pair_maxima.argtypes = [pointer, pointer, pointer, pointer, pointer, i64, ctypes.c_uint64]
     lib.pair_maxima.argtypes += [pointer] * 7
     lib.pair_maxima.restype = None
+    lib.best_paths.argtypes = [pointer, pointer, pointer, pointer, pointer, i64] + [pointer] * 3
+    lib.best_paths.restype = None
     return lib
 
 
@@ -115,6 +117,32 @@ def pair_maxima(
         _ptr(left),
     )  # fmt: skip
     return right, left
+
+
+def best_paths(
+    flat: np.ndarray,
+    window_offsets: np.ndarray,
+    sizes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> np.ndarray:
+    """Compiled only (``COMPILED`` must be set): ``decoder._best_path`` of every line (positions
+    ``starts[l]`` .. ``ends[l]`` − 1 of the batch, window n starting at ``window_offsets[n]``
+    of the float32 scores ``flat``), the best candidate per position."""
+    assert COMPILED is not None
+    flat = np.ascontiguousarray(flat, dtype=np.float32)
+    window_offsets = np.ascontiguousarray(window_offsets, dtype=np.int64)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    ends = np.ascontiguousarray(ends, dtype=np.int64)
+    work = np.empty(max(len(flat), 1), dtype=np.float32)
+    work_at = np.zeros(len(sizes), dtype=np.int64)
+    path = np.zeros(len(sizes), dtype=np.int64)
+    COMPILED.best_paths(
+        _ptr(flat), _ptr(window_offsets), _ptr(sizes), _ptr(starts), _ptr(ends), len(starts),
+        _ptr(work), _ptr(work_at), _ptr(path),
+    )  # fmt: skip
+    return path
 
 
 def batch_distance_numpy(
