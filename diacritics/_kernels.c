@@ -152,6 +152,121 @@ void best_paths(const float *flat, const int64_t *offsets, const int64_t *sizes,
     }
 }
 
+/* The language model's arrays that line_scores reads (TrigramLM's tables). */
+typedef struct {
+    uint64_t vocab;
+    const uint64_t *bitmap;
+    const int64_t *rank;
+    const float *bi_logp;
+    const float *bi_bow;
+    const uint8_t *bi_continued;
+    const float *uni_bow;
+    const float *uni_logp;
+    const int64_t *tri_lo;
+    const int64_t *tri_hi;
+    const uint16_t *tri_w3;
+    const float *tri_logp;
+    const uint64_t *tri_keys;
+    int64_t n_tri;
+    const uint64_t *orphans;
+    int64_t n_orphans;
+} model_t;
+
+/* TrigramLM.pair for one (w1, w2): log10 P(w2 | w1), the context's backoff weight, whether a
+ * stored trigram continues it, and the bigram's position (-1 when not stored). */
+static inline void pair_of(const model_t *lm, uint64_t w1, uint64_t w2, float *p, float *bow,
+                           uint8_t *continued, int64_t *at) {
+    const uint64_t flat = w1 * lm->vocab + w2;
+    const uint64_t word = flat >> 6;
+    const uint64_t upto = lm->bitmap[word] << (63 - (flat & 63));
+    if (upto >> 63) {
+        const int64_t pos = lm->rank[word] + __builtin_popcountll(upto) - 1;
+        *p = lm->bi_logp[pos];
+        *bow = lm->bi_bow[pos];
+        *continued = lm->bi_continued[pos];
+        *at = pos;
+        return;
+    }
+    *p = lm->uni_bow[w1] + lm->uni_logp[w2];
+    *bow = 0.0f;
+    *at = -1;
+    *continued = 0;
+    const uint64_t key = (w1 << 16) | w2;
+    for (int64_t o = 0; o < lm->n_orphans; o++)
+        if (lm->orphans[o] == key) *continued = 1;
+}
+
+/* log10 P(w3 | w1 w2) where stored, else ``backoff``: among the bigram's continuations (a run
+ * of the sorted trigrams) when the context is a stored bigram, else in the whole table. */
+static inline float trigram_or(const model_t *lm, int64_t at, uint64_t w1, uint64_t w2,
+                               uint64_t w3, float backoff) {
+    if (at >= 0) {
+        int64_t lo = lm->tri_lo[at], hi = lm->tri_hi[at];
+        const int64_t end = hi;
+        const uint16_t word = (uint16_t)w3;
+        while (lo < hi) {
+            const int64_t mid = (lo + hi) >> 1;
+            if (lm->tri_w3[mid] < word) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo < end && lm->tri_w3[lo] == word) return lm->tri_logp[lo];
+        return backoff;
+    }
+    const uint64_t key = (((w1 << 16) | w2) << 16) | w3;
+    int64_t lo = 0, hi = lm->n_tri;
+    while (lo < hi) {
+        const int64_t mid = (lo + hi) >> 1;
+        if (lm->tri_keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    if (lo < lm->n_tri && lm->tri_keys[lo] == key) return lm->tri_logp[lo];
+    return backoff;
+}
+
+/* decoder.line_scores: for every window (positions w, w + 1, w + 2; candidates a, b, c in C
+ * order) log10 P(c | a b) less c's channel cost, the float32 operations NumPy does: bow(a, b)
+ * + (P(c | b) - cost(c)), and where a stored trigram continues (a, b), the trigram (or that
+ * backoff) taken as (found or (score + cost)) - cost. ``pair_*``: room for one entry per pair
+ * of neighbouring candidates. */
+void line_scores(const model_t *lm, const uint64_t *ids, const float *costs,
+                 const int64_t *sizes, const int64_t *offsets, int64_t n, float *pair_p,
+                 float *pair_bow, uint8_t *pair_continued, int64_t *pair_at,
+                 int64_t *pair_start, float *out) {
+    int64_t at = 0;
+    for (int64_t w = 0; w + 1 < n; w++) {
+        pair_start[w] = at;
+        const int64_t a0 = offsets[w], b0 = offsets[w + 1];
+        for (int64_t a = 0; a < sizes[w]; a++)
+            for (int64_t b = 0; b < sizes[w + 1]; b++, at++)
+                pair_of(lm, ids[a0 + a], ids[b0 + b], &pair_p[at], &pair_bow[at],
+                        &pair_continued[at], &pair_at[at]);
+    }
+    int64_t o = 0;
+    for (int64_t w = 0; w + 2 < n; w++) {
+        const int64_t na = sizes[w], nb = sizes[w + 1], nc = sizes[w + 2];
+        const int64_t a0 = offsets[w], b0 = offsets[w + 1], c0 = offsets[w + 2];
+        const int64_t first = pair_start[w], second = pair_start[w + 1];
+        for (int64_t a = 0; a < na; a++) {
+            for (int64_t b = 0; b < nb; b++) {
+                const int64_t ab = first + a * nb + b;
+                const float bow = pair_bow[ab];
+                for (int64_t c = 0; c < nc; c++, o++) {
+                    const float cost = costs[c0 + c];
+                    const float q = pair_p[second + b * nc + c] - cost;
+                    float score = bow + q;
+                    if (pair_continued[ab]) {
+                        const float back = score + cost;
+                        const float found = trigram_or(lm, pair_at[ab], ids[a0 + a], ids[b0 + b],
+                                                       ids[c0 + c], back);
+                        score = found - cost;
+                    }
+                    out[o] = score;
+                }
+            }
+        }
+    }
+}
+
 /* A valid (empty) Python module too, so that setuptools builds and names it as one. */
 static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
                                             "compiled inner loops (called through ctypes)", -1,

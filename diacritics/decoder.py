@@ -47,6 +47,9 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -
     n = len(sizes)
     flat_ids = np.concatenate(ids)
     offsets = np.cumsum(sizes) - sizes
+    flat_costs = np.concatenate(costs)
+    if kernels.COMPILED is not None and flat_costs.dtype == np.float32:  # float32, as NumPy's
+        return kernels.line_scores(lm, flat_ids, flat_costs, sizes, offsets)
     # pairs (w, a, b) in C order: each candidate of positions 0..n-2 meets every next one
     row_pos = np.repeat(np.arange(n - 1), sizes[:-1])
     row_flat = np.arange(len(row_pos))  # the candidates of positions 0..n-2 come first in flat_ids
@@ -68,7 +71,7 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -
     runs = pair_offsets[first_pos + 1] + pair_b[:n_first] * fan3
     second = np.repeat(runs - starts, fan3) + np.arange(int(fan3.sum()))
     # the newest word's channel cost rides on each pair (b, c), a smaller table than the triples
-    newest_cost = np.concatenate(costs)[offsets[pair_pos + 1] + pair_b]
+    newest_cost = flat_costs[offsets[pair_pos + 1] + pair_b]
     scores = np.repeat(pair_bow[:n_first], fan3) + (pair_p - newest_cost)[second]
     stored_pairs = np.flatnonzero(continued[:n_first])
     if len(stored_pairs):

@@ -19,11 +19,26 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import os
+from typing import Any
 
 import numpy as np
 
 MAX_PRINTED_C = 64
 """Longest printed token the compiled distance takes (its rows live on the stack)."""
+
+
+class _Model(ctypes.Structure):
+    """``model_t`` of ``_kernels.c``: the language model's arrays ``line_scores`` reads."""
+
+    _fields_ = [  # noqa: RUF012 (ctypes' own declaration)
+        ("vocab", ctypes.c_uint64),
+        *((name, ctypes.c_void_p) for name in ("bitmap", "rank", "bi_logp", "bi_bow")),
+        *((name, ctypes.c_void_p) for name in ("bi_continued", "uni_bow", "uni_logp", "tri_lo")),
+        *((name, ctypes.c_void_p) for name in ("tri_hi", "tri_w3", "tri_logp", "tri_keys")),
+        ("n_tri", ctypes.c_int64),
+        ("orphans", ctypes.c_void_p),
+        ("n_orphans", ctypes.c_int64),
+    ]
 
 
 def _load_compiled() -> ctypes.CDLL | None:
@@ -50,6 +65,8 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.pair_maxima.restype = None
     lib.best_paths.argtypes = [pointer, pointer, pointer, pointer, pointer, i64] + [pointer] * 3
     lib.best_paths.restype = None
+    lib.line_scores.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64] + [pointer] * 6
+    lib.line_scores.restype = None
     return lib
 
 
@@ -143,6 +160,64 @@ def best_paths(
         _ptr(work), _ptr(work_at), _ptr(path),
     )  # fmt: skip
     return path
+
+
+_MODELS: dict[int, tuple[object, _Model, list[np.ndarray]]] = {}
+
+
+def _model(lm: Any) -> _Model:
+    """The ``model_t`` of a TrigramLM (its arrays checked for the C types, kept alive with it)."""
+    found = _MODELS.get(id(lm))
+    if found is not None and found[0] is lm:
+        return found[1]
+    arrays = {
+        "bitmap": (lm._bitmap, np.uint64),
+        "rank": (lm._rank, np.int64),
+        "bi_logp": (lm.bi_logp, np.float32),
+        "bi_bow": (lm.bi_bow, np.float32),
+        "bi_continued": (lm.bi_continued.view(np.uint8), np.uint8),
+        "uni_bow": (lm.uni_bow, np.float32),
+        "uni_logp": (lm.uni_logp, np.float32),
+        "tri_lo": (lm.tri_lo, np.int64),
+        "tri_hi": (lm.tri_hi, np.int64),
+        "tri_w3": (lm.tri_w3, np.uint16),
+        "tri_logp": (lm.tri_logp, np.float32),
+        "tri_keys": (lm.tri_keys, np.uint64),
+        "orphans": (np.asarray(lm.orphan_contexts, dtype=np.uint64), np.uint64),
+    }
+    kept = {k: np.ascontiguousarray(a, dtype=t) for k, (a, t) in arrays.items()}
+    model = _Model(
+        vocab=len(lm.words),
+        n_tri=len(kept["tri_keys"]),
+        n_orphans=len(kept["orphans"]),
+        **{k: _ptr(a) for k, a in kept.items()},
+    )
+    _MODELS[id(lm)] = (lm, model, list(kept.values()))
+    return model
+
+
+def line_scores(
+    lm: Any, ids: np.ndarray, costs: np.ndarray, sizes: np.ndarray, offsets: np.ndarray
+) -> np.ndarray:
+    """Compiled only (``COMPILED`` must be set): ``decoder.line_scores`` of candidate ids and
+    float32 costs laid out flat (position p's at ``offsets[p]``, ``sizes[p]`` of them)."""
+    assert COMPILED is not None
+    ids = np.ascontiguousarray(ids, dtype=np.uint64)
+    costs = np.ascontiguousarray(costs, dtype=np.float32)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    n = len(sizes)
+    n_pairs = int((sizes[:-1] * sizes[1:]).sum()) if n > 1 else 0
+    out = np.empty(int((sizes[:-2] * sizes[1:-1] * sizes[2:]).sum()) if n > 2 else 0, np.float32)
+    pair_p, pair_bow = np.empty(n_pairs, np.float32), np.empty(n_pairs, np.float32)
+    pair_continued, pair_at = np.empty(n_pairs, np.uint8), np.empty(n_pairs, np.int64)
+    pair_start = np.zeros(max(n, 1), np.int64)
+    COMPILED.line_scores(
+        ctypes.byref(_model(lm)), _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), n,
+        _ptr(pair_p), _ptr(pair_bow), _ptr(pair_continued), _ptr(pair_at), _ptr(pair_start),
+        _ptr(out),
+    )  # fmt: skip
+    return out
 
 
 def batch_distance_numpy(
