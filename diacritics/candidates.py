@@ -17,7 +17,7 @@ import numpy as np
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
-from diacritics.near import near_key_lists
+from diacritics.near import has_near, near_key_lists
 from diacritics.orthography import is_key_shape, is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
@@ -128,6 +128,10 @@ class Inventory:
     def forms(self, key: str) -> list[int]:
         """Vocabulary ids whose stripped key is ``key``, most frequent first."""
         return self.by_key.get(key, [])
+
+    def has_near(self, key: str) -> bool:
+        """Whether any syllable key is within the deletion neighbourhood of a key."""
+        return has_near(self, key)
 
     def near_keys(self, key: str) -> list[str]:
         """Syllable keys within the deletion neighbourhood of a (garbled) key, the nearest

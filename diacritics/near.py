@@ -83,6 +83,16 @@ def near_key_lists(
     return out
 
 
+def has_near(inventory: Inventory, key: str) -> bool:
+    """Whether any syllable key is in the key's deletion neighbourhood (one row of common
+    subsequence lengths, no ranking)."""
+    common = process.cdist(
+        [key], inventory.key_at, scorer=LCSseq.similarity, dtype=np.int32, workers=1
+    )[0]
+    need = np.maximum(np.maximum(len(key) - max_edits(key), inventory.key_lengths - 2), 1)
+    return bool((common >= need).any())
+
+
 def _nearest(inventory: Inventory, dist: np.ndarray, limit: int) -> list[str]:
     """The ``limit`` syllable keys of least distance (``FAR``: not near), then by number (the
     commonest first, then by spelling)."""
