@@ -267,6 +267,28 @@ void line_scores(const model_t *lm, const uint64_t *ids, const float *costs,
     }
 }
 
+/* Per row of an int32 distance table (far and above: not near; FAR = 1 << 20), the columns of
+ * the takes[n] least distances, the lower column first among equals (the near keys of a
+ * garbled key: key numbers are commonest first). Distances are small (at most 4 for keys in a
+ * deletion neighbourhood), so the row is scanned once per distance up to its largest. */
+void nearest_many(const int32_t *table, int64_t n_rows, int64_t n_cols, const int64_t *takes,
+                  int64_t width, int64_t *out, int64_t *counts) {
+    const int32_t far = 1 << 20;
+    for (int64_t n = 0; n < n_rows; n++) {
+        const int32_t *row = table + n * n_cols;
+        int64_t *chosen = out + n * width;
+        const int64_t take = takes[n] < width ? takes[n] : width;
+        int32_t most = -1;
+        for (int64_t c = 0; c < n_cols; c++)
+            if (row[c] < far && row[c] > most) most = row[c];
+        int64_t count = 0;
+        for (int32_t d = 0; d <= most && count < take; d++)
+            for (int64_t c = 0; c < n_cols && count < take; c++)
+                if (row[c] == d) chosen[count++] = c;
+        counts[n] = count;
+    }
+}
+
 /* A valid (empty) Python module too, so that setuptools builds and names it as one. */
 static struct PyModuleDef kernels_module = {PyModuleDef_HEAD_INIT, "_kernels",
                                             "compiled inner loops (called through ctypes)", -1,

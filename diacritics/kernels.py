@@ -67,6 +67,8 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.best_paths.restype = None
     lib.line_scores.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64] + [pointer] * 6
     lib.line_scores.restype = None
+    lib.nearest_many.argtypes = [pointer, i64, i64, pointer, i64, pointer, pointer]
+    lib.nearest_many.restype = None
     return lib
 
 
@@ -218,6 +220,22 @@ def line_scores(
         _ptr(out),
     )  # fmt: skip
     return out
+
+
+def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
+    """Compiled only (``COMPILED`` must be set): ``near._nearest`` of every row of an int32
+    distance table (``near.FAR`` and above: not near), ``takes[n]`` columns for row n."""
+    assert COMPILED is not None
+    table = np.ascontiguousarray(table, dtype=np.int32)
+    takes = np.ascontiguousarray(takes, dtype=np.int64)
+    width = max(int(takes.max(initial=0)), 0)
+    out = np.zeros((len(table), max(width, 1)), dtype=np.int64)
+    counts = np.zeros(len(table), dtype=np.int64)
+    COMPILED.nearest_many(
+        _ptr(table), len(table), table.shape[1] if table.ndim == 2 else 0, _ptr(takes),
+        out.shape[1], _ptr(out), _ptr(counts),
+    )  # fmt: skip
+    return [out[n, :c] for n, c in enumerate(counts.tolist())]
 
 
 def batch_distance_numpy(

@@ -18,6 +18,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq, Levenshtein
 
+from diacritics import kernels
+
 if TYPE_CHECKING:
     from diacritics.candidates import Inventory
 
@@ -57,30 +59,49 @@ def near_key_lists(
         rows.update((q, at + n) for n, q in enumerate(part))
     member = np.concatenate(member_rows) if member_rows else np.zeros((0, len(keys)), dtype=bool)
     dist = np.concatenate(dist_rows) if dist_rows else np.zeros((0, len(keys)), dtype=np.int32)
+    far = np.where(member, dist, FAR)
     rank_of = inventory.rank_of
-    out: dict[tuple[str, int], list[str]] = {}
-    for key, limit in requests:
+    # one row of distances per request: a plain key's own (itself left out: it leads its list),
+    # a key with several readings the least over them
+    table = np.empty((len(requests), len(keys)), dtype=np.int32)
+    takes = np.empty(len(requests), dtype=np.int64)
+    for n, (key, limit) in enumerate(requests):
         variants = readings[key]
         if len(variants) == 1:
-            n = rows[key]
-            d = np.where(member[n], dist[n], FAR)
+            table[n] = far[rows[key]]
             if key in rank_of:
-                d[rank_of[key]] = FAR  # the key itself leads
-            out[(key, limit)] = [key, *_nearest(inventory, d, limit - 1)]
+                table[n, rank_of[key]] = FAR
+            takes[n] = limit - 1
         else:
-            picked = [rows[v] for v in variants]
-            d = np.where(member[picked], dist[picked], FAR).min(axis=0)
-            near = _nearest(inventory, d, limit)
-            weight = inventory.key_weight
-            ranked = [(int(d[rank_of[k]]), -weight.get(k, -99.0), k) for k in near]
-            known = member[picked].any(axis=0)
-            ranked += [
-                (0, -weight.get(v, -99.0), v)
-                for v in dict.fromkeys(variants)
-                if v not in rank_of or not known[rank_of[v]]
-            ]
-            out[(key, limit)] = [k for _, _, k in sorted(ranked)[:limit]]
+            table[n] = far[[rows[v] for v in variants]].min(axis=0)
+            takes[n] = limit
+    chosen = _nearest_many(table, takes)
+    out: dict[tuple[str, int], list[str]] = {}
+    weight = inventory.key_weight
+    for n, (key, limit) in enumerate(requests):
+        near = inventory.key_array[chosen[n]].tolist()
+        variants = readings[key]
+        if len(variants) == 1:
+            out[(key, limit)] = [key, *near]
+            continue
+        d = table[n]
+        ranked = [(int(d[rank_of[k]]), -weight.get(k, -99.0), k) for k in near]
+        known = member[[rows[v] for v in variants]].any(axis=0)
+        ranked += [
+            (0, -weight.get(v, -99.0), v)
+            for v in dict.fromkeys(variants)
+            if v not in rank_of or not known[rank_of[v]]
+        ]
+        out[(key, limit)] = [k for _, _, k in sorted(ranked)[:limit]]
     return out
+
+
+def _nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
+    """Per row of distances (``FAR``: not near), the columns (key numbers) of the ``takes[n]``
+    least, the lower number first among equals: compiled where built, else row by row."""
+    if kernels.COMPILED is not None:
+        return kernels.nearest_many(table, takes)
+    return [_nearest(row, int(take)) for row, take in zip(table, takes.tolist(), strict=True)]
 
 
 def has_near(inventory: Inventory, key: str) -> bool:
@@ -93,14 +114,13 @@ def has_near(inventory: Inventory, key: str) -> bool:
     return bool((common >= need).any())
 
 
-def _nearest(inventory: Inventory, dist: np.ndarray, limit: int) -> list[str]:
-    """The ``limit`` syllable keys of least distance (``FAR``: not near), then by number (the
-    commonest first, then by spelling)."""
+def _nearest(dist: np.ndarray, limit: int) -> np.ndarray:
+    """The columns of the ``limit`` least distances (``FAR``: not near), then by column (key
+    number: the commonest first, then by spelling)."""
     score = dist.astype(np.int64) * len(dist) + np.arange(len(dist))
     inside = int((dist < FAR).sum())
     take = min(limit, inside)
     if take <= 0:
-        return []
+        return np.zeros(0, dtype=np.int64)
     best = np.argpartition(score, take - 1)[:take] if take < len(score) else np.arange(len(score))
-    best = best[np.argsort(score[best])]
-    return inventory.key_array[best].tolist()
+    return best[np.argsort(score[best])]

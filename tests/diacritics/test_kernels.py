@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from diacritics import decoder, kernels
+from diacritics.candidates import printed_key
+from diacritics.near import near_key_lists
 from diacritics.orthography import strip_marks
 from diacritics.restorer import Restorer
 from tests.diacritics.test_determinism import LEGACY_DUMP, SEED_LIKE
@@ -114,3 +116,16 @@ def test_the_channel_distances_are_the_same_floats(monkeypatch: pytest.MonkeyPat
         m.setattr(kernels, "COMPILED", None)
         plain = channel.distances_many(items)
     assert all(np.array_equal(a, b) for a, b in zip(compiled, plain, strict=True))
+
+
+def test_the_near_key_lists_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    generator = Restorer().generator
+    keys = sorted({printed_key(w) for text in _texts() for w in text.split()} - {""})
+    requests = [(k, 40) for k in keys] + [(k, 12) for k in keys]
+    readings = {k: generator.channel.key_variants(k) for k in keys}
+    compiled = near_key_lists(generator.inventory, requests, readings)
+    with monkeypatch.context() as m:
+        m.setattr(kernels, "COMPILED", None)
+        plain = near_key_lists(generator.inventory, requests, readings)
+    assert compiled == plain
+    assert any(len(readings[k]) > 1 for k in keys)  # keys with digits read as letters too
