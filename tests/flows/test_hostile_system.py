@@ -320,7 +320,7 @@ def test_a_file_rewritten_mid_batch_is_file_changed(tmp_path: Path) -> None:
     sources = [identify(kept, settings.limits), identify(changed, settings.limits)]
     write_plan(changed, 3)  # rewritten after identification, before reading
 
-    results = ingest_texts_task.fn(sources, settings, "two")
+    results = ingest_texts_task.fn(sources, settings, "two").unpack()
 
     assert not isinstance(results[0], type(results[1]))
     assert str(results[1].code) == "file-changed"  # type: ignore[union-attr]
