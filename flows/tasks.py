@@ -36,6 +36,7 @@ from schemas import (
 TRANSIENT_RETRIES = 2
 CACHE_DAYS = 14
 PARENT_POLL_SECONDS = 0.5
+COMMAND_PID_VARIABLE = "KEHOACH_COMMAND_PID"  # set by ``flows.workers`` for its workers
 
 
 class DocumentFailed(Exception):
@@ -110,17 +111,33 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
-def _exit_with_parent(parent: int) -> None:
-    """End this worker as soon as the process that started it is gone (killed, even by -9).
+def _parent_of(pid: int) -> int | None:
+    """The parent of process ``pid`` (Linux's /proc), or None when it is gone or unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _command_gone(command: int, parent: int) -> bool:
+    """True when the command that started this worker has ended. A spawned worker's parent is
+    the command; a forked one's is the forkserver, which does not end with the command (each
+    worker holds the pipe it watches), so its own parent is looked at."""
+    if os.getppid() != parent:
+        return True
+    return parent != command and _parent_of(parent) not in (command, None)
+
+
+def _exit_with_command(command: int, parent: int) -> None:
+    """End this worker as soon as the command that started it is gone (killed, even by -9).
 
     A process-pool worker waits on a queue its own process holds open, so it never sees the
-    command die: it would wait for ever, an orphan, and the resource tracker with it. The parent
-    is the command (spawned workers) or the forkserver (``flows.workers``), which exits with the
-    command.
+    command die: it would wait for ever, an orphan, and the resource tracker with it.
     """
     while True:
         time.sleep(PARENT_POLL_SECONDS)
-        if os.getppid() != parent:
+        if _command_gone(command, parent):
             os._exit(1)
 
 
@@ -128,9 +145,11 @@ def warm_worker() -> None:
     """Run once per local worker process: exit with the command, and import the chain so models
     load once per process (a forked worker has them already)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+    parent = os.getppid()
+    command = int(os.environ.get(COMMAND_PID_VARIABLE, "0")) or parent
     threading.Thread(
-        target=_exit_with_parent,
-        args=(os.getppid(),),
+        target=_exit_with_command,
+        args=(command, parent),
         name="kehoach-exit-with-command",
         daemon=True,
     ).start()

@@ -7,13 +7,15 @@ workers are forked from a ``forkserver`` that imported all of that once (``flows
 and is started as soon as a batch knows it needs workers, beside the Prefect server's start: a
 worker's start is then a fork (milliseconds), the models shared copy-on-write. The forkserver is
 a process of its own with no threads, so forking it is safe where forking the command (Prefect's
-threads, the dataset's watcher) is not; it exits when the command does, and its workers with it
-(``flows.tasks.warm_worker``).
+threads, the dataset's watcher) is not. Each worker holds the pipe by which the forkserver would
+see the command end, so the workers watch the command themselves (``flows.tasks.warm_worker``)
+and the forkserver ends after them.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import forkserver
@@ -21,14 +23,16 @@ from typing import Any
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
-from flows.tasks import warm_worker
+from flows.tasks import COMMAND_PID_VARIABLE, warm_worker
 
 START_METHOD = "forkserver"
 PRELOAD = ["flows.worker_preload"]
 
 
 def use_preload() -> None:
-    """Have the forkserver, when it starts, import ``PRELOAD`` before forking any worker."""
+    """Have the forkserver, when it starts, import ``PRELOAD`` before forking any worker; the
+    workers learn the command's pid from the environment the forkserver inherits."""
+    os.environ[COMMAND_PID_VARIABLE] = str(os.getpid())
     multiprocessing.get_context(START_METHOD).set_forkserver_preload(PRELOAD)
 
 

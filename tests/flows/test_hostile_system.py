@@ -379,14 +379,19 @@ def _start_busy_ingest(
     deadline = time.monotonic() + 300
     workers: list[int] = []
     while time.monotonic() < deadline and process.poll() is None:
-        children = psutil.Process(process.pid).children()
-        workers = [c.pid for c in children if "spawn_main" in " ".join(c.cmdline())]
+        # the workers are forked by the command's forkserver (flows.workers): its children
+        descendants = psutil.Process(process.pid).children(recursive=True)
+        workers = [
+            c.pid
+            for c in descendants
+            if "forkserver" in " ".join(c.cmdline()) and c.ppid() != process.pid
+        ]
         if len(workers) >= 2:
             break
         time.sleep(0.5)
     assert len(workers) >= 2, "the workers never started"
     time.sleep(3)  # both are reading a scan now
-    return process, [c.pid for c in psutil.Process(process.pid).children()]
+    return process, [c.pid for c in psutil.Process(process.pid).children(recursive=True)]
 
 
 def _all_gone(pids: list[int], seconds: float) -> bool:
