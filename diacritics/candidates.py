@@ -124,6 +124,14 @@ class Inventory:
         self.key_array = np.asarray(self.key_at, dtype=object)
         self.rank_of = {key: rank for rank, key in enumerate(self.key_at)}
         self.key_lengths = np.asarray([len(k) for k in self.key_at], dtype=np.int32)
+        # every key's forms laid end to end, for gathering many keys' forms in one array pass
+        self.key_slot = {key: n for n, key in enumerate(self.by_key)}
+        self.form_count = np.asarray([len(ids) for ids in self.by_key.values()], dtype=np.int64)
+        self.form_start = np.concatenate([[0], np.cumsum(self.form_count)[:-1]]).astype(np.int64)
+        self.form_ids = np.fromiter(
+            (i for ids in self.by_key.values() for i in ids), dtype=np.int64,
+            count=int(self.form_count.sum()),
+        )  # fmt: skip
 
     def forms(self, key: str) -> list[int]:
         """Vocabulary ids whose stripped key is ``key``, most frequent first."""
@@ -262,24 +270,17 @@ class Generator:
         return list(zip(ids[order].tolist(), costs[order].tolist(), strict=True))
 
     def prefetch(self, requests: list[tuple[str, bool, bool]]) -> None:
-        """Build the candidates of every (token, stripped_mode, garbled) not yet cached, their
-        channel costs in one vectorised batch per printed length (``Channel.distances_many``)
-        rather than one per token: a document's new words at once."""
+        """Build the candidates of every (token, stripped_mode, garbled) not yet cached in one
+        array pass (``diacritics.candidate_batch``), their channel costs in one vectorised batch
+        per printed length (``Channel.distances_many``): a document's new words at once."""
         todo = list(dict.fromkeys(r for r in requests if r not in self._cache))
         if not todo:
             return
         self._make_room(len(todo))
         self._near_many([n for n in (self._near_request(*r) for r in todo) if n is not None])
-        plans = [self._channel_ids(*request) for request in todo]
-        batch = [
-            (request[0], np.asarray(own + near, dtype=np.int64))
-            for request, (own, near) in zip(todo, plans, strict=True)
-            if own or near
-        ]
-        costs = iter(self.channel.distances_many(batch))
-        for request, (own, near) in zip(todo, plans, strict=True):
-            given = next(costs) if own or near else np.zeros(0)
-            self._cache[request] = self._build(*request, plan=(own, near, given))
+        from diacritics.candidate_batch import build_many  # it builds on this module
+
+        self._cache.update(zip(todo, build_many(self, todo), strict=True))
 
     def _common_forms(self, forms: list[int]) -> list[int]:
         """A common bare key's accent variants: the commonest few, none far rarer than the first."""
@@ -320,23 +321,14 @@ class Generator:
             np.fromiter(scored.values(), dtype=np.float64, count=len(scored)),
         )
 
-    def _build(
-        self,
-        token: str,
-        stripped_mode: bool,
-        garbled: bool,
-        plan: tuple[list[int], list[int], np.ndarray] | None = None,
-    ) -> Candidates:
-        """Candidates of one token; ``plan``: its ``_channel_ids`` and their costs, when batched."""
+    def _build(self, token: str, stripped_mode: bool, garbled: bool) -> Candidates:
+        """Candidates of one token (``diacritics.candidate_batch`` builds many, the same)."""
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
         common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
-        if plan is None:
-            own_forms, near = self._channel_ids(token, stripped_mode, garbled)
-            costs = np.asarray(self._costs(token, own_forms + near), dtype=np.float64)
-        else:
-            own_forms, near, costs = plan
+        own_forms, near = self._channel_ids(token, stripped_mode, garbled)
+        costs = np.asarray(self._costs(token, own_forms + near), dtype=np.float64)
         near_ids = np.asarray(near, dtype=np.int64)
         if stripped_mode and common and token == key:
             kept = costs <= VALID_WORD_SWAP
@@ -357,11 +349,18 @@ class Generator:
             sources = self.channel.word_sources(token)
             if sources:
                 ids, cost = self._with_sources(ids, cost, sources)
-        own = lm.word_id(token) if token.isalpha() else lm.unk
-        if token.isdigit():
-            own = lm.num  # a number stays a number unless its neighbours say it is a word
+        if token.isdigit():  # a number stays a number unless its neighbours say it is a word
             cost = cost + DIGIT_WORD
         ranked = self._ranked(ids, cost, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
+        return self._finish(token, garbled, ranked)
+
+    def _finish(self, token: str, garbled: bool, ranked: list[tuple[int, float]]) -> Candidates:
+        """A token's candidates from its ranked (id, cost): the token as printed added (or
+        moved last, at a cost, for a known non-syllable in OCR garble)."""
+        lm = self.lm
+        own = lm.word_id(token) if token.isalpha() else lm.unk
+        if token.isdigit():
+            own = lm.num
         if own == lm.unk:
             ranked.append((own, UNK_PENALTY))
         elif garbled and own != lm.num and not is_syllable(token):
