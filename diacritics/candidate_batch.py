@@ -36,7 +36,7 @@ from diacritics.candidates import (
 from diacritics.orthography import is_key_shape, is_syllable
 
 if TYPE_CHECKING:
-    from diacritics.candidates import Generator
+    from diacritics.candidates import Generator, Inventory
 
 FREE, OWN, NEAR = 0, 1, 2
 """Kinds of row: a common accent variant kept at no cost, an own variant scored by the
@@ -44,30 +44,52 @@ channel, a near key's form scored by the channel (and dropped by the rules)."""
 
 
 class _Slices:
-    """Ranges of the inventory's flat form table, with the token and kind of each."""
+    """Ranges of the inventory's flat form table, with the token and kind of each: a token's
+    own ranges one by one, its near keys' as whole lists (ranges found in one array pass)."""
 
-    def __init__(self) -> None:
-        self.slot: list[int] = []
-        self.lo: list[int] = []
-        self.hi: list[int] = []
-        self.token: list[int] = []
-        self.kind: list[int] = []
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+        self.own: list[tuple[int, int, int, int, int]] = []
+        self.near: list[list[str]] = []
+        self.near_of: list[tuple[int, int, int, int]] = []
 
     def add(self, slot: int, lo: int, hi: int, token: int, kind: int) -> None:
         if hi > lo:
-            self.slot.append(slot)
-            self.lo.append(lo)
-            self.hi.append(hi)
-            self.token.append(token)
-            self.kind.append(kind)
+            self.own.append((slot, lo, hi, token, kind))
+
+    def add_near(self, keys: list[str], own_slot: int, per_key: int, taken: int, t: int) -> None:
+        """``per_key`` forms of each near key (``Generator._near_forms``), the token's own key
+        (slot ``own_slot``) less its first ``taken``, those the token already holds."""
+        self.near.append(keys)
+        self.near_of.append((t, own_slot, per_key, taken))
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """(slot, lo, hi, token, kind) of every non-empty range, a token's own ones first."""
+        inv = self.inventory
+        get = inv.key_slot.get
+        own = np.asarray(self.own, dtype=np.int64).reshape(-1, 5).T
+        lengths = [len(keys) for keys in self.near]
+        slot = np.fromiter(
+            (get(k, -1) for keys in self.near for k in keys), dtype=np.int64, count=sum(lengths)
+        )
+        t, own_slot, per_key, taken = (
+            np.repeat(col, lengths) for col in np.asarray(self.near_of, np.int64).reshape(-1, 4).T
+        )
+        hi = np.minimum(inv.form_count[slot], per_key)
+        lo = np.where(slot == own_slot, taken, 0)
+        real = (slot >= 0) & (hi > lo)
+        near = (slot[real], lo[real], hi[real], t[real], np.full(int(real.sum()), NEAR))
+        columns = [np.concatenate([o, n]) for o, n in zip(own, near, strict=True)]
+        order = np.argsort(columns[3], kind="stable")
+        return tuple(c[order] for c in columns)
 
 
 def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candidates]:
     """``gen._build`` of every (token, stripped_mode, garbled), in one pass (near keys cached)."""
     lm, inv = gen.lm, gen.inventory
-    slots, counts = inv.key_slot, inv.form_count.tolist()
+    slots, counts = inv.key_slot, inv.form_count
     uni = lm.uni_logp
-    slices = _Slices()
+    slices = _Slices(inv)
     n_tokens = len(todo)
     foreign = np.zeros(n_tokens)
     doubtful = np.zeros(n_tokens, dtype=bool)
@@ -78,7 +100,7 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
         key = printed_key(token)
         forms = inv.forms(key)
         slot = slots.get(key, -1)
-        count = counts[slot] if slot >= 0 else 0
+        count = int(counts[slot]) if slot >= 0 else 0
         common = bool(forms) and uni[forms[0]] >= RARE_KEY
         limit[t] = MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES
         digit[t] = token.isdigit()
@@ -88,12 +110,12 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
             taken = sum(1 for i in forms[:MAX_CANDIDATES] if uni[i] >= floor)
             slices.add(slot, 0, taken, t, FREE)
             if garbled:
-                _near_slices(gen, slices, key, NEAR_KEYS, KEY_FORMS_GARBLED, taken, t)
+                slices.add_near(gen._near(key, NEAR_KEYS), slot, KEY_FORMS_GARBLED, taken, t)
             continue
         taken = min(count, MAX_CANDIDATES)
         slices.add(slot, 0, taken, t, OWN)
         per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-        _near_slices(gen, slices, key, _near_limit(key, garbled), per_key, taken, t)
+        slices.add_near(gen._near(key, _near_limit(key, garbled)), slot, per_key, taken, t)
         known = token.isalpha() and lm.word_id(token) != lm.unk
         doubtful[t] = not known or not is_syllable(token) or not common
         foreign[t] = 0.0 if garbled or is_key_shape(key) else FOREIGN_WORD
@@ -106,23 +128,9 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
     cost = np.where(digit[tok], cost + DIGIT_WORD, cost)
     ranked = _ranked(uni, ids, tok, cost, limit)
     return [
-        gen._finish(token, garbled, items)
-        for (token, _, garbled), items in zip(todo, ranked, strict=True)
+        gen._finish(token, garbled, ids, costs)
+        for (token, _, garbled), (ids, costs) in zip(todo, ranked, strict=True)
     ]
-
-
-def _near_slices(
-    gen: Generator, slices: _Slices, key: str, limit: int, per_key: int, taken: int, t: int
-) -> None:
-    """The forms of the keys near ``key`` (``Generator._near_forms``): ``per_key`` of each,
-    ``key``'s own less its first ``taken`` (those the token already holds)."""
-    slots, counts = gen.inventory.key_slot, gen.inventory.form_count
-    for near in gen._near(key, limit):
-        slot = slots.get(near, -1)
-        if slot < 0:
-            continue
-        hi = min(int(counts[slot]), per_key)
-        slices.add(slot, taken if near == key else 0, hi, t, NEAR)
 
 
 def _scored_rows(
@@ -136,14 +144,14 @@ def _scored_rows(
     batch, a near form's foreign-word cost added, and a valid word's near forms kept only
     within ``VALID_WORD_SWAP``."""
     inv = gen.inventory
-    lo = np.asarray(slices.lo, dtype=np.int64)
-    n = np.asarray(slices.hi, dtype=np.int64) - lo
+    slot, lo, hi, token, kinds = slices.arrays()
+    n = hi - lo
     of_row = np.repeat(np.arange(len(n)), n)
     within = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
-    start = inv.form_start[np.asarray(slices.slot, dtype=np.int64)] + lo
+    start = inv.form_start[slot] + lo
     ids = inv.form_ids[start[of_row] + within]
-    tok = np.asarray(slices.token, dtype=np.int64)[of_row]
-    kind = np.asarray(slices.kind, dtype=np.int8)[of_row]
+    tok = token[of_row]
+    kind = kinds[of_row]
     cost = np.zeros(len(ids))
     scored = np.flatnonzero(kind != FREE)
     if len(scored):
@@ -195,7 +203,7 @@ def _with_sources(
 
 def _ranked(
     uni: np.ndarray, ids: np.ndarray, tok: np.ndarray, cost: np.ndarray, limit: np.ndarray
-) -> list[list[tuple[int, float]]]:
+) -> list[tuple[list[int], list[float]]]:
     """Per token, ``Generator._ranked`` of its rows: the ``limit`` best by cost less 0.3 × log10
     unigram (float32), within ``MAX_GAP`` of its best, the word id breaking ties."""
     n_tokens = len(limit)
@@ -209,7 +217,4 @@ def _ranked(
     order, tok = order[keep], tok[keep]
     id_list, cost_list = ids[order].tolist(), cost[order].tolist()
     bounds = np.searchsorted(tok, np.arange(n_tokens + 1)).tolist()
-    return [
-        list(zip(id_list[a:b], cost_list[a:b], strict=True))
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    return [(id_list[a:b], cost_list[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

@@ -258,16 +258,18 @@ class Generator:
                 out += forms(near)[:per_key]
         return out
 
-    def _ranked(self, ids: np.ndarray, costs: np.ndarray, limit: int) -> list[tuple[int, float]]:
-        """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
-        scalar arithmetic did), within ``MAX_GAP`` of the best; the word id breaks ties, so the
-        order never depends on how the candidates were gathered."""
+    def _ranked(
+        self, ids: np.ndarray, costs: np.ndarray, limit: int
+    ) -> tuple[list[int], list[float]]:
+        """The ids and costs of the ``limit`` best by cost less 0.3 × log10 unigram (in float32,
+        as the scalar arithmetic did), within ``MAX_GAP`` of the best; the word id breaks ties,
+        so the order never depends on how the candidates were gathered."""
         if not len(ids):
-            return []
+            return [], []
         score = costs.astype(np.float32) - np.float32(0.3) * self.lm.uni_logp[ids]
         order = np.lexsort((ids, score))
         order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
-        return list(zip(ids[order].tolist(), costs[order].tolist(), strict=True))
+        return ids[order].tolist(), costs[order].tolist()
 
     def prefetch(self, requests: list[tuple[str, bool, bool]]) -> None:
         """Build the candidates of every (token, stripped_mode, garbled) not yet cached in one
@@ -351,26 +353,33 @@ class Generator:
                 ids, cost = self._with_sources(ids, cost, sources)
         if token.isdigit():  # a number stays a number unless its neighbours say it is a word
             cost = cost + DIGIT_WORD
-        ranked = self._ranked(ids, cost, MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES)
-        return self._finish(token, garbled, ranked)
+        limit = MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES
+        return self._finish(token, garbled, *self._ranked(ids, cost, limit))
 
-    def _finish(self, token: str, garbled: bool, ranked: list[tuple[int, float]]) -> Candidates:
-        """A token's candidates from its ranked (id, cost): the token as printed added (or
+    def _finish(self, token: str, garbled: bool, ids: list[int], costs: list[float]) -> Candidates:
+        """A token's candidates from its ranked ids and costs: the token as printed added (or
         moved last, at a cost, for a known non-syllable in OCR garble)."""
         lm = self.lm
         own = lm.word_id(token) if token.isalpha() else lm.unk
         if token.isdigit():
             own = lm.num
         if own == lm.unk:
-            ranked.append((own, UNK_PENALTY))
+            ids.append(own)
+            costs.append(UNK_PENALTY)
         elif garbled and own != lm.num and not is_syllable(token):
             # a known non-syllable in OCR garble ("gy", "thyre") is likelier garble than a word
-            ranked = [item for item in ranked if item[0] != own] + [(own, ODD_WORD)]
-        elif own == lm.num or own not in dict(ranked):
-            ranked.append((own, 0.0))
-        forms_out = tuple(token if i in (lm.unk, lm.num, own) else lm.words[i] for i, _ in ranked)
+            if own in ids:
+                costs = [c for i, c in zip(ids, costs, strict=True) if i != own]
+                ids = [i for i in ids if i != own]
+            ids.append(own)
+            costs.append(ODD_WORD)
+        elif own == lm.num or own not in ids:
+            ids.append(own)
+            costs.append(0.0)
+        as_printed = (lm.unk, lm.num, own)
+        words = lm.words
         return Candidates(
-            ids=np.asarray([i for i, _ in ranked], dtype=np.uint64),
-            forms=forms_out,
-            costs=np.asarray([c for _, c in ranked], dtype=np.float32),
+            ids=np.asarray(ids, dtype=np.uint64),
+            forms=tuple(token if i in as_printed else words[i] for i in ids),
+            costs=np.asarray(costs, dtype=np.float32),
         )
