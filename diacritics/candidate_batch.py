@@ -205,16 +205,18 @@ def _ranked(
     uni: np.ndarray, ids: np.ndarray, tok: np.ndarray, cost: np.ndarray, limit: np.ndarray
 ) -> list[tuple[list[int], list[float]]]:
     """Per token, ``Generator._ranked`` of its rows: the ``limit`` best by cost less 0.3 × log10
-    unigram (float32), within ``MAX_GAP`` of its best, the word id breaking ties."""
+    unigram (float32), within ``MAX_GAP`` of its best, the word id breaking ties. The rows past
+    the gap go first (most of them: the sort is then of a few per token)."""
     n_tokens = len(limit)
     score = cost.astype(np.float32) - np.float32(0.3) * uni[ids]
-    order = np.lexsort((ids, score, tok))
-    tok, score = tok[order], score[order]
+    best = np.full(n_tokens, np.inf, dtype=np.float32)
+    np.minimum.at(best, tok, score)
+    near = np.flatnonzero(score <= best[tok] + np.float32(MAX_GAP))
+    order = near[np.lexsort((ids[near], score[near], tok[near]))]
+    tok = tok[order]
     start = np.searchsorted(tok, np.arange(n_tokens))
-    best = score[np.minimum(start, max(len(score) - 1, 0))][tok] if len(score) else score
-    rank = np.arange(len(order)) - start[tok]
-    keep = (score <= best + np.float32(MAX_GAP)) & (rank < limit[tok])
-    order, tok = order[keep], tok[keep]
+    kept = np.arange(len(order)) - start[tok] < limit[tok]
+    order, tok = order[kept], tok[kept]
     id_list, cost_list = ids[order].tolist(), cost[order].tolist()
     bounds = np.searchsorted(tok, np.arange(n_tokens + 1)).tolist()
     return [(id_list[a:b], cost_list[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
