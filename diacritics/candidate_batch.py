@@ -190,14 +190,15 @@ def _with_sources(
     s_ids = np.concatenate([ids[~rest], e_ids.astype(np.int64)])
     s_tok = np.concatenate([tok[~rest], e_tok.astype(np.int64)])
     s_cost = np.concatenate([cost[~rest], e_cost.astype(np.float64)])
-    order = np.lexsort((s_cost, s_ids, s_tok))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (np.diff(s_tok[order]) != 0) | (np.diff(s_ids[order]) != 0)
-    kept = order[first]
+    # one integer key per (token, word): equal keys are the same word twice, kept at the least
+    pair = s_tok * len(lm.words) + s_ids
+    order = np.argsort(pair, kind="stable")
+    runs = np.flatnonzero(np.diff(pair[order], prepend=-1))
+    kept = order[runs]
     return (
         np.concatenate([ids[rest], s_ids[kept]]),
         np.concatenate([tok[rest], s_tok[kept]]),
-        np.concatenate([cost[rest], s_cost[kept]]),
+        np.concatenate([cost[rest], np.minimum.reduceat(s_cost[order], runs)]),
     )
 
 
