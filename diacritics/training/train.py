@@ -5,7 +5,8 @@ Run ``python -m diacritics.training.train --shared ../shared``.
 A trigram model with interpolated modified Kneser-Ney smoothing, written in backoff form (log10
 probability per n-gram, log10 backoff weight per context) so that a query is three binary searches.
 Word ids are 16 bits, so an n-gram is one integer key. Training skips the held-out documents
-(``diacritics.text.is_heldout``) and the seeds used for evaluation.
+(``diacritics.text.is_heldout``) and the seeds used for evaluation. ``--general FILE`` mixes in
+counts of general Vietnamese (``diacritics.training.general``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from diacritics.text import (
     is_abbreviation,
     training_tokens,
 )
+from diacritics.training.general import load_general, mix
 from kehoach import MODELS_DIR
 
 MAX_VOCAB = 65_535
@@ -186,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--general",
+        type=Path,
+        help="counts of general Vietnamese to mix in (diacritics.training.general); none ships",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     lines = training_lines(args.shared)
@@ -195,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     arrays = train(lines)
+    if args.general:
+        arrays = mix(arrays, *load_general(args.general), legal_tokens=sum(map(len, lines)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, **arrays)  # type: ignore[arg-type]
     print(
