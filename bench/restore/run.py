@@ -93,9 +93,10 @@ PEER_CPU = [0.0]
 """CPU seconds spent by peers running in their own process (underthesea), added to ours."""
 
 
-def underthesea(python: str) -> tuple[Restorer, float]:
+def underthesea(python: str) -> tuple[Restorer, float] | None:
     """underthesea's repository restorer, run by ``python`` (an environment where it is
-    installed) through ``underthesea_worker.py``, and its load time in CPU seconds."""
+    installed) through ``underthesea_worker.py``, and its load time in CPU seconds; None (the
+    column skipped) where that environment cannot run it."""
     worker = subprocess.Popen(
         [python, str(Path(__file__).resolve().parent / "underthesea_worker.py")],
         stdin=subprocess.PIPE,
@@ -105,7 +106,11 @@ def underthesea(python: str) -> tuple[Restorer, float]:
     )
     assert worker.stdin is not None and worker.stdout is not None
     stdin, stdout = worker.stdin, worker.stdout
-    load = json.loads(stdout.readline())["load"]
+    first = stdout.readline()
+    if not first:
+        print(f"underthesea skipped: {python} cannot run its restorer", file=sys.stderr)
+        return None
+    load = json.loads(first)["load"]
 
     def run(text: str) -> str:
         stdin.write(json.dumps(text) + "\n")
@@ -146,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     systems = {"ours": ours()}
     if not args.no_pyvi:
         systems["pyvi"] = pyvi()
-    if args.underthesea:
-        systems["underthesea"] = underthesea(args.underthesea)
+    peer = underthesea(args.underthesea) if args.underthesea else None
+    if peer is not None:
+        systems["underthesea"] = peer
     rows: list[tuple[str, str, dict[str, str]]] = []
 
     from pipeline.evaluation.restoration import seed_pairs
