@@ -15,9 +15,13 @@ from typing import NamedTuple
 from diacritics.candidates import printed_key
 from diacritics.orthography import is_key_shape, strip_marks
 
-_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|=_]+")
-"""A word between punctuation; a quote inside a word is OCR garble ("phu’o‘ng") or a lost space;
-"_" joins the words of a program's placeholder ("biểu_thức")."""
+_PART = re.compile(r"[^.,;:!?\"“”()\[\]«»…–—\-*/<>|=]+")
+"""A word between punctuation; a quote inside a word is OCR garble ("phu’o‘ng") or a lost space."""
+_SNAKE = re.compile(r"[^\W_]*[aeiouy][^\W_]*(?:_[^\W_]*[aeiouy][^\W_]*)+")
+"""Words with a vowel each joined by "_": a program's placeholder ("biểu_thức", "tập_tin"),
+restored word by word. OCR prints "_" for specks ("ti_nh", "Trung_", "ch(r_c"): those stay one
+word, as their "_" has no vowel on one side (own OCR 97.34 -> 97.41% with this rather than any
+"_" cutting)."""
 _BASE_VOWEL = re.compile(r"[aeiouy]")
 _JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
 """Two words joined by a quote where OCR may have lost the space."""
@@ -60,6 +64,10 @@ def words(core: str, left: int) -> Iterator[tuple[str, int, bool]]:
     cut at punctuation and at a quote that stands for a space ("va'kiém" → "va", "kiém")."""
     for part in _PART.finditer(core):
         word, start = part.group(0), left + part.start()
+        if "_" in word and _SNAKE.fullmatch(strip_marks(word.lower())):
+            for snake in re.finditer(r"[^_]+", word):
+                yield snake.group(0), start + snake.start(), False
+            continue
         joined = _JOINED.fullmatch(word)
         if joined is None or not lost_space(joined[1], joined[2]):
             yield word, start, False
