@@ -252,3 +252,14 @@ def test_the_general_mixture_keeps_distributions_whole() -> None:
     rest[keys[after] & 0xFFFF] = False
     bow = 10.0 ** float(mixed["uni_bow"][di])
     assert abs((10.0 ** logp[after]).sum() + bow * uni[rest].sum() - 1.0) < 0.02
+
+
+def test_an_underscore_joins_words_but_not_ocr_specks() -> None:
+    from diacritics.pieces import words
+
+    def cut(core: str) -> list[str]:
+        return [w for w, _, _ in words(core, 0)]
+
+    # a program's placeholder is restored word by word; OCR prints "_" for specks in a word
+    assert cut("bieu_thuc1") == ["bieu", "thuc1"] and cut("tap_tin") == ["tap", "tin"]
+    assert cut("ti_nh") == ["ti_nh"] and cut("Trung_") == ["Trung_"] and cut("r_c") == ["r_c"]
