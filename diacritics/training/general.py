@@ -3,8 +3,10 @@
 The legal corpus teaches administrative homographs ("ống" of "ống nước" loses to "ông"); everyday
 text needs general word pairs. ``python -m diacritics.training.train --shared ../shared --general
 FILE`` mixes in a counts file (gzip text, one "word<TAB>count" or "word<TAB>word<TAB>count" a
-line). No counts ship: the one source of general word pairs at hand, underthesea's restorer model
-(news text), is a peer's and was used only to measure the method (``diacritics/README.md``).
+line). The shipped counts, ``data/models/general_debian.tsv.gz`` (``train``'s default), are those
+of Debian packages' Vietnamese software text, rebuilt by ``diacritics.training.debian_general``;
+underthesea's restorer model (news text) is a peer's and was used only to measure the method
+(``diacritics/README.md``).
 
 ``mix`` folds the counts into the trained legal trigram model as a static interpolation written
 back in backoff form (as SRILM's ``-mix-lm``): every stored n-gram of either model gets
@@ -25,12 +27,15 @@ import numpy as np
 from diacritics.orthography import is_syllable, normalize_tones
 from diacritics.text import BOS, SPECIALS, UNK
 
-LEGAL_WEIGHT = 0.8
-"""Weight of the legal unigram in the mixture. Chosen (with underthesea's news counts, measuring
-only) on a development split of the legal corpus kept out of training (60 documents, 66,445
-syllables, stripped; 12 accent variants a word): legal model alone 572 errors; one weight for
-every n-gram 534 at 0.8 (with 8 variants: 0.8: 563, 0.6: 579, 0.4: 605, legal alone 586); the
-n-grams weighted by context (``MERGE_WEIGHT``) 533."""
+LEGAL_WEIGHT = 1.0
+"""Weight of the legal unigram in the mixture: 1.0, the general counts change only what follows
+a word (and give the syllables the legal corpus lacks a share of <unk>'s mass). With the shipped
+counts (Debian's software text, ``debian_general``) 0.8 cost seed 003 0.09% (real legacy OCR:
+"đại" → "dải", the spreadsheet's cell range), 0.9 and 0.97 0.05%, 1.0 nothing. With underthesea's
+news counts (measuring only) on a development split of the legal corpus kept out of training
+(60 documents, 66,445 syllables, stripped; 12 accent variants a word): legal model alone 572
+errors; one weight for every n-gram 534 at 0.8 (with 8 variants: 0.8: 563, 0.6: 579, 0.4: 605,
+legal alone 586); the n-grams weighted by context (``MERGE_WEIGHT``) 533."""
 MERGE_WEIGHT = 0.25
 """Weight of a general count against a legal one in a context's mixture (``mix``). On the
 development split 0.2: 533 errors, 0.25: 531, 0.3: 533, 0.5: 530 (before the classes kept their
