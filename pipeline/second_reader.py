@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from pipeline.line_choice import Reading, choose, keep_capitals
+from pipeline.line_choice import Reading, choose, keep_capitals, language_model
 from pipeline.scan import Row, Token
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
@@ -37,6 +38,7 @@ MARGIN = 0.25  # of the line height, above, below and beside the words
 UNSURE = 0.70  # a lettered word under this Tesseract confidence is read again (0.8: p1 0.82% CER
 # but +0.6 s a page; 0.6: 1.05%, +0.3 s; 0.7: 0.91%, +0.45 s)
 REACH = 1  # words of context read again on each side of an unsure word
+READERS = 2  # threads reading strips: the machines this is for have two cores
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,15 @@ def line_model() -> LineModel | None:
 def available() -> bool:
     """Whether the second reader is installed (asterocr and onnxruntime)."""
     return _model_file() is not None
+
+
+def warm_up() -> None:
+    """Load the recogniser and the line choice's language model now (once per process, about
+    0.3-0.6 s): ``pipeline.page_pipeline`` does it beside the first page's Tesseract, so that
+    the first unsure line does not wait for it."""
+    if available():
+        line_model()
+        language_model()
 
 
 def is_unsure(row: Row, threshold: float = UNSURE) -> bool:
@@ -239,18 +250,31 @@ def reread_unsure(
 ) -> list[tuple[Row, str]]:
     """Rows in reading order, each unsure one and each header field read again and the better
     reading kept. Fields are read from the uncleaned page (``original`` cuts a box of it,
-    levelled as the cleaned page): the cleaning whitens red stamps and fades blue ink."""
-    if not available():
+    levelled as the cleaned page): the cleaning whitens red stamps and fades blue ink.
+
+    The rows are read again in two threads (onnxruntime and Pillow release the GIL): a page's
+    last lines then cost half their time when nothing else runs (the last page of a file). Each
+    row's reading is the same as read alone, and the rows keep their order.
+    """
+    if line_model() is None:  # loaded here, before the threads that share it
         return list(ordered)
-    out = []
-    for row, region in ordered:
-        field = is_field(row, region)
-        if field:
-            second = read_row(ready, row, tall=1.6, crop=original)
-        elif is_unsure(row):
-            second = read_row(ready, row, spans=unsure_spans(row, reach=REACH))
-        else:
-            out.append((row, region))
-            continue
-        out.append((better_reading(row, second, field), region))
-    return out
+    fields = [is_field(row, region) for row, region in ordered]
+    todo = [i for i, (row, _) in enumerate(ordered) if fields[i] or is_unsure(row)]
+
+    def second(index: int) -> Row | None:
+        row = ordered[index][0]
+        if fields[index]:
+            return read_row(ready, row, tall=1.6, crop=original)
+        return read_row(ready, row, spans=unsure_spans(row, reach=REACH))
+
+    readings = dict(zip(todo, _readers().map(second, todo), strict=True))
+    return [
+        (better_reading(row, readings[i], fields[i]), region) if i in readings else (row, region)
+        for i, (row, region) in enumerate(ordered)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _readers() -> ThreadPoolExecutor:
+    """The process's threads for the second reader's strips, started on first use."""
+    return ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="kehoach-reread")
