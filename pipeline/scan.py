@@ -15,6 +15,8 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
+from pipeline.image_bands import filtered, rotated
+
 HEADER_BAND = 0.30  # share of the page height where blue handwriting is text, not a signature
 MAX_SKEW = 3.0  # degrees searched; real scans are within ±2°
 NOISY = 4.0  # noise_level from which a median filter pays (synthetic light 8, heavy 11, real 1)
@@ -146,7 +148,7 @@ def deskew(grey: Image.Image, angle: float) -> Image.Image:
     """Rotate the page level; small angles are left alone."""
     if abs(angle) < MIN_SKEW:
         return grey
-    return grey.rotate(angle, Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+    return rotated(grey, angle, fill=255)  # bicubic, in two threads
 
 
 def noise_level(grey: Image.Image) -> float:
@@ -182,8 +184,8 @@ def sharpen_for_ocr(grey: Image.Image, noisy_above: float = NOISY) -> Image.Imag
     Clean and real office scans stay grey: binarising the gold page raised its CER (3.14 → 3.33%).
     """
     if noise_level(grey) < noisy_above:
-        return grey.filter(SHARPEN)
-    sharp = grey.filter(ImageFilter.MedianFilter(3)).filter(SHARPEN)
+        return filtered(grey, SHARPEN)  # in two threads
+    sharp = filtered(filtered(grey, ImageFilter.MedianFilter(3)), SHARPEN)
     cut = otsu_threshold(sharp)
     return sharp.point(lambda v: 255 if v > cut else 0)
 

@@ -1,0 +1,79 @@
+"""A page's costliest cleaning steps in two horizontal bands, one thread each.
+
+Pillow releases the GIL in its filters and geometric transforms, so the two bands run on two
+cores. This pays on a scan's first page, when nothing else runs yet and Tesseract waits for it
+(``pipeline.page_pipeline``); later pages are cleaned beside Tesseract anyway. The pixels are
+those of the whole page done at once: a filter's band is cut with a margin wider than the filter
+reaches, and a rotation's band is the same affine transform of the whole source page, shifted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+from PIL import Image, ImageFilter
+
+BANDS = 2  # the machines this is for have two cores
+MARGIN = 24  # rows beyond a band a filter reads: the unsharp mask (radius 2) and median reach less
+MIN_ROWS = 256  # smaller images are done whole: a thread would cost more than it saves
+
+
+@lru_cache(maxsize=1)
+def _workers() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=BANDS, thread_name_prefix="kehoach-band")
+
+
+def _in_bands(
+    height: int, band: Callable[[int, int], Image.Image], mode: str, width: int
+) -> Image.Image:
+    """The image of ``height`` rows made of ``band(top, bottom)`` for each band, in threads."""
+    cuts = [round(height * i / BANDS) for i in range(BANDS + 1)]
+    parts = list(_workers().map(band, cuts[:-1], cuts[1:]))
+    out = Image.new(mode, (width, height))
+    for top, part in zip(cuts, parts, strict=False):
+        out.paste(part, (0, top))
+    return out
+
+
+def filtered(image: Image.Image, kernel: ImageFilter.Filter) -> Image.Image:
+    """``image.filter(kernel)``, the same pixels, for a filter that reads at most ``MARGIN`` rows
+    away (the unsharp mask and the median filter of ``pipeline.scan``)."""
+    if image.height < MIN_ROWS:
+        return image.filter(kernel)
+
+    def band(top: int, bottom: int) -> Image.Image:
+        above, below = max(0, top - MARGIN), min(image.height, bottom + MARGIN)
+        done = image.crop((0, above, image.width, below)).filter(kernel)
+        return done.crop((0, top - above, image.width, bottom - above))
+
+    return _in_bands(image.height, band, image.mode, image.width)
+
+
+def rotated(image: Image.Image, degrees: float, fill: int) -> Image.Image:
+    """``image.rotate(degrees, BICUBIC, fillcolor=fill)`` about the centre, the same pixels:
+    Pillow's own affine matrix (``Image.rotate``), its rows shifted to each band's top."""
+    if image.height < MIN_ROWS:
+        return image.rotate(degrees, Image.Resampling.BICUBIC, fillcolor=fill)
+    # Image.rotate's matrix, built step by step as it builds it: the same floating point
+    angle = -math.radians(degrees)
+    a, b = round(math.cos(angle), 15), round(math.sin(angle), 15)
+    d, e = round(-math.sin(angle), 15), round(math.cos(angle), 15)
+    cx, cy = image.width / 2, image.height / 2
+    c, f = a * -cx + b * -cy + 0.0, d * -cx + e * -cy + 0.0
+    matrix = (a, b, c + cx, d, e, f + cy)
+
+    def band(top: int, bottom: int) -> Image.Image:
+        a, b, c, d, e, f = matrix
+        shifted = (a, b, c + b * top, d, e, f + e * top)
+        return image.transform(
+            (image.width, bottom - top),
+            Image.Transform.AFFINE,
+            shifted,
+            Image.Resampling.BICUBIC,
+            fillcolor=fill,
+        )
+
+    return _in_bands(image.height, band, image.mode, image.width)
