@@ -1,10 +1,11 @@
 """A page's costliest cleaning steps in two horizontal bands, one thread each.
 
 Pillow releases the GIL in its filters and geometric transforms, so the two bands run on two
-cores. This pays on a scan's first page, when nothing else runs yet and Tesseract waits for it
-(``pipeline.page_pipeline``); later pages are cleaned beside Tesseract anyway. The pixels are
-those of the whole page done at once: a filter's band is cut with a margin wider than the filter
-reaches, and a rotation's band is the same affine transform of the whole source page, shifted.
+cores. This is done only when a core is spare (``pipeline.spare_core``): on a scan's first page,
+which Tesseract waits for; later pages are cleaned beside Tesseract, on the other core, in one
+thread. The pixels are those of the whole page done at once: a filter's band is cut with a margin
+wider than the filter reaches, and a rotation's band is the same affine transform of the whole
+source page, shifted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 from PIL import Image, ImageFilter
+
+from pipeline.spare_core import has_spare_core
 
 BANDS = 2  # the machines this is for have two cores
 MARGIN = 24  # rows beyond a band a filter reads: the unsharp mask (radius 2) and median reach less
@@ -41,7 +44,7 @@ def _in_bands(
 def filtered(image: Image.Image, kernel: ImageFilter.Filter) -> Image.Image:
     """``image.filter(kernel)``, the same pixels, for a filter that reads at most ``MARGIN`` rows
     away (the unsharp mask and the median filter of ``pipeline.scan``)."""
-    if image.height < MIN_ROWS:
+    if image.height < MIN_ROWS or not has_spare_core():
         return image.filter(kernel)
 
     def band(top: int, bottom: int) -> Image.Image:
@@ -55,7 +58,7 @@ def filtered(image: Image.Image, kernel: ImageFilter.Filter) -> Image.Image:
 def rotated(image: Image.Image, degrees: float, fill: int) -> Image.Image:
     """``image.rotate(degrees, BICUBIC, fillcolor=fill)`` about the centre, the same pixels:
     Pillow's own affine matrix (``Image.rotate``), its rows shifted to each band's top."""
-    if image.height < MIN_ROWS:
+    if image.height < MIN_ROWS or not has_spare_core():
         return image.rotate(degrees, Image.Resampling.BICUBIC, fillcolor=fill)
     # Image.rotate's matrix, built step by step as it builds it: the same floating point
     angle = -math.radians(degrees)

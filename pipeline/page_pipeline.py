@@ -3,28 +3,34 @@
 A scanned page costs about 1.6 s of Tesseract (a subprocess, one thread) and 0.6 s of our own
 work: rendering and cleaning before it (0.35 s), the second reader and the lines after it
 (0.25 s). Read one after another, a two-core machine leaves a core idle and reads 1.4× slower
-than Tesseract alone. Here three stages run side by side:
+than Tesseract alone. Here the calling thread runs Tesseract on page k (a subprocess: no GIL),
+while one helper thread finishes page k−1 (the second reader's ONNX runs, the lines) and loads
+page k+1 (rendering and cleaning: PDFium, Pillow, NumPy and onnxruntime release the GIL). Beside
+the first page's Tesseract it loads the recogniser and the language model, so that no page waits
+for them.
 
-- a loading thread renders and cleans page k+1 (PDFium, Pillow and NumPy release the GIL);
-- the calling thread runs Tesseract on page k (a subprocess: no GIL at all);
-- a finishing thread reads page k−1's unsure lines again (onnxruntime releases the GIL) and
-  builds its lines; it loads the recogniser and the language model first, beside page 1's
-  Tesseract, so that no page waits for them.
+One helper thread, not one per stage: two threads of ours beside Tesseract on two cores would
+take time from Tesseract, which is what the reader waits for. Only before the first Tesseract
+run and after the last is a core spare (``pipeline.spare_core``): the first page's cleaning and
+the last page's second reader are then split in two threads.
 
-Pages come out in order and are the same as read one by one (each stage is the same pure
-function of the same page). At most three pages are in memory: one loading, one in Tesseract,
-one finishing. One Tesseract process at a time, one load at a time: the open file is only touched
-by the loading thread, as PDFium is not safe across threads. Every limit holds as before
-(Tesseract's time per page, the page and pixel limits checked when the file was opened).
+Pages come out in order and are the same as read one by one (each stage is the same function
+of the same page). At most three pages' images are in memory: one loading, one in Tesseract,
+one finishing (and the page finished before them, as text, until it is handed out). The open
+file is only touched by the helper thread (PDFium is not safe across threads). Every limit holds
+as before (Tesseract's time per page, the page and pixel limits checked when the file was
+opened).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from pipeline.paged_text import OcrLoad, PageLoad, PageReader
 from pipeline.second_reader import warm_up
+from pipeline.spare_core import on_spare_core
 from schemas import PageText
 
 
@@ -33,26 +39,29 @@ def read_overlapped(reader: PageReader) -> Iterator[PageText]:
     if reader.load is None:
         yield from (reader.read(index) for index in range(reader.count))
         return
-    with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-load") as loader,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-finish") as finisher,
-    ):
-        ahead = loader.submit(reader.load, 0)
-        behind: Future[PageText] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-page") as helper:
+        ahead = helper.submit(on_spare_core, partial(reader.load, 0))
+        finishing: Future[PageText] | None = None
+        unfinished: Callable[[], PageText] | None = None
         warming = False
         for index in range(reader.count):
             loaded = ahead.result()
+            # the helper's order while Tesseract reads this page: the next page first (Tesseract
+            # waits for it), then the models once, then the page before
             if index + 1 < reader.count:
-                ahead = loader.submit(reader.load, index + 1)
+                ahead = helper.submit(reader.load, index + 1)
             if isinstance(loaded, OcrLoad) and not warming:
-                finisher.submit(warm_up)  # its failure shows again in the first finishing
+                helper.submit(warm_up)  # a failure shows again in the first finishing
                 warming = True
-            current = finisher.submit(_after_tesseract(loaded))
-            if behind is not None:
-                yield behind.result()
-            behind = current
-        if behind is not None:
-            yield behind.result()
+            finished = finishing
+            finishing = helper.submit(unfinished) if unfinished is not None else None
+            unfinished = _after_tesseract(loaded)  # Tesseract, here
+            if finished is not None:
+                yield finished.result()
+        if finishing is not None:
+            yield finishing.result()
+        if unfinished is not None:
+            yield helper.submit(on_spare_core, unfinished).result()
 
 
 def _after_tesseract(loaded: PageLoad) -> Callable[[], PageText]:

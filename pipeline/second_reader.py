@@ -28,6 +28,7 @@ from PIL import Image
 
 from pipeline.line_choice import Reading, choose, keep_capitals, language_model
 from pipeline.scan import Row, Token
+from pipeline.spare_core import has_spare_core
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
 
@@ -38,7 +39,7 @@ MARGIN = 0.25  # of the line height, above, below and beside the words
 UNSURE = 0.70  # a lettered word under this Tesseract confidence is read again (0.8: p1 0.82% CER
 # but +0.6 s a page; 0.6: 1.05%, +0.3 s; 0.7: 0.91%, +0.45 s)
 REACH = 1  # words of context read again on each side of an unsure word
-READERS = 2  # threads reading strips: the machines this is for have two cores
+READERS = 2  # threads reading strips when a core is spare: the machines this is for have two
 
 
 @dataclass(frozen=True)
@@ -252,9 +253,9 @@ def reread_unsure(
     reading kept. Fields are read from the uncleaned page (``original`` cuts a box of it,
     levelled as the cleaned page): the cleaning whitens red stamps and fades blue ink.
 
-    The rows are read again in two threads (onnxruntime and Pillow release the GIL): a page's
-    last lines then cost half their time when nothing else runs (the last page of a file). Each
-    row's reading is the same as read alone, and the rows keep their order.
+    When a core is spare (``pipeline.spare_core``: the last page of a file, Tesseract done), the
+    rows are read in two threads (onnxruntime and Pillow release the GIL). Each row's reading is
+    the same either way, and the rows keep their order.
     """
     if line_model() is None:  # loaded here, before the threads that share it
         return list(ordered)
@@ -267,7 +268,8 @@ def reread_unsure(
             return read_row(ready, row, tall=1.6, crop=original)
         return read_row(ready, row, spans=unsure_spans(row, reach=REACH))
 
-    readings = dict(zip(todo, _readers().map(second, todo), strict=True))
+    both = has_spare_core() and len(todo) > 1
+    readings = dict(zip(todo, (_readers().map if both else map)(second, todo), strict=True))
     return [
         (better_reading(row, readings[i], fields[i]), region) if i in readings else (row, region)
         for i, (row, region) in enumerate(ordered)

@@ -1,0 +1,32 @@
+"""Whether the work in this thread may take a second core now.
+
+A scan's pages are read on two cores: Tesseract on one, everything else on the other
+(``pipeline.page_pipeline``). Splitting our own work over both cores would only take time from
+Tesseract, which is what the reader waits for; but before the first page's Tesseract starts and
+after the last page's ends, one core is idle, and the work then in hand (cleaning the first page,
+the second reader on the last) is split in two threads (``image_bands``, ``second_reader``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TypeVar
+
+Result = TypeVar("Result")
+
+_SPARE: ContextVar[bool] = ContextVar("kehoach_spare_core", default=False)
+
+
+def has_spare_core() -> bool:
+    """True inside ``on_spare_core``: nothing else of ours runs beside this work."""
+    return _SPARE.get()
+
+
+def on_spare_core(work: Callable[[], Result]) -> Result:
+    """``work()``, allowed to split itself over two threads."""
+    token = _SPARE.set(True)
+    try:
+        return work()
+    finally:
+        _SPARE.reset(token)
