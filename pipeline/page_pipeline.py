@@ -4,10 +4,10 @@ A scanned page costs about 1.6 s of Tesseract (a subprocess, one thread) and 0.6
 work: rendering and cleaning before it (0.35 s), the second reader and the lines after it
 (0.25 s). Read one after another, a two-core machine leaves a core idle and reads 1.4× slower
 than Tesseract alone. Here the calling thread runs Tesseract on page k (a subprocess: no GIL),
-while one helper thread finishes page k−1 (the second reader's ONNX runs, the lines) and loads
-page k+1 (rendering and cleaning: PDFium, Pillow, NumPy and onnxruntime release the GIL). Beside
-the first page's Tesseract it loads the recogniser and the language model, so that no page waits
-for them.
+while one helper thread loads pages k+1 and k+2 (rendering and cleaning) and finishes page k−1
+(the second reader's ONNX runs, the lines): PDFium, Pillow, NumPy and onnxruntime release the
+GIL. Beside the first page's Tesseract it loads the recogniser and the language model, so that
+no page waits for them.
 
 One helper thread, not one per stage: two threads of ours beside Tesseract on two cores would
 take time from Tesseract, which is what the reader waits for. Only before the first Tesseract
@@ -15,15 +15,16 @@ run and after the last is a core spare (``pipeline.spare_core``): the first page
 the last page's second reader are then split in two threads.
 
 Pages come out in order and are the same as read one by one (each stage is the same function
-of the same page). At most three pages' images are in memory: one loading, one in Tesseract,
-one finishing (and the page finished before them, as text, until it is handed out). The open
-file is only touched by the helper thread (PDFium is not safe across threads). Every limit holds
-as before (Tesseract's time per page, the page and pixel limits checked when the file was
-opened).
+of the same page). At most four pages' images are in memory: two loaded ahead, one in
+Tesseract, one finishing (and the page finished before them, as text, until it is handed out).
+The open file is only touched by the helper thread (PDFium is not safe across threads). Every
+limit holds as before (Tesseract's time per page, the page and pixel limits checked when the
+file was opened).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -33,6 +34,9 @@ from pipeline.second_reader import warm_up
 from pipeline.spare_core import on_spare_core
 from schemas import PageText
 
+AHEAD = 2  # pages loaded before Tesseract needs them: a short page (a cover, a list) after a long
+# one leaves Tesseract less time than the next page's loading takes
+
 
 def read_overlapped(reader: PageReader) -> Iterator[PageText]:
     """Every page of an opened file in order, loading, Tesseract and finishing overlapped."""
@@ -40,16 +44,16 @@ def read_overlapped(reader: PageReader) -> Iterator[PageText]:
         yield from (reader.read(index) for index in range(reader.count))
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-page") as helper:
-        ahead = helper.submit(on_spare_core, partial(reader.load, 0))
+        ahead = deque([helper.submit(on_spare_core, partial(reader.load, 0))])
         finishing: Future[PageText] | None = None
         unfinished: Callable[[], PageText] | None = None
         warming = False
         for index in range(reader.count):
-            loaded = ahead.result()
-            # the helper's order while Tesseract reads this page: the next page first (Tesseract
-            # waits for it), then the models once, then the page before
-            if index + 1 < reader.count:
-                ahead = helper.submit(reader.load, index + 1)
+            loaded = ahead.popleft().result()
+            # the helper's order while Tesseract reads this page: the pages ahead first
+            # (Tesseract waits for them), then the models once, then the page before
+            for later in range(index + 1 + len(ahead), min(index + 1 + AHEAD, reader.count)):
+                ahead.append(helper.submit(reader.load, later))
             if isinstance(loaded, OcrLoad) and not warming:
                 helper.submit(warm_up)  # a failure shows again in the first finishing
                 warming = True
