@@ -12,29 +12,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 from PIL import Image, ImageFilter
 
-from pipeline.spare_core import has_spare_core
+from pipeline.spare_core import THREADS, has_spare_core, spare_map
 
-BANDS = 2  # the machines this is for have two cores
 MARGIN = 24  # rows beyond a band a filter reads: the unsharp mask (radius 2) and median reach less
 MIN_ROWS = 256  # smaller images are done whole: a thread would cost more than it saves
 
 
-@lru_cache(maxsize=1)
-def _workers() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=BANDS, thread_name_prefix="kehoach-band")
-
-
 def _in_bands(
-    height: int, band: Callable[[int, int], Image.Image], mode: str, width: int
+    height: int, band: Callable[[tuple[int, int]], Image.Image], mode: str, width: int
 ) -> Image.Image:
-    """The image of ``height`` rows made of ``band(top, bottom)`` for each band, in threads."""
-    cuts = [round(height * i / BANDS) for i in range(BANDS + 1)]
-    parts = list(_workers().map(band, cuts[:-1], cuts[1:]))
+    """The image of ``height`` rows made of ``band((top, bottom))`` for each band, in threads."""
+    cuts = [round(height * i / THREADS) for i in range(THREADS + 1)]
+    parts = spare_map(band, list(zip(cuts, cuts[1:], strict=False)))
     out = Image.new(mode, (width, height))
     for top, part in zip(cuts, parts, strict=False):
         out.paste(part, (0, top))
@@ -47,7 +39,8 @@ def filtered(image: Image.Image, kernel: ImageFilter.Filter) -> Image.Image:
     if image.height < MIN_ROWS or not has_spare_core():
         return image.filter(kernel)
 
-    def band(top: int, bottom: int) -> Image.Image:
+    def band(rows: tuple[int, int]) -> Image.Image:
+        top, bottom = rows
         above, below = max(0, top - MARGIN), min(image.height, bottom + MARGIN)
         done = image.crop((0, above, image.width, below)).filter(kernel)
         return done.crop((0, top - above, image.width, bottom - above))
@@ -68,7 +61,8 @@ def rotated(image: Image.Image, degrees: float, fill: int) -> Image.Image:
     c, f = a * -cx + b * -cy + 0.0, d * -cx + e * -cy + 0.0
     matrix = (a, b, c + cx, d, e, f + cy)
 
-    def band(top: int, bottom: int) -> Image.Image:
+    def band(rows: tuple[int, int]) -> Image.Image:
+        top, bottom = rows
         a, b, c, d, e, f = matrix
         shifted = (a, b, c + b * top, d, e, f + e * top)
         return image.transform(

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
 
 from pipeline.image_bands import filtered, rotated
+from pipeline.spare_core import spare_map
 
 HEADER_BAND = 0.30  # share of the page height where blue handwriting is text, not a signature
 MAX_SKEW = 3.0  # degrees searched; real scans are within ±2°
@@ -131,16 +133,17 @@ def estimate_skew(grey: Image.Image) -> float:
 
     scores: dict[float, float] = {}  # the fine search meets three coarse angles again
 
-    def score(angle: float) -> float:
-        key = round(angle, 2)
-        if key not in scores:
-            scores[key] = _projection_score(binary, angle)
-        return scores[key]
+    def best_of(angles: list[float]) -> float:
+        new = [a for a in angles if round(a, 2) not in scores]
+        # two threads where a core is spare (the first page): Pillow and NumPy release the GIL
+        for angle, value in zip(
+            new, spare_map(partial(_projection_score, binary), new), strict=True
+        ):
+            scores[round(angle, 2)] = value
+        return max(angles, key=lambda a: scores[round(a, 2)])
 
-    coarse = [float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)]
-    best = max(coarse, key=score)
-    fine = [float(a) for a in np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)]
-    angle: float = max(fine, key=score)
+    best = best_of([float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)])
+    angle = best_of([float(a) for a in np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)])
     return round(angle, 2)
 
 

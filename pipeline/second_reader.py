@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +27,7 @@ from PIL import Image
 
 from pipeline.line_choice import Reading, choose, keep_capitals, language_model
 from pipeline.scan import Row, Token
-from pipeline.spare_core import has_spare_core
+from pipeline.spare_core import spare_map
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
 
@@ -39,7 +38,6 @@ MARGIN = 0.25  # of the line height, above, below and beside the words
 UNSURE = 0.70  # a lettered word under this Tesseract confidence is read again (0.8: p1 0.82% CER
 # but +0.6 s a page; 0.6: 1.05%, +0.3 s; 0.7: 0.91%, +0.45 s)
 REACH = 1  # words of context read again on each side of an unsure word
-READERS = 2  # threads reading strips when a core is spare: the machines this is for have two
 
 
 @dataclass(frozen=True)
@@ -268,15 +266,8 @@ def reread_unsure(
             return read_row(ready, row, tall=1.6, crop=original)
         return read_row(ready, row, spans=unsure_spans(row, reach=REACH))
 
-    both = has_spare_core() and len(todo) > 1
-    readings = dict(zip(todo, (_readers().map if both else map)(second, todo), strict=True))
+    readings = dict(zip(todo, spare_map(second, todo), strict=True))
     return [
         (better_reading(row, readings[i], fields[i]), region) if i in readings else (row, region)
         for i, (row, region) in enumerate(ordered)
     ]
-
-
-@lru_cache(maxsize=1)
-def _readers() -> ThreadPoolExecutor:
-    """The process's threads for the second reader's strips, started on first use."""
-    return ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="kehoach-reread")

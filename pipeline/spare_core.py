@@ -9,11 +9,16 @@ the second reader on the last) is split in two threads (``image_bands``, ``secon
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import TypeVar
 
+Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+THREADS = 2  # the machines this is for have two cores
 
 _SPARE: ContextVar[bool] = ContextVar("kehoach_spare_core", default=False)
 
@@ -30,3 +35,18 @@ def on_spare_core(work: Callable[[], Result]) -> Result:
         return work()
     finally:
         _SPARE.reset(token)
+
+
+def spare_map(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
+    """``[work(item) for item in items]``, in two threads when a core is spare (the threads do
+    not split their own work again). The results keep the items' order."""
+    listed = list(items)
+    if not has_spare_core() or len(listed) < 2:
+        return [work(item) for item in listed]
+    return list(_threads().map(work, listed))
+
+
+@lru_cache(maxsize=1)
+def _threads() -> ThreadPoolExecutor:
+    """The process's two threads for work on a spare core, started on first use."""
+    return ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="kehoach-spare")
