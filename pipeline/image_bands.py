@@ -11,7 +11,7 @@ source page, shifted.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PIL import Image, ImageFilter
 
@@ -21,16 +21,28 @@ MARGIN = 24  # rows beyond a band a filter reads: the unsharp mask (radius 2) an
 MIN_ROWS = 256  # smaller images are done whole: a thread would cost more than it saves
 
 
-def _in_bands(
-    height: int, band: Callable[[tuple[int, int]], Image.Image], mode: str, width: int
-) -> Image.Image:
-    """The image of ``height`` rows made of ``band((top, bottom))`` for each band, in threads."""
-    cuts = [round(height * i / THREADS) for i in range(THREADS + 1)]
-    parts = spare_map(band, list(zip(cuts, cuts[1:], strict=False)))
-    out = Image.new(mode, (width, height))
-    for top, part in zip(cuts, parts, strict=False):
+def row_bands(height: int) -> list[tuple[int, int]]:
+    """A page's rows as (top, bottom) bands: two where a core is spare, else the whole page."""
+    count = THREADS if height >= MIN_ROWS and has_spare_core() else 1
+    cuts = [round(height * i / count) for i in range(count + 1)]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
+def stacked(parts: Sequence[Image.Image]) -> Image.Image:
+    """Bands of the same width, one below the other."""
+    if len(parts) == 1:
+        return parts[0]
+    out = Image.new(parts[0].mode, (parts[0].width, sum(part.height for part in parts)))
+    top = 0
+    for part in parts:
         out.paste(part, (0, top))
+        top += part.height
     return out
+
+
+def _in_bands(height: int, band: Callable[[tuple[int, int]], Image.Image]) -> Image.Image:
+    """The image of ``height`` rows made of ``band((top, bottom))`` for each band, in threads."""
+    return stacked(spare_map(band, row_bands(height)))
 
 
 def filtered(image: Image.Image, kernel: ImageFilter.Filter) -> Image.Image:
@@ -45,7 +57,7 @@ def filtered(image: Image.Image, kernel: ImageFilter.Filter) -> Image.Image:
         done = image.crop((0, above, image.width, below)).filter(kernel)
         return done.crop((0, top - above, image.width, bottom - above))
 
-    return _in_bands(image.height, band, image.mode, image.width)
+    return _in_bands(image.height, band)
 
 
 def rotated(image: Image.Image, degrees: float, fill: int) -> Image.Image:
@@ -73,4 +85,4 @@ def rotated(image: Image.Image, degrees: float, fill: int) -> Image.Image:
             fillcolor=fill,
         )
 
-    return _in_bands(image.height, band, image.mode, image.width)
+    return _in_bands(image.height, band)
