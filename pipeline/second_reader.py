@@ -187,6 +187,45 @@ def unsure_spans(row: Row, threshold: float = UNSURE, reach: int = 1) -> list[tu
     return spans
 
 
+@dataclass(frozen=True)
+class RowStrips:
+    """A row to read again: its words left to right, the spans of them read again, each span's
+    runs (cut at word gaps to the model's width) and the strip each run is read from."""
+
+    words: Row
+    spans: list[tuple[int, int]]
+    runs: list[tuple[int, Row]]  # (index of its span, the run's words)
+    boxes: list[Box]
+    crop: Callable[[Box], Image.Image]
+
+    def reading(self, reads: Sequence[tuple[str, float]]) -> Row | None:
+        """The row with each run's words replaced by the second reader's ``reads`` of them."""
+        read: list[Row] = [[] for _ in self.spans]
+        for (span, run), (text, conf) in zip(self.runs, reads, strict=True):
+            read[span] += _as_tokens(run, text, conf)
+        words, spans = self.words, self.spans
+        out: Row = words[: spans[0][0]]
+        for k, (_, end) in enumerate(spans):
+            out += read[k] + words[end : spans[k + 1][0] if k + 1 < len(spans) else len(words)]
+        return out or None
+
+
+def row_strips(
+    image: Image.Image,
+    row: Row,
+    tall: float = 1.0,
+    spans: Sequence[tuple[int, int]] = (),
+    crop: Callable[[Box], Image.Image] | None = None,
+) -> RowStrips:
+    """What of a row is read again: with ``spans``, only those runs of words (else the whole
+    row); ``crop`` cuts the strips from another image of the same page (default: ``image``)."""
+    words = sorted(row, key=lambda t: t.x0)
+    spans = list(spans) or [(0, len(words))]
+    runs = [(k, run) for k, (start, end) in enumerate(spans) for run in pieces(words[start:end])]
+    boxes = [strip_box(run, image.size, tall) for _, run in runs]
+    return RowStrips(words, spans, runs, boxes, crop or image.crop)
+
+
 def read_row(
     image: Image.Image,
     row: Row,
@@ -194,21 +233,13 @@ def read_row(
     spans: Sequence[tuple[int, int]] = (),
     crop: Callable[[Box], Image.Image] | None = None,
 ) -> Row | None:
-    """The row read by the second reader, as words with boxes; None when it is off. With
-    ``spans``, only those runs of words are read again and the others kept as they were;
-    ``crop`` cuts the strips from another image of the same page (default: ``image.crop``)."""
+    """The row read by the second reader, as words with boxes; None when it is off (the others
+    kept as they were outside ``spans``; see ``row_strips``)."""
     model = line_model()
     if model is None or not row:
         return None
-    words = sorted(row, key=lambda t: t.x0)
-    spans = list(spans) or [(0, len(words))]
-    out: Row = words[: spans[0][0]]
-    for k, (start, end) in enumerate(spans):
-        for run in pieces(words[start:end]):
-            text, conf = model.read((crop or image.crop)(strip_box(run, image.size, tall)))
-            out += _as_tokens(run, text, conf)
-        out += words[end : spans[k + 1][0] if k + 1 < len(spans) else len(words)]
-    return out or None
+    strips = row_strips(image, row, tall, spans, crop)
+    return strips.reading([model.read(strips.crop(box)) for box in strips.boxes])
 
 
 _NUMBER_FIELD = re.compile(r"^s[oố]\s*:?", re.IGNORECASE)  # "Số: 589/KH-BCA-C04"
@@ -252,21 +283,27 @@ def reread_unsure(
     levelled as the cleaned page): the cleaning whitens red stamps and fades blue ink.
 
     When a core is spare (``pipeline.spare_core``: the last page of a file, Tesseract done), the
-    rows are read in two threads (onnxruntime and Pillow release the GIL). Each row's reading is
-    the same either way, and the rows keep their order.
+    strips of all rows are read in two threads (onnxruntime and Pillow release the GIL). Each
+    strip's reading is the same either way, and the rows keep their order.
     """
-    if line_model() is None:  # loaded here, before the threads that share it
+    model = line_model()  # loaded here, before the threads that share it
+    if model is None:
         return list(ordered)
     fields = [is_field(row, region) for row, region in ordered]
-    todo = [i for i, (row, _) in enumerate(ordered) if fields[i] or is_unsure(row)]
-
-    def second(index: int) -> Row | None:
-        row = ordered[index][0]
-        if fields[index]:
-            return read_row(ready, row, tall=1.6, crop=original)
-        return read_row(ready, row, spans=unsure_spans(row, reach=REACH))
-
-    readings = dict(zip(todo, spare_map(second, todo), strict=True))
+    todo = [i for i, (row, _) in enumerate(ordered) if row and (fields[i] or is_unsure(row))]
+    strips = {
+        i: row_strips(ready, ordered[i][0], tall=1.6, crop=original)
+        if fields[i]
+        else row_strips(ready, ordered[i][0], spans=unsure_spans(ordered[i][0], reach=REACH))
+        for i in todo
+    }
+    jobs = [(strips[i].crop, box) for i in todo for box in strips[i].boxes]
+    # the widest strips first (the model's time grows with the width): two threads end together
+    order = sorted(range(len(jobs)), key=lambda j: jobs[j][1][0] - jobs[j][1][2])
+    read = spare_map(lambda j: model.read(jobs[j][0](jobs[j][1])), order)
+    done = dict(zip(order, read, strict=True))
+    reads = iter(done[j] for j in range(len(jobs)))
+    readings = {i: strips[i].reading([next(reads) for _ in strips[i].boxes]) for i in todo}
     return [
         (better_reading(row, readings[i], fields[i]), region) if i in readings else (row, region)
         for i, (row, region) in enumerate(ordered)
