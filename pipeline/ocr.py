@@ -32,6 +32,7 @@ from pipeline.scan import (
     sharpen_for_ocr,
 )
 from pipeline.second_reader import reread_unsure
+from pipeline.spare_core import core_taken
 from schemas import Line
 from schemas.common import nfc
 
@@ -73,9 +74,10 @@ def run_tesseract(
         command[1:1] = ["--tessdata-dir", str(tessdata)]
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the only place: see the module's docstring
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
-        )
+        with core_taken():  # our other work stays on one thread meanwhile (pipeline.spare_core)
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+            )
     except subprocess.TimeoutExpired as error:
         raise OcrTimeout(f"OCR took longer than {timeout:.0f} s") from error
     if done.returncode != 0:

@@ -10,9 +10,9 @@ GIL. Beside the first page's Tesseract it loads the recogniser and the language 
 no page waits for them.
 
 One helper thread, not one per stage: two threads of ours beside Tesseract on two cores would
-take time from Tesseract, which is what the reader waits for. Only before the first Tesseract
-run and after the last is a core spare (``pipeline.spare_core``): the first page's cleaning and
-the last page's second reader are then split in two threads.
+take time from Tesseract, which is what the reader waits for. Only while no Tesseract runs is a
+core spare (``pipeline.spare_core``: before the first page's, after the last page's, after a
+short page's), and the helper's work in hand is then split in two threads.
 
 Pages come out in order and are the same as read one by one (each stage is the same function
 of the same page). At most four pages' images are in memory: two loaded ahead, one in
@@ -53,12 +53,12 @@ def read_overlapped(reader: PageReader) -> Iterator[PageText]:
             # the helper's order while Tesseract reads this page: the pages ahead first
             # (Tesseract waits for them), then the models once, then the page before
             for later in range(index + 1 + len(ahead), min(index + 1 + AHEAD, reader.count)):
-                ahead.append(helper.submit(reader.load, later))
+                ahead.append(helper.submit(on_spare_core, partial(reader.load, later)))
             if isinstance(loaded, OcrLoad) and not warming:
                 helper.submit(warm_up)  # a failure shows again in the first finishing
                 warming = True
             finished = finishing
-            finishing = helper.submit(unfinished) if unfinished is not None else None
+            finishing = helper.submit(on_spare_core, unfinished) if unfinished else None
             unfinished = _after_tesseract(loaded)  # Tesseract, here
             if finished is not None:
                 yield finished.result()
