@@ -9,9 +9,7 @@ The samples are committed, so new users need neither ../shared nor this script.
 
 from __future__ import annotations
 
-import gzip
 import html
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.common import corpus_path, corpus_records  # noqa: E402
 from kehoach import DATA_DIR, SAMPLES_DIR  # noqa: E402
 from pipeline.evaluation.synthetic import (  # noqa: E402
     Block,
@@ -43,7 +42,6 @@ SAMPLE_SCAN = Degradation(max_angle=0.5, blur=0.9, noise=3.0, contrast=(40, 230)
 SIGNER = "Nguyễn Văn An"  # a placeholder: the corpus text has no signer line
 WORD_PLAN = SHARED / "corpus" / "plans" / "lamdong-kh-tuyen-truyen-cchc-2026.txt"
 
-CORPUS = SHARED / "corpus" / "legal_vi.jsonl.gz"
 PORTAL_DECREE = "vbpl-75d2b90032e7"  # Nghị định 279/2025/NĐ-CP: 14 Điều in 4 Chương
 PORTAL_HEADER = (
     ("CHÍNH PHỦ",),
@@ -155,12 +153,10 @@ def word_plan() -> Path:
 
 
 def _corpus_text(doc_id: str) -> str:
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            if record["id"] == doc_id:
-                return record["text"]
-    raise SystemExit(f"{doc_id} is not in {CORPUS}")
+    for record in corpus_records(SHARED):
+        if record["id"] == doc_id:
+            return record["text"]
+    raise SystemExit(f"{doc_id} is not in {corpus_path(SHARED)}")
 
 
 def _table(*columns: tuple[str, ...]) -> str:

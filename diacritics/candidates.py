@@ -12,14 +12,12 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
+from diacritics.near import has_near, near_key_lists
 from diacritics.orthography import is_key_shape, is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
@@ -70,22 +68,6 @@ class Candidates:
     ids: np.ndarray
     forms: tuple[str, ...]
     costs: np.ndarray
-
-
-def _deletes(key: str, depth: int) -> set[str]:
-    """Every string made by deleting up to ``depth`` characters of ``key``."""
-    out = {key}
-    level = {key}
-    for _ in range(min(depth, len(key) - 1)):
-        # one more deletion from each string of the level before: every way to drop d characters
-        level = {word[:i] + word[i + 1 :] for word in level for i in range(len(word))}
-        out |= level
-    return out
-
-
-def max_edits(key: str) -> int:
-    """How far a garbled key may be from the syllable it stands for: 1 when short, else 2."""
-    return 1 if len(key) <= 2 else 2
 
 
 def _without_misspellings(ids: list[int], words: list[str]) -> list[int]:
@@ -140,32 +122,29 @@ class Inventory:
         # these numbers, and the deletion index holds them rather than the strings
         self.key_at = sorted(self.syllable_keys, key=lambda k: (-self.key_weight.get(k, -99.0), k))
         self.key_array = np.asarray(self.key_at, dtype=object)
-        self.deletes: dict[str, list[int]] = defaultdict(list)
-        for rank, key in enumerate(self.key_at):
-            for d in _deletes(key, 2):
-                self.deletes[d].append(rank)
+        self.rank_of = {key: rank for rank, key in enumerate(self.key_at)}
+        self.key_lengths = np.asarray([len(k) for k in self.key_at], dtype=np.int32)
 
     def forms(self, key: str) -> list[int]:
         """Vocabulary ids whose stripped key is ``key``, most frequent first."""
         return self.by_key.get(key, [])
 
-    def near_ranks(self, key: str) -> set[int]:
-        """Numbers (``key_at``) of the syllable keys in the deletion neighbourhood of a key."""
-        found: set[int] = set()
-        for d in _deletes(key, max_edits(key)):
-            found.update(self.deletes.get(d, ()))
-        return found
+    def has_near(self, key: str) -> bool:
+        """Whether any syllable key is within the deletion neighbourhood of a key."""
+        return has_near(self, key)
 
-    def near_rank_array(self, key: str) -> np.ndarray:
-        """``near_ranks`` as a sorted array (the lists joined in C, no Python set)."""
-        lists = [self.deletes.get(d, ()) for d in _deletes(key, max_edits(key))]
-        seen = np.zeros(len(self.key_at), dtype=bool)  # 1,330 keys: a mask beats a sort
-        seen[np.fromiter(chain.from_iterable(lists), dtype=np.int64)] = True
-        return np.flatnonzero(seen)
+    def near_keys(self, key: str) -> list[str]:
+        """Syllable keys within the deletion neighbourhood of a (garbled) key, the nearest
+        first (``diacritics.near``); the key itself when it is one."""
+        every = len(self.key_at) + 1
+        found = near_key_lists(self, [(key, every)], {key: [key]})[(key, every)]
+        return found if key in self.rank_of else found[1:]
 
-    def near_keys(self, key: str) -> set[str]:
-        """Syllable keys within the deletion neighbourhood of a (garbled) key."""
-        return {self.key_at[rank] for rank in self.near_ranks(key)}
+
+def _near_limit(key: str, garbled: bool) -> int:
+    """Near keys scored for an odd token: clean text's odd words (names, loans) need few
+    neighbours; OCR garble, and keys with digits or symbols, many."""
+    return NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
 
 
 def printed_key(token: str) -> str:
@@ -225,52 +204,30 @@ class Generator:
         limit = limit or NEAR_KEYS
         found = self._near_cache.get((key, limit))
         if found is None:
-            variants = self.channel.key_variants(key)
-            if len(variants) == 1:
-                found = self._near_plain(key, limit)
-            else:
-                found = self._near_variants(variants, limit)
-            self._near_cache[(key, limit)] = found
+            self._near_many([(key, limit)])
+            found = self._near_cache[(key, limit)]
         return found
 
-    def _near_variants(self, variants: list[str], limit: int) -> list[str]:
-        """``_near`` of a key with digits or symbols: the keys near any of its readings, each at
-        its least distance; nearest, then commonest (the key number), then by spelling."""
-        inv = self.inventory
-        ranks, dists = [], []
-        extra: dict[str, int] = {}  # a reading that is no syllable key: itself, at distance 0
-        for variant in variants:
-            near = inv.near_rank_array(variant)
-            ranks.append(near)
-            dists.append(
-                process.cdist(
-                    [variant], inv.key_array[near].tolist(), scorer=Levenshtein.distance, workers=1
-                )[0].astype(np.int64)
-                if len(near)
-                else np.zeros(0, dtype=np.int64)
-            )
-            extra[variant] = 0
-        rank, dist = np.concatenate(ranks), np.concatenate(dists)
-        order = np.lexsort((dist, rank))  # by key, the least distance first
-        first = np.r_[True, rank[order][1:] != rank[order][:-1]][: len(rank)]
-        rank, dist = rank[order][first], dist[order][first]
-        best = np.lexsort((rank, dist))[:limit]  # key numbers are commonest first, then spelling
-        weight = inv.key_weight
-        ranked = [
-            (int(d), -weight.get(k, -99.0), k)
-            for d, k in zip(dist[best].tolist(), inv.key_array[rank[best]].tolist(), strict=True)
-        ]
-        known = set(inv.key_array[rank].tolist())
-        ranked += [(0, -weight.get(k, -99.0), k) for k in extra if k not in known]
-        return [k for _, _, k in sorted(ranked)[:limit]]
+    def _near_many(self, requests: list[tuple[str, int]]) -> None:
+        """``_near`` of every (key, limit) not yet cached, all in one pass (``diacritics.near``)."""
+        todo = [r for r in dict.fromkeys(requests) if r not in self._near_cache]
+        if not todo:
+            return
+        if len(self._near_cache) + len(todo) > CACHE_LIMIT:
+            self._near_cache.clear()
+        readings = {key: self.channel.key_variants(key) for key, _ in todo}
+        self._near_cache.update(near_key_lists(self.inventory, todo, readings))
 
-    def _near_plain(self, key: str, limit: int) -> list[str]:
-        """``_near`` of a key without digits or symbols (most tokens): the key itself first (the
-        one at distance 0), then by distance, then by number (commonest first)."""
-        near = self.inventory.near_rank_array(key)
-        others = [k for k in self.inventory.key_array[near].tolist() if k != key]
-        dists = process.cdist([key], others, scorer=Levenshtein.distance, workers=1)[0]
-        return [key, *(others[n] for n in np.argsort(dists, kind="stable")[: limit - 1].tolist())]
+    def _near_request(
+        self, token: str, stripped_mode: bool, garbled: bool
+    ) -> tuple[str, int] | None:
+        """The (key, limit) of near keys a token's candidates need, None when it needs none."""
+        key = printed_key(token)
+        forms = self.inventory.forms(key)
+        common = bool(forms) and self.lm.uni_logp[forms[0]] >= RARE_KEY
+        if stripped_mode and common and token == key:
+            return (key, NEAR_KEYS) if garbled else None
+        return key, _near_limit(key, garbled)
 
     def _costs(self, token: str, ids: list[int]) -> list[float]:
         """Channel cost of ``token`` for each candidate id, in one vectorised batch."""
@@ -279,14 +236,19 @@ class Generator:
         return self.channel.distances(token, np.asarray(ids, dtype=np.int64)).tolist()
 
     def _near_forms(self, key: str, limit: int, per_key: int, taken: dict[int, float]) -> list[int]:
-        """Forms of the keys near ``key`` not already in ``taken``, nearest keys first."""
-        inv = self.inventory
-        return [
-            i
-            for near in self._near(key, limit)
-            for i in inv.forms(near)[:per_key]
-            if i not in taken
-        ]
+        """Forms of the keys near ``key`` not already in ``taken``, nearest keys first.
+
+        ``taken`` holds forms of ``key`` itself (its own or common accent variants), and a word
+        has one key: only ``key``'s own list is filtered, the others are taken whole (lists
+        sliced and joined in C, not a membership test per form)."""
+        forms = self.inventory.forms
+        out: list[int] = []
+        for near in self._near(key, limit):
+            if near == key:
+                out += [i for i in forms(near)[:per_key] if i not in taken]
+            else:
+                out += forms(near)[:per_key]
+        return out
 
     def _ranked(self, ids: np.ndarray, costs: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """The ``limit`` best (id, cost) by cost less 0.3 × log10 unigram (in float32, as the
@@ -307,6 +269,7 @@ class Generator:
         if not todo:
             return
         self._make_room(len(todo))
+        self._near_many([n for n in (self._near_request(*r) for r in todo) if n is not None])
         plans = [self._channel_ids(*request) for request in todo]
         batch = [
             (request[0], np.asarray(own + near, dtype=np.int64))
@@ -338,8 +301,7 @@ class Generator:
             taken = dict.fromkeys(self._common_forms(forms), 0.0)
             return [], self._near_forms(key, NEAR_KEYS, KEY_FORMS_GARBLED, taken)
         own_forms = forms[:MAX_CANDIDATES]
-        # clean text's odd words (names, loans) need few neighbours; OCR garble needs many
-        limit = NEAR_KEYS if garbled or not key.isalpha() else NEAR_KEYS_CLEAN
+        limit = _near_limit(key, garbled)
         per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
         return own_forms, self._near_forms(key, limit, per_key, dict.fromkeys(own_forms, 0.0))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.kernels import batch_distance
+from diacritics import kernels
 from diacritics.orthography import VIETNAMESE_LETTERS, strip_marks, strip_tone
 
 MAX_PIECE = 2
@@ -319,7 +319,7 @@ class Channel:
                 pair = self._no_pair[None]
             inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in tokens])
             owner = np.repeat(np.arange(len(group)), sizes)
-            flat = batch_distance(
+            flat = kernels.batch_distance(
                 self.word_chars[all_ids],
                 np.maximum(lengths, 0),
                 owner,

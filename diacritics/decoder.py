@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from diacritics import kernels
 from diacritics.lm import TrigramLM
 
 CHANNEL_WEIGHT = 1.0
@@ -46,6 +47,9 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -
     n = len(sizes)
     flat_ids = np.concatenate(ids)
     offsets = np.cumsum(sizes) - sizes
+    flat_costs = np.concatenate(costs)
+    if kernels.COMPILED is not None and flat_costs.dtype == np.float32:  # float32, as NumPy's
+        return kernels.line_scores(lm, flat_ids, flat_costs, sizes, offsets)
     # pairs (w, a, b) in C order: each candidate of positions 0..n-2 meets every next one
     row_pos = np.repeat(np.arange(n - 1), sizes[:-1])
     row_flat = np.arange(len(row_pos))  # the candidates of positions 0..n-2 come first in flat_ids
@@ -67,7 +71,7 @@ def line_scores(lm: TrigramLM, ids: list[np.ndarray], costs: list[np.ndarray]) -
     runs = pair_offsets[first_pos + 1] + pair_b[:n_first] * fan3
     second = np.repeat(runs - starts, fan3) + np.arange(int(fan3.sum()))
     # the newest word's channel cost rides on each pair (b, c), a smaller table than the triples
-    newest_cost = np.concatenate(costs)[offsets[pair_pos + 1] + pair_b]
+    newest_cost = flat_costs[offsets[pair_pos + 1] + pair_b]
     scores = np.repeat(pair_bow[:n_first], fan3) + (pair_p - newest_cost)[second]
     stored_pairs = np.flatnonzero(continued[:n_first])
     if len(stored_pairs):
@@ -127,13 +131,17 @@ def viterbi_lines(
     window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
     path = np.zeros(len(sizes), dtype=np.intp)
     last = np.zeros(len(sizes), dtype=np.intp)  # per position: the </s> of its line
-    for start, lattice in zip(starts, lattices, strict=True):
-        end = start + len(lattice) + 3
-        line_offsets = window_offsets[start : end - 2]
-        base = int(line_offsets[0])
-        line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
-        line_sizes = sizes[start:end]
-        path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes)
+    ends = [start + len(lattice) + 3 for start, lattice in zip(starts, lattices, strict=True)]
+    compiled = kernels.COMPILED is not None and flat.dtype == np.float32  # float32 sums, as NumPy
+    if compiled:
+        path = kernels.best_paths(flat, window_offsets, sizes, np.asarray(starts), np.asarray(ends))
+    for start, end in zip(starts, ends, strict=True):
+        if not compiled:
+            line_offsets = window_offsets[start : end - 2]
+            base = int(line_offsets[0])
+            line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
+            line_sizes = sizes[start:end]
+            path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes)
         last[start:end] = end - 1
     word = np.ones(len(sizes), dtype=bool)
     for start in starts:  # <s> <s> of each line; its </s> is at last[start]
@@ -172,6 +180,38 @@ def prune(
     near_big[big - 1] = True
     near_big[big] = True
     blocks = np.flatnonzero(near_big)
+    cands = np.repeat(big, sz[big])
+    b_local = _ragged_arange(sz[big])
+    b_index = offsets[cands] + b_local
+    if kernels.COMPILED is not None:
+        right_at, left_at = kernels.pair_maxima(
+            _bigram_tables(lm), len(lm.words), flat_ids, all_costs, sz, offsets, blocks
+        )
+        marginal = left_at[b_index] + right_at[b_index] - all_costs[b_index]
+    else:
+        marginal = _marginals_numpy(lm, flat_ids, all_costs, sz, offsets, blocks, big, b_local)
+    return _choose(marginal, big, sz, cands, b_local, keep)
+
+
+def _bigram_tables(lm: TrigramLM) -> tuple[np.ndarray, ...]:
+    """The arrays ``TrigramLM.bigram_logp`` reads, for the compiled pruning."""
+    return (lm._bitmap, lm._rank, lm.bi_logp, lm.uni_bow, lm.uni_logp)
+
+
+def _marginals_numpy(
+    lm: TrigramLM,
+    flat_ids: np.ndarray,
+    all_costs: np.ndarray,
+    sz: np.ndarray,
+    offsets: np.ndarray,
+    blocks: np.ndarray,
+    big: np.ndarray,
+    b_local: np.ndarray,
+) -> np.ndarray:
+    """The pruning's max-marginal of every candidate at a big position, in NumPy: the blocks'
+    pairs laid out flat (C order), looked up in one batch, maxima by ``reduceat``."""
+    cands = np.repeat(big, sz[big])
+    b_index = offsets[cands] + b_local
     rows = np.repeat(blocks, sz[blocks])  # a block's rows: its candidates a at p
     row_a = np.repeat(offsets[blocks], sz[blocks]) + _ragged_arange(sz[blocks])
     fan = sz[rows + 1]
@@ -185,9 +225,6 @@ def prune(
     row_of = np.zeros(len(sz), dtype=np.intp)
     row_of[blocks] = np.cumsum(sz[blocks]) - sz[blocks]
     right_rows = np.maximum.reduceat(logp - all_costs[pair_b], row_start)
-    cands = np.repeat(big, sz[big])
-    b_local = _ragged_arange(sz[big])
-    b_index = offsets[cands] + b_local
     right = right_rows[row_of[cands] + b_local]
     # left of b at t: its column of block t - 1, each a with its channel cost
     n_left = sz[cands - 1]
@@ -196,9 +233,18 @@ def prune(
         sz[cands], n_left
     )
     left_values = logp[column] - all_costs[pair_a[column]]
-    marginal = (
-        np.maximum.reduceat(left_values, np.cumsum(n_left) - n_left) + right - all_costs[b_index]
-    )
+    return np.maximum.reduceat(left_values, np.cumsum(n_left) - n_left) + right - all_costs[b_index]
+
+
+def _choose(
+    marginal: np.ndarray,
+    big: np.ndarray,
+    sz: np.ndarray,
+    cands: np.ndarray,
+    b_local: np.ndarray,
+    keep: int,
+) -> dict[int, np.ndarray]:
+    """Per big position, the indices of the candidates kept, from their max-marginals."""
     seg = np.cumsum(sz[big]) - sz[big]
     top = np.repeat(np.maximum.reduceat(marginal, seg), sz[big])
     close = marginal >= top - PRUNE_MARGIN

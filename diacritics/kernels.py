@@ -7,14 +7,238 @@ instead of the ~14 µs of a Python loop, and a document's new tokens cost one ba
 rather than one per token. The additions and minima are those of ``Channel.distance``, in the
 same order: same floats. (A numba version was measured: 0.65 CPU s to start in each process,
 more than it saves on a document set of this size.)
+
+Where the C twins of ``_kernels.c`` were built (``pip install -e .``, or ``python setup.py
+build_ext --inplace``), they run instead, through ctypes: the same operations in the same
+order, compiled without fused multiply-add, so the same floats (``tests/diacritics/
+test_kernels.py`` compares both on real text). ``KEHOACH_NUMPY_KERNELS=1`` keeps the NumPy ones.
 """
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
+import os
+from typing import Any
+
 import numpy as np
+
+MAX_PRINTED_C = 64
+"""Longest printed token the compiled distance takes (its rows live on the stack)."""
+
+
+class _Model(ctypes.Structure):
+    """``model_t`` of ``_kernels.c``: the language model's arrays ``line_scores`` reads."""
+
+    _fields_ = [  # noqa: RUF012 (ctypes' own declaration)
+        ("vocab", ctypes.c_uint64),
+        *((name, ctypes.c_void_p) for name in ("bitmap", "rank", "bi_logp", "bi_bow")),
+        *((name, ctypes.c_void_p) for name in ("bi_continued", "uni_bow", "uni_logp", "tri_lo")),
+        *((name, ctypes.c_void_p) for name in ("tri_hi", "tri_w3", "tri_logp", "tri_keys")),
+        ("n_tri", ctypes.c_int64),
+        ("orphans", ctypes.c_void_p),
+        ("n_orphans", ctypes.c_int64),
+    ]
+
+
+def _load_compiled() -> ctypes.CDLL | None:
+    """The compiled kernels, None where they were not built (or are switched off)."""
+    if os.environ.get("KEHOACH_NUMPY_KERNELS"):
+        return None
+    try:
+        spec = importlib.util.find_spec("diacritics._kernels")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin or not spec.origin.endswith((".so", ".pyd")):
+        return None
+    try:
+        lib = ctypes.CDLL(spec.origin)
+    except OSError:
+        return None
+    pointer = ctypes.c_void_p
+    i64 = ctypes.c_int64
+    lib.batch_distance.argtypes = [pointer, i64, pointer, pointer, i64, pointer, pointer, i64]
+    lib.batch_distance.argtypes += [i64, pointer, pointer, pointer]
+    lib.batch_distance.restype = None
+    lib.pair_maxima.argtypes = [pointer, pointer, pointer, pointer, pointer, i64, ctypes.c_uint64]
+    lib.pair_maxima.argtypes += [pointer] * 7
+    lib.pair_maxima.restype = None
+    lib.best_paths.argtypes = [pointer, pointer, pointer, pointer, pointer, i64] + [pointer] * 3
+    lib.best_paths.restype = None
+    lib.line_scores.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64] + [pointer] * 6
+    lib.line_scores.restype = None
+    lib.nearest_many.argtypes = [pointer, i64, i64, pointer, i64, pointer, pointer]
+    lib.nearest_many.restype = None
+    return lib
+
+
+COMPILED = _load_compiled()
+
+
+def _ptr(array: np.ndarray) -> int:
+    return array.ctypes.data
 
 
 def batch_distance(
+    chars: np.ndarray,
+    lengths: np.ndarray,
+    owner: np.ndarray,
+    single: np.ndarray,
+    pair: np.ndarray,
+    vanish: np.ndarray,
+    inserts: np.ndarray,
+) -> np.ndarray:
+    """``batch_distance_numpy``, compiled where it was built."""
+    m = inserts.shape[1]
+    if COMPILED is None or m > MAX_PRINTED_C:
+        return batch_distance_numpy(chars, lengths, owner, single, pair, vanish, inserts)
+    chars = np.ascontiguousarray(chars, dtype=np.int16)
+    lengths = np.ascontiguousarray(lengths, dtype=np.int64)
+    owner = np.ascontiguousarray(owner, dtype=np.int64)
+    single = np.ascontiguousarray(single, dtype=np.float64)
+    pair = np.ascontiguousarray(pair, dtype=np.float64)
+    vanish = np.ascontiguousarray(vanish, dtype=np.float64)
+    inserts = np.ascontiguousarray(inserts, dtype=np.float64)
+    out = np.empty(len(chars), dtype=np.float64)
+    COMPILED.batch_distance(
+        _ptr(chars), chars.shape[1], _ptr(lengths), _ptr(owner), len(chars), _ptr(single),
+        _ptr(pair), m, single.shape[2], _ptr(vanish), _ptr(inserts), _ptr(out),
+    )  # fmt: skip
+    return out
+
+
+def pair_maxima(
+    lm_tables: tuple[np.ndarray, ...],
+    vocab: int,
+    ids: np.ndarray,
+    costs: np.ndarray,
+    sizes: np.ndarray,
+    offsets: np.ndarray,
+    blocks: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Compiled only (``COMPILED`` must be set): per flat candidate, the best right neighbour
+    (max over the next position's b of log10 P(b | a) less b's cost) and the best left one (max
+    over the previous position's a of log10 P(b | a) less a's cost), for the blocks (p, p + 1)
+    listed; -inf elsewhere. ``lm_tables``: the bigram bitmap, its ranks, bigram log10 p,
+    unigram backoff and log10 p (``TrigramLM.bigram_tables``)."""
+    assert COMPILED is not None
+    bitmap, rank, bi_logp, uni_bow, uni_logp = lm_tables
+    ids = np.ascontiguousarray(ids, dtype=np.uint64)
+    costs = np.ascontiguousarray(costs, dtype=np.float64)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    blocks = np.ascontiguousarray(blocks, dtype=np.int64)
+    right = np.full(len(ids), -np.inf)
+    left = np.full(len(ids), -np.inf)
+    COMPILED.pair_maxima(
+        _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), _ptr(blocks), len(blocks), vocab,
+        _ptr(bitmap), _ptr(rank), _ptr(bi_logp), _ptr(uni_bow), _ptr(uni_logp), _ptr(right),
+        _ptr(left),
+    )  # fmt: skip
+    return right, left
+
+
+def best_paths(
+    flat: np.ndarray,
+    window_offsets: np.ndarray,
+    sizes: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+) -> np.ndarray:
+    """Compiled only (``COMPILED`` must be set): ``decoder._best_path`` of every line (positions
+    ``starts[l]`` .. ``ends[l]`` − 1 of the batch, window n starting at ``window_offsets[n]``
+    of the float32 scores ``flat``), the best candidate per position."""
+    assert COMPILED is not None
+    flat = np.ascontiguousarray(flat, dtype=np.float32)
+    window_offsets = np.ascontiguousarray(window_offsets, dtype=np.int64)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    starts = np.ascontiguousarray(starts, dtype=np.int64)
+    ends = np.ascontiguousarray(ends, dtype=np.int64)
+    work = np.empty(max(len(flat), 1), dtype=np.float32)
+    work_at = np.zeros(len(sizes), dtype=np.int64)
+    path = np.zeros(len(sizes), dtype=np.int64)
+    COMPILED.best_paths(
+        _ptr(flat), _ptr(window_offsets), _ptr(sizes), _ptr(starts), _ptr(ends), len(starts),
+        _ptr(work), _ptr(work_at), _ptr(path),
+    )  # fmt: skip
+    return path
+
+
+_MODELS: dict[int, tuple[object, _Model, list[np.ndarray]]] = {}
+
+
+def _model(lm: Any) -> _Model:
+    """The ``model_t`` of a TrigramLM (its arrays checked for the C types, kept alive with it)."""
+    found = _MODELS.get(id(lm))
+    if found is not None and found[0] is lm:
+        return found[1]
+    arrays = {
+        "bitmap": (lm._bitmap, np.uint64),
+        "rank": (lm._rank, np.int64),
+        "bi_logp": (lm.bi_logp, np.float32),
+        "bi_bow": (lm.bi_bow, np.float32),
+        "bi_continued": (lm.bi_continued.view(np.uint8), np.uint8),
+        "uni_bow": (lm.uni_bow, np.float32),
+        "uni_logp": (lm.uni_logp, np.float32),
+        "tri_lo": (lm.tri_lo, np.int64),
+        "tri_hi": (lm.tri_hi, np.int64),
+        "tri_w3": (lm.tri_w3, np.uint16),
+        "tri_logp": (lm.tri_logp, np.float32),
+        "tri_keys": (lm.tri_keys, np.uint64),
+        "orphans": (np.asarray(lm.orphan_contexts, dtype=np.uint64), np.uint64),
+    }
+    kept = {k: np.ascontiguousarray(a, dtype=t) for k, (a, t) in arrays.items()}
+    model = _Model(
+        vocab=len(lm.words),
+        n_tri=len(kept["tri_keys"]),
+        n_orphans=len(kept["orphans"]),
+        **{k: _ptr(a) for k, a in kept.items()},
+    )
+    _MODELS[id(lm)] = (lm, model, list(kept.values()))
+    return model
+
+
+def line_scores(
+    lm: Any, ids: np.ndarray, costs: np.ndarray, sizes: np.ndarray, offsets: np.ndarray
+) -> np.ndarray:
+    """Compiled only (``COMPILED`` must be set): ``decoder.line_scores`` of candidate ids and
+    float32 costs laid out flat (position p's at ``offsets[p]``, ``sizes[p]`` of them)."""
+    assert COMPILED is not None
+    ids = np.ascontiguousarray(ids, dtype=np.uint64)
+    costs = np.ascontiguousarray(costs, dtype=np.float32)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    n = len(sizes)
+    n_pairs = int((sizes[:-1] * sizes[1:]).sum()) if n > 1 else 0
+    out = np.empty(int((sizes[:-2] * sizes[1:-1] * sizes[2:]).sum()) if n > 2 else 0, np.float32)
+    pair_p, pair_bow = np.empty(n_pairs, np.float32), np.empty(n_pairs, np.float32)
+    pair_continued, pair_at = np.empty(n_pairs, np.uint8), np.empty(n_pairs, np.int64)
+    pair_start = np.zeros(max(n, 1), np.int64)
+    COMPILED.line_scores(
+        ctypes.byref(_model(lm)), _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), n,
+        _ptr(pair_p), _ptr(pair_bow), _ptr(pair_continued), _ptr(pair_at), _ptr(pair_start),
+        _ptr(out),
+    )  # fmt: skip
+    return out
+
+
+def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
+    """Compiled only (``COMPILED`` must be set): ``near._nearest`` of every row of an int32
+    distance table (``near.FAR`` and above: not near), ``takes[n]`` columns for row n."""
+    assert COMPILED is not None
+    table = np.ascontiguousarray(table, dtype=np.int32)
+    takes = np.ascontiguousarray(takes, dtype=np.int64)
+    width = max(int(takes.max(initial=0)), 0)
+    out = np.zeros((len(table), max(width, 1)), dtype=np.int64)
+    counts = np.zeros(len(table), dtype=np.int64)
+    COMPILED.nearest_many(
+        _ptr(table), len(table), table.shape[1] if table.ndim == 2 else 0, _ptr(takes),
+        out.shape[1], _ptr(out), _ptr(counts),
+    )  # fmt: skip
+    return [out[n, :c] for n, c in enumerate(counts.tolist())]
+
+
+def batch_distance_numpy(
     chars: np.ndarray,
     lengths: np.ndarray,
     owner: np.ndarray,

@@ -154,7 +154,7 @@ class Restorer:
             or not (word.islower() or word.isupper() or word[1:].islower())  # "bảnVăn": markup
             or is_key_shape(key)
             or word.lower() in self.lm.index
-            or inventory.near_ranks(key)
+            or inventory.has_near(key)
         ):
             return [(word, start)]
         # best[i]: (log10 weight, cut points) of the likeliest cutting of key[:i]

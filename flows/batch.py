@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from kehoach import PIPELINE_VERSION
-from schemas import ErrorCode, ErrorReport, PipelineSettings, SourceDocument
+from schemas import ErrorCode, ErrorReport, PipelineSettings, RunEntry, SourceDocument
 from schemas.common import Frozen
 from schemas.errors import os_error, storable_path
 
@@ -37,6 +37,18 @@ class DocumentOutcome(Frozen):
     error: ErrorReport | None = None
     seconds: float = 0.0
     note: str = ""
+
+    def run_entry(self, run_id: str) -> RunEntry:
+        """This outcome as the ``runs`` log keeps it: a replaced document was "ingested"."""
+        return RunEntry(
+            run_id=run_id,
+            path=self.path,
+            sha256=self.sha256,
+            outcome="ingested" if self.outcome == "replaced" else self.outcome,
+            pipeline_version=PIPELINE_VERSION,
+            error=self.error,
+            seconds=self.seconds,
+        )
 
 
 class IngestSummary(Frozen):
@@ -73,19 +85,7 @@ class RunLog(Protocol):
 
     def is_current(self, sha256: str, pipeline_version: str) -> bool: ...
 
-    def record_run(
-        self,
-        *,
-        run_id: str,
-        path: str,
-        sha256: str | None,
-        outcome: str,
-        pipeline_version: str,
-        error: ErrorReport | None = None,
-        seconds: float = 0.0,
-    ) -> None: ...
-
-    def record_runs(self, entries: Sequence[dict[str, Any]]) -> None: ...
+    def record_runs(self, entries: Sequence[RunEntry]) -> None: ...
 
 
 @dataclass
@@ -239,20 +239,7 @@ def record(dataset: RunLog, run_id: str, outcome: DocumentOutcome) -> None:
 
 def record_all(dataset: RunLog, run_id: str, outcomes: Sequence[DocumentOutcome]) -> None:
     """Log several files' outcomes in ``runs`` with one insert (a bundle of texts)."""
-    dataset.record_runs(
-        [
-            {
-                "run_id": run_id,
-                "path": outcome.path,
-                "sha256": outcome.sha256,
-                "outcome": "ingested" if outcome.outcome == "replaced" else outcome.outcome,
-                "pipeline_version": PIPELINE_VERSION,
-                "error": outcome.error,
-                "seconds": outcome.seconds,
-            }
-            for outcome in outcomes
-        ]
-    )
+    dataset.record_runs([outcome.run_entry(run_id) for outcome in outcomes])
 
 
 # --------------------------------------------------------------------------- the one writer

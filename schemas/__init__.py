@@ -20,6 +20,7 @@ from schemas.plan import (
 )
 from schemas.restore import RestoredToken, RestoreResult
 from schemas.result import ProcessedDocument, Section
+from schemas.runs import RunEntry, RunOutcome
 from schemas.settings import Limits, PipelineSettings
 from schemas.source import SourceDocument, SourceKind
 from schemas.structure import (
@@ -65,6 +66,8 @@ __all__ = [
     "Relation",
     "RestoreResult",
     "RestoredToken",
+    "RunEntry",
+    "RunOutcome",
     "Signer",
     "SourceDocument",
     "SourceKind",

@@ -1,6 +1,7 @@
 """What several test modules build: documents for the dataset, plan files, scans; no tests here.
 
-The gold plans of ../shared and a small plan built here (store, compare, obligations, report);
+The gold plans of ../shared and a small plan built here (store, compare, obligations, report),
+and saving documents or files into a dataset;
 short plan files and bad files for batches (flows, CLI); a scanned plan and a TIFF (pages, flows).
 """
 
@@ -8,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
 
+from extractors import extract_plan
 from extractors.obligations import plan_obligations
 from extractors.outline import sections_of
 from pipeline.evaluation.synthetic import Block, layout_document, render_layout, save_scanned_pdf
-from pipeline.layout import build_tree
+from pipeline.layout import build_tree, document_from_text
+from pipeline.process import process_file
 from pipeline.storage.store import Dataset
 from schemas import (
     Assignment,
@@ -26,6 +30,7 @@ from schemas import (
     DocumentText,
     Line,
     PageText,
+    PipelineSettings,
     PlanDocument,
     ProcessedDocument,
     Provenance,
@@ -197,13 +202,36 @@ def small_document(
     )
 
 
+def plan_of(text: str) -> PlanDocument:
+    """The plan extracted from ``text`` read as one plain page, as written (no restoration)."""
+    document = document_from_text(text)
+    return extract_plan(build_tree(document), document.source)
+
+
+def save_documents(db: Path, documents: Sequence[ProcessedDocument]) -> list[str]:
+    """Save ``documents`` into the dataset ``db``, each under its source's path; what each save
+    did ("inserted", "unchanged", ...)."""
+    with Dataset(db) as dataset:
+        return [
+            dataset.save(document, run_id="r", path=str(document.source.path))
+            for document in documents
+        ]
+
+
 def dataset_of(tmp_path: Path, documents: list[ProcessedDocument]) -> Path:
     """A dataset file holding ``documents``, saved in one run."""
     db = tmp_path / "k.duckdb"
-    with Dataset(db) as dataset:
-        for document in documents:
-            dataset.save(document, run_id="r", path=str(document.source.path))
+    save_documents(db, documents)
     return db
+
+
+def ingest_files(
+    db: Path, paths: Sequence[Path], settings: PipelineSettings | None = None
+) -> list[str]:
+    """Read, process and save each of ``paths`` into the dataset ``db`` (a batch, no Prefect);
+    what each save did."""
+    settings = settings or PipelineSettings()
+    return save_documents(db, [process_file(path, settings) for path in paths])
 
 
 # --------------------------------------------------------------------------- plan files

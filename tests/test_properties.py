@@ -5,7 +5,6 @@ Run with at least 2,000 examples each (the CI profile), since hostile files reac
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -80,17 +79,10 @@ def test_restore_returns_nfc_and_keeps_every_line(text: str) -> None:
 @EXAMPLES
 @given(plan_lines)
 def test_layout_provenance_stays_inside_the_document(lines: list[str]) -> None:
-    from pipeline.layout import build_tree, document_from_text
-    from schemas import SourceDocument, SourceKind
+    from pipeline.layout import build_tree, document_from_text, source_for_text
 
     text = "\n".join(lines)
-    source = SourceDocument(
-        path="property.txt",
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        kind=SourceKind.TEXT,
-        size_bytes=len(text.encode()),
-    )
-    document = document_from_text(text, source)
+    document = document_from_text(text, source_for_text(text, "property.txt"))
     tree = build_tree(document)
     line_count = document.line_count
     for block in tree.body:

@@ -22,7 +22,6 @@ in a child process, so both rows are printed side by side.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -40,13 +39,12 @@ EFFECTIVE = re.compile(r"có hiệu lực[^.;]{0,40}?từ ngày\s+\d", re.IGNORE
 def documents(limit: int) -> tuple[list[dict], list[dict]]:
     """(tuned-on, held-out) decrees and circulars, by id, the first ``limit`` of each kind."""
     sys.path.append(str(REPO))  # after PYTHONPATH, so --vs measures that checkout
+    from bench.common import corpus_records
     from bench.heldout import is_heldout_corpus
 
     tuned: list[dict] = []
     held: list[dict] = []
-    with gzip.open(SHARED / "corpus" / "legal_vi.jsonl.gz", "rt", encoding="utf-8") as lines:
-        rows = [json.loads(line) for line in lines]
-    for row in sorted(rows, key=lambda r: r["id"]):
+    for row in sorted(corpus_records(SHARED), key=lambda r: r["id"]):
         if not KINDS.search(row["text"][:600].upper()):
             continue
         (held if is_heldout_corpus(row["id"]) else tuned).append(row)

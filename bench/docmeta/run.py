@@ -15,8 +15,6 @@ value is vbpl.vn's "Loại văn bản" where the page has one, else thuvienphapl
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 from collections import Counter
@@ -24,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.common import corpus_records  # noqa: E402
 from bench.heldout import HELDOUT_SCANS, is_heldout_corpus  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
@@ -140,31 +139,29 @@ def corpus(limit: int | None) -> None:
     """Doc types against the portals' own values; central documents and their province."""
     stats = {False: Counter(), True: Counter()}
     confusions: Counter[tuple[str, str]] = Counter()
-    with gzip.open(SHARED / "corpus" / "legal_vi.jsonl.gz", "rt", encoding="utf-8") as handle:
-        for index, line in enumerate(handle):
-            if limit and index >= limit:
-                break
-            record = json.loads(line)
-            held = is_heldout_corpus(record["id"])
-            count = stats[held]
-            header = _header_of_text(record["text"][:60_000])
-            count["documents"] += 1
-            count["with type"] += header.doc_type is not None
-            portal = _portal_type(record)
-            if portal:
-                count["portal type"] += 1
-                same = (header.doc_type or "").lower() == portal.lower()
-                count["type agrees"] += same
-                if not same and not held:
-                    confusions[(portal, header.doc_type or "—")] += 1
-            level = header.issuer_level
-            count[f"level {level}"] += 1
-            if level == "central":
-                count["central, province None"] += header.province is None
-                count["central, signed in Hà Nội"] += (header.place or "").startswith("Hà Nội")
-            if header.province == "Hà Nội":
-                count["province Hà Nội"] += 1
-                count["province Hà Nội, issuer names Hà Nội"] += "Hà Nội" in (header.issuer or "")
+    for index, record in enumerate(corpus_records(SHARED)):
+        if limit and index >= limit:
+            break
+        held = is_heldout_corpus(record["id"])
+        count = stats[held]
+        header = _header_of_text(record["text"][:60_000])
+        count["documents"] += 1
+        count["with type"] += header.doc_type is not None
+        portal = _portal_type(record)
+        if portal:
+            count["portal type"] += 1
+            same = (header.doc_type or "").lower() == portal.lower()
+            count["type agrees"] += same
+            if not same and not held:
+                confusions[(portal, header.doc_type or "—")] += 1
+        level = header.issuer_level
+        count[f"level {level}"] += 1
+        if level == "central":
+            count["central, province None"] += header.province is None
+            count["central, signed in Hà Nội"] += (header.place or "").startswith("Hà Nội")
+        if header.province == "Hà Nội":
+            count["province Hà Nội"] += 1
+            count["province Hà Nội, issuer names Hà Nội"] += "Hà Nội" in (header.issuer or "")
     for held, count in stats.items():
         print(f"\n{'held-out' if held else 'tuned-on'} corpus documents")
         for key in sorted(count):
@@ -184,8 +181,7 @@ def relations(count: int) -> None:
 
     shown = 0
     per_source: Counter[str] = Counter()
-    with gzip.open(SHARED / "corpus" / "legal_vi.jsonl.gz", "rt", encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle]
+    records = list(corpus_records(SHARED))
     # Documents that say they amend, repeal or replace: in the title, or in a closing provision.
     acting = re.compile(r"sửa đổi, bổ sung|bãi bỏ|thay thế|hết hiệu lực kể từ", re.IGNORECASE)
     for record in records:
@@ -197,25 +193,24 @@ def relations(count: int) -> None:
             record["title"] + text[-6000:]
         ):
             continue
-        if True:
-            document = document_from_text(text)
-            plan = extract_plan(build_tree(document), document.source)
-            acts = [r for r in plan.relations if r.kind not in ("dan_chieu", "can_cu")]
-            if not acts:
-                continue
-            shown += 1
-            per_source[source] += 1
-            print(f"\n{shown}. {record['id']} — {record['title'][:90]}")
-            print(
-                f"   {plan.doc.doc_type} {plan.doc.number} ({plan.doc.issuer}); "
-                f"validity {plan.validity.status}, effective {plan.validity.effective_date}"
-            )
-            for rel in acts[:8]:
-                arrow = "←" if rel.inverse else "→"
-                print(f"   {arrow} {rel.kind:9} {rel.ref} [{rel.source}] {rel.scope or ''}")
-                print(f"       “{(rel.text or '')[:150]}”")
-            if shown >= count:
-                break
+        document = document_from_text(text)
+        plan = extract_plan(build_tree(document), document.source)
+        acts = [r for r in plan.relations if r.kind not in ("dan_chieu", "can_cu")]
+        if not acts:
+            continue
+        shown += 1
+        per_source[source] += 1
+        print(f"\n{shown}. {record['id']} — {record['title'][:90]}")
+        print(
+            f"   {plan.doc.doc_type} {plan.doc.number} ({plan.doc.issuer}); "
+            f"validity {plan.validity.status}, effective {plan.validity.effective_date}"
+        )
+        for rel in acts[:8]:
+            arrow = "←" if rel.inverse else "→"
+            print(f"   {arrow} {rel.kind:9} {rel.ref} [{rel.source}] {rel.scope or ''}")
+            print(f"       “{(rel.text or '')[:150]}”")
+        if shown >= count:
+            break
 
 
 def main() -> None:

@@ -31,6 +31,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from bench.common import load_average  # noqa: E402
+
 SHARED = REPO.parent / "shared"
 MODES = {
     "threads-1": (1, False),
@@ -168,10 +170,6 @@ def child(mode: str, db: Path, files: list[str]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the driver
 
 
-def _load() -> str:
-    return "/".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, Any]:
     """First run in a child process, then the same batch again through ``kehoach ingest``."""
     db = workdir / f"{kind}-{mode}.duckdb"
@@ -179,7 +177,7 @@ def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, 
         **os.environ,
         "PREFECT_LOCAL_STORAGE_PATH": str(workdir / f"results-{kind}-{mode}"),
     }
-    load_before = _load()
+    load_before = load_average()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--db", str(db), *files],
@@ -210,7 +208,7 @@ def measure(kind: str, mode: str, files: list[str], workdir: Path) -> dict[str, 
         docs_per_min=round(
             60 * (figures["ingested"] + figures["failed"]) / figures["flow_seconds"], 2
         ),
-        load=f"{load_before} → {_load()}",
+        load=f"{load_before} → {load_average()}",
     )
     return figures
 
@@ -243,25 +241,33 @@ def print_table(rows: list[dict[str, Any]]) -> None:
                 print(f"{kind}: {mode} / threads-1 = {ratio:.2f}x (goal ≥ 1.8x)")
 
 
-def legacy_texts(folder: Path, count: int, max_chars: int = TEXT_CHARS) -> list[str]:
-    """``count`` legal corpus documents as legacy OCR dumps (.txt, diacritics stripped), written
-    into ``folder``: the bulk text batch an operator ingests, in file order, each cut at a line
-    break near ``max_chars`` (about a plan's length)."""
+def corpus_texts(
+    folder: Path, count: int, max_chars: int = TEXT_CHARS, *, strip: bool = False
+) -> list[str]:
+    """``count`` legal corpus documents written into ``folder`` as .txt, in file order, each cut
+    at a line break near ``max_chars`` (about a plan's length); ``strip`` takes off their
+    diacritics."""
     from diacritics.orthography import strip_marks
     from diacritics.text import corpus_documents
 
     folder.mkdir(parents=True, exist_ok=True)
-    files = []
+    files: list[str] = []
     for heldout in (True, False):
         for doc_id, text in corpus_documents(SHARED, heldout=heldout):
             cut = text[:max_chars]
             cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
             path = folder / f"{doc_id}.txt"
-            path.write_text(strip_marks(cut) + "\n", encoding="utf-8")
+            path.write_text((strip_marks(cut) if strip else cut) + "\n", encoding="utf-8")
             files.append(str(path))
             if len(files) == count:
                 return files
     return files
+
+
+def legacy_texts(folder: Path, count: int, max_chars: int = TEXT_CHARS) -> list[str]:
+    """``count`` corpus documents as legacy OCR dumps (diacritics stripped): the bulk text batch
+    an operator ingests (``corpus_texts``)."""
+    return corpus_texts(folder, count, max_chars, strip=True)
 
 
 def corpus_files(kind: str, limit: int | None, workdir: Path) -> list[str]:

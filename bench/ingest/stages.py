@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import tempfile
@@ -28,27 +27,16 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import SHARED, TEXT_CHARS, legacy_texts  # noqa: E402
+from run import TEXT_CHARS, corpus_texts, legacy_texts  # noqa: E402
+
+from bench.common import load_average  # noqa: E402
 
 STAGES = ("read", "restore", "extract")
 
 
 def correct_texts(folder: Path, count: int, max_chars: int = TEXT_CHARS) -> list[str]:
     """The same documents as ``legacy_texts``, diacritics kept."""
-    from diacritics.text import corpus_documents
-
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[str] = []
-    for heldout in (True, False):
-        for doc_id, text in corpus_documents(SHARED, heldout=heldout):
-            cut = text[:max_chars]
-            cut = cut[: cut.rfind("\n")] if "\n" in cut else cut
-            path = folder / f"{doc_id}.txt"
-            path.write_text(cut + "\n", encoding="utf-8")
-            files.append(str(path))
-            if len(files) == count:
-                return files
-    return files
+    return corpus_texts(folder, count, max_chars)
 
 
 def run_batch(files: list[str]) -> tuple[dict[str, float], int, int]:
@@ -107,7 +95,7 @@ def main() -> None:
         stripped = legacy_texts(Path(tmp) / "stripped", args.docs)
         correct = correct_texts(Path(tmp) / "correct", args.docs)
         run_batch(stripped[:1])  # start-up: imports and models, not counted
-        load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+        load = load_average()
         print(
             "| batch | texts | refused | lines | CPU s: read · restore · extract | CPU s "
             "| restore µs/line | docs/min (CPU) |"

@@ -17,8 +17,6 @@ the children's (pdftotext); wall time follows the machine's load, which the tabl
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -30,6 +28,8 @@ from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+
+from bench.common import children_cpu_seconds, load_average  # noqa: E402
 
 if TYPE_CHECKING:
     from pipeline.evaluation.synthetic import Block
@@ -133,15 +133,14 @@ def pdftotext_reads(files: list[tuple[Path, str]], repeat: int, pages: int) -> T
     binary = shutil.which("pdftotext")
     if binary is None:
         return None
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = children_cpu_seconds()
     wall = time.perf_counter()
     for _ in range(repeat):
         for path, _truth in files:
             subprocess.run(
                 [binary, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
             )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    cpu = children_cpu_seconds() - before
     return Timing("pdftotext", len(files), pages, cpu, time.perf_counter() - wall, None)
 
 
@@ -151,13 +150,13 @@ def main() -> None:
     parser.add_argument("--plans", type=int, default=None, help="first N corpus plans only")
     args = parser.parse_args()
     files = [(SAMPLE, SAMPLE_TRUTH.read_text("utf-8"))]
-    load_before = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-layers-") as tmp:
         if PLANS.is_dir():
             files += make_plan_pdfs(Path(tmp), args.plans)
         ours = kehoach_reads(files, args.repeat)
         theirs = pdftotext_reads(files, args.repeat, ours.pages)
-    load_after = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    load_after = load_average()
     print(
         "| reader | files | pages read | worst CER | CPU ms/page | wall ms/page "
         "| pages/min (CPU) | pages/min (wall) |"

@@ -15,9 +15,7 @@ the documents whose tree (kind and path of every node) is the .txt's. CPU second
 from __future__ import annotations
 
 import argparse
-import gzip
 import html
-import json
 import re
 import sys
 import tempfile
@@ -28,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from bench.common import corpus_records  # noqa: E402
 from bench.heldout import is_heldout_corpus  # noqa: E402
 from pipeline.process import process_file, read_text  # noqa: E402
 from schemas import PipelineSettings  # noqa: E402
@@ -38,16 +37,14 @@ ARTICLE = re.compile(r"^Điều \d+", re.MULTILINE)
 
 def decrees(shared: Path, count: int) -> list[tuple[str, str]]:
     found = []
-    with gzip.open(shared / "corpus" / "legal_vi.jsonl.gz", "rt", encoding="utf-8") as lines:
-        for line in lines:
-            record = json.loads(line)
-            text = record["text"]
-            if is_heldout_corpus(record["id"]) or len(text) > 60_000:
-                continue
-            if TYPE_LINE.search(text[:1500]) and len(ARTICLE.findall(text)) >= 3:
-                found.append((record["id"], text))
-                if len(found) == count:
-                    break
+    for record in corpus_records(shared):
+        text = record["text"]
+        if is_heldout_corpus(record["id"]) or len(text) > 60_000:
+            continue
+        if TYPE_LINE.search(text[:1500]) and len(ARTICLE.findall(text)) >= 3:
+            found.append((record["id"], text))
+            if len(found) == count:
+                break
     return found
 
 

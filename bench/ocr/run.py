@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from bench.common import children_cpu_seconds, load_average  # noqa: E402
 from bench.heldout import HELDOUT_PLANS, HELDOUT_SCANS  # noqa: E402
 from pipeline.evaluation.metrics import cer, mark_cer, syllable_accuracy, wer  # noqa: E402
 from pipeline.evaluation.synthetic import LEVELS, render_plan  # noqa: E402
@@ -194,11 +194,6 @@ def corpus_pass(
     return lines, documents
 
 
-def _children_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) -> list[str]:
     """The first ``pages`` pages of ``scan`` read by raw Tesseract (the pages rendered at 300 dpi
     beforehand, ``tesseract page.pgm stdout -l vie --psm 4 tsv`` one after another) and by
@@ -220,18 +215,18 @@ def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) 
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
         totals = {"raw": [0.0, 0.0, 0.0], "kehoach": [0.0, 0.0, 0.0]}  # wall, own CPU, children
         for _ in range(rounds):
-            wall, children = time.perf_counter(), _children_cpu()
+            wall, children = time.perf_counter(), children_cpu_seconds()
             for image in images:
                 command = ["tesseract", str(image), "stdout", "-l", settings.ocr_lang]
                 command += ["--psm", "4", "--dpi", "300", "tsv"]
                 subprocess.run(command, capture_output=True, env=env, check=True)
             totals["raw"][0] += time.perf_counter() - wall
-            totals["raw"][2] += _children_cpu() - children
-            wall, own, children = time.perf_counter(), time.process_time(), _children_cpu()
+            totals["raw"][2] += children_cpu_seconds() - children
+            wall, own, children = time.perf_counter(), time.process_time(), children_cpu_seconds()
             extract_text(source, settings)
             totals["kehoach"][0] += time.perf_counter() - wall
             totals["kehoach"][1] += time.process_time() - own
-            totals["kehoach"][2] += _children_cpu() - children
+            totals["kehoach"][2] += children_cpu_seconds() - children
     read = len(images) * rounds
     rows = []
     for name, (wall, own, children) in totals.items():
@@ -249,7 +244,7 @@ def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) 
 
 
 def print_speed(scan: Path, pages: int, rounds: int, settings: PipelineSettings) -> None:
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    load = load_average()
     print(f"\nspeed on {scan.name}, {os.cpu_count()} cores, load 1/5/15 {load}:")
     print(
         "| reader | pages read | pages/min (wall) | wall s/page | Python CPU s/page "

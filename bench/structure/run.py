@@ -19,8 +19,6 @@ reported last and apart. Speed is CPU seconds of this process (the machine is sh
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 import time
@@ -35,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from degrade import degrade_text  # noqa: E402
 
+from bench.common import corpus_records  # noqa: E402
 from bench.heldout import HELDOUT_PLANS, is_heldout_corpus  # noqa: E402
 from pipeline.layout import build_tree, document_from_text  # noqa: E402
 from pipeline.structure import build_structure  # noqa: E402
@@ -110,18 +109,16 @@ def share(truth: Counter, found: Counter) -> tuple[int, int]:
     return hits, sum(truth.values())
 
 
-def load_corpus(path: Path, limit: int) -> list[tuple[str, str, str]]:
+def load_corpus(shared: Path, limit: int) -> list[tuple[str, str, str]]:
     docs = []
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for raw in handle:
-            doc = json.loads(raw)
-            genre = genre_of(doc["text"])
-            if (
-                genre
-                and ARTICLE.search(doc["text"].replace("**", "")) is not None
-                or (genre and re.search(r"(?m)^\W*Điều\s+\d+\s*[.:]", doc["text"]))
-            ):
-                docs.append((doc["id"], genre, doc["text"]))
+    for doc in corpus_records(shared):
+        genre = genre_of(doc["text"])
+        if (
+            genre
+            and ARTICLE.search(doc["text"].replace("**", "")) is not None
+            or (genre and re.search(r"(?m)^\W*Điều\s+\d+\s*[.:]", doc["text"]))
+        ):
+            docs.append((doc["id"], genre, doc["text"]))
     return docs[:limit]
 
 
@@ -183,19 +180,17 @@ NOI_NHAN = re.compile(r"^\W*Nơi nhận\b")
 ATTACHED_TYPES = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "QUY CHẾ", "QUY ĐỊNH", "ĐỀ ÁN", "ĐIỀU LỆ")
 
 
-def attached_plans(path: Path, plans: Path) -> None:
+def attached_plans(shared: Path, plans: Path) -> None:
     """Decisions with a plan, programme or regulation printed after the signature: whether the
     structure finds the attachment, and the obligations read from the attached document's lines."""
     from extractors import extract_plan
     from extractors.obligations import obligations_of
 
     found = []
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for raw in handle:
-            doc = json.loads(raw)
-            line_no = _attached_after_signature(doc["text"])
-            if line_no:
-                found.append((doc["id"], doc["text"], line_no, is_heldout_corpus(doc["id"])))
+    for doc in corpus_records(shared):
+        line_no = _attached_after_signature(doc["text"])
+        if line_no:
+            found.append((doc["id"], doc["text"], line_no, is_heldout_corpus(doc["id"])))
     for plan_path in sorted(plans.glob("*.txt")):
         text = plan_path.read_text(encoding="utf-8")
         line_no = _attached_after_signature(text)
@@ -285,8 +280,7 @@ def main() -> None:
         "--plans-first-seed", type=int, default=0, help="seeds 0-2 were read while tuning"
     )
     args = parser.parse_args()
-    corpus = args.shared / "corpus" / "legal_vi.jsonl.gz"
-    docs = load_corpus(corpus, args.docs)
+    docs = load_corpus(args.shared, args.docs)
     tuned = [d for d in docs if not is_heldout_corpus(d[0])]
     heldout = [d for d in docs if is_heldout_corpus(d[0])]
     rows = (
@@ -309,7 +303,7 @@ def main() -> None:
         [p for p in plans if p.name not in HELDOUT_PLANS], args.plans_seeds, args.plans_first_seed
     )
     print("\nDecisions approving an attached document")
-    attached_plans(corpus, args.shared / "corpus" / "plans")
+    attached_plans(args.shared, args.shared / "corpus" / "plans")
     print("\nSpeed")
     speed(tuned[:200])
     print(f"\nHeld-out (bench/heldout.py): {len(heldout)} legal documents, reported last")

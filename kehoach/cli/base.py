@@ -109,6 +109,7 @@ WorkersOption = Annotated[int, typer.Option(help="Local worker processes.")]
 DaskAddressOption = Annotated[
     str | None, typer.Option(help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786.")
 ]
+JsonOption = Annotated[bool, typer.Option("--json")]  # the dataset's answers as JSON, not a table
 FileArgument = Annotated[
     Path, typer.Argument(help="A PDF, image, legacy OCR .txt, Word .docx or saved .html page.")
 ]

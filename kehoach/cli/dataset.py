@@ -14,6 +14,7 @@ from kehoach.cli.base import (
     EXIT_BATCH_FAILURES,
     DaskAddressOption,
     DbOption,
+    JsonOption,
     WorkersOption,
     app,
     eval_app,
@@ -93,7 +94,7 @@ def compare(
     reference: Annotated[
         str | None, typer.Option(help="Align every plan against this one (sha256 prefix or title).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Side-by-side table of FIELD across documents, matching items aligned."""
     from pipeline.analysis.compare import compare_field, render_comparison
@@ -140,7 +141,7 @@ def cites(
         str | None,
         typer.Option("--compare", help="Then compare this field across the citing plans."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Who cites or implements REF, by province; with --compare, their plans side by side."""
     from pipeline.analysis.citations import citing_compared, render_citing
@@ -165,7 +166,7 @@ def search(
     province: Annotated[str | None, typer.Option(help="Part of the province's name.")] = None,
     year: Annotated[int | None, typer.Option(help="Year of issue.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many documents.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Full-text search of the stored documents (current versions), best matches first."""
     from pipeline.analysis.citations import render_hits, search_dataset

@@ -24,10 +24,10 @@ from pipeline.storage.writes import first_row
 from schemas import (
     DocumentText,
     ErrorCode,
-    ErrorReport,
     KehoachError,
     PlanDocument,
     ProcessedDocument,
+    RunEntry,
 )
 
 # --------------------------------------------------------------------------- opening the file
@@ -208,35 +208,13 @@ class Dataset:
                 raise
         return outcomes
 
-    def record_run(
-        self,
-        *,
-        run_id: str,
-        path: str,
-        sha256: str | None,
-        outcome: str,
-        pipeline_version: str,
-        error: ErrorReport | None = None,
-        seconds: float = 0.0,
-    ) -> None:
+    def record_run(self, entry: RunEntry) -> None:
         """Log what a run did to one file; a failed file keeps its code and reason (quarantine)."""
-        self.record_runs(
-            [
-                {
-                    "run_id": run_id,
-                    "path": path,
-                    "sha256": sha256,
-                    "outcome": outcome,
-                    "pipeline_version": pipeline_version,
-                    "error": error,
-                    "seconds": seconds,
-                }
-            ]
-        )
+        self.record_runs([entry])
 
-    def record_runs(self, entries: Sequence[dict[str, Any]]) -> None:
-        """Log several files at once, each given as ``record_run``'s keyword arguments."""
-        rows = [writes.run_row(**entry) for entry in entries]
+    def record_runs(self, entries: Sequence[RunEntry]) -> None:
+        """Log what a run did to several files, with one insert."""
+        rows = [writes.run_row(entry) for entry in entries]
         # a log that cannot be written ends the batch, with the reason a person can fix
         with self._link.use() as connection, storage_errors(self.path, (duckdb.Error,)):
             writes.insert_rows(connection, "runs", rows)

@@ -19,9 +19,7 @@ from pipeline.storage.identity import Identity
 from pipeline.storage.rows import document_row
 from pipeline.storage.schema import DATA_TABLES, VERSION_TABLES
 from pipeline.storage.search import SEARCH_TABLE, search_row
-from schemas import ErrorReport, ProcessedDocument, nfc
-
-OUTCOMES = ("ingested", "skipped", "failed")
+from schemas import ProcessedDocument, RunEntry, nfc
 
 
 def rollback(connection: Any) -> None:
@@ -119,28 +117,17 @@ def place_document(
     return "inserted" if before is None else "replaced"
 
 
-def run_row(
-    *,
-    run_id: str,
-    path: str,
-    sha256: str | None,
-    outcome: str,
-    pipeline_version: str,
-    error: ErrorReport | None = None,
-    seconds: float = 0.0,
-) -> tuple[Any, ...]:
+def run_row(entry: RunEntry) -> tuple[Any, ...]:
     """One row of ``runs``."""
-    if outcome not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
     return (
-        run_id,
-        nfc(str(path)),
-        sha256,
-        outcome,
-        str(error.code) if error else None,
-        error.reason if error else None,
-        pipeline_version,
-        seconds,
+        entry.run_id,
+        entry.path,
+        entry.sha256,
+        entry.outcome,
+        str(entry.error.code) if entry.error else None,
+        entry.error.reason if entry.error else None,
+        entry.pipeline_version,
+        entry.seconds,
         now_utc(),
     )
 

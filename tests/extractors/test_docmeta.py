@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from extractors import extract_plan
 from extractors.header import extract_header
 from extractors.legal_basis import extract_legal_basis, ref_key
 from extractors.portal import read_portal_attributes
@@ -11,11 +10,7 @@ from extractors.sections import place_blocks
 from extractors.signer import signer_of
 from extractors.vocab import expand_abbreviations
 from pipeline.layout import build_tree, document_from_text
-
-
-def _plan(text: str):  # type: ignore[no-untyped-def]
-    document = document_from_text(text)
-    return extract_plan(build_tree(document), document.source)
+from tests.support import plan_of
 
 
 def _header(text: str):  # type: ignore[no-untyped-def]
@@ -99,7 +94,7 @@ def test_cong_van_has_no_type_line_but_a_subject_and_a_central_issuer_has_no_pro
 
 
 def test_an_authority_line_before_the_preamble_keeps_the_legal_basis() -> None:
-    plan = _plan(QD_TTG)
+    plan = plan_of(QD_TTG)
     assert plan.doc.authority == "Thủ tướng Chính phủ"
     assert (plan.doc.issuer, plan.doc.province) == ("Thủ tướng Chính phủ", None)
     refs = [(basis.ref, basis.name) for basis in plan.legal_basis]
@@ -213,7 +208,7 @@ def test_a_ministry_signing_in_ha_noi_has_no_province_and_its_parent_is_kept() -
 
 
 def test_a_consolidated_text_names_what_it_consolidates() -> None:
-    plan = _plan(
+    plan = plan_of(
         "VĂN PHÒNG QUỐC HỘI\nSố: 103/VBHN-VPQH\nHà Nội, ngày 27 tháng 8 năm 2025\n"
         "LUẬT THUẾ THU NHẬP CÁ NHÂN\nLuật Thuế thu nhập cá nhân số 04/2007/QH12 ngày 21 tháng 11 "
         "năm 2007 của Quốc hội, được sửa đổi, bổ sung bởi:\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from extractors import extract_plan
 from extractors.duties import holder_names
 from extractors.duty_rules import (
     article_kind,
@@ -11,7 +10,7 @@ from extractors.duty_rules import (
     states_right,
     states_sanction,
 )
-from pipeline.layout import build_tree, document_from_text
+from tests.support import plan_of
 
 DECREE = """Số: 15/2026/NĐ-CP
 Hà Nội, ngày 05 tháng 3 năm 2026
@@ -52,8 +51,7 @@ a) Bố trí kinh phí bảo quản tài liệu lưu trữ hằng năm.
 
 
 def _obligations() -> dict[str, tuple[str, ...]]:
-    document = document_from_text(DECREE)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(DECREE)
     found: dict[str, tuple[str, ...]] = {}
     for assignment in plan.assignments:
         found[assignment.agency] = found.get(assignment.agency, ()) + assignment.tasks

@@ -7,13 +7,12 @@ import sys
 
 import pytest
 
-from extractors import extract_plan
 from extractors.agencies import canonical_agency, split_agencies, subject_of
 from extractors.awards import awards_in_text, split_grantors
 from extractors.deadlines import normalize_date, recurrence_of
 from extractors.obligations import obligations_of
-from pipeline.layout import build_tree, document_from_text
 from schemas import PlanDocument, Provenance
+from tests.support import plan_of
 
 MINI = """ỦY BAN NHÂN DÂN
 TỈNH QUẢNG NGÃI
@@ -73,8 +72,7 @@ Trần Văn Minh
 
 @pytest.fixture(scope="module")
 def plan() -> PlanDocument:
-    document = document_from_text(MINI)
-    return extract_plan(build_tree(document), document.source)
+    return plan_of(MINI)
 
 
 def test_header_and_signer(plan: PlanDocument) -> None:
@@ -300,8 +298,7 @@ Thượng tướng Nguyễn Văn Long
 
 
 def test_a_ministry_plan_with_unit_codes_and_agency_headings() -> None:
-    document = document_from_text(MINISTRY)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(MINISTRY)
     assert (plan.doc.issuer, plan.doc.province, plan.doc.number) == ("Bộ Công an", None, None)
     assert plan.doc.signer.name == "Nguyễn Văn Long" and plan.doc.signer.title == "Thứ trưởng"
     assert [b.ref for b in plan.legal_basis] == ["163/2024/QH15"]
@@ -361,8 +358,7 @@ Các cơ quan, đơn vị, địa phương
 
 
 def test_annex_assignment_table() -> None:
-    document = document_from_text(ANNEX_PLAN)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(ANNEX_PLAN)
     found = {(a.agency, a.role): a.tasks for a in plan.assignments}
     assert found[("Sở Tư pháp", "lead")] == ("Công bố danh mục văn bản hết hiệu lực",)
     assert found[("Ủy ban nhân dân các xã, phường", "lead")] == (

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractors import extract_plan
 from extractors.agencies import canonical_agency, partners, split_agencies, subject_of
 from extractors.duties import duty_holders, holder_names
 from extractors.sections import heading_categories
 from extractors.vocab import expand_abbreviations
-from pipeline.layout import build_tree, document_from_text
+from tests.support import plan_of
 
 
 @pytest.mark.parametrize(
@@ -50,8 +49,7 @@ III. TỔ CHỨC THỰC HIỆN
 
 
 def test_an_untyped_heading_takes_the_kind_of_its_items() -> None:
-    document = document_from_text(CONTENT_TYPED)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(CONTENT_TYPED)
     assert [a.form for a in plan.awards] == ["Bằng khen", "Giấy khen"]
 
 
@@ -102,8 +100,7 @@ II. TỔ CHỨC THỰC HIỆN
 
 
 def test_a_heading_with_a_verb_hands_its_points_to_its_agencies() -> None:
-    document = document_from_text(HEADING_HANDS_POINTS)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(HEADING_HANDS_POINTS)
     found = {(a.agency, a.role): len(a.tasks) for a in plan.assignments}
     assert found == {
         ("Sở Tài chính", "lead"): 2,
@@ -145,8 +142,7 @@ b) Đối khớp, làm sạch, chia sẻ, cập nhật dữ liệu bảo đảm 
 
 
 def test_duties_articles_give_each_khoan_to_their_holder() -> None:
-    document = document_from_text(DECREE)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(DECREE)
     found = {(a.agency, a.role): a.tasks for a in plan.assignments}
     lead = found[("Bộ Nội vụ", "lead")]
     assert len(lead) == 1 and lead[0].startswith("Chủ trì, phối hợp với Bộ Công an")
@@ -193,8 +189,7 @@ Nguyễn Văn An
 
 
 def test_a_directive_obliges_the_agencies_its_points_address() -> None:
-    document = document_from_text(DIRECTIVE)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(DIRECTIVE)
     assert plan.doc.doc_type == "Chỉ thị"
     found = {(a.agency, a.role) for a in plan.assignments}
     assert found == {
@@ -247,8 +242,7 @@ LEGAL_FORMS = DECREE.replace(
 
 
 def test_a_duty_is_its_holders_sentence_and_form_blanks_are_none() -> None:
-    document = document_from_text(LEGAL_FORMS)
-    plan = extract_plan(build_tree(document), document.source)
+    plan = plan_of(LEGAL_FORMS)
     found = {a.agency: a.tasks for a in plan.assignments}
     assert found["Các đơn vị thuộc Bộ"] == (
         "Các đơn vị thuộc Bộ có trách nhiệm xử lý kiến nghị thuộc phạm vi quản lý của mình.",

@@ -14,6 +14,7 @@ from flows.batch import (
     expand_paths,
     page_counts,
     plan_batch,
+    record_all,
 )
 from flows.env import DEFAULTS, apply_defaults
 from flows.progress import artifact_markdown, artifact_rows
@@ -28,7 +29,7 @@ from schemas import (
     SourceDocument,
     SourceKind,
 )
-from tests.support import write_plans
+from tests.support import ingest_files, write_plans
 
 
 def test_expand_paths_reads_folders_globs_and_files_once(tmp_path: Path) -> None:
@@ -72,9 +73,8 @@ def test_plan_batch_skips_stored_and_repeated_files_and_records_bad_ones(tmp_pat
     copy.write_bytes(plans[0].read_bytes())
     (tmp_path / "batch" / "empty.txt").write_bytes(b"")
     settings = PipelineSettings()
+    ingest_files(tmp_path / "k.duckdb", [plans[1]], settings)
     with Dataset(tmp_path / "k.duckdb") as dataset:
-        dataset.save(process_file(plans[1], settings), run_id="seed", path=str(plans[1]))
-
         plan = plan_batch(expand_paths([str(tmp_path / "batch")]), dataset, settings)
 
     assert sorted(s.path.name for s in plan.pending) == ["plan-000.txt", "plan-002.txt"]
@@ -84,6 +84,30 @@ def test_plan_batch_skips_stored_and_repeated_files_and_records_bad_ones(tmp_pat
     assert "plan-000.txt" in settled["zz-copy-of-000.txt"].note
     assert settled["empty.txt"].error is not None
     assert settled["empty.txt"].error.code == ErrorCode.EMPTY
+
+
+def test_a_batch_logs_one_run_row_per_file_as_it_always_has(tmp_path: Path) -> None:
+    encrypted = ErrorReport(code=ErrorCode.ENCRYPTED, path="b.pdf", reason="PDF is encrypted")
+    outcomes = [
+        DocumentOutcome(path="a.txt", sha256="aa" * 32, outcome="replaced", seconds=1.5),
+        DocumentOutcome(path="b.pdf", outcome="failed", error=encrypted),
+        DocumentOutcome(path="Quye\u0302\u0301t.txt", sha256="cc" * 32, outcome="skipped"),
+    ]
+    with Dataset(tmp_path / "k.duckdb") as dataset:
+        record_all(dataset, "r1", outcomes)
+        rows = dataset.query(
+            "SELECT run_id, path, sha256, outcome, error_code, reason, pipeline_version, seconds,"
+            ' "at" IS NOT NULL AS dated FROM runs ORDER BY path'
+        )
+    common = {"run_id": "r1", "pipeline_version": PIPELINE_VERSION, "dated": True}
+    assert rows == [
+        {**common, "path": "Quyết.txt", "sha256": "cc" * 32, "outcome": "skipped",
+         "error_code": None, "reason": None, "seconds": 0.0},
+        {**common, "path": "a.txt", "sha256": "aa" * 32, "outcome": "ingested",
+         "error_code": None, "reason": None, "seconds": 1.5},
+        {**common, "path": "b.pdf", "sha256": None, "outcome": "failed",
+         "error_code": "encrypted", "reason": "PDF is encrypted", "seconds": 0.0},
+    ]  # fmt: skip
 
 
 def test_document_failure_crosses_process_boundaries_with_its_reason() -> None:

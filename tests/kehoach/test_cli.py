@@ -7,10 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from pipeline.process import process_file
 from pipeline.storage.store import Dataset
-from schemas import PipelineSettings
-from tests.support import write_plans
+from tests.support import ingest_files, write_plans
 
 EXIT_BATCH_FAILURES = 1
 EXIT_DATABASE_LOCKED = 4
@@ -51,10 +49,7 @@ def test_single_file_commands_never_start_prefect(tmp_path: Path) -> None:
 def test_rerun_of_a_stored_batch_answers_without_prefect(tmp_path: Path) -> None:
     plans = write_plans(tmp_path / "batch", 2)
     db = tmp_path / "kehoach.duckdb"
-    settings = PipelineSettings()
-    with Dataset(db) as dataset:
-        for path in plans:
-            dataset.save(process_file(path, settings), run_id="seed", path=str(path))
+    ingest_files(db, plans)
 
     probe = _probe("ingest", str(tmp_path / "batch"), "--db", str(db))
 

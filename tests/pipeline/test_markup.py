@@ -166,6 +166,16 @@ def write_portal_page(path: Path, charset: str = "utf-8") -> Path:
     return path
 
 
+# The decree both files hold (the Word file, the portal's page): its header as read, in the
+# corpus's pipe convention, and its identity as extracted.
+DECREE_HEADER_ROWS = [
+    "| CHÍNH PHỦ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |",
+    "|  | Độc lập - Tự do - Hạnh phúc |",
+    "| Số: 45/2024/NĐ-CP | Hà Nội, ngày 15 tháng 4 năm 2024 |",
+]
+DECREE_IDENTITY = ("Nghị định", "45/2024/NĐ-CP", "2024-04-15")
+
+
 def _cli(*args: str) -> str:
     result = CliRunner().invoke(app, list(args))
     assert result.exit_code == 0, result.output
@@ -195,11 +205,7 @@ def test_a_word_decree_reads_with_its_header_table_and_list_numbers(tmp_path: Pa
     path = write_decree_docx(tmp_path / "nghi-dinh.docx")
     lines = _cli("text", str(path)).splitlines()
     print("\n".join(lines))
-    assert lines[:3] == [
-        "| CHÍNH PHỦ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |",
-        "|  | Độc lập - Tự do - Hạnh phúc |",
-        "| Số: 45/2024/NĐ-CP | Hà Nội, ngày 15 tháng 4 năm 2024 |",
-    ]
+    assert lines[:3] == DECREE_HEADER_ROWS
     assert lines[14:19] == [
         "1. Thực hiện thử nghiệm theo đúng quy trình đã đăng ký.",
         "2. Báo cáo định kỳ về hoạt động thử nghiệm như sau:",
@@ -214,11 +220,7 @@ def test_a_word_decree_extracts_its_header_and_articles(tmp_path: Path) -> None:
     path = write_decree_docx(tmp_path / "nghi-dinh.docx")
     plan = json.loads(_cli("extract", str(path)))
     doc = plan["doc"]
-    assert (doc["doc_type"], doc["number"], doc["issue_date"]) == (
-        "Nghị định",
-        "45/2024/NĐ-CP",
-        "2024-04-15",
-    )
+    assert (doc["doc_type"], doc["number"], doc["issue_date"]) == DECREE_IDENTITY
     assert doc["issuer"] == "Chính phủ" and doc["signer"]["name"] == "Nguyễn Văn A"
     paths = _paths(plan)
     assert "Chương II > Điều 5 > khoản 2 > điểm a" in paths
@@ -262,11 +264,7 @@ def test_a_portal_page_reads_as_the_document_without_the_site(tmp_path: Path) ->
     text = _cli("text", str(path))
     lines = text.splitlines()
     print(text)
-    assert lines[:3] == [
-        "| CHÍNH PHỦ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |",
-        "|  | Độc lập - Tự do - Hạnh phúc |",
-        "| Số: 45/2024/NĐ-CP | Hà Nội, ngày 15 tháng 4 năm 2024 |",
-    ]
+    assert lines[:3] == DECREE_HEADER_ROWS
     assert "Điều 5. Trách nhiệm của tổ chức thử nghiệm" in lines
     assert "a) Báo cáo sáu tháng trước ngày 15 tháng 6 hằng năm;" in lines
     assert "Nghị định này quy định về quản lý hoạt động thử nghiệm sản phẩm, hàng hóa." in lines
@@ -291,11 +289,7 @@ def test_a_portal_page_extracts_its_header_attributes_and_articles(tmp_path: Pat
     path = write_portal_page(tmp_path / "nghi-dinh.html")
     plan = json.loads(_cli("extract", str(path)))
     doc = plan["doc"]
-    assert (doc["doc_type"], doc["number"], doc["issue_date"]) == (
-        "Nghị định",
-        "45/2024/NĐ-CP",
-        "2024-04-15",
-    )
+    assert (doc["doc_type"], doc["number"], doc["issue_date"]) == DECREE_IDENTITY
     assert doc["title"] == "QUY ĐỊNH VỀ QUẢN LÝ HOẠT ĐỘNG THỬ NGHIỆM"
     assert doc["portal"]["number"] == "45/2024/NĐ-CP"
     assert doc["portal"]["effective_date"] == "2024-06-01"

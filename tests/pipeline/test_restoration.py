@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
+from pipeline.layout import source_for_text
 from pipeline.restoration import restore_document
-from schemas import DocumentText, SourceDocument, SourceKind
+from schemas import DocumentText
 from schemas.common import BBox
 from schemas.text import Line, PageText, TextMethod, Word
-
-
-def _source(text: str) -> SourceDocument:
-    return SourceDocument(
-        path="doc.txt",
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        kind=SourceKind.TEXT,
-        size_bytes=len(text.encode()),
-    )
 
 
 def _plain(lines: list[str]) -> DocumentText:
@@ -27,7 +17,7 @@ def _plain(lines: list[str]) -> DocumentText:
         ),
         method=TextMethod.PLAIN,
     )
-    return DocumentText(source=_source("\n".join(lines)), pages=(page,))
+    return DocumentText(source=source_for_text("\n".join(lines), "doc.txt"), pages=(page,))
 
 
 LEGACY = [
@@ -80,7 +70,7 @@ def test_only_doubtful_ocr_words_are_repaired() -> None:
     )
     doubtful = Line(text="bảo vé an ninh T6 quốc", words=words, bbox=box, region="body")
     page = PageText(page_no=1, lines=(sure, doubtful), method=TextMethod.OCR)
-    doc = DocumentText(source=_source("x"), pages=(page,))
+    doc = DocumentText(source=source_for_text("x", "doc.txt"), pages=(page,))
     out = restore_document(doc)
     assert out.pages[0].lines[0] is sure or out.pages[0].lines[0] == sure
     fixed = out.pages[0].lines[1]

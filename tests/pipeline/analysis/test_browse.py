@@ -16,9 +16,8 @@ import pytest
 
 from kehoach import SAMPLES_DIR
 from pipeline.analysis.browse import BrowseServer, BrowseSettings
-from pipeline.process import process_file
 from pipeline.storage.store import Dataset
-from schemas import PipelineSettings
+from tests.support import ingest_files
 
 SAMPLES = ("plan-born-digital.pdf", "plan-legacy-ocr.txt")  # text samples: no OCR to wait for
 
@@ -27,10 +26,7 @@ SAMPLES = ("plan-born-digital.pdf", "plan-legacy-ocr.txt")  # text samples: no O
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The samples ingested into a dataset, served on a free port: (base URL, dataset)."""
     db = tmp_path_factory.mktemp("browse") / "samples.duckdb"
-    with Dataset(db) as dataset:
-        for name in SAMPLES:
-            path = SAMPLES_DIR / name
-            dataset.save(process_file(path, PipelineSettings()), run_id="r", path=str(path))
+    ingest_files(db, [SAMPLES_DIR / name for name in SAMPLES])
     server = BrowseServer(BrowseSettings(db=db, port=0, row_limit=50, time_limit=2.0), print)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

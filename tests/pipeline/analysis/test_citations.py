@@ -8,9 +8,8 @@ import pytest
 
 from pipeline.analysis.citations import citing, plan_shas, search_dataset
 from pipeline.analysis.compare import compare_field
-from pipeline.storage.store import Dataset
 from schemas import ErrorCode, KehoachError, Relation
-from tests.support import SMALL_LINES, processed, small_plan
+from tests.support import SMALL_LINES, dataset_of, processed, small_plan
 
 DECISION = "Quyết định số 1187/QĐ-BNV"
 
@@ -36,13 +35,9 @@ def _implementing(province: str, number: int) -> object:
 
 
 def _dataset(tmp_path: Path) -> Path:
-    db = tmp_path / "k.duckdb"
     documents = [_implementing("Khánh Hòa", 12), _implementing("Phú Yên", 30)]
     other = processed(small_plan("Lâm Đồng"), [*SMALL_LINES, "Lâm Đồng"], name="other.txt")
-    with Dataset(db) as dataset:
-        for document in [*documents, other]:
-            dataset.save(document, run_id="r", path=str(document.source.path))
-    return db
+    return dataset_of(tmp_path, [*documents, other])
 
 
 def test_cites_finds_the_implementing_plans_by_province_as_a_search_does(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from kehoach.cli import app
 from pipeline.analysis.report import write_report
 from pipeline.storage.store import Dataset
+from schemas import RunEntry
 from tests.support import dataset_of, gold_documents, small_document
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -37,7 +38,7 @@ def _dataset(tmp_path: Path, documents) -> Path:
     db = dataset_of(tmp_path, documents)
     with Dataset(db) as dataset:
         dataset.record_run(
-            run_id="r", path="broken.pdf", sha256=None, outcome="failed", pipeline_version="v"
+            RunEntry(run_id="r", path="broken.pdf", outcome="failed", pipeline_version="v")
         )
     return db
 

@@ -11,6 +11,7 @@ from pipeline.process import process_file
 from pipeline.storage.rows import citation
 from pipeline.storage.store import Dataset, export_parquet
 from schemas import PipelineSettings
+from tests.support import ingest_files
 
 DECREE = """CHÍNH PHỦ
 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -55,17 +56,11 @@ Nguyễn Văn A
 """
 
 
-def _ingest(db: Path, path: Path) -> str:
-    processed = process_file(path, PipelineSettings())
-    with Dataset(db) as dataset:
-        return dataset.save(processed, run_id="r", path=str(path))
-
-
 def test_a_point_of_a_decree_is_addressable_by_its_citation(tmp_path: Path) -> None:
     path = tmp_path / "decree.txt"
     path.write_text(DECREE, encoding="utf-8")
     db = tmp_path / "k.duckdb"
-    assert _ingest(db, path) == "inserted"
+    assert ingest_files(db, [path]) == ["inserted"]
     with Dataset(db, read_only=True) as dataset:
         point = dataset.query(
             "SELECT n.kind, n.label, n.heading, n.path, n.line_start, p.citation AS parent "
@@ -89,7 +84,7 @@ def test_a_point_of_a_decree_is_addressable_by_its_citation(tmp_path: Path) -> N
     ]
     assert kinds["chapter"] == 3 and kinds["article"] == 6 and kinds["clause"] == 7
     assert kinds["point"] == 2
-    assert _ingest(db, path) == "unchanged"
+    assert ingest_files(db, [path]) == ["unchanged"]
     with Dataset(db, read_only=True) as dataset:
         assert dataset.table_counts()["nodes"] == count
 
@@ -116,7 +111,7 @@ def test_a_dataset_from_before_the_tree_opens_and_gains_it(tmp_path: Path) -> No
     path = tmp_path / "decree.txt"
     path.write_text(DECREE, encoding="utf-8")
     db = tmp_path / "old.duckdb"
-    _ingest(db, path)
+    ingest_files(db, [path])
     with duckdb.connect(str(db)) as connection:  # as a kehoach without the nodes table left it
         connection.execute("DROP TABLE nodes")
     with Dataset(db, read_only=True) as dataset:
@@ -151,7 +146,7 @@ def test_a_table_row_keeps_its_cells_under_the_column_headers(tmp_path: Path) ->
     path = tmp_path / "plan.txt"
     path.write_text(PLAN_WITH_TABLE, encoding="utf-8")
     db = tmp_path / "k.duckdb"
-    _ingest(db, path)
+    ingest_files(db, [path])
 
     with duckdb.connect(str(db), read_only=True) as connection:
         table = connection.execute(

@@ -16,25 +16,17 @@ from kehoach import REPO_ROOT
 from pipeline.storage.frames import WORK_FRAMES, load_dataset
 from pipeline.storage.store import DATA_TABLES, Dataset, export_parquet
 from pipeline.storage.works import WORK_TABLES
-from schemas import ErrorCode, ErrorReport, KehoachError
-from tests.support import gold_documents, small_document
-
-
-def _load(db: Path, documents, run_id: str = "run-1") -> list[str]:
-    with Dataset(db) as dataset:
-        return [
-            dataset.save(document, run_id=run_id, path=str(document.source.path))
-            for document in documents
-        ]
+from schemas import ErrorCode, ErrorReport, KehoachError, RunEntry
+from tests.support import gold_documents, save_documents, small_document
 
 
 def test_same_documents_twice_change_nothing(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     documents = [small_document("Khánh Hòa"), small_document("Phú Yên", "20/11")]
-    assert _load(db, documents) == ["inserted", "inserted"]
+    assert save_documents(db, documents) == ["inserted", "inserted"]
     with Dataset(db, read_only=True) as dataset:
         first = dataset.table_counts()
-    assert _load(db, documents, "run-2") == ["unchanged", "unchanged"]
+    assert save_documents(db, documents) == ["unchanged", "unchanged"]
     with Dataset(db, read_only=True) as dataset:
         second = dataset.table_counts()
         assert dataset.is_current(documents[0].source.sha256, documents[0].pipeline_version)
@@ -49,10 +41,10 @@ def test_same_documents_twice_change_nothing(tmp_path: Path) -> None:
 def test_new_pipeline_version_replaces_the_rows(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     old = small_document(version="1+1")
-    _load(db, [old, small_document("Phú Yên")])
+    save_documents(db, [old, small_document("Phú Yên")])
     fewer = old.plan.model_copy(update={"awards": (), "recipients": ("Bộ Công an",)})
     new = old.model_copy(update={"plan": fewer, "pipeline_version": "1+2"})
-    assert _load(db, [new]) == ["replaced"]
+    assert save_documents(db, [new]) == ["replaced"]
     with Dataset(db, read_only=True) as dataset:
         rows = dataset.query(
             "SELECT table_name, pipeline_version FROM ("
@@ -73,7 +65,7 @@ def test_new_pipeline_version_replaces_the_rows(tmp_path: Path) -> None:
 def test_a_failed_replacement_leaves_the_old_rows(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "k.duckdb"
     old = small_document(version="1+1")
-    _load(db, [old])
+    save_documents(db, [old])
     with Dataset(db, read_only=True) as dataset:
         before = dataset.table_counts()
     real_insert = writes.insert_rows
@@ -85,7 +77,7 @@ def test_a_failed_replacement_leaves_the_old_rows(tmp_path: Path, monkeypatch) -
 
     monkeypatch.setattr(writes, "insert_rows", failing_insert)
     with pytest.raises(KehoachError, match="disk-full"):  # an actionable code, not an I/O error
-        _load(db, [old.model_copy(update={"pipeline_version": "1+2"})])
+        save_documents(db, [old.model_copy(update={"pipeline_version": "1+2"})])
     monkeypatch.undo()
     with Dataset(db, read_only=True) as dataset:
         assert dataset.table_counts() == before
@@ -96,17 +88,16 @@ def test_runs_keep_failures_in_quarantine(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     with Dataset(db) as dataset:
         dataset.record_run(
-            run_id="r1", path="a.pdf", sha256=None, outcome="failed", pipeline_version="v",
-            error=ErrorReport(code=ErrorCode.ENCRYPTED, path="a.pdf", reason="PDF is encrypted"),
+            RunEntry(run_id="r1", path="a.pdf", outcome="failed", pipeline_version="v",
+                     error=ErrorReport(code=ErrorCode.ENCRYPTED, path="a.pdf",
+                                       reason="PDF is encrypted"))
         )  # fmt: skip
         dataset.record_run(
-            run_id="r1", path="b.txt", sha256="ab" * 32, outcome="ingested",
-            pipeline_version="v", seconds=1.5,
+            RunEntry(run_id="r1", path="b.txt", sha256="ab" * 32, outcome="ingested",
+                     pipeline_version="v", seconds=1.5)
         )  # fmt: skip
-        with pytest.raises(ValueError):
-            dataset.record_run(
-                run_id="r1", path="c", sha256=None, outcome="exploded", pipeline_version="v"
-            )
+        with pytest.raises(ValueError):  # an outcome the log does not know
+            RunEntry(run_id="r1", path="c", outcome="exploded", pipeline_version="v")  # type: ignore[arg-type]
         quarantined = dataset.query("SELECT path, error_code, reason FROM quarantine")
         counts = dataset.table_counts(include_runs=True)
     assert quarantined == [
@@ -118,7 +109,7 @@ def test_runs_keep_failures_in_quarantine(tmp_path: Path) -> None:
 def test_stored_texts_give_back_the_raw_text(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
     document = small_document()
-    _load(db, [document])
+    save_documents(db, [document])
     with Dataset(db, read_only=True) as dataset:
         stored = list(dataset.stored_texts())
     assert stored == [(str(document.source.path), document.raw_text)]
@@ -147,7 +138,7 @@ READER = textwrap.dedent(
 
 def test_a_second_writer_is_refused_naming_the_first_and_readers_get_in(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
-    _load(db, [small_document()])
+    save_documents(db, [small_document()])
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(db), "30"],
         stdout=subprocess.PIPE,
@@ -174,7 +165,7 @@ def test_a_reader_holding_the_file_is_named_when_the_writer_gives_up(
     tmp_path: Path, monkeypatch
 ) -> None:
     db = tmp_path / "k.duckdb"
-    _load(db, [small_document()])
+    save_documents(db, [small_document()])
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(db), "30"], stdout=subprocess.PIPE, text=True
     )
@@ -198,7 +189,7 @@ def test_missing_dataset_is_reported(tmp_path: Path) -> None:
 
 def test_parquet_export_and_pandas_frames(tmp_path: Path) -> None:
     db = tmp_path / "k.duckdb"
-    _load(db, [small_document("Khánh Hòa"), small_document("Phú Yên")])
+    save_documents(db, [small_document("Khánh Hòa"), small_document("Phú Yên")])
     written = export_parquet(db, tmp_path / "parquet")
     assert sorted(p.stem for p in written) == sorted([*DATA_TABLES, *WORK_TABLES, "runs"])
     awards = duckdb.sql(f"SELECT form, grantor FROM '{tmp_path / 'parquet' / 'awards.parquet'}'")
@@ -213,10 +204,10 @@ def test_parquet_export_and_pandas_frames(tmp_path: Path) -> None:
 def test_gold_plans_loaded_twice_keep_their_counts(tmp_path: Path, shared_dir: Path) -> None:
     db = tmp_path / "gold.duckdb"
     documents = gold_documents(shared_dir)
-    assert _load(db, documents) == ["inserted"] * len(documents)
+    assert save_documents(db, documents) == ["inserted"] * len(documents)
     with Dataset(db, read_only=True) as dataset:
         first = dataset.table_counts()
-    assert _load(db, documents, "run-2") == ["unchanged"] * len(documents)
+    assert save_documents(db, documents) == ["unchanged"] * len(documents)
     with Dataset(db, read_only=True) as dataset:
         second = dataset.table_counts()
     print("gold plans, first load: ", first)

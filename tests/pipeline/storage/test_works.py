@@ -12,7 +12,7 @@ from pipeline.analysis.obligations import query_obligations
 from pipeline.storage.identity import content_key, identity_of, is_draft
 from pipeline.storage.store import Dataset
 from schemas import DocHeader, Relation
-from tests.support import SMALL_LINES, processed, small_plan
+from tests.support import SMALL_LINES, processed, save_documents, small_plan
 
 
 def _variants() -> dict[str, list[str]]:
@@ -25,17 +25,12 @@ def _variants() -> dict[str, list[str]]:
     }
 
 
-def _save_all(db: Path, documents) -> list[str]:
-    with Dataset(db) as dataset:
-        return [dataset.save(d, run_id="r", path=str(d.source.path)) for d in documents]
-
-
 def test_byte_variants_are_one_version_and_obligations_are_not_multiplied(tmp_path: Path) -> None:
     documents = [processed(small_plan(), lines, name=name) for name, lines in _variants().items()]
     assert len({d.source.sha256 for d in documents}) == 4
     assert len({content_key(d.raw_text.text) for d in documents}) == 1
     db = tmp_path / "k.duckdb"
-    assert _save_all(db, documents) == ["inserted", "copy", "copy", "copy"]
+    assert save_documents(db, documents) == ["inserted", "copy", "copy", "copy"]
     with Dataset(db, read_only=True) as dataset:
         counts = dataset.query(
             "SELECT (SELECT count(*) FROM works) AS works, (SELECT count(*) FROM versions) AS v,"
@@ -56,7 +51,7 @@ def test_a_draft_and_its_signed_text_are_one_work_and_the_signed_one_counts(
     draft = processed(draft_plan, draft_lines, name="ke-hoach_du-thao.txt")
     signed = processed(small_plan(), list(SMALL_LINES), name="ke-hoach.txt")
     db = tmp_path / "k.duckdb"
-    assert _save_all(db, [draft, signed]) == ["inserted", "inserted"]
+    assert save_documents(db, [draft, signed]) == ["inserted", "inserted"]
     with Dataset(db, read_only=True) as dataset:
         versions = dataset.query("SELECT work_id, is_draft FROM versions ORDER BY is_draft")
         current = dataset.query("SELECT sha256 FROM current_versions")
@@ -99,7 +94,7 @@ def test_a_stored_repeal_makes_its_target_repealed(tmp_path: Path) -> None:
     repealing = small_plan().model_copy(update={"doc": repeal_doc, "relations": (repeal, citing)})
     lines = ["QUYẾT ĐỊNH", "Bãi bỏ Kế hoạch số 12/KH-UBND ngày 03/02/2026."]
     db = tmp_path / "k.duckdb"
-    _save_all(db, [target, processed(repealing, lines, name="repeal.txt")])
+    save_documents(db, [target, processed(repealing, lines, name="repeal.txt")])
     with Dataset(db, read_only=True) as dataset:
         status = dataset.query("SELECT number, status, status_basis FROM work_status ORDER BY 1")
         sources = dataset.query("SELECT kind, source FROM relations ORDER BY kind")
@@ -118,7 +113,7 @@ def test_a_stored_repeal_makes_its_target_repealed(tmp_path: Path) -> None:
 def test_a_dataset_from_before_works_opens_and_gains_them(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     document = processed(small_plan(), list(SMALL_LINES))
-    _save_all(db, [document])
+    save_documents(db, [document])
     with duckdb.connect(str(db)) as connection:  # as an older kehoach left it
         for table in ("versions", "works", "copies", "search_texts", "relations"):
             connection.execute(f"DROP TABLE {table} CASCADE")
