@@ -248,11 +248,15 @@ def _choose(
     seg = np.cumsum(sz[big]) - sz[big]
     top = np.repeat(np.maximum.reduceat(marginal, seg), sz[big])
     close = marginal >= top - PRUNE_MARGIN
-    counts = np.minimum(np.add.reduceat(close, seg), keep)
-    # the best of each position (ties to the earlier candidate), all positions in one sort
-    order = np.lexsort((b_local, -marginal, cands))
-    rank = np.arange(len(order)) - np.repeat(seg, sz[big])
-    chosen = np.sort(order[rank < np.repeat(counts, sz[big])])
+    n_close = np.add.reduceat(close, seg)
+    counts = np.minimum(n_close, keep)
+    # the best of each position (ties to the earlier candidate), all positions in one sort of
+    # the close ones only: the kept are among them (they rank before every other)
+    close_at = np.flatnonzero(close)
+    order = close_at[np.lexsort((b_local[close_at], -marginal[close_at], cands[close_at]))]
+    position = np.repeat(np.arange(len(big)), n_close)
+    rank = np.arange(len(order)) - np.repeat(np.cumsum(n_close) - n_close, n_close)
+    chosen = np.sort(order[rank < counts[position]])
     kept, ends = b_local[chosen], np.cumsum(counts).tolist()
     # slices, not np.split (a wrapper and a swapaxes per position: 10% of the pass)
     spans = zip(big.tolist(), counts.tolist(), ends, strict=True)

@@ -47,6 +47,7 @@ _ADDRESS = re.compile(r"\w@[\w-]+\.\w|://|^www\.|\w\.(vn|com|org|net|gov)\b", re
 ABBREVIATION = "<abbreviation>"
 _VOWEL = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
+_DOTTED = re.compile(r"[^\W\d_][.:][^\W\d_]")
 CHUNK_CACHE = 200_000
 BATCH_TRIPLES = 500_000
 """Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
@@ -56,6 +57,8 @@ MIN_GARBLED = 2
 _GARBLE = re.compile(r"\d[^\W\d_]|[^\W\d_]\d|[&¢€}{]")
 CLEAN_UNMARKED_SHARE = 0.55
 MIN_JOINED = 5
+_LIST_ITEM = re.compile(r"^\s*([a-zA-Z])[).]\s")
+"""A lettered list item ("a) ...", "d. ..."): Vietnamese lists run a, b, c, d, đ, e."""
 MAX_SYLLABLE = 7
 
 
@@ -280,6 +283,19 @@ class Restorer:
             forms.append(cands.forms)
         return Lattice(planned.pieces, lattice, costs, forms)
 
+    def _with_dd(self, lattice: Lattice) -> Lattice:
+        """The lattice of a list item that stands for "đ)": its letter is "đ" for certain."""
+        first = lattice.pieces[0]
+        if first.fixed is not None or first.text.lower() != "d":
+            return lattice
+        dd = np.asarray([self.lm.word_id("đ")], dtype=np.uint64)
+        return Lattice(
+            lattice.pieces,
+            [dd, *lattice.lattice[1:]],
+            [np.zeros(1, dtype=np.float32), *lattice.costs[1:]],
+            [("đ",), *lattice.forms[1:]],
+        )
+
     def _as_code(self, piece: Piece) -> Piece:
         """Outside OCR garble, a number stays a number and a code ("QH15", "C04") a code; a
         token whose one digit reads as a letter to make a syllable ("T6" → "tô") may still be a
@@ -374,8 +390,10 @@ class Restorer:
     def _word_garbled(self, word: str) -> bool:
         """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
         core = word.strip(EDGE_PUNCT).lower()
-        if "/" in core or "|" in core or PLACEHOLDER.search(core):
+        if "/" in core or "|" in core or "_" in core or PLACEHOLDER.search(core):
             return False  # document symbols, table rules, program text
+        if _DOTTED.search(core):
+            return False  # a program's name of a thing ("t.tin1", "acquire::ftp")
         digits = WORD_DIGITS.match(core)
         if digits and is_key_shape(strip_marks(digits[1])):
             return False  # "số1": a word with a number appended
@@ -419,6 +437,9 @@ class Restorer:
         # the document's new words get their channel costs in one batch
         self.generator.prefetch([r for p in plans if p for r in p.requests if r is not None])
         prepared = [None if p is None else self.lattice(p, garbled) for p in plans]
+        for i in list_items_dd(lines):
+            if prepared[i] is not None:
+                prepared[i] = self._with_dd(prepared[i])
         decoded = iter(self._decode_runs(lines, prepared))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
@@ -433,6 +454,22 @@ class Restorer:
         if not unicodedata.is_normalized("NFC", out):  # a stray combining mark met a new letter
             return RestoreResult(text=out, tokens=tuple(tokens))
         return RestoreResult.model_construct(text=out, tokens=tuple(tokens))
+
+
+def list_items_dd(lines: list[str]) -> list[int]:
+    """Lines whose list letter "d" follows an item "d": the item "đ" with its mark lost
+    (lists run a, b, c, d, đ, e; a stripped "d)" after "d)" can only be "đ)")."""
+    out, previous = [], ""
+    for i, line in enumerate(lines):
+        item = _LIST_ITEM.match(line)
+        if item is None:
+            continue
+        letter = item.group(1).lower()
+        if letter == "d" and previous == "d":
+            out.append(i)
+            letter = "đ"
+        previous = letter
+    return out
 
 
 def _lm_form(text: str, vocab: dict[str, int]) -> str:

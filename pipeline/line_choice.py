@@ -38,7 +38,7 @@ class Reading:
 
 
 @lru_cache(maxsize=1)
-def _language_model():  # type: ignore[no-untyped-def]
+def language_model():  # type: ignore[no-untyped-def]
     """The restorer's trigram model, loaded once per process and shared with restoration;
     the restorer's candidate tables are not built for it."""
     from diacritics.restorer import default_lm
@@ -52,7 +52,7 @@ def lm_per_token(text: str) -> float:
     tokens = lm_tokens(text)
     if not tokens:
         return -10.0  # no letter or digit: no line
-    return _language_model().score_tokens(tokens) / (len(tokens) + 1)
+    return language_model().score_tokens(tokens) / (len(tokens) + 1)
 
 
 def mean_confidence(tokens: Sequence[Token]) -> float:

@@ -32,6 +32,7 @@ from pipeline.scan import (
     sharpen_for_ocr,
 )
 from pipeline.second_reader import reread_unsure
+from pipeline.spare_core import core_taken
 from schemas import Line
 from schemas.common import nfc
 
@@ -73,9 +74,10 @@ def run_tesseract(
         command[1:1] = ["--tessdata-dir", str(tessdata)]
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # the only place: see the module's docstring
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, env=env, check=False
-        )
+        with core_taken():  # our other work stays on one thread meanwhile (pipeline.spare_core)
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, env=env, check=False
+            )
     except subprocess.TimeoutExpired as error:
         raise OcrTimeout(f"OCR took longer than {timeout:.0f} s") from error
     if done.returncode != 0:
@@ -330,9 +332,20 @@ def prepare_page(image: Image.Image, dpi: int = 300) -> PreparedPage:
 def recognise(page: PreparedPage, lang: str, timeout: float) -> OcrPage:
     """Tesseract on a prepared page, then its lines in reading order (header and closing column
     by column)."""
-    ready, dpi = page.image, page.dpi
-    rows = _run(ready, lang, timeout, dpi)
-    ordered = ordered_rows(ready, rows, lang, timeout, dpi)
+    return finish_page(page, tesseract_rows(page, lang, timeout))
+
+
+def tesseract_rows(page: PreparedPage, lang: str, timeout: float) -> list[tuple[Row, str]]:
+    """Every Tesseract run of a page (the page, a closing block's columns): its rows in reading
+    order with their regions. Raises ``OcrTimeout``."""
+    rows = _run(page.image, lang, timeout, page.dpi)
+    return ordered_rows(page.image, rows, lang, timeout, page.dpi)
+
+
+def finish_page(page: PreparedPage, ordered: Sequence[tuple[Row, str]]) -> OcrPage:
+    """The page's lines from Tesseract's rows, unsure ones read again by the second reader. No
+    Tesseract here: it can run while Tesseract reads the next page (``pipeline.page_pipeline``)."""
+    ready = page.image
     lines = tuple(
         tokens_to_line(words, region)
         for tokens, region in reread_unsure(ready, page.original_crop, ordered)

@@ -21,9 +21,16 @@ from typing import Any
 from PIL import Image
 
 from pipeline.legacy_encoding import legacy_layer_encoding, translate_legacy
-from pipeline.ocr import OcrTimeout, PreparedPage, prepare_page, recognise, tokens_to_line
+from pipeline.ocr import (
+    OcrTimeout,
+    PreparedPage,
+    finish_page,
+    prepare_page,
+    tesseract_rows,
+    tokens_to_line,
+)
 from pipeline.pdf_layer import LayerPage, group_rows, layer_tokens, page_box, read_layer
-from pipeline.scan import reading_order
+from pipeline.scan import Row, reading_order
 from schemas import ErrorCode, KehoachError, Line, PageText, PipelineSettings, TextMethod
 from schemas.common import nfc
 
@@ -44,7 +51,7 @@ class PageReader:
     """An opened file: how many pages it has, and how to read one of them (0-based index).
 
     ``load``, where given, does a page's work but Tesseract (opening, rendering, cleaning), so
-    that ``extract_text`` loads the next page in a thread while Tesseract reads this one.
+    that ``pipeline.page_pipeline`` loads the next page in a thread while Tesseract reads this one.
     """
 
     count: int
@@ -248,7 +255,7 @@ def _pdf_page(path: Path, rendered: Any, number: int, settings: PipelineSettings
     width_pt, height_pt = rendered.get_size()
     _check_pixels(path, width_pt * dpi / 72, height_pt * dpi / 72, settings)
     prepared = prepare_page(rendered.render(scale=dpi / 72).to_pil(), dpi)
-    return partial(_recognised_page, prepared, number, settings, start)
+    return OcrLoad(prepared, number, settings, start)
 
 
 def ocr_page_text(
@@ -260,34 +267,55 @@ def ocr_page_text(
 ) -> PageText:
     """OCR one page image into a PageText; a timeout leaves the page empty with a warning."""
     start = time.perf_counter() if start is None else start
-    return _recognised_page(prepare_page(image, dpi), number, settings, start)
+    return OcrLoad(prepare_page(image, dpi), number, settings, start)()
 
 
-def _recognised_page(
-    prepared: PreparedPage, number: int, settings: PipelineSettings, start: float
-) -> PageText:
-    """Tesseract on a cleaned page; a timeout leaves the page empty with a warning."""
-    try:
-        page = recognise(prepared, settings.ocr_lang, settings.limits.ocr_seconds_per_page)
-    except OcrTimeout as error:
+@dataclass(frozen=True)
+class OcrLoad:
+    """A page cleaned for OCR, waiting for Tesseract. Called, it is read; ``tesseract()`` runs
+    only Tesseract and gives back the rest of the reading (the second reader, the lines), which
+    needs no Tesseract, so that ``pipeline.page_pipeline`` runs it beside the next page's."""
+
+    prepared: PreparedPage
+    number: int
+    settings: PipelineSettings
+    start: float
+
+    def __call__(self) -> PageText:
+        return self.tesseract()()
+
+    def tesseract(self) -> Callable[[], PageText]:
+        """Tesseract's rows of the page, and the call that finishes the page from them; a
+        timeout leaves the page empty with a warning."""
+        limit = self.settings.limits.ocr_seconds_per_page
+        try:
+            ordered = tesseract_rows(self.prepared, self.settings.ocr_lang, limit)
+        except OcrTimeout as error:
+            return partial(self._timed_out, error)
+        return partial(self._finished, ordered)
+
+    def _timed_out(self, error: OcrTimeout) -> PageText:
         return PageText(
-            page_no=number,
+            page_no=self.number,
             method=TextMethod.OCR,
-            seconds=time.perf_counter() - start,
-            width=float(prepared.image.width),
-            height=float(prepared.image.height),
+            seconds=time.perf_counter() - self.start,
+            width=float(self.prepared.image.width),
+            height=float(self.prepared.image.height),
             warnings=(f"{ErrorCode.OCR_TIMEOUT}: {error}; page left empty",),
         )
-    warnings = (f"deskewed by {page.skew_degrees:.2f}°",) if page.deskewed else ()
-    return PageText(
-        page_no=number,
-        lines=tuple(line for line in page.lines if not E_SIGNATURE.search(line.text)),
-        method=TextMethod.OCR,
-        seconds=time.perf_counter() - start,
-        width=float(page.width),
-        height=float(page.height),
-        warnings=warnings,
-    )
+
+    def _finished(self, ordered: list[tuple[Row, str]]) -> PageText:
+        page = finish_page(self.prepared, ordered)
+        warnings = (f"deskewed by {page.skew_degrees:.2f}°",) if page.deskewed else ()
+        return PageText(
+            page_no=self.number,
+            lines=tuple(line for line in page.lines if not E_SIGNATURE.search(line.text)),
+            method=TextMethod.OCR,
+            seconds=time.perf_counter() - self.start,
+            width=float(page.width),
+            height=float(page.height),
+            warnings=warnings,
+        )
 
 
 # ---------------------------------------------------------------- images
@@ -314,13 +342,12 @@ def image_reader(path: Path, settings: PipelineSettings) -> Iterator[PageReader]
         for frame in range(frames):
             image.seek(frame)
             _check_pixels(path, image.width, image.height, settings)
-        yield PageReader(frames, partial(_image_frame, path, image, settings))
+        load = partial(_image_frame, path, image, settings)
+        yield PageReader(frames, lambda index: load(index)(), load)
 
 
-def _image_frame(
-    path: Path, image: Image.Image, settings: PipelineSettings, index: int
-) -> PageText:
-    """One frame of an open image through OCR, turned upright and on square pixels."""
+def _image_frame(path: Path, image: Image.Image, settings: PipelineSettings, index: int) -> OcrLoad:
+    """One frame of an open image, turned upright, on square pixels and cleaned for OCR."""
     from pipeline.upright import declared_dpi, square_pixels, upright
 
     start = time.perf_counter()
@@ -332,7 +359,7 @@ def _image_frame(
     pixels, squared_dpi = square_pixels(pixels, declared_dpi(image))
     _check_pixels(path, pixels.width, pixels.height, settings)
     dpi = _image_dpi(squared_dpi, settings.dpi)
-    return ocr_page_text(pixels, index + 1, dpi, settings, start)
+    return OcrLoad(prepare_page(pixels, dpi), index + 1, settings, start)
 
 
 def _image_dpi(value: int, default: int) -> int:

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter
+
+from pipeline.image_bands import filtered, rotated, row_bands, stacked
+from pipeline.spare_core import spare_map
 
 HEADER_BAND = 0.30  # share of the page height where blue handwriting is text, not a signature
 MAX_SKEW = 3.0  # degrees searched; real scans are within ±2°
 NOISY = 4.0  # noise_level from which a median filter pays (synthetic light 8, heavy 11, real 1)
 SHARPEN = ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2)
 MIN_SKEW = 0.15  # below this the rotation's resampling costs more than the skew
+RIM_REACH = 4  # rows beyond a band that a seal's rim (a 5-pixel dilation) may come from
 
 
 @dataclass(frozen=True)
@@ -67,30 +72,50 @@ def suppress_colour(
     """Greyscale page with red and blue ink whitened; blue kept in the top band. Returns share.
 
     Saturated pixels (chroma at least ``min_chroma``) are ink of a colour; tinted paper is not.
+    Done in two bands of rows where a core is spare (``image_bands``): the same pixels.
     """
     if image.mode not in ("RGB", "RGBA", "P", "CMYK"):
         return image.convert("L"), 0.0
-    lightest, darkest = _lightest_darkest(image)
+    rgb = _rgb(image)
+    header = round(image.height * keep_blue_top)
+    done = spare_map(partial(_suppressed_rows, rgb, header, min_chroma), row_bands(rgb.height))
+    coloured = sum(count for _, count in done)
+    return stacked([grey for grey, _ in done]), coloured / max(1, image.width * image.height)
+
+
+def _suppressed_rows(
+    rgb: Image.Image, header: int, min_chroma: int, rows: tuple[int, int]
+) -> tuple[Image.Image, int]:
+    """``suppress_colour`` on the rows ``top`` to ``bottom`` of a page (the ``header`` rows at its
+    top keep blue ink), and how many of those rows' pixels are coloured. A band is cut with a
+    margin wider than the rim's dilation reaches; one without coloured pixels is left as it is,
+    as the whole page would leave it there."""
+    top, bottom = rows
+    above, below = max(0, top - RIM_REACH), min(rgb.height, bottom + RIM_REACH)
+    whole = (above, below) == (0, rgb.height)
+    part = rgb if whole else rgb.crop((0, above, rgb.width, below))
+    inner = (0, top - above, rgb.width, bottom - above)
+    lightest, darkest = _lightest_darkest(part)
     chroma = ImageChops.subtract(lightest, darkest)
-    histogram = chroma.histogram()
-    coloured = sum(histogram[min_chroma:]) / max(1, sum(histogram))
-    if coloured == 0:
-        return lightest, 0.0
+    counted = chroma if whole else chroma.crop(inner)
+    coloured = sum(counted.histogram()[min_chroma:])
+    if (coloured if whole else sum(chroma.histogram()[min_chroma:])) == 0:
+        return (lightest if whole else lightest.crop(inner)), coloured
     saturated = chroma.point(lambda v: 255 if v >= min_chroma else 0)
     # the blurred rim of a seal is only faintly coloured: take it too, next to sure ink
     rim = ImageChops.darker(
         dilate(saturated, 5),
         chroma.point(lambda v: 255 if v >= min_chroma // 3 else 0),
     )
-    lightest.paste(255, (0, 0, image.width, image.height), ImageChops.lighter(saturated, rim))
-    band = round(image.height * keep_blue_top)
+    lightest.paste(255, (0, 0, part.width, part.height), ImageChops.lighter(saturated, rim))
+    band = min(header - above, part.height)
     if band > 0:
-        box = (0, 0, image.width, band)
-        r, _, b = _rgb(image).crop(box).split()
+        box = (0, 0, part.width, band)
+        r, _, b = part.crop(box).split()
         bluish = ImageChops.subtract(r, b).point(lambda v: 255 if v == 0 else 0)
         # blue ink in the header is handwriting (number, date): keep it dark
         lightest.paste(darkest.crop(box), (0, 0), ImageChops.darker(saturated.crop(box), bluish))
-    return lightest, coloured
+    return (lightest if whole else lightest.crop(inner)), coloured
 
 
 def whiten_borders(grey: Image.Image, dark: int = 90, share: float = 0.5) -> Image.Image:
@@ -129,16 +154,17 @@ def estimate_skew(grey: Image.Image) -> float:
 
     scores: dict[float, float] = {}  # the fine search meets three coarse angles again
 
-    def score(angle: float) -> float:
-        key = round(angle, 2)
-        if key not in scores:
-            scores[key] = _projection_score(binary, angle)
-        return scores[key]
+    def best_of(angles: list[float]) -> float:
+        new = [a for a in angles if round(a, 2) not in scores]
+        # two threads where a core is spare (the first page): Pillow and NumPy release the GIL
+        for angle, value in zip(
+            new, spare_map(partial(_projection_score, binary), new), strict=True
+        ):
+            scores[round(angle, 2)] = value
+        return max(angles, key=lambda a: scores[round(a, 2)])
 
-    coarse = [float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)]
-    best = max(coarse, key=score)
-    fine = [float(a) for a in np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)]
-    angle: float = max(fine, key=score)
+    best = best_of([float(a) for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5)])
+    angle = best_of([float(a) for a in np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)])
     return round(angle, 2)
 
 
@@ -146,7 +172,7 @@ def deskew(grey: Image.Image, angle: float) -> Image.Image:
     """Rotate the page level; small angles are left alone."""
     if abs(angle) < MIN_SKEW:
         return grey
-    return grey.rotate(angle, Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+    return rotated(grey, angle, fill=255)  # bicubic, in two threads
 
 
 def noise_level(grey: Image.Image) -> float:
@@ -182,8 +208,8 @@ def sharpen_for_ocr(grey: Image.Image, noisy_above: float = NOISY) -> Image.Imag
     Clean and real office scans stay grey: binarising the gold page raised its CER (3.14 → 3.33%).
     """
     if noise_level(grey) < noisy_above:
-        return grey.filter(SHARPEN)
-    sharp = grey.filter(ImageFilter.MedianFilter(3)).filter(SHARPEN)
+        return filtered(grey, SHARPEN)  # in two threads
+    sharp = filtered(filtered(grey, ImageFilter.MedianFilter(3)), SHARPEN)
     cut = otsu_threshold(sharp)
     return sharp.point(lambda v: 255 if v > cut else 0)
 

@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from pipeline.line_choice import Reading, choose, keep_capitals
+from pipeline.line_choice import Reading, choose, keep_capitals, language_model
 from pipeline.scan import Row, Token
+from pipeline.spare_core import spare_map
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in page pixels
 
@@ -107,6 +108,15 @@ def available() -> bool:
     return _model_file() is not None
 
 
+def warm_up() -> None:
+    """Load the recogniser and the line choice's language model now (once per process, about
+    0.3-0.6 s): ``pipeline.page_pipeline`` does it beside the first page's Tesseract, so that
+    the first unsure line does not wait for it."""
+    if available():
+        line_model()
+        language_model()
+
+
 def is_unsure(row: Row, threshold: float = UNSURE) -> bool:
     """A line with a word of letters or digits Tesseract gave less than ``threshold``."""
     return any(t.conf < threshold for t in row if any(c.isalnum() for c in t.text))
@@ -177,6 +187,45 @@ def unsure_spans(row: Row, threshold: float = UNSURE, reach: int = 1) -> list[tu
     return spans
 
 
+@dataclass(frozen=True)
+class RowStrips:
+    """A row to read again: its words left to right, the spans of them read again, each span's
+    runs (cut at word gaps to the model's width) and the strip each run is read from."""
+
+    words: Row
+    spans: list[tuple[int, int]]
+    runs: list[tuple[int, Row]]  # (index of its span, the run's words)
+    boxes: list[Box]
+    crop: Callable[[Box], Image.Image]
+
+    def reading(self, reads: Sequence[tuple[str, float]]) -> Row | None:
+        """The row with each run's words replaced by the second reader's ``reads`` of them."""
+        read: list[Row] = [[] for _ in self.spans]
+        for (span, run), (text, conf) in zip(self.runs, reads, strict=True):
+            read[span] += _as_tokens(run, text, conf)
+        words, spans = self.words, self.spans
+        out: Row = words[: spans[0][0]]
+        for k, (_, end) in enumerate(spans):
+            out += read[k] + words[end : spans[k + 1][0] if k + 1 < len(spans) else len(words)]
+        return out or None
+
+
+def row_strips(
+    image: Image.Image,
+    row: Row,
+    tall: float = 1.0,
+    spans: Sequence[tuple[int, int]] = (),
+    crop: Callable[[Box], Image.Image] | None = None,
+) -> RowStrips:
+    """What of a row is read again: with ``spans``, only those runs of words (else the whole
+    row); ``crop`` cuts the strips from another image of the same page (default: ``image``)."""
+    words = sorted(row, key=lambda t: t.x0)
+    spans = list(spans) or [(0, len(words))]
+    runs = [(k, run) for k, (start, end) in enumerate(spans) for run in pieces(words[start:end])]
+    boxes = [strip_box(run, image.size, tall) for _, run in runs]
+    return RowStrips(words, spans, runs, boxes, crop or image.crop)
+
+
 def read_row(
     image: Image.Image,
     row: Row,
@@ -184,21 +233,13 @@ def read_row(
     spans: Sequence[tuple[int, int]] = (),
     crop: Callable[[Box], Image.Image] | None = None,
 ) -> Row | None:
-    """The row read by the second reader, as words with boxes; None when it is off. With
-    ``spans``, only those runs of words are read again and the others kept as they were;
-    ``crop`` cuts the strips from another image of the same page (default: ``image.crop``)."""
+    """The row read by the second reader, as words with boxes; None when it is off (the others
+    kept as they were outside ``spans``; see ``row_strips``)."""
     model = line_model()
     if model is None or not row:
         return None
-    words = sorted(row, key=lambda t: t.x0)
-    spans = list(spans) or [(0, len(words))]
-    out: Row = words[: spans[0][0]]
-    for k, (start, end) in enumerate(spans):
-        for run in pieces(words[start:end]):
-            text, conf = model.read((crop or image.crop)(strip_box(run, image.size, tall)))
-            out += _as_tokens(run, text, conf)
-        out += words[end : spans[k + 1][0] if k + 1 < len(spans) else len(words)]
-    return out or None
+    strips = row_strips(image, row, tall, spans, crop)
+    return strips.reading([model.read(strips.crop(box)) for box in strips.boxes])
 
 
 _NUMBER_FIELD = re.compile(r"^s[oố]\s*:?", re.IGNORECASE)  # "Số: 589/KH-BCA-C04"
@@ -239,18 +280,31 @@ def reread_unsure(
 ) -> list[tuple[Row, str]]:
     """Rows in reading order, each unsure one and each header field read again and the better
     reading kept. Fields are read from the uncleaned page (``original`` cuts a box of it,
-    levelled as the cleaned page): the cleaning whitens red stamps and fades blue ink."""
-    if not available():
+    levelled as the cleaned page): the cleaning whitens red stamps and fades blue ink.
+
+    When a core is spare (``pipeline.spare_core``: the last page of a file, Tesseract done), the
+    strips of all rows are read in two threads (onnxruntime and Pillow release the GIL). Each
+    strip's reading is the same either way, and the rows keep their order.
+    """
+    model = line_model()  # loaded here, before the threads that share it
+    if model is None:
         return list(ordered)
-    out = []
-    for row, region in ordered:
-        field = is_field(row, region)
-        if field:
-            second = read_row(ready, row, tall=1.6, crop=original)
-        elif is_unsure(row):
-            second = read_row(ready, row, spans=unsure_spans(row, reach=REACH))
-        else:
-            out.append((row, region))
-            continue
-        out.append((better_reading(row, second, field), region))
-    return out
+    fields = [is_field(row, region) for row, region in ordered]
+    todo = [i for i, (row, _) in enumerate(ordered) if row and (fields[i] or is_unsure(row))]
+    strips = {
+        i: row_strips(ready, ordered[i][0], tall=1.6, crop=original)
+        if fields[i]
+        else row_strips(ready, ordered[i][0], spans=unsure_spans(ordered[i][0], reach=REACH))
+        for i in todo
+    }
+    jobs = [(strips[i].crop, box) for i in todo for box in strips[i].boxes]
+    # the widest strips first (the model's time grows with the width): two threads end together
+    order = sorted(range(len(jobs)), key=lambda j: jobs[j][1][0] - jobs[j][1][2])
+    read = spare_map(lambda j: model.read(jobs[j][0](jobs[j][1])), order)
+    done = dict(zip(order, read, strict=True))
+    reads = iter(done[j] for j in range(len(jobs)))
+    readings = {i: strips[i].reading([next(reads) for _ in strips[i].boxes]) for i in todo}
+    return [
+        (better_reading(row, readings[i], fields[i]), region) if i in readings else (row, region)
+        for i, (row, region) in enumerate(ordered)
+    ]

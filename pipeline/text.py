@@ -9,13 +9,13 @@ one printed line, as the layout stage expects.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.docx_text import docx_lines
 from pipeline.html_text import declared_charset, html_lines
 from pipeline.legacy_encoding import decode_text_bytes
+from pipeline.page_pipeline import read_overlapped
 from pipeline.page_tidy import tidy_pages
 from pipeline.paged_text import PageReader, image_reader, pdf_reader
 from schemas import (
@@ -86,7 +86,8 @@ def extract_text(
 ) -> DocumentText:
     """Read every page of an identified file; raises ``KehoachError`` for files it cannot read.
 
-    The same pages as ``read_page`` gives one by one, read from one opening of the file.
+    The same pages as ``read_page`` gives one by one, read from one opening of the file; a
+    scan's pages are cleaned and finished while Tesseract reads the next (``page_pipeline``).
     ``on_page(done, total)`` is called after each page (the CLI's progress line).
     """
     with open_pages(source, settings) as reader:
@@ -96,25 +97,6 @@ def extract_text(
             if on_page is not None:
                 on_page(len(pages), reader.count)
     return assemble_text(source, pages)
-
-
-def read_overlapped(reader: PageReader) -> Iterator[PageText]:
-    """Every page in order; a page is loaded in a thread while Tesseract reads the one before.
-
-    On a machine with two cores page cleaning then costs no time beside Tesseract's (one
-    Tesseract process at a time, one load at a time: the open file is only touched by the
-    loading thread, as PDFium is not safe across threads).
-    """
-    if reader.load is None or reader.count < 2:
-        yield from (reader.read(index) for index in range(reader.count))
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-load") as loader:
-        ahead = loader.submit(reader.load, 0)
-        for index in range(reader.count):
-            loaded = ahead.result()
-            if index + 1 < reader.count:
-                ahead = loader.submit(reader.load, index + 1)
-            yield loaded if isinstance(loaded, PageText) else loaded()
 
 
 # ---------------------------------------------------------------- plain text

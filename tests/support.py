@@ -339,5 +339,5 @@ def two_frame_tiff(path: Path, *, cut_second: bool = False) -> Path:
 
 def write_scan(path: Path, pages: int = 2) -> Path:
     """A scanned plan of ``pages`` pages (image-only PDF)."""
-    layouts = layout_document(BODY * 6, HEADER)[:pages]
+    layouts = layout_document(BODY * max(6, 3 * pages), HEADER)[:pages]
     return save_scanned_pdf([render_layout(layout) for layout in layouts], path)

@@ -25,8 +25,15 @@ from pipeline.evaluation.synthetic import LEVELS, render_plan  # noqa: E402
 from pipeline.ingest import identify  # noqa: E402
 from pipeline.page_tidy import tidy_pages  # noqa: E402
 from pipeline.paged_text import ocr_page_text  # noqa: E402
-from pipeline.text import extract_text  # noqa: E402
-from schemas import DocumentText, KehoachError, Limits, PageText, PipelineSettings  # noqa: E402
+from pipeline.text import extract_text, open_pages  # noqa: E402
+from schemas import (  # noqa: E402
+    DocumentText,
+    KehoachError,
+    Limits,
+    PageText,
+    PipelineSettings,
+    SourceDocument,
+)
 
 SHARED = REPO.parent / "shared"
 PLAN = SHARED / "corpus" / "plans" / "lamdong-kh-cchc-2026.txt"
@@ -197,7 +204,8 @@ def corpus_pass(
 def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) -> list[str]:
     """The first ``pages`` pages of ``scan`` read by raw Tesseract (the pages rendered at 300 dpi
     beforehand, ``tesseract page.pgm stdout -l vie --psm 4 tsv`` one after another) and by
-    ``extract_text`` (rendering, cleaning, Tesseract, reading order), in alternating rounds."""
+    ``extract_text`` (rendering, cleaning, Tesseract, reading order), and by the same reading page
+    by page without the pipeline, in alternating rounds."""
     import pypdfium2 as pdfium
 
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-speed-") as tmp:
@@ -213,7 +221,8 @@ def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) 
             images.append(image)
         source = identify(part, settings.limits)
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
-        totals = {"raw": [0.0, 0.0, 0.0], "kehoach": [0.0, 0.0, 0.0]}  # wall, own CPU, children
+        # wall, own CPU, children; "page by page": the same reading without the pipeline
+        totals = {name: [0.0, 0.0, 0.0] for name in ("raw", "kehoach", "page by page")}
         for _ in range(rounds):
             wall, children = time.perf_counter(), children_cpu_seconds()
             for image in images:
@@ -222,11 +231,13 @@ def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) 
                 subprocess.run(command, capture_output=True, env=env, check=True)
             totals["raw"][0] += time.perf_counter() - wall
             totals["raw"][2] += children_cpu_seconds() - children
-            wall, own, children = time.perf_counter(), time.process_time(), children_cpu_seconds()
-            extract_text(source, settings)
-            totals["kehoach"][0] += time.perf_counter() - wall
-            totals["kehoach"][1] += time.process_time() - own
-            totals["kehoach"][2] += children_cpu_seconds() - children
+            for reader, read in (("kehoach", extract_text), ("page by page", _page_by_page)):
+                wall, own = time.perf_counter(), time.process_time()
+                children = children_cpu_seconds()
+                read(source, settings)
+                totals[reader][0] += time.perf_counter() - wall
+                totals[reader][1] += time.process_time() - own
+                totals[reader][2] += children_cpu_seconds() - children
     read = len(images) * rounds
     rows = []
     for name, (wall, own, children) in totals.items():
@@ -240,7 +251,19 @@ def speed_rows(scan: Path, pages: int, rounds: int, settings: PipelineSettings) 
         f"\ntime per page, kehoach / raw Tesseract on the same pages: wall {wall:.2f}×, "
         f"CPU {cpu:.2f}× (goal ≤ 1.3×)"
     )
+    piped = totals["kehoach"][0] / totals["page by page"][0]
+    rows.append(
+        f"pages a minute, kehoach / raw Tesseract: {1 / wall:.2f} (goal ≥ 0.9); "
+        f"wall of the pipeline over page by page: {piped:.2f}×"
+    )
     return rows
+
+
+def _page_by_page(source: SourceDocument, settings: PipelineSettings) -> None:
+    """The file's pages read one after another, each rendered, cleaned, read and finished in turn
+    (``extract_text`` without ``pipeline.page_pipeline``)."""
+    with open_pages(source, settings) as reader:
+        tidy_pages([reader.read(index) for index in range(reader.count)])
 
 
 def print_speed(scan: Path, pages: int, rounds: int, settings: PipelineSettings) -> None:

@@ -1,6 +1,7 @@
 """Restoration benchmark: ours and pyvi's ``add_accents`` side by side, every figure in one run.
 
     .venv/bin/python bench/restore/run.py --shared ../shared [--docs 40] [--ocr-docs 8]
+        [--underthesea PATH/TO/python]
 
 Rows: the seeds against their hand-restored gold; held-out corpus documents with diacritics
 stripped; held-out documents rendered by
@@ -11,7 +12,9 @@ so wall time would measure the neighbours), on the stripped row (the candidate l
 the documents come: a first pass) and on the OCR row (garble: many more candidates per word),
 each again with fresh restorers (empty caches: distinct documents), and on the seeds;
 load time, peak memory; then text from outside the legal corpus (``outside.py``). underthesea's
-restorer is not in its PyPI release (9.5.0 has no diacritics module), so it cannot be run here.
+restorer is not in its PyPI release (9.5.0 has no diacritics module); its repository version
+runs offline, in its own environment: ``--underthesea PATH/TO/python`` adds it as a column
+(``underthesea_worker.py``; its CPU seconds are its own process's).
 Held-out means
 ``diacritics.text.is_heldout``: documents the model never trained on. References are put in the
 modern tone placement the model writes ("hòa", "thủy"), the same for both systems.
@@ -20,7 +23,10 @@ modern tone placement the model writes ("hòa", "thủy"), the same for both sys
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -83,11 +89,44 @@ def pyvi() -> tuple[Restorer, float]:
     return run, time.process_time() - start
 
 
+PEER_CPU = [0.0]
+"""CPU seconds spent by peers running in their own process (underthesea), added to ours."""
+
+
+def underthesea(python: str) -> tuple[Restorer, float] | None:
+    """underthesea's repository restorer, run by ``python`` (an environment where it is
+    installed) through ``underthesea_worker.py``, and its load time in CPU seconds; None (the
+    column skipped) where that environment cannot run it."""
+    worker = subprocess.Popen(
+        [python, str(Path(__file__).resolve().parent / "underthesea_worker.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    assert worker.stdin is not None and worker.stdout is not None
+    stdin, stdout = worker.stdin, worker.stdout
+    first = stdout.readline()
+    if not first:
+        print(f"underthesea skipped: {python} cannot run its restorer", file=sys.stderr)
+        return None
+    load = json.loads(first)["load"]
+
+    def run(text: str) -> str:
+        stdin.write(json.dumps(text) + "\n")
+        stdin.flush()
+        reply = json.loads(stdout.readline())
+        PEER_CPU[0] += reply["cpu"]
+        return str(reply["text"])
+
+    return run, load
+
+
 def timed(fn: Restorer, texts: list[str]) -> tuple[list[str], float]:
-    """Outputs and total CPU seconds."""
-    start = time.process_time()
+    """Outputs and total CPU seconds (a peer's own process's included)."""
+    start, peer = time.process_time(), PEER_CPU[0]
     out = [fn(t) for t in texts]
-    return out, time.process_time() - start
+    return out, time.process_time() - start + PEER_CPU[0] - peer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,11 +139,21 @@ def main(argv: list[str] | None = None) -> int:
         "--ocr-docs", type=int, default=8, help="held-out documents OCR'd (2 pages)"
     )
     parser.add_argument("--no-pyvi", action="store_true")
+    parser.add_argument(
+        "--underthesea",
+        default=os.environ.get("UNDERTHESEA_PYTHON"),
+        help="Python of an environment with underthesea's repository version installed "
+        "(pip install a checkout of github.com/undertheseanlp/underthesea); env "
+        "UNDERTHESEA_PYTHON",
+    )
     args = parser.parse_args(argv)
 
     systems = {"ours": ours()}
     if not args.no_pyvi:
         systems["pyvi"] = pyvi()
+    peer = underthesea(args.underthesea) if args.underthesea else None
+    if peer is not None:
+        systems["underthesea"] = peer
     rows: list[tuple[str, str, dict[str, str]]] = []
 
     from pipeline.evaluation.restoration import seed_pairs
@@ -267,7 +316,7 @@ def heldout_ids(shared: Path, n: int) -> list[tuple[str, str]]:
 
 def print_rows(rows: list[tuple[str, str, dict[str, str]]], columns: list[str]) -> None:
     """A plain-text table."""
-    head = f"{'input':<46} {'syllables':>9} " + " ".join(f"{c:>10}" for c in columns)
+    head = f"{'input':<46} {'syllables':>9} " + " ".join(f"{c:>11}" for c in columns)
     print(head)
     print("-" * len(head))
     for label, n, cells in rows:

@@ -213,3 +213,53 @@ def test_the_place_after_a_rare_abbreviation() -> None:
     assert restore(text).text == (
         "xây dựng lực lượng vũ trang (LLVT) tỉnh vững mạnh\nthi đua LLVT tỉnh chung sức"
     )
+
+
+def test_a_second_d_list_item_is_dd() -> None:
+    # lists run a, b, c, d, đ, e: a stripped "d)" after "d)" can only be "đ)"
+    out = restore("c) Thuc hien\nd) Bao cao ket qua\nd) Tim kiem, cuu nan\ne) Xay dung").text
+    assert out.split("\n")[1:] == ["d) Báo cáo kết quả", "đ) Tìm kiếm, cứu nạn", "e) Xây dựng"]
+
+
+def test_program_text_stays_program_text() -> None:
+    # options ("-a", "-nt") and a program's names ("t.tin1", "biểu_thức") are no OCR garble
+    out = restore("t.tin1 -nt t.tin2 khi bieu_thuc1 -a bieu_thuc2 cung dung").text
+    words = out.split()
+    assert words[:4] == ["t.tin1", "-nt", "t.tin2", "khi"] and words[5] == "-a"
+    assert words[4].startswith("biểu_th")  # the words of a placeholder get their marks
+
+
+def test_the_general_mixture_keeps_distributions_whole() -> None:
+    import numpy as np
+
+    from diacritics.text import SPECIALS
+    from diacritics.training.general import mix
+    from diacritics.training.train import train
+
+    lines = [["mẹ", "đi", "làm"], ["mẹ", "đi", "chợ"], ["ủy", "ban", "tỉnh"]] * 3
+    arrays = train(lines)
+    general = ({"mẹ": 9, "đi": 9, "chợ": 9, "rau": 9}, {("đi", "chợ"): 9, ("chợ", "rau"): 6})
+    mixed = mix(arrays, *general, legal_tokens=27)
+    vocab = str(mixed["vocab"]).split("\n")
+    assert vocab[: len(SPECIALS)] == list(SPECIALS) and "rau" in vocab  # a new word joins
+    uni = 10.0 ** mixed["uni_logp"].astype(np.float64)
+    assert abs(uni.sum() - 1.0) < 0.01
+    keys, logp = mixed["bi_keys"].astype(np.int64), mixed["bi_logp"].astype(np.float64)
+    di = vocab.index("đi")
+    after = keys >> 16 == di
+    # the bigrams stored after "đi" plus the backed-off rest sum to one
+    rest = np.ones(len(vocab), dtype=bool)
+    rest[keys[after] & 0xFFFF] = False
+    bow = 10.0 ** float(mixed["uni_bow"][di])
+    assert abs((10.0 ** logp[after]).sum() + bow * uni[rest].sum() - 1.0) < 0.02
+
+
+def test_an_underscore_joins_words_but_not_ocr_specks() -> None:
+    from diacritics.pieces import words
+
+    def cut(core: str) -> list[str]:
+        return [w for w, _, _ in words(core, 0)]
+
+    # a program's placeholder is restored word by word; OCR prints "_" for specks in a word
+    assert cut("bieu_thuc1") == ["bieu", "thuc1"] and cut("tap_tin") == ["tap", "tin"]
+    assert cut("ti_nh") == ["ti_nh"] and cut("Trung_") == ["Trung_"] and cut("r_c") == ["r_c"]

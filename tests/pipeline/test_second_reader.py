@@ -74,7 +74,7 @@ def test_a_field_read_with_its_number_beats_one_without() -> None:
     assert " ".join(t.text for t in chosen) == "Số: 589/KH-BCA-C04"
 
 
-def test_two_readings_are_merged_word_by_word_by_the_language_model() -> None:
+def test_two_readings_are_merged_word_by_word_by_thelanguage_model() -> None:
     first = Reading(tuple(_words("thuộc thấm quyền giải quyết được triển khai")))
     second = Reading(tuple(_words("thuộc thẩm quyền giải quyết được triền khai")))
     merged = merge_words(first, second)
@@ -82,11 +82,11 @@ def test_two_readings_are_merged_word_by_word_by_the_language_model() -> None:
     assert choose([first, second]).text == merged.text
 
 
-def test_the_line_choice_scores_with_the_restorers_own_language_model() -> None:
+def test_the_line_choice_scores_with_the_restorers_ownlanguage_model() -> None:
     from diacritics.restorer import default_lm, default_restorer
-    from pipeline.line_choice import _language_model
+    from pipeline.line_choice import language_model
 
-    assert _language_model() is default_lm()  # loaded alone, without the candidate tables
+    assert language_model() is default_lm()  # loaded alone, without the candidate tables
     assert default_restorer().lm is default_lm()  # and loaded once for both
 
 
