@@ -8,6 +8,7 @@ APT_PACKAGES=(
   fonts-liberation fonts-liberation2 poppler-utils  # sample and benchmark scans (v2 has Vietnamese)
   chromium                         # the report's browser test
   python3-venv
+  iproute2                         # the offline test brings up loopback in its own network namespace
   build-essential python3-dev      # the restorer's compiled kernels (diacritics/_kernels.c; optional)
 )
 SUDO=""
