@@ -11,6 +11,7 @@ import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
@@ -133,6 +134,12 @@ class BatchPlan:
     @property
     def total(self) -> int:
         return len(self.pending) + len(self.settled)
+
+    @cached_property
+    def text_work(self) -> dict[str, float]:
+        """Estimated seconds of each pending plain-text file (``text_work``), worked out once:
+        the choice of workers and the sizes of the bundles both go by it."""
+        return text_work(self.pending)
 
 
 def expand_batch(

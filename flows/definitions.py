@@ -33,7 +33,6 @@ from flows.batch import (
     page_counts,
     plan_batch,
     record_all,
-    text_work,
 )
 from flows.schedule import TaskWindow
 from flows.tasks import ingest_document_task, ingest_texts_task, process_text_task
@@ -252,7 +251,7 @@ def ingest_flow(
         run = _Run(dataset, settings, window)
         for outcome in plan.settled:
             run.settle(outcome)
-        pages, work = page_counts(plan.pending, settings), text_work(plan.pending)
+        pages, work = page_counts(plan.pending, settings), plan.text_work
         for sources in bundle(plan.pending, workers, pages, work):
             run.read(sources)
         run.window.drain()

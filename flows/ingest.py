@@ -158,7 +158,7 @@ def run_ingest(
             if dask_address:  # bundles and the window are sized for the cluster as it is now
                 workers = dask_threads(dask_address)
             if runner is None:  # a small text batch runs in this process: see batch_workers
-                workers = batch_workers(plan.pending, workers, dask_address)
+                workers = batch_workers(plan.pending, workers, dask_address, plan.text_work)
             chosen = runner if runner is not None else task_runner(workers, dask_address)
             if runner is None and workers > 1 and not dask_address:
                 from flows.workers import start_forkserver

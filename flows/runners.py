@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from schemas import SourceDocument
@@ -18,19 +18,25 @@ results pickled to the command), and saves half the work."""
 
 
 def batch_workers(
-    sources: Sequence[SourceDocument], workers: int, dask_address: str | None = None
+    sources: Sequence[SourceDocument],
+    workers: int,
+    dask_address: str | None = None,
+    work: Mapping[str, float] | None = None,
 ) -> int:
     """How many local workers a batch is worth: ``workers``, or one (the command's own process)
     for plain-text files whose estimated work (``pipeline.workload.text_seconds``: by size and
     whether the text has its diacritics) is under ``SECOND_WORKER_SECONDS``. Scans and PDFs
-    always get what was asked: their pages take seconds each."""
+    always get what was asked: their pages take seconds each. ``work`` is those estimates by
+    sha256 where the caller has them already (``BatchPlan.text_work``)."""
     if dask_address or workers <= 1:
         return workers
     if any(source.kind.paged for source in sources):
         return workers
-    from pipeline.workload import text_seconds
+    if work is None:
+        from pipeline.workload import text_seconds
 
-    if sum(text_seconds(source) for source in sources) < SECOND_WORKER_SECONDS:
+        work = {source.sha256: text_seconds(source) for source in sources}
+    if sum(work[source.sha256] for source in sources) < SECOND_WORKER_SECONDS:
         return 1
     return workers
 
