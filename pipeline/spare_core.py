@@ -23,6 +23,7 @@ from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 
 def usable_cores() -> int:
@@ -88,3 +89,14 @@ def spare_map(work: Callable[[Item], Result], items: Iterable[Item]) -> list[Res
 def _threads(count: int) -> ThreadPoolExecutor:
     """The process's ``count`` threads for work on spare cores, started on first use."""
     return ThreadPoolExecutor(max_workers=count, thread_name_prefix="kehoach-spare")
+
+
+def side_by_side(first: Callable[[], Result], second: Callable[[], Other]) -> tuple[Result, Other]:
+    """``(first(), second())``, the two at once where there are two cores: for two Tesseract
+    runs of one page that do not depend on each other (a closing block's two columns), each a
+    process of its own, so that the reader waits for the longer rather than for both."""
+    if CORES < 2:
+        return first(), second()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-beside") as beside:
+        later = beside.submit(second)
+        return first(), later.result()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,13 @@ from pipeline import spare_core
 from pipeline.ingest import identify
 from pipeline.ocr import page_options, run_tesseract, start_tesseract
 from pipeline.page_pipeline import read_overlapped
-from pipeline.spare_core import core_taken, on_spare_core, spare_map, spare_threads
+from pipeline.spare_core import (
+    core_taken,
+    on_spare_core,
+    side_by_side,
+    spare_map,
+    spare_threads,
+)
 from pipeline.text import open_pages
 from schemas import PipelineSettings
 from tests.support import write_scan
@@ -101,3 +108,16 @@ def test_more_cores_leave_our_running_tesseracts_theirs(monkeypatch: pytest.Monk
         assert on_spare_core(spare_threads) == 3
         with core_taken():
             assert on_spare_core(spare_threads) == 2
+
+
+def test_two_runs_side_by_side_on_two_cores_one_after_the_other_on_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def name() -> str:
+        return threading.current_thread().name
+
+    monkeypatch.setattr(spare_core, "CORES", 2)
+    first, second = side_by_side(name, name)
+    assert first == threading.current_thread().name and second.startswith("kehoach-beside")
+    monkeypatch.setattr(spare_core, "CORES", 1)
+    assert side_by_side(name, name) == (name(), name())
