@@ -7,7 +7,8 @@ than Tesseract alone. Here the calling thread runs Tesseract on page k (a subpro
 while one helper thread loads pages k+1 and k+2 (rendering and cleaning) and finishes page k−1
 (the second reader's ONNX runs, the lines): PDFium, Pillow, NumPy and onnxruntime release the
 GIL. Beside the first page's Tesseract it loads the recogniser and the language model, so that
-no page waits for them.
+no page waits for them. Each page's Tesseract process is started as the page's loading begins
+(``pipeline.ocr.start_tesseract``): its model is loaded by the time the image is handed over.
 
 One helper thread, not one per stage: two threads of ours beside Tesseract on two cores would
 take time from Tesseract, which is what the reader waits for. Only while no Tesseract runs is a
