@@ -12,6 +12,7 @@ import numpy as np
 from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
 from diacritics.decoder import viterbi, viterbi_lines
+from diacritics.rescore import rescore
 from diacritics.lattice import Lattice, Plan, match_case, render_line
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
@@ -333,8 +334,10 @@ class Restorer:
             ([ids for item in run for ids in item.lattice], [c for item in run for c in item.costs])
             for run in runs
         ]
+        # the unsure positions looked at again with the document's sure words
+        decoded = rescore(self.lm, joined, self._decode_batches(joined))
         out: list[tuple[list[int], list[float]]] = []
-        for run, (best, confidence) in zip(runs, self._decode_batches(joined), strict=True):
+        for run, (best, confidence) in zip(runs, decoded, strict=True):
             at = 0
             for item in run:
                 n = len(item.lattice)
