@@ -12,7 +12,6 @@ import numpy as np
 from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
 from diacritics.decoder import viterbi, viterbi_lines
-from diacritics.rescore import rescore
 from diacritics.lattice import Lattice, Plan, match_case, render_line
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
@@ -35,6 +34,7 @@ from diacritics.pieces import (
     split_word_digits,
     words,
 )
+from diacritics.rescore import rescore
 from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 

@@ -1,6 +1,7 @@
 """Restoration on the development split: errors and their commonest confusions, for tuning.
 
-    .venv/bin/python -m diacritics.training.train --shared ../shared --without-dev --out /tmp/dev.npz
+    .venv/bin/python -m diacritics.training.train --shared ../shared --without-dev \
+        --out /tmp/dev.npz
     .venv/bin/python bench/restore/dev.py --shared ../shared --lm /tmp/dev.npz [--top 40]
 
 The development split (``diacritics.training.train.is_development``, ~4% of the corpus documents
@@ -72,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         gold, out = tokens(gold_text), tokens(out_text)
         errors += sequence_distance(gold, out)
         total += len(gold)
-        pairs.update((g, r) for g, r in zip(gold, out, strict=False) if len(gold) == len(out) and g != r)
+        if len(gold) == len(out):
+            pairs.update((g, r) for g, r in zip(gold, out, strict=True) if g != r)
         contexts += confusions(gold, out)
     print(f"{len(docs)} docs, {total:,} syllables, {errors} errors, {1 - errors / total:.4%}")
     print(f"{total / seconds:,.0f} syllables per CPU s ({seconds:.2f} s)")

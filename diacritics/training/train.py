@@ -50,7 +50,8 @@ EXCLUDED_PLANS = ("002_",)
 DEV_PERCENT = 4
 """Share of the non-held-out corpus documents (by a hash of "dev:" + id) in the development split:
 the choices of the model and decoder are measured there (``bench/restore/dev.py``, over a model
-trained with ``--without-dev``), never on the held-out documents. The shipped model trains on them."""
+trained with ``--without-dev``), never on the held-out documents; the shipped model trains on
+them."""
 
 
 def is_development(doc_id: str) -> bool:
