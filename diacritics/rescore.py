@@ -9,9 +9,15 @@ the model expects (a unigram cache, as in cache language models, Kuhn and De Mor
 ratio form of unigram adaptation). A position changes when another candidate scores higher and no
 position within two words gains more (their trigrams overlap).
 
+Not in OCR garble: on the seeds (real legacy OCR) it changed ten lines, as many for the worse
+("dẫn đầu" → "dân đầu", "VPUB" → "VỤ") as for the better; there the channel, not the subject,
+decides.
+
 On the development split (``bench/restore/dev.py``; 69 documents, 82,658 syllables, stripped,
-model trained without them) 714 → 660 errors. Measured and not kept: a 4-gram layer (the legal
-corpus's 4-grams seen twice or more, 8 MB) scoring these positions: 695 alone, 658 with the cache.
+the model trained without them) 714 → 641 errors. Measured and not kept: a 4-gram layer (the
+legal corpus's 4-grams seen twice or more over the trigram model, 8 MB; those seen once: worse)
+scoring these positions: 714 → 695 alone, 4 errors fewer than the cache alone beside it; a cache of
+the sure word pairs beside the words: 5 fewer, for another lookup per candidate.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ import numpy as np
 
 from diacritics.lm import TrigramLM
 
-UNSURE = 0.95
-"""Confidence under which a position is looked at again (development split: 0.95: 660 errors,
-0.99: 662, 0.999: 668); the positions at or above it are the document's sure words."""
+UNSURE = 0.8
+"""Confidence under which a position is looked at again; the others are the document's sure
+words. Development split: 0.6: 648 errors, 0.7: 641, 0.8: 641, 0.9: 647, 0.95: 654, 0.98: 653;
+the sure words counted from another threshold than the unsure (0.5, 0.95, 0.99 with 0.8):
+654–657."""
 CACHE_WEIGHT = 0.5
-"""log10 bonus per log10 of (1 + sure uses / expected uses): 0.15: 679 errors, 0.3: 665, 0.5: 658,
-0.7: 663, 1.0: 677 (with the 4-gram layer then measured)."""
+"""log10 bonus per log10 of (1 + sure uses / expected uses): development split 0.35: 660 errors,
+0.5: 654, 0.65: 657, 0.8: 660 (with ``UNSURE`` 0.95)."""
 
 Decoded = list[tuple[list[int], list[float]]]
 

@@ -310,7 +310,7 @@ class Restorer:
         return piece._replace(fixed=_lm_form(piece.text, self.lm.index))
 
     def _decode_runs(
-        self, lines: list[str], prepared: list[Lattice | None]
+        self, lines: list[str], prepared: list[Lattice | None], garbled: bool = False
     ) -> list[tuple[list[int], list[float]]]:
         """Decode every prepared line, a wrapped sentence's lines as one sequence.
 
@@ -334,8 +334,9 @@ class Restorer:
             ([ids for item in run for ids in item.lattice], [c for item in run for c in item.costs])
             for run in runs
         ]
-        # the unsure positions looked at again with the document's sure words
-        decoded = rescore(self.lm, joined, self._decode_batches(joined))
+        decoded = self._decode_batches(joined)
+        if not garbled:  # the unsure positions looked at again with the document's sure words
+            decoded = rescore(self.lm, joined, decoded)
         out: list[tuple[list[int], list[float]]] = []
         for run, (best, confidence) in zip(runs, decoded, strict=True):
             at = 0
@@ -443,7 +444,7 @@ class Restorer:
         for i in list_items_dd(lines):
             if prepared[i] is not None:
                 prepared[i] = self._with_dd(prepared[i])
-        decoded = iter(self._decode_runs(lines, prepared))
+        decoded = iter(self._decode_runs(lines, prepared, garbled))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
             if lattice is None:
