@@ -22,6 +22,7 @@ the sure word pairs beside the words: 5 fewer, for another lookup per candidate.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -114,11 +115,19 @@ def _cache_bonus(lm: TrigramLM, sure: np.ndarray, ids: np.ndarray) -> np.ndarray
     """log10 bonus of each candidate id for how much more often the document's sure positions
     use it than the model's unigram expects."""
     counts = np.bincount(sure.astype(np.intp), minlength=len(lm.words))
-    counts[[lm.bos, lm.eos, lm.unk, lm.num, lm.abbr]] = 0
+    counts[_uncounted(lm)] = 0
     n = max(int(counts.sum()), 1)
     cand = ids.astype(np.intp)
     expected = n * 10.0 ** lm.uni_logp[cand].astype(np.float64)
     return CACHE_WEIGHT * np.log10(1.0 + counts[cand] / expected)
+
+
+@lru_cache(maxsize=4)
+def _uncounted(lm: TrigramLM) -> np.ndarray:
+    """Ids whose use says nothing of the document's subject: the model's classes and words of
+    one letter (list items and points "d)", "điểm đ": a document's "đ)" made its "d)" "đ)")."""
+    letters = [i for i, w in enumerate(lm.words) if len(w) == 1]
+    return np.asarray([lm.bos, lm.eos, lm.unk, lm.num, lm.abbr, *letters], dtype=np.intp)
 
 
 def _non_overlapping(at: np.ndarray, gain: np.ndarray) -> np.ndarray:
