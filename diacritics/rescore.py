@@ -38,6 +38,11 @@ CACHE_WEIGHT = 0.5
 """log10 bonus per log10 of (1 + sure uses / expected uses): development split 0.35: 660 errors,
 0.5: 654, 0.65: 657, 0.8: 660 (with ``UNSURE`` 0.95)."""
 
+MIN_WORDS = 100
+"""Sure words a document needs before its words count: a sentence or a program message has no
+subject to learn ("cá" of "canh chua cá lóc" read "ca" after one sure "ca nhà"; needing two
+sure uses of a word instead cost the development split 635 -> 642 errors)."""
+
 Decoded = list[tuple[list[int], list[float]]]
 
 
@@ -48,7 +53,7 @@ def rescore(
     costs) of one document) after the second look; a changed position's confidence is its
     share of the local scores among its candidates."""
     lattice = [ids for run, _ in runs for ids in run]
-    if not lattice:
+    if len(lattice) < MIN_WORDS:
         return decoded
     costs = [c for _, run_costs in runs for c in run_costs]
     best = np.fromiter(chain.from_iterable(b for b, _ in decoded), np.intp, len(lattice))
@@ -58,8 +63,10 @@ def rescore(
     offsets = np.cumsum(sizes) - sizes
     chosen_ids = flat[offsets + best]
     unsure = np.flatnonzero((conf < UNSURE) & (sizes > 1))
-    if not len(unsure):
+    if not len(unsure) or len(lattice) - len(unsure) < MIN_WORDS:
         return decoded
+    sure = np.ones(len(lattice), dtype=bool)
+    sure[unsure] = False
     # the runs laid end to end, each as <s> <s> words </s>
     lengths = np.asarray([len(run) for run, _ in runs])
     run_of = np.repeat(np.arange(len(runs)), lengths)
@@ -69,8 +76,6 @@ def rescore(
     path = np.full(int((lengths + 3).sum()), lm.bos, dtype=np.uint64)
     path[frame_start + 2 + lengths] = lm.eos
     path[seat] = chosen_ids
-    sure = np.ones(len(lattice), dtype=bool)
-    sure[unsure] = False
     # every candidate of the unsure positions, flat
     n_cands = sizes[unsure]
     owner = np.repeat(np.arange(len(unsure)), n_cands)
