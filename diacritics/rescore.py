@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from itertools import chain
+from operator import getitem
 
 import numpy as np
 
@@ -52,53 +53,55 @@ def rescore(
     """``decoded`` (best candidate index and confidence per position of each run of (lattice,
     costs) of one document) after the second look; a changed position's confidence is its
     share of the local scores among its candidates."""
-    lattice = [ids for run, _ in runs for ids in run]
+    lattice = list(chain.from_iterable(run for run, _ in runs))
     if len(lattice) < MIN_WORDS:
         return decoded
-    costs = [c for _, run_costs in runs for c in run_costs]
     best = np.fromiter(chain.from_iterable(b for b, _ in decoded), np.intp, len(lattice))
     conf = np.fromiter(chain.from_iterable(c for _, c in decoded), np.float64, len(lattice))
-    sizes = np.fromiter(map(len, lattice), dtype=np.intp, count=len(lattice))
-    flat = np.concatenate(lattice).astype(np.uint64)
-    offsets = np.cumsum(sizes) - sizes
-    chosen_ids = flat[offsets + best]
-    unsure = np.flatnonzero((conf < UNSURE) & (sizes > 1))
+    unsure = np.flatnonzero(conf < UNSURE)  # one candidate is sure: its share is 1
     if not len(unsure) or len(lattice) - len(unsure) < MIN_WORDS:
         return decoded
+    chosen = np.fromiter(map(getitem, lattice, best.tolist()), np.uint64, len(lattice))
     sure = np.ones(len(lattice), dtype=bool)
     sure[unsure] = False
-    # the runs laid end to end, each as <s> <s> words </s>
-    lengths = np.asarray([len(run) for run, _ in runs])
-    run_of = np.repeat(np.arange(len(runs)), lengths)
-    frame_start = np.cumsum(lengths + 3) - (lengths + 3)
-    word_start = np.cumsum(lengths) - lengths
-    seat = frame_start[run_of] + 2 + np.arange(len(lattice)) - word_start[run_of]
-    path = np.full(int((lengths + 3).sum()), lm.bos, dtype=np.uint64)
-    path[frame_start + 2 + lengths] = lm.eos
-    path[seat] = chosen_ids
     # every candidate of the unsure positions, flat
-    n_cands = sizes[unsure]
-    owner = np.repeat(np.arange(len(unsure)), n_cands)
+    cands = [lattice[t] for t in unsure.tolist()]
+    n_cands = np.fromiter(map(len, cands), np.intp, len(cands))
     seg = np.cumsum(n_cands) - n_cands
-    index = np.repeat(offsets[unsure], n_cands) + np.arange(int(n_cands.sum())) - seg[owner]
-    bonus = _cache_bonus(lm, chosen_ids[sure], flat[index])
+    ids = np.concatenate(cands).astype(np.uint64)
+    bonus = _cache_bonus(lm, chosen[sure], ids)
     # looked at only where the document's words argue for another candidate than the decoded
     argued = np.maximum.reduceat(bonus, seg) > bonus[seg + best[unsure]]
     if not argued.any():
         return decoded
-    unsure, keep = unsure[argued], argued[owner]
-    index, bonus = index[keep], bonus[keep]
-    n_cands = sizes[unsure]
-    owner = np.repeat(np.arange(len(unsure)), n_cands)
+    keep = np.repeat(argued, n_cands)
+    unsure, n_cands, ids, bonus = unsure[argued], n_cands[argued], ids[keep], bonus[keep]
     seg = np.cumsum(n_cands) - n_cands
-    ids = flat[index]
+    owner = np.repeat(np.arange(len(unsure)), n_cands)
+    costs = list(chain.from_iterable(run_costs for _, run_costs in runs))
     cand_costs = np.concatenate([costs[t] for t in unsure.tolist()]).astype(np.float64)
+    lengths = np.asarray([len(run) for run, _ in runs])
+    path, seat, end = _laid_out(lm, lengths, chosen)
     at = seat[unsure]
-    end = frame_start[run_of[unsure]] + 2 + lengths[run_of[unsure]]  # its run's </s>
-    local = _trigrams_around(lm, path, at[owner], end[owner], ids) - cand_costs + bonus
+    local = _trigrams_around(lm, path, at[owner], end[unsure][owner], ids) - cand_costs + bonus
     top = np.maximum.reduceat(local, seg)
     gain = top - local[seg + best[unsure]]
     return _changed(decoded, lengths, unsure, _non_overlapping(at, gain), local, seg, n_cands, top)
+
+
+def _laid_out(
+    lm: TrigramLM, n: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The runs' decoded words laid end to end (``n`` words a run), each run as <s> <s> words
+    </s>; each word's place in it and the place of its run's </s>."""
+    run_of = np.repeat(np.arange(len(n)), n)
+    frame_start = np.cumsum(n + 3) - (n + 3)
+    closing = frame_start + 2 + n
+    seat = frame_start[run_of] + 2 + np.arange(len(chosen)) - (np.cumsum(n) - n)[run_of]
+    path = np.full(int((n + 3).sum()), lm.bos, dtype=np.uint64)
+    path[closing] = lm.eos
+    path[seat] = chosen
+    return path, seat, closing[run_of]
 
 
 def _trigrams_around(
