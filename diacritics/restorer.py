@@ -316,7 +316,8 @@ class Restorer:
 
         A line that goes on from the one before (no sentence end there, no list item here) is
         decoded after it, so "... văn bản của / Đảng ..." keeps its context across the break;
-        the result comes back line by line.
+        the result comes back line by line. Outside OCR garble the positions decoded unsure are
+        looked at again with the document's sure words (``diacritics.rescore``).
         """
         runs: list[list[Lattice]] = []
         previous = ""
