@@ -120,7 +120,7 @@ def run_tesseract(
     process = started or start_tesseract(lang, options, tessdata)
     if process.args != tesseract_command(lang, options, tessdata):
         stop_tesseract(process)
-        raise ValueError(f"a Tesseract started as {process.args} cannot run {options}")
+        raise ValueError(f"a Tesseract started as {process.args!r} cannot run {options}")
     try:
         with core_taken():  # our other work stays on one thread meanwhile (pipeline.spare_core)
             out, err = process.communicate(name + "\n", timeout=timeout)
