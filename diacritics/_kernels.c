@@ -267,6 +267,99 @@ void line_scores(const model_t *lm, const uint64_t *ids, const float *costs,
     }
 }
 
+/* The maxima of pair_maxima for one block (a at p, b at p + 1) through the model's tables. */
+static void block_maxima(const model_t *lm, const uint64_t *ids, const float *costs,
+                         int64_t a0, int64_t na, int64_t b0, int64_t nb, double *right,
+                         double *left) {
+    for (int64_t b = 0; b < nb; b++) left[b0 + b] = -HUGE_VAL;
+    for (int64_t a = 0; a < na; a++) {
+        const uint64_t w1 = ids[a0 + a];
+        const double cost_a = (double)costs[a0 + a];
+        double best = -HUGE_VAL;
+        for (int64_t b = 0; b < nb; b++) {
+            const double lp = (double)bigram_logp(w1, ids[b0 + b], lm->vocab, lm->bitmap, lm->rank,
+                                                  lm->bi_logp, lm->uni_bow, lm->uni_logp);
+            const double r = lp - (double)costs[b0 + b];
+            if (r > best) best = r;
+            const double l = lp - cost_a;
+            if (l > left[b0 + b]) left[b0 + b] = l;
+        }
+        right[a0 + a] = best;
+    }
+}
+
+/* decoder.prune and the re-indexing after it, in one pass: per position with more than ``keep``
+ * candidates, the max-marginal of each (best left neighbour with its channel cost + best right
+ * neighbour, less its own cost, in double as NumPy adds them), those within ``margin`` of the
+ * best, the ``keep`` best of them (ties to the earlier candidate), in their order; every other
+ * position keeps all. Out: per position its new size, and per kept candidate (laid out flat,
+ * position by position) its index in its position, its id and its cost. ``right``, ``left``,
+ * ``marginal``: room for one double per candidate; ``order``: one int64 per candidate. */
+void prune_keep(const model_t *lm, const uint64_t *ids, const float *costs, const int64_t *sizes,
+                const int64_t *offsets, int64_t n, int64_t keep, double margin, double *right,
+                double *left, double *marginal, int64_t *order, int64_t *new_sizes,
+                int64_t *kept, uint64_t *new_ids, float *new_costs) {
+    /* every block (p, p + 1) next to a big position, once: the right side of p and the left of
+     * p + 1 */
+    for (int64_t p = 0; p + 1 < n; p++) {
+        if (sizes[p] <= keep && sizes[p + 1] <= keep) continue;
+        block_maxima(lm, ids, costs, offsets[p], sizes[p], offsets[p + 1], sizes[p + 1], right,
+                     left);
+    }
+    int64_t out = 0;
+    for (int64_t p = 0; p < n; p++) {
+        const int64_t o = offsets[p], size = sizes[p];
+        if (size <= keep) {
+            for (int64_t b = 0; b < size; b++, out++) {
+                kept[out] = b;
+                new_ids[out] = ids[o + b];
+                new_costs[out] = costs[o + b];
+            }
+            new_sizes[p] = size;
+            continue;
+        }
+        double top = -HUGE_VAL;
+        for (int64_t b = 0; b < size; b++) {
+            const double m = left[o + b] + right[o + b] - (double)costs[o + b];
+            marginal[o + b] = m;
+            if (b == 0 || m > top) top = m;
+        }
+        const double floor = top - margin;
+        int64_t *close = order + o;
+        int64_t n_close = 0;
+        for (int64_t b = 0; b < size; b++)
+            if (marginal[o + b] >= floor) close[n_close++] = b;
+        const int64_t count = n_close < keep ? n_close : keep;
+        /* the count best first (a partial selection: highest marginal, then earlier) */
+        for (int64_t i = 0; i < count; i++) {
+            int64_t best = i;
+            for (int64_t j = i + 1; j < n_close; j++) {
+                const double mj = marginal[o + close[j]], mb = marginal[o + close[best]];
+                if (mj > mb || (mj == mb && close[j] < close[best])) best = j;
+            }
+            const int64_t t = close[i];
+            close[i] = close[best];
+            close[best] = t;
+        }
+        /* back in their order (insertion sort of a handful) */
+        for (int64_t i = 1; i < count; i++) {
+            const int64_t v = close[i];
+            int64_t j = i - 1;
+            while (j >= 0 && close[j] > v) {
+                close[j + 1] = close[j];
+                j--;
+            }
+            close[j + 1] = v;
+        }
+        for (int64_t i = 0; i < count; i++, out++) {
+            kept[out] = close[i];
+            new_ids[out] = ids[o + close[i]];
+            new_costs[out] = costs[o + close[i]];
+        }
+        new_sizes[p] = count;
+    }
+}
+
 /* Per row of an int32 distance table (far and above: not near; FAR = 1 << 20), the columns of
  * the takes[n] least distances, the lower column first among equals (the near keys of a
  * garbled key: key numbers are commonest first). Distances are small (at most 4 for keys in a

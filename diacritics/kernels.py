@@ -67,6 +67,9 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.best_paths.restype = None
     lib.line_scores.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64] + [pointer] * 6
     lib.line_scores.restype = None
+    lib.prune_keep.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64, i64]
+    lib.prune_keep.argtypes += [ctypes.c_double] + [pointer] * 8
+    lib.prune_keep.restype = None
     lib.nearest_many.argtypes = [pointer, i64, i64, pointer, i64, pointer, pointer]
     lib.nearest_many.restype = None
     return lib
@@ -108,8 +111,7 @@ def batch_distance(
 
 
 def pair_maxima(
-    lm_tables: tuple[np.ndarray, ...],
-    vocab: int,
+    tables: Any,
     ids: np.ndarray,
     costs: np.ndarray,
     sizes: np.ndarray,
@@ -119,10 +121,12 @@ def pair_maxima(
     """Compiled only (``COMPILED`` must be set): per flat candidate, the best right neighbour
     (max over the next position's b of log10 P(b | a) less b's cost) and the best left one (max
     over the previous position's a of log10 P(b | a) less a's cost), for the blocks (p, p + 1)
-    listed; -inf elsewhere. ``lm_tables``: the bigram bitmap, its ranks, bigram log10 p,
-    unigram backoff and log10 p (``TrigramLM.bigram_tables``)."""
+    listed; -inf elsewhere. ``tables``: the model's ``LMArrays`` (``TrigramLM.arrays``), of
+    which the bigram bitmap, its ranks, bigram log10 p, unigram backoff and log10 p are read."""
     assert COMPILED is not None
-    bitmap, rank, bi_logp, uni_bow, uni_logp = lm_tables
+    t = tables
+    bitmap, rank, bi_logp, uni_bow, uni_logp = t.bitmap, t.rank, t.bi_logp, t.uni_bow, t.uni_logp
+    vocab = t.vocab
     ids = np.ascontiguousarray(ids, dtype=np.uint64)
     costs = np.ascontiguousarray(costs, dtype=np.float64)
     sizes = np.ascontiguousarray(sizes, dtype=np.int64)
@@ -168,34 +172,61 @@ _MODELS: dict[int, tuple[object, _Model, list[np.ndarray]]] = {}
 
 
 def _model(lm: Any) -> _Model:
-    """The ``model_t`` of a TrigramLM (its arrays checked for the C types, kept alive with it)."""
-    found = _MODELS.get(id(lm))
-    if found is not None and found[0] is lm:
+    """The ``model_t`` of a TrigramLM's tables (``lm.arrays``, an ``LMArrays``: checked for the C
+    types, kept alive with it)."""
+    tables = lm.arrays
+    found = _MODELS.get(id(tables))
+    if found is not None and found[0] is tables:
         return found[1]
     arrays = {
-        "bitmap": (lm._bitmap, np.uint64),
-        "rank": (lm._rank, np.int64),
-        "bi_logp": (lm.bi_logp, np.float32),
-        "bi_bow": (lm.bi_bow, np.float32),
-        "bi_continued": (lm.bi_continued.view(np.uint8), np.uint8),
-        "uni_bow": (lm.uni_bow, np.float32),
-        "uni_logp": (lm.uni_logp, np.float32),
-        "tri_lo": (lm.tri_lo, np.int64),
-        "tri_hi": (lm.tri_hi, np.int64),
-        "tri_w3": (lm.tri_w3, np.uint16),
-        "tri_logp": (lm.tri_logp, np.float32),
-        "tri_keys": (lm.tri_keys, np.uint64),
-        "orphans": (np.asarray(lm.orphan_contexts, dtype=np.uint64), np.uint64),
+        "bitmap": (tables.bitmap, np.uint64),
+        "rank": (tables.rank, np.int64),
+        "bi_logp": (tables.bi_logp, np.float32),
+        "bi_bow": (tables.bi_bow, np.float32),
+        "bi_continued": (tables.bi_continued.view(np.uint8), np.uint8),
+        "uni_bow": (tables.uni_bow, np.float32),
+        "uni_logp": (tables.uni_logp, np.float32),
+        "tri_lo": (tables.tri_lo, np.int64),
+        "tri_hi": (tables.tri_hi, np.int64),
+        "tri_w3": (tables.tri_w3, np.uint16),
+        "tri_logp": (tables.tri_logp, np.float32),
+        "tri_keys": (tables.tri_keys, np.uint64),
+        "orphans": (np.asarray(tables.orphan_contexts, dtype=np.uint64), np.uint64),
     }
     kept = {k: np.ascontiguousarray(a, dtype=t) for k, (a, t) in arrays.items()}
     model = _Model(
-        vocab=len(lm.words),
+        vocab=tables.vocab,
         n_tri=len(kept["tri_keys"]),
         n_orphans=len(kept["orphans"]),
         **{k: _ptr(a) for k, a in kept.items()},
     )
-    _MODELS[id(lm)] = (lm, model, list(kept.values()))
+    _MODELS[id(tables)] = (tables, model, list(kept.values()))
     return model
+
+
+def prune_keep(
+    lm: Any, ids: np.ndarray, costs: np.ndarray, sizes: np.ndarray, keep: int, margin: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Compiled only (``COMPILED`` must be set): ``decoder.prune`` and the pruned lattice it
+    leaves, for candidate ids and float32 costs laid out flat (``sizes[p]`` at position p):
+    per position its new size, and per kept candidate its index in its position, id and cost."""
+    assert COMPILED is not None
+    ids = np.ascontiguousarray(ids, dtype=np.uint64)
+    costs = np.ascontiguousarray(costs, dtype=np.float32)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    total = len(ids)
+    right, left, marginal = np.empty(total), np.empty(total), np.empty(total)
+    order, kept = np.empty(total, np.int64), np.empty(total, np.int64)
+    new_sizes = np.empty(len(sizes), np.int64)
+    new_ids, new_costs = np.empty(total, np.uint64), np.empty(total, np.float32)
+    COMPILED.prune_keep(
+        ctypes.byref(_model(lm)), _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), len(sizes),
+        keep, margin, _ptr(right), _ptr(left), _ptr(marginal), _ptr(order), _ptr(new_sizes),
+        _ptr(kept), _ptr(new_ids), _ptr(new_costs),
+    )  # fmt: skip
+    m = int(new_sizes.sum())
+    return new_sizes, kept[:m], new_ids[:m], new_costs[:m]
 
 
 def line_scores(
