@@ -152,6 +152,16 @@ void best_paths(const float *flat, const int64_t *offsets, const int64_t *sizes,
     }
 }
 
+/* A stored bigram as line_scores reads it, in one 16-byte record (one cache line instead of
+ * five arrays' lines): log10 p, the context's backoff weight, and the run of the sorted
+ * trigrams that continue it (n = 0: none does). */
+typedef struct {
+    float logp;
+    float bow;
+    uint32_t tri_lo;
+    uint32_t tri_n;
+} bigram_t;
+
 /* The language model's arrays that line_scores reads (TrigramLM's tables). */
 typedef struct {
     uint64_t vocab;
@@ -170,6 +180,7 @@ typedef struct {
     int64_t n_tri;
     const uint64_t *orphans;
     int64_t n_orphans;
+    const bigram_t *bigrams;
 } model_t;
 
 /* TrigramLM.pair for one (w1, w2): log10 P(w2 | w1), the context's backoff weight, whether a
@@ -181,9 +192,10 @@ static inline void pair_of(const model_t *lm, uint64_t w1, uint64_t w2, float *p
     const uint64_t upto = lm->bitmap[word] << (63 - (flat & 63));
     if (upto >> 63) {
         const int64_t pos = lm->rank[word] + __builtin_popcountll(upto) - 1;
-        *p = lm->bi_logp[pos];
-        *bow = lm->bi_bow[pos];
-        *continued = lm->bi_continued[pos];
+        const bigram_t found = lm->bigrams[pos];
+        *p = found.logp;
+        *bow = found.bow;
+        *continued = found.tri_n != 0;
         *at = pos;
         return;
     }
@@ -201,7 +213,7 @@ static inline void pair_of(const model_t *lm, uint64_t w1, uint64_t w2, float *p
 static inline float trigram_or(const model_t *lm, int64_t at, uint64_t w1, uint64_t w2,
                                uint64_t w3, float backoff) {
     if (at >= 0) {
-        int64_t lo = lm->tri_lo[at], hi = lm->tri_hi[at];
+        int64_t lo = lm->bigrams[at].tri_lo, hi = lo + lm->bigrams[at].tri_n;
         const int64_t end = hi;
         const uint16_t word = (uint16_t)w3;
         while (lo < hi) {

@@ -155,13 +155,8 @@ def _scored_rows(
     cost = np.zeros(len(ids))
     scored = np.flatnonzero(kind != FREE)
     if len(scored):
-        owners = tok[scored]
-        bounds = np.flatnonzero(np.diff(owners)) + 1
-        parts = np.split(ids[scored], bounds)
-        batch = [(todo[int(owners[b])][0], part) for b, part in zip(
-            np.concatenate([[0], bounds]).tolist(), parts, strict=True
-        )]  # fmt: skip
-        cost[scored] = np.concatenate(gen.channel.distances_many(batch))
+        printed = [token for token, _, _ in todo]
+        cost[scored] = gen.channel.distances_rows(printed, tok[scored], ids[scored])
     near = kind == NEAR
     cost[near] = cost[near] + foreign[tok[near]]
     keep = ~near | doubtful[tok] | (cost <= VALID_WORD_SWAP)

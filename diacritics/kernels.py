@@ -38,6 +38,7 @@ class _Model(ctypes.Structure):
         ("n_tri", ctypes.c_int64),
         ("orphans", ctypes.c_void_p),
         ("n_orphans", ctypes.c_int64),
+        ("bigrams", ctypes.c_void_p),
     ]
 
 
@@ -194,6 +195,7 @@ def _model(lm: Any) -> _Model:
         "orphans": (np.asarray(tables.orphan_contexts, dtype=np.uint64), np.uint64),
     }
     kept = {k: np.ascontiguousarray(a, dtype=t) for k, (a, t) in arrays.items()}
+    kept["bigrams"] = _bigram_records(tables)
     model = _Model(
         vocab=tables.vocab,
         n_tri=len(kept["tri_keys"]),
@@ -202,6 +204,22 @@ def _model(lm: Any) -> _Model:
     )
     _MODELS[id(tables)] = (tables, model, list(kept.values()))
     return model
+
+
+BIGRAM_RECORD = np.dtype(
+    [("logp", "<f4"), ("bow", "<f4"), ("tri_lo", "<u4"), ("tri_n", "<u4")], align=True
+)
+"""``bigram_t`` of ``_kernels.c``: what the trigram scores read of a stored bigram, together."""
+
+
+def _bigram_records(tables: Any) -> np.ndarray:
+    """Per stored bigram, its ``bigram_t``: the trigram scores find a bigram's fields on one
+    cache line rather than on five arrays' (their lookups are the decoder's memory traffic)."""
+    records = np.zeros(len(tables.bi_logp), dtype=BIGRAM_RECORD)
+    records["logp"], records["bow"] = tables.bi_logp, tables.bi_bow
+    records["tri_lo"] = tables.tri_lo
+    records["tri_n"] = np.where(tables.bi_continued, tables.tri_hi - tables.tri_lo, 0)
+    return records
 
 
 def prune_keep(
