@@ -12,12 +12,13 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
-from diacritics.near import has_near, near_key_lists
+from diacritics.near import deletion_set, has_near, near_key_lists
 from diacritics.orthography import is_key_shape, is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
@@ -143,6 +144,12 @@ class Inventory:
     def has_near(self, key: str) -> bool:
         """Whether any syllable key is within the deletion neighbourhood of a key."""
         return has_near(self, key)
+
+    @cached_property
+    def deletions(self) -> frozenset[str]:
+        """The strings up to two deletions from a syllable key (3,400; built on first use, ~5
+        ms: only long odd words ask, ``Restorer._unjoin``)."""
+        return deletion_set(self.key_at)
 
     def near_keys(self, key: str) -> list[str]:
         """Syllable keys within the deletion neighbourhood of a (garbled) key, the nearest
