@@ -181,6 +181,8 @@ typedef struct {
     const uint64_t *orphans;
     int64_t n_orphans;
     const bigram_t *bigrams;
+    const int64_t *bi_row;  /* per word w1 + 1: where its bigrams start in the sorted table */
+    const uint16_t *bi_w2;  /* per stored bigram: its second word */
 } model_t;
 
 /* TrigramLM.pair for one (w1, w2): log10 P(w2 | w1), the context's backoff weight, whether a
@@ -279,25 +281,47 @@ void line_scores(const model_t *lm, const uint64_t *ids, const float *costs,
     }
 }
 
-/* The maxima of pair_maxima for one block (a at p, b at p + 1) through the model's tables. */
+/* The maxima of pair_maxima for one block (a at p, b at p + 1) through the model's tables.
+ * log10 P(b | a) is the backoff unless (a, b) is stored; a word with few stored bigrams (under
+ * two per b: half the rows of OCR garble's blocks) has them found by one scan of its run of the
+ * sorted table against the block's b (``slot_of``: per word id, its b + 1 in this block, 0
+ * elsewhere, left as found), the others by the bitmap lookup per pair: the same floats, half
+ * the random reads. */
 static void block_maxima(const model_t *lm, const uint64_t *ids, const float *costs,
                          int64_t a0, int64_t na, int64_t b0, int64_t nb, double *right,
-                         double *left) {
-    for (int64_t b = 0; b < nb; b++) left[b0 + b] = -HUGE_VAL;
+                         double *left, int32_t *slot_of, float *lp) {
+    int unique = 1;
+    for (int64_t b = 0; b < nb; b++) {
+        left[b0 + b] = -HUGE_VAL;
+        if (slot_of[ids[b0 + b]]) unique = 0; /* a word twice: every pair looked up */
+        slot_of[ids[b0 + b]] = (int32_t)(b + 1);
+    }
     for (int64_t a = 0; a < na; a++) {
         const uint64_t w1 = ids[a0 + a];
         const double cost_a = (double)costs[a0 + a];
+        const int64_t row = lm->bi_row[w1], row_end = lm->bi_row[w1 + 1];
+        if (unique && row_end - row <= 2 * nb) {
+            for (int64_t b = 0; b < nb; b++) lp[b] = lm->uni_bow[w1] + lm->uni_logp[ids[b0 + b]];
+            for (int64_t at = row; at < row_end; at++) {
+                const int32_t b = slot_of[lm->bi_w2[at]];
+                if (b) lp[b - 1] = lm->bi_logp[at];
+            }
+        } else {
+            for (int64_t b = 0; b < nb; b++)
+                lp[b] = bigram_logp(w1, ids[b0 + b], lm->vocab, lm->bitmap, lm->rank, lm->bi_logp,
+                                    lm->uni_bow, lm->uni_logp);
+        }
         double best = -HUGE_VAL;
         for (int64_t b = 0; b < nb; b++) {
-            const double lp = (double)bigram_logp(w1, ids[b0 + b], lm->vocab, lm->bitmap, lm->rank,
-                                                  lm->bi_logp, lm->uni_bow, lm->uni_logp);
-            const double r = lp - (double)costs[b0 + b];
+            const double value = (double)lp[b];
+            const double r = value - (double)costs[b0 + b];
             if (r > best) best = r;
-            const double l = lp - cost_a;
+            const double l = value - cost_a;
             if (l > left[b0 + b]) left[b0 + b] = l;
         }
         right[a0 + a] = best;
     }
+    for (int64_t b = 0; b < nb; b++) slot_of[ids[b0 + b]] = 0;
 }
 
 /* decoder.prune and the re-indexing after it, in one pass: per position with more than ``keep``
@@ -306,17 +330,19 @@ static void block_maxima(const model_t *lm, const uint64_t *ids, const float *co
  * best, the ``keep`` best of them (ties to the earlier candidate), in their order; every other
  * position keeps all. Out: per position its new size, and per kept candidate (laid out flat,
  * position by position) its index in its position, its id and its cost. ``right``, ``left``,
- * ``marginal``: room for one double per candidate; ``order``: one int64 per candidate. */
+ * ``marginal``: room for one double per candidate; ``order``: one int64 per candidate;
+ * ``slot_of``: one zeroed int32 per word of the vocabulary, ``lp``: one float per candidate
+ * of the largest position. */
 void prune_keep(const model_t *lm, const uint64_t *ids, const float *costs, const int64_t *sizes,
                 const int64_t *offsets, int64_t n, int64_t keep, double margin, double *right,
                 double *left, double *marginal, int64_t *order, int64_t *new_sizes,
-                int64_t *kept, uint64_t *new_ids, float *new_costs) {
+                int64_t *kept, uint64_t *new_ids, float *new_costs, int32_t *slot_of, float *lp) {
     /* every block (p, p + 1) next to a big position, once: the right side of p and the left of
      * p + 1 */
     for (int64_t p = 0; p + 1 < n; p++) {
         if (sizes[p] <= keep && sizes[p + 1] <= keep) continue;
         block_maxima(lm, ids, costs, offsets[p], sizes[p], offsets[p + 1], sizes[p + 1], right,
-                     left);
+                     left, slot_of, lp);
     }
     int64_t out = 0;
     for (int64_t p = 0; p < n; p++) {

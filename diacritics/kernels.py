@@ -39,6 +39,8 @@ class _Model(ctypes.Structure):
         ("orphans", ctypes.c_void_p),
         ("n_orphans", ctypes.c_int64),
         ("bigrams", ctypes.c_void_p),
+        ("bi_row", ctypes.c_void_p),
+        ("bi_w2", ctypes.c_void_p),
     ]
 
 
@@ -69,7 +71,7 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.line_scores.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64] + [pointer] * 6
     lib.line_scores.restype = None
     lib.prune_keep.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64, i64]
-    lib.prune_keep.argtypes += [ctypes.c_double] + [pointer] * 8
+    lib.prune_keep.argtypes += [ctypes.c_double] + [pointer] * 10
     lib.prune_keep.restype = None
     lib.nearest_many.argtypes = [pointer, i64, i64, pointer, i64, pointer, pointer]
     lib.nearest_many.restype = None
@@ -196,6 +198,10 @@ def _model(lm: Any) -> _Model:
     }
     kept = {k: np.ascontiguousarray(a, dtype=t) for k, (a, t) in arrays.items()}
     kept["bigrams"] = _bigram_records(tables)
+    first = tables.bi_keys >> np.uint64(16)  # each stored bigram's first word, sorted
+    kept["bi_row"] = np.searchsorted(first, np.arange(tables.vocab + 1, dtype=np.uint64))
+    kept["bi_row"] = kept["bi_row"].astype(np.int64)
+    kept["bi_w2"] = (tables.bi_keys & np.uint64(0xFFFF)).astype(np.uint16)
     model = _Model(
         vocab=tables.vocab,
         n_tri=len(kept["tri_keys"]),
@@ -238,10 +244,12 @@ def prune_keep(
     order, kept = np.empty(total, np.int64), np.empty(total, np.int64)
     new_sizes = np.empty(len(sizes), np.int64)
     new_ids, new_costs = np.empty(total, np.uint64), np.empty(total, np.float32)
+    slot_of = np.zeros(lm.arrays.vocab, np.int32)
+    lp = np.empty(max(int(sizes.max(initial=0)), 1), np.float32)
     COMPILED.prune_keep(
         ctypes.byref(_model(lm)), _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), len(sizes),
         keep, margin, _ptr(right), _ptr(left), _ptr(marginal), _ptr(order), _ptr(new_sizes),
-        _ptr(kept), _ptr(new_ids), _ptr(new_costs),
+        _ptr(kept), _ptr(new_ids), _ptr(new_costs), _ptr(slot_of), _ptr(lp),
     )  # fmt: skip
     m = int(new_sizes.sum())
     return new_sizes, kept[:m], new_ids[:m], new_costs[:m]
