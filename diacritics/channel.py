@@ -324,7 +324,11 @@ class Channel:
             rows = order[bounds[m] : bounds[m + 1]]
             if not len(rows):
                 continue
-            tokens, local = np.unique(owner[rows], return_inverse=True)
+            owners = owner[rows]
+            present = np.zeros(len(printed), dtype=bool)
+            present[owners] = True  # the group's tokens, in order (not np.unique's sort)
+            tokens = np.flatnonzero(present)
+            local = (np.cumsum(present) - 1)[owners]
             texts = [normalized[k] for k in tokens.tolist()]
             single = np.stack([column(ch) for p in texts for ch in p]).reshape(len(texts), m, -1)
             if m >= 2:
