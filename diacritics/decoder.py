@@ -206,9 +206,7 @@ def prune(
     b_local = _ragged_arange(sz[big])
     b_index = offsets[cands] + b_local
     if kernels.COMPILED is not None:
-        right_at, left_at = kernels.pair_maxima(
-            lm.arrays, flat_ids, all_costs, sz, offsets, blocks
-        )
+        right_at, left_at = kernels.pair_maxima(lm.arrays, flat_ids, all_costs, sz, offsets, blocks)
         marginal = left_at[b_index] + right_at[b_index] - all_costs[b_index]
     else:
         marginal = _marginals_numpy(lm, flat_ids, all_costs, sz, offsets, blocks, big, b_local)

@@ -279,7 +279,7 @@ def line_scores(
     return out
 
 
-def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
+def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[list[int]]:
     """Compiled only (``COMPILED`` must be set): ``near._nearest`` of every row of an int32
     distance table (``near.FAR`` and above: not near), ``takes[n]`` columns for row n."""
     assert COMPILED is not None
@@ -292,7 +292,7 @@ def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
         _ptr(table), len(table), table.shape[1] if table.ndim == 2 else 0, _ptr(takes),
         out.shape[1], _ptr(out), _ptr(counts),
     )  # fmt: skip
-    return [out[n, :c] for n, c in enumerate(counts.tolist())]
+    return [row[:c] for row, c in zip(out.tolist(), counts.tolist(), strict=True)]
 
 
 def batch_distance_numpy(
