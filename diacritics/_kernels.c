@@ -11,24 +11,26 @@
 #define MAX_PRINTED 64
 
 /* Weighted edit distance of printed tokens of one length m to candidates, pair by pair.
- * Pair p: candidate letters chars[p * width ...] (alphabet indices, lengths[p] of them) against
- * printed token owner[p]. single[k, j, x], pair[k, j, x]: cost of intended letter x printed as
+ * Pair p: candidate letters chars[r * width ...] (alphabet indices, lengths[r] of them; r =
+ * rows[p], or p where rows is NULL: a vocabulary's table read in place) against printed token
+ * owner[p]. single[k, j, x], pair[k, j, x]: cost of intended letter x printed as
  * token k's character j, or as its characters j, j + 1; vanish[x]: x printed as nothing;
  * inserts[k, j]: character j printed with nothing intended. */
 void batch_distance(const int16_t *chars, int64_t width, const int64_t *lengths,
-                    const int64_t *owner, int64_t n_pairs, const double *single,
-                    const double *pair, int64_t m, int64_t alphabet, const double *vanish,
-                    const double *inserts, double *out) {
+                    const int64_t *rows, const int64_t *owner, int64_t n_pairs,
+                    const double *single, const double *pair, int64_t m, int64_t alphabet,
+                    const double *vanish, const double *inserts, double *out) {
     double row[MAX_PRINTED + 1], other[MAX_PRINTED + 1];
     for (int64_t p = 0; p < n_pairs; p++) {
         const int64_t k = owner[p];
         const double *ins = inserts + k * m;
         const double *sk = single + k * m * alphabet;
         const double *pk = pair + k * (m - 1) * alphabet;
-        const int16_t *word = chars + p * width;
+        const int64_t r = rows ? rows[p] : p;
+        const int16_t *word = chars + r * width;
         row[0] = 0.0;
         for (int64_t j = 0; j < m; j++) row[j + 1] = row[j] + ins[j];
-        const int64_t length = lengths[p] > 0 ? lengths[p] : 0;
+        const int64_t length = lengths[r] > 0 ? lengths[r] : 0;
         for (int64_t i = 0; i < length; i++) {
             const int64_t x = word[i];
             const double gone = vanish[x];

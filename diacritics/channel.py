@@ -96,7 +96,9 @@ class Channel:
         self._piece_cache: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
         self._distance_cache: dict[tuple[str, str], float] = {}
         self._letter = {ch: n for n, ch in enumerate(ALPHABET)}
-        self._columns: dict[str, np.ndarray] = {}
+        self._column_at: dict[str, int] = {}
+        """Each printed piece's row of ``_column_table``: its costs over the alphabet."""
+        self._column_table = np.zeros((64, len(ALPHABET)))
         self._no_pair = np.zeros((1, len(ALPHABET)))
         self.word_chars = np.zeros((0, MAX_WORD), dtype=np.int16)
         self.word_lengths = np.zeros(0, dtype=np.int64)
@@ -209,9 +211,18 @@ class Channel:
     def _column(self, piece: str) -> np.ndarray:
         """Cost of each alphabet letter printed as ``piece`` (``piece_cost`` for all of them at
         once); cached, pieces recur across tokens."""
-        found = self._columns.get(piece)
+        return self._column_table[self._column_row(piece)]
+
+    def _column_row(self, piece: str) -> int:
+        """The row of ``_column_table`` holding ``_column_of(piece)``, added on first use: a
+        batch's columns are then gathered by one indexing, not stacked one array at a time."""
+        found = self._column_at.get(piece)
         if found is None:
-            found = self._columns[piece] = self._column_of(piece)
+            found = len(self._column_at)
+            if found == len(self._column_table):
+                self._column_table = np.concatenate([self._column_table, self._column_table])
+            self._column_table[found] = self._column_of(piece)
+            self._column_at[piece] = found
         return found
 
     def _prepare_columns(self) -> None:
@@ -319,7 +330,7 @@ class Channel:
         length_key = np.where(odd, 0, row_length)  # the odd rows are done: out of every group
         order = np.argsort(length_key, kind="stable")
         bounds = np.searchsorted(length_key[order], np.arange(MAX_PRINTED + 2)).tolist()
-        column = self._column
+        row = self._column_row
         for m in range(1, MAX_PRINTED + 1):
             rows = order[bounds[m] : bounds[m + 1]]
             if not len(rows):
@@ -330,24 +341,20 @@ class Channel:
             tokens = np.flatnonzero(present)
             local = (np.cumsum(present) - 1)[owners]
             texts = [normalized[k] for k in tokens.tolist()]
-            single = np.stack([column(ch) for p in texts for ch in p]).reshape(len(texts), m, -1)
+            at = [row(ch) for p in texts for ch in p]
+            single = self._column_table[at].reshape(len(texts), m, -1)
             if m >= 2:
-                pieces = [column(p[j : j + 2]) for p in texts for j in range(m - 1)]
-                pair = np.stack(pieces).reshape(len(texts), m - 1, -1)
+                at = [row(p[j : j + 2]) for p in texts for j in range(m - 1)]
+                pair = self._column_table[at].reshape(len(texts), m - 1, -1)
             else:
                 pair = self._no_pair[None]
             inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in texts])
             row_ids = ids[rows]
             lengths = self.word_lengths[row_ids]
             flat = kernels.batch_distance(
-                self.word_chars[row_ids],
-                np.maximum(lengths, 0),
-                local,
-                single,
-                pair,
-                self._vanish,
-                inserts,
-            )
+                self.word_chars, self.word_lengths, local, single, pair, self._vanish, inserts,
+                rows=row_ids,
+            )  # fmt: skip
             for k in np.flatnonzero(lengths < 0).tolist():  # a letter outside the alphabet
                 token = printed[int(tokens[local[k]])]
                 flat[k] = self.distance(token, self.words[int(row_ids[k])])

@@ -60,8 +60,8 @@ def _load_compiled() -> ctypes.CDLL | None:
         return None
     pointer = ctypes.c_void_p
     i64 = ctypes.c_int64
-    lib.batch_distance.argtypes = [pointer, i64, pointer, pointer, i64, pointer, pointer, i64]
-    lib.batch_distance.argtypes += [i64, pointer, pointer, pointer]
+    lib.batch_distance.argtypes = [pointer, i64, pointer, pointer, pointer, i64, pointer, pointer]
+    lib.batch_distance.argtypes += [i64, i64, pointer, pointer, pointer]
     lib.batch_distance.restype = None
     lib.pair_maxima.argtypes = [pointer, pointer, pointer, pointer, pointer, i64, ctypes.c_uint64]
     lib.pair_maxima.argtypes += [pointer] * 7
@@ -93,10 +93,15 @@ def batch_distance(
     pair: np.ndarray,
     vanish: np.ndarray,
     inserts: np.ndarray,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``batch_distance_numpy``, compiled where it was built."""
+    """``batch_distance_numpy``, compiled where it was built. ``rows``: pair p's candidate is
+    row ``rows[p]`` of ``chars`` and ``lengths`` (a vocabulary's tables, read in place: no
+    gathered copy of the letters; a length below 0 counts as 0); None: row p."""
     m = inserts.shape[1]
     if COMPILED is None or m > MAX_PRINTED_C:
+        if rows is not None:
+            chars, lengths = chars[rows], np.maximum(lengths[rows], 0)
         return batch_distance_numpy(chars, lengths, owner, single, pair, vanish, inserts)
     chars = np.ascontiguousarray(chars, dtype=np.int16)
     lengths = np.ascontiguousarray(lengths, dtype=np.int64)
@@ -105,10 +110,14 @@ def batch_distance(
     pair = np.ascontiguousarray(pair, dtype=np.float64)
     vanish = np.ascontiguousarray(vanish, dtype=np.float64)
     inserts = np.ascontiguousarray(inserts, dtype=np.float64)
-    out = np.empty(len(chars), dtype=np.float64)
+    if rows is not None:
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+    n_pairs = len(chars) if rows is None else len(rows)
+    rows_at = None if rows is None else _ptr(rows)
+    out = np.empty(n_pairs, dtype=np.float64)
     COMPILED.batch_distance(
-        _ptr(chars), chars.shape[1], _ptr(lengths), _ptr(owner), len(chars), _ptr(single),
-        _ptr(pair), m, single.shape[2], _ptr(vanish), _ptr(inserts), _ptr(out),
+        _ptr(chars), chars.shape[1], _ptr(lengths), rows_at, _ptr(owner), n_pairs,
+        _ptr(single), _ptr(pair), m, single.shape[2], _ptr(vanish), _ptr(inserts), _ptr(out),
     )  # fmt: skip
     return out
 
