@@ -81,8 +81,18 @@ def _load_compiled() -> ctypes.CDLL | None:
 COMPILED = _load_compiled()
 
 
-def _ptr(array: np.ndarray) -> int:
-    return array.ctypes.data
+def _ptr(
+    array: np.ndarray,
+    _view: Any = ctypes.c_char.from_buffer,
+    _address: Any = ctypes.addressof,
+) -> int:
+    """The address of a contiguous array's data: through the buffer protocol (~0.5 µs; a
+    decoding batch passes ~40 arrays), or ``array.ctypes`` where that takes no view (an empty
+    or a read-only array)."""
+    try:
+        return _address(_view(array))
+    except (TypeError, ValueError):
+        return array.ctypes.data
 
 
 def batch_distance(
