@@ -148,8 +148,8 @@ class Inventory:
     @cached_property
     def deletions(self) -> frozenset[str]:
         """The strings up to two deletions from a syllable key (3,400; built on first use, ~5
-        ms: only long odd words ask, ``Restorer._unjoin``)."""
-        return deletion_set(self.key_at)
+        ms, once per model: only long odd words ask, ``Restorer._unjoin``)."""
+        return deletion_set(tuple(self.key_at))
 
     def near_keys(self, key: str) -> list[str]:
         """Syllable keys within the deletion neighbourhood of a (garbled) key, the nearest

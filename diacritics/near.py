@@ -12,6 +12,7 @@ Levenshtein distances: two C++ calls instead of a deletion-index walk and a dist
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -124,8 +125,10 @@ def has_near_matrix(inventory: Inventory, key: str) -> bool:
     return bool((common >= need).any())
 
 
-def deletion_set(keys: list[str]) -> frozenset[str]:
-    """Every non-empty string up to ``KEY_DELETIONS`` deletions from one of the keys."""
+@lru_cache(maxsize=4)
+def deletion_set(keys: tuple[str, ...]) -> frozenset[str]:
+    """Every non-empty string up to ``KEY_DELETIONS`` deletions from one of the keys (cached:
+    restorers of one model share it)."""
     return frozenset(v for key in keys for v in _deletion_variants(key, KEY_DELETIONS) if v)
 
 
