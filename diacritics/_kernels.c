@@ -400,6 +400,33 @@ void prune_keep(const model_t *lm, const uint64_t *ids, const float *costs, cons
     }
 }
 
+/* The terms of decoder.confidences: for every candidate k of every word position t (``ts``,
+ * n_ts of them; candidates laid out t by t), the float32 sum of the (up to) three windows of
+ * its line that hold it with its neighbours on the best path, as NumPy adds them: the window
+ * ending at t, then the one centred on t, then (where t + 2 is still in the line, ``last[t]``
+ * its </s>) the one starting at t, else 0. */
+void confidence_terms(const float *flat, const int64_t *offsets, const int64_t *sizes,
+                      const int64_t *path, const int64_t *last, const int64_t *ts, int64_t n_ts,
+                      float *local) {
+    int64_t o = 0;
+    for (int64_t n = 0; n < n_ts; n++) {
+        const int64_t t = ts[n], size = sizes[t];
+        const int64_t before = offsets[t - 2] + path[t - 2] * sizes[t - 1] * sizes[t] +
+                               path[t - 1] * sizes[t];
+        const int64_t centred = offsets[t - 1], after = offsets[t];
+        const int64_t has_next2 = t + 2 <= last[t];
+        for (int64_t k = 0; k < size; k++, o++) {
+            float term = flat[before + k];
+            term = term + flat[centred + (path[t - 1] * size + k) * sizes[t + 1] + path[t + 1]];
+            const float third =
+                has_next2 ? flat[after + (k * sizes[t + 1] + path[t + 1]) * sizes[t + 2] +
+                                 path[t + 2]]
+                          : 0.0f;
+            local[o] = term + third;
+        }
+    }
+}
+
 /* Per row of an int32 distance table (far and above: not near; FAR = 1 << 20), the columns of
  * the takes[n] least distances, the lower column first among equals (the near keys of a
  * garbled key: key numbers are commonest first). Distances are small (at most 4 for keys in a

@@ -328,10 +328,32 @@ def confidences(
     """
     ts = np.flatnonzero(word)
     ks = sizes[ts]
-    rep = np.repeat(ts, ks)
     starts = np.cumsum(ks) - ks
-    k = np.arange(int(ks.sum())) - np.repeat(starts, ks)
     p = np.asarray(path)
+    if kernels.COMPILED is not None and flat.dtype == np.float32:
+        local = kernels.confidence_terms(flat, window_offsets, sizes, p, last, ts)
+    else:
+        local = _confidence_terms(flat, window_offsets, sizes, p, last, ts, ks, starts)
+    top = np.maximum.reduceat(local, starts)
+    z = np.exp((local - np.repeat(top, ks)) * LN10)
+    total = np.add.reduceat(z, starts)
+    return z[starts + p[ts]] / total
+
+
+def _confidence_terms(
+    flat: np.ndarray,
+    window_offsets: np.ndarray,
+    sizes: np.ndarray,
+    p: np.ndarray,
+    last: np.ndarray,
+    ts: np.ndarray,
+    ks: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """``kernels.confidence_terms`` in NumPy: per candidate of each word position, the sum of
+    the windows that hold it with its path neighbours."""
+    rep = np.repeat(ts, ks)
+    k = np.arange(int(ks.sum())) - np.repeat(starts, ks)
     s = sizes
     term = flat[
         window_offsets[rep - 2] + p[rep - 2] * s[rep - 1] * s[rep] + p[rep - 1] * s[rep] + k
@@ -345,8 +367,4 @@ def confidences(
     nxt = np.minimum(rep + 2, end)
     index = window_offsets[r] + (k * s[r + 1] + p[r + 1]) * s[nxt] + p[nxt]
     third = flat[np.where(has_next2, index, 0)]
-    local = term + np.where(has_next2, third, 0.0)
-    top = np.maximum.reduceat(local, starts)
-    z = np.exp((local - np.repeat(top, ks)) * LN10)
-    total = np.add.reduceat(z, starts)
-    return z[starts + p[ts]] / total
+    return term + np.where(has_next2, third, 0.0)

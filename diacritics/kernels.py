@@ -73,6 +73,8 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.prune_keep.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64, i64]
     lib.prune_keep.argtypes += [ctypes.c_double] + [pointer] * 10
     lib.prune_keep.restype = None
+    lib.confidence_terms.argtypes = [pointer] * 6 + [i64, pointer]
+    lib.confidence_terms.restype = None
     lib.nearest_many.argtypes = [pointer, i64, i64, pointer, i64, pointer, pointer]
     lib.nearest_many.restype = None
     return lib
@@ -296,6 +298,31 @@ def line_scores(
         _ptr(out),
     )  # fmt: skip
     return out
+
+
+def confidence_terms(
+    flat: np.ndarray,
+    offsets: np.ndarray,
+    sizes: np.ndarray,
+    path: np.ndarray,
+    last: np.ndarray,
+    ts: np.ndarray,
+) -> np.ndarray:
+    """Compiled only (``COMPILED`` must be set): ``decoder.confidences``' float32 sums of the
+    windows that hold each candidate of each word position ``ts`` with its path neighbours."""
+    assert COMPILED is not None
+    flat = np.ascontiguousarray(flat, dtype=np.float32)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    path = np.ascontiguousarray(path, dtype=np.int64)
+    last = np.ascontiguousarray(last, dtype=np.int64)
+    ts = np.ascontiguousarray(ts, dtype=np.int64)
+    local = np.empty(int(sizes[ts].sum()), dtype=np.float32)
+    COMPILED.confidence_terms(
+        _ptr(flat), _ptr(offsets), _ptr(sizes), _ptr(path), _ptr(last), _ptr(ts), len(ts),
+        _ptr(local),
+    )  # fmt: skip
+    return local
 
 
 def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[list[int]]:
