@@ -52,7 +52,7 @@ def _presence_bitmap(keys: np.ndarray, vocab: int) -> tuple[np.ndarray, np.ndarr
     return bitmap, rank
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: arrays have no ==
 class LMArrays:
     """The model's tables as the lookups read them: one typed view that the compiled kernels
     (``kernels.py``, ``_kernels.c``'s ``model_t``) and the NumPy lookups below both use.
