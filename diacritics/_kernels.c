@@ -10,6 +10,10 @@
 
 #define MAX_PRINTED 64
 
+/* The version of these functions' arguments (kernels.ABI): raised with any change to them, so
+ * that a library built from an older source is not called with arguments it does not take. */
+int64_t kernels_abi(void) { return 2; }
+
 /* Weighted edit distance of printed tokens of one length m to candidates, pair by pair.
  * Pair p: candidate letters chars[r * width ...] (alphabet indices, lengths[r] of them; r =
  * rows[p], or p where rows is NULL: a vocabulary's table read in place) against printed token

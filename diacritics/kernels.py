@@ -25,6 +25,10 @@ import numpy as np
 
 MAX_PRINTED_C = 64
 """Longest printed token the compiled distance takes (its rows live on the stack)."""
+ABI = 2
+"""``kernels_abi()`` of the ``_kernels.c`` these declarations fit: a library built from an
+older source (a checkout updated without ``python setup.py build_ext --inplace``) is not
+called with arguments it does not take; the NumPy twins run instead."""
 
 
 class _Model(ctypes.Structure):
@@ -57,6 +61,11 @@ def _load_compiled() -> ctypes.CDLL | None:
     try:
         lib = ctypes.CDLL(spec.origin)
     except OSError:
+        return None
+    if not hasattr(lib, "kernels_abi"):
+        return None  # built before the version was recorded: an older source
+    lib.kernels_abi.argtypes, lib.kernels_abi.restype = [], ctypes.c_int64
+    if lib.kernels_abi() != ABI:
         return None
     pointer = ctypes.c_void_p
     i64 = ctypes.c_int64
