@@ -267,6 +267,26 @@ def test_texts_bundled_across_two_workers_are_stored_as_one_by_one_and_once(
 
 
 @pytest.mark.slow
+def test_with_two_workers_the_command_runs_tasks_beside_one_forked_process(
+    prefect_api: dict[str, str],
+) -> None:
+    from prefect import flow
+
+    from flows.workers import CommandAndForkedTaskRunner
+    from tests.flows.tasks_for_tests import pid_after
+
+    @flow(task_runner=CommandAndForkedTaskRunner(max_workers=2))
+    def pids() -> list[int]:
+        return [future.result() for future in [pid_after.submit(0.2) for _ in range(4)]]
+
+    ran_in = pids()
+
+    assert ran_in.count(os.getpid()) == 2  # the command's thread took every other task
+    forked = {pid for pid in ran_in if pid != os.getpid()}
+    assert len(forked) == 1  # and one forked process the others
+
+
+@pytest.mark.slow
 def test_dask_cluster_on_loopback_with_two_workers(
     tmp_path: Path, prefect_api: dict[str, str]
 ) -> None:
