@@ -177,7 +177,7 @@ def run_ingest(
                     paths=[str(p) for p in paths],
                     db=str(db),
                     settings=settings,
-                    window=window_size(workers, dask_address),
+                    window=window_size(workers, dask_address, paged=paged),
                     workers=workers,
                     plan=plan,
                 )
@@ -232,7 +232,9 @@ def run_rebuild(
             reporter.note("documents to re-extract; starting Prefect…")
             with _prefect_batch(dataset, Path(db), reporter, dask_address):
                 summary = flow(
-                    db=str(db), settings=settings, window=window_size(workers, dask_address)
+                    db=str(db),
+                    settings=settings,
+                    window=window_size(workers, dask_address, paged=False),
                 )
     print_summary(summary, title="kehoach rebuild")
     return summary

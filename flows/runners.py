@@ -97,9 +97,18 @@ def dask_threads(address: str) -> int:
         return max(1, sum(client.nthreads().values()))
 
 
-def window_size(workers: int, dask_address: str | None = None) -> int:
+def window_size(workers: int, dask_address: str | None = None, *, paged: bool = True) -> int:
     """Tasks in flight at once: enough queued that a worker finishing one starts the next at
     once, few enough that documents finish and are saved in order (a crash loses little) and a
-    large batch's texts stay out of memory. ``workers`` is the cluster's threads on Dask."""
-    per_worker = DASK_WINDOW_PER_WORKER if dask_address else LOCAL_WINDOW_PER_WORKER
-    return max(2, workers * per_worker)
+    large batch's texts stay out of memory. ``workers`` is the cluster's threads on Dask.
+
+    Text work on local workers (``paged`` false: ``CommandAndForkedTaskRunner``) keeps one task
+    waiting for the forked processes and none for the command's thread, which takes a task
+    only when it has none (``flows.workers``): every task waiting is one the command could not
+    take back at the end, when the guided bundles are small and the workers should end together.
+    """
+    if dask_address:
+        return max(2, workers * DASK_WINDOW_PER_WORKER)
+    if not paged and workers > 1:
+        return workers + 1
+    return max(2, workers * LOCAL_WINDOW_PER_WORKER)

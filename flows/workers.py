@@ -84,10 +84,12 @@ class CommandAndForkedTaskRunner(TaskRunner[Any]):
     """``max_workers`` tasks at once: one in a thread of the command's own process, the others
     in processes forked from the preloaded forkserver.
 
-    Each task goes, when submitted, to the side with the fewest tasks waiting or running for
-    each of its workers (the command's thread first on a tie: it starts at once, while the
-    forkserver may still be loading): a side that finishes sooner gets the next. The command's
-    thread shares its process with the saving of every document, so it takes fewer tasks.
+    A task goes to the command's thread when the thread has none (the first task: it starts at
+    once, while the forkserver may still be loading), else to the forked processes: the
+    command's thread shares its process with the saving of every document, so it takes a task
+    only when it is free, and the forked processes take the rest, one waiting behind each
+    running one (``flows.runners.window_size``) so that Prefect's start of the next task in
+    them does not wait for the command.
 
     The two sides are started on the first task: Prefect enters a copy of the flow's runner in
     every task a worker process runs, where nothing is ever submitted to it.
@@ -126,10 +128,9 @@ class CommandAndForkedTaskRunner(TaskRunner[Any]):
         return self._sides
 
     def _choose(self) -> int:
-        """0 for the command's thread, 1 for the forked processes."""
+        """0 for the command's thread when it has no task, else 1 for the forked processes."""
         with self._lock:
-            command, forked = (q / c for q, c in zip(self._queued, self._capacity, strict=True))
-            side = 0 if command <= forked else 1
+            side = 0 if self._queued[0] < self._capacity[0] else 1
             self._queued[side] += 1
         return side
 

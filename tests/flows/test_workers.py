@@ -79,13 +79,13 @@ class _Done:
     """A finished task's future, as the runner's bookkeeping sees it."""
 
 
-def test_each_task_goes_to_the_side_with_least_to_do_for_each_worker() -> None:
+def test_the_command_takes_a_task_only_when_it_has_none() -> None:
     from flows.workers import CommandAndForkedTaskRunner
 
     runner = CommandAndForkedTaskRunner(max_workers=3)  # the command's thread and two forks
 
-    sides = [runner._choose() for _ in range(6)]
-    assert sides == [0, 1, 1, 0, 1, 1]
+    assert [runner._choose() for _ in range(4)] == [0, 1, 1, 1]
     runner._done(1, _Done())
-    runner._done(1, _Done())
-    assert runner._choose() == 1  # the forks finished two: the next is theirs
+    assert runner._choose() == 1  # a fork finished: the command is still busy
+    runner._done(0, _Done())
+    assert runner._choose() == 0  # the command finished its task: the next is its
