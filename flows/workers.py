@@ -118,7 +118,8 @@ class CommandAndForkedTaskRunner(TaskRunner[Any]):
 
     def _started_sides(self) -> tuple[ThreadPoolTaskRunner[Any], ForkedProcessPoolTaskRunner]:
         if self._sides is None:
-            in_command = ThreadPoolTaskRunner(max_workers=1).__enter__()
+            in_command: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=1)
+            in_command.__enter__()
             try:
                 forked = ForkedProcessPoolTaskRunner(max_workers=self._max_workers - 1).__enter__()
             except Exception:
