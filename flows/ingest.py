@@ -159,12 +159,19 @@ def run_ingest(
             if runner is None:  # a small text batch runs in this process: see batch_workers
                 workers = batch_workers(plan.pending, workers, dask_address, plan.text_work)
             paged = any(source.kind.paged for source in plan.pending)
-            if runner is None and workers > 1 and not dask_address:
+            forked = runner is None and workers > 1 and not dask_address
+            if forked and paged:
                 from flows.forkserver import start_forkserver
 
                 # its models load while this process imports Prefect
-                start_forkserver(legacy=plan.legacy_texts > 0 or paged)
+                start_forkserver(legacy=True)
             from flows.definitions import ingest_flow
+
+            if forked and not paged:
+                from flows.forkserver import fork_forkserver
+
+                # this process works on texts too: its models, loaded once, forked
+                fork_forkserver(legacy=plan.legacy_texts > 0)
 
             if runner is None:
                 runner = task_runner(workers, dask_address, paged=paged)

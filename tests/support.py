@@ -293,6 +293,22 @@ def write_plans(folder: Path, count: int, start: int = 0) -> list[Path]:
     return paths
 
 
+def write_legacy_texts(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct legacy OCR texts (no diacritics) of about 60 KB each, the bundled
+    sample repeated: a text batch worth two workers (``flows.runners.batch_workers``)."""
+    from kehoach import SAMPLES_DIR
+
+    sample = (SAMPLES_DIR / "plan-legacy-ocr.txt").read_text(encoding="utf-8")
+    repeats = max(1, 60_000 // len(sample.encode()))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"legacy-{number:03d}.txt"
+        path.write_text(sample * repeats + f"\nBan sao so {number}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def write_bad_files(folder: Path) -> dict[str, str]:
     """An empty file (fails on identification) and a broken PDF (fails inside a worker task)."""
     (folder / "empty.txt").write_bytes(b"")

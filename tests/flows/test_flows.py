@@ -19,7 +19,14 @@ import pytest
 import flows  # noqa: F401  (kehoach's Prefect defaults, before Prefect is imported)
 from kehoach import PIPELINE_VERSION
 from pipeline.storage.store import Dataset
-from tests.support import two_frame_tiff, untimed, write_bad_files, write_plans, write_scan
+from tests.support import (
+    two_frame_tiff,
+    untimed,
+    write_bad_files,
+    write_legacy_texts,
+    write_plans,
+    write_scan,
+)
 
 
 @pytest.fixture(scope="session")
@@ -264,6 +271,24 @@ def test_texts_bundled_across_two_workers_are_stored_as_one_by_one_and_once(
 
     assert len(again.skipped) == 8 and not again.ingested
     assert _counts(db) == _counts(alone)
+
+
+@pytest.mark.slow
+def test_legacy_texts_through_the_command_and_its_fork_are_stored_as_by_one_worker(
+    tmp_path: Path, prefect_api: dict[str, str]
+) -> None:
+    # as an operator runs it (a fresh command, no thread yet): the forkserver is a fork of the
+    # command once it loaded the models (flows.forkserver.fork_forkserver)
+    texts = write_legacy_texts(tmp_path / "batch", 12)
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    env = {**os.environ, **prefect_api}
+    for db, workers in ((one, "1"), (two, "2")):
+        command = _kehoach("ingest", str(tmp_path / "batch"), "--db", str(db), "--workers", workers)
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+
+    assert _counts(two)["documents"] == len(texts)
+    assert _stored_rows(two) == _stored_rows(one)
 
 
 @pytest.mark.slow

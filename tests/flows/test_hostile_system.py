@@ -25,7 +25,7 @@ from schemas import ErrorCode, KehoachError, PipelineSettings
 from tests.flows.test_flows import prefect_api  # noqa: F401  (the session's Prefect server)
 from tests.hostile_makers import PLAN_TEXT, non_utf8_name, sideways_photo
 from tests.pipeline.test_hostile import NOBODY, drop_privileges
-from tests.support import write_scan
+from tests.support import write_legacy_texts, write_scan
 
 
 def in_child(function: Callable[..., Any], *args: Any, timeout: float = 60) -> Any:
@@ -360,16 +360,20 @@ def test_a_deep_page_tree_is_corrupt_with_two_workers(
 
 
 def _start_busy_ingest(
-    tmp_path: Path, env: dict[str, str]
+    tmp_path: Path, env: dict[str, str], kind: str = "scans"
 ) -> tuple[subprocess.Popen[str], list[int]]:
-    """``kehoach ingest --workers 2`` on scans, in its own process group, once both workers
-    are reading; returns it and its worker processes."""
+    """``kehoach ingest --workers 2`` on scans (two forked processes) or on legacy texts (the
+    command and one forked process), in its own process group, once the forked workers are
+    working; returns it and its descendants."""
     import psutil
 
-    batch = tmp_path / "scans"
-    batch.mkdir()
-    for number in range(4):
-        write_scan(batch / f"scan-{number}.pdf", pages=3)
+    batch = tmp_path / kind
+    if kind == "scans":
+        batch.mkdir()
+        for number in range(4):
+            write_scan(batch / f"scan-{number}.pdf", pages=3)
+    else:
+        write_legacy_texts(batch, 12)
     command = [sys.executable, "-m", "kehoach.cli", "ingest", str(batch)]
     command += ["--db", str(tmp_path / "k.duckdb"), "--workers", "2"]
     process = subprocess.Popen(
@@ -378,19 +382,22 @@ def _start_busy_ingest(
     )  # fmt: skip
     deadline = time.monotonic() + 300
     workers: list[int] = []
+    wanted = 2 if kind == "scans" else 1
     while time.monotonic() < deadline and process.poll() is None:
-        # the workers are forked by the command's forkserver (flows.workers): its children
+        # the workers are children of the command's forkserver (flows.forkserver): started
+        # for scans, a fork of the command itself for texts
         descendants = psutil.Process(process.pid).children(recursive=True)
         workers = [
             c.pid
             for c in descendants
-            if "forkserver" in " ".join(c.cmdline()) and c.ppid() != process.pid
+            if c.ppid() != process.pid
+            and (kind != "scans" or "forkserver" in " ".join(c.cmdline()))
         ]
-        if len(workers) >= 2:
+        if len(workers) >= wanted:
             break
         time.sleep(0.5)
-    assert len(workers) >= 2, "the workers never started"
-    time.sleep(3)  # both are reading a scan now
+    assert len(workers) >= wanted, "the workers never started"
+    time.sleep(3 if kind == "scans" else 1)  # the workers are busy now
     return process, [c.pid for c in psutil.Process(process.pid).children(recursive=True)]
 
 
@@ -407,14 +414,21 @@ def _all_gone(pids: list[int], seconds: float) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kind", ["scans", "texts"])
 def test_kill_9_of_an_ingest_with_two_workers_leaves_no_process(
     tmp_path: Path,
     prefect_api: dict[str, str],  # noqa: F811
+    kind: str,
 ) -> None:
-    process, children = _start_busy_ingest(tmp_path, {**os.environ, **prefect_api})
+    process, children = _start_busy_ingest(tmp_path, {**os.environ, **prefect_api}, kind)
+    assert process.poll() is None, "the batch ended before it could be killed"
 
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+    # no worker or forkserver holds the dataset's writer lock: a rerun is let in at once
+    from pipeline.storage.store import Dataset
+
+    Dataset(tmp_path / "k.duckdb").close()
 
     # The workers poll for their command every PARENT_POLL_SECONDS; the bound is generous because
     # on a loaded 2-core CI machine a woken thread can wait seconds for a core. An orphan never
