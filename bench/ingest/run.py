@@ -62,12 +62,18 @@ class MemorySampler:
     @staticmethod
     def role(process: Any) -> str:
         """What a process is, from its command line."""
+        import psutil
+
         try:
             command = " ".join(process.cmdline())
         except Exception:
             return "gone"
         if process.pid == os.getpid():
             return "main"
+        if command == " ".join(psutil.Process().cmdline()):  # forked from this process
+            # with two workers on text the forkserver is a fork of the command
+            # (flows.forkserver.fork_forkserver), and the workers forks of it
+            return "forkserver" if process.ppid() == os.getpid() else "worker"
         if "tesseract" in process.name():
             return "tesseract"
         if "forkserver" in command:  # the local workers' forkserver, and the workers it forks
@@ -99,7 +105,9 @@ class MemorySampler:
             self.sample()
 
     def __enter__(self) -> MemorySampler:
-        threading.Thread(target=self.run, daemon=True).start()
+        # kehoach's own name: it holds nothing a fork of this process needs
+        # (flows.forkserver.fork_forkserver forks no process running others' threads)
+        threading.Thread(target=self.run, name="kehoach-bench-memory", daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
