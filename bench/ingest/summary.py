@@ -104,22 +104,29 @@ def text_batch(docs: int) -> None:
                 # both runs (the flow, and the second run that finds everything stored)
                 row["cpu_seconds"]["prefect-server"] = round(server_cpu() - before, 1)
     print(
-        "\n| texts | mode | docs | failed | flow s | docs/min (flow wall) | CPU s command · "
-        "server · forkserver · workers | load before → after |\n|---|---|---|---|---|---|---|---|"
+        "\n| texts | mode | docs | failed | flow s | docs/min (flow wall) | command s | CPU s "
+        "command · server · forkserver · workers | load before → after |\n"
+        "|---|---|---|---|---|---|---|---|---|"
     )
     for (batch, mode), row in rows.items():
         cpu = row["cpu_seconds"]
         split = " · ".join(str(cpu.get(role, "—")) for role in ROLES)
         print(
             f"| {batch} | {mode} | {row['ingested']} | {row['failed']} | {row['flow_seconds']} "
-            f"| {row['docs_per_min']:,.0f} | {split} | {row['load']} |"
+            f"| {row['docs_per_min']:,.0f} | {row['first_wall']} | {split} | {row['load']} |"
         )
     print()
     for batch in batches:
         ratio = (
             rows[batch, "processes-2"]["docs_per_min"] / rows[batch, "threads-1"]["docs_per_min"]
         )
-        print(f"{batch}: processes-2 / threads-1 = {ratio:.2f}× (goal ≥ 1.6×)")
+        # the whole command too: what runs before the flow (Prefect's import, a forkserver's
+        # models) is outside the flow's wall
+        whole = rows[batch, "threads-1"]["first_wall"] / rows[batch, "processes-2"]["first_wall"]
+        print(
+            f"{batch}: processes-2 / threads-1 = {ratio:.2f}× (goal ≥ 1.6×; "
+            f"whole command {whole:.2f}×)"
+        )
     print("goal with one worker: ≥ 1,000 docs/min")
 
 
