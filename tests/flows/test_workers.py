@@ -89,3 +89,24 @@ def test_the_command_takes_a_task_only_when_it_has_none() -> None:
     assert runner._choose() == 1  # a fork finished: the command is still busy
     runner._done(0, _Done())
     assert runner._choose() == 0  # the command finished its task: the next is its
+
+
+def test_the_standard_librarys_forkserver_is_as_fork_forkserver_expects() -> None:
+    """``flows.forkserver.fork_forkserver`` sets the state ``ensure_running`` keeps and calls
+    the forkserver's own loop: a Python whose forkserver changed these fails here."""
+    from multiprocessing import forkserver
+
+    parameters = list(inspect.signature(forkserver.main).parameters)
+    state = _assigned(forkserver.ForkServer.ensure_running)
+
+    assert parameters[:3] == ["listener_fd", "alive_r", "preload"]
+    assert all(
+        inspect.signature(forkserver.main).parameters[name].default is not inspect.Parameter.empty
+        for name in parameters[3:]
+    ), "the forkserver's loop takes a new argument (an authentication key?): see fork_forkserver"
+    assert {"_forkserver_address", "_forkserver_alive_fd", "_forkserver_pid"} <= state
+    assert state <= {
+        "_forkserver_address",
+        "_forkserver_alive_fd",
+        "_forkserver_pid",
+    }, f"ensure_running keeps more state now: {sorted(state)}; see fork_forkserver"
