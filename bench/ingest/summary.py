@@ -105,15 +105,16 @@ def text_batch(docs: int) -> None:
                 row["cpu_seconds"]["prefect-server"] = round(server_cpu() - before, 1)
     print(
         "\n| texts | mode | docs | failed | flow s | docs/min (flow wall) | command s | CPU s "
-        "command · server · forkserver · workers | load before → after |\n"
-        "|---|---|---|---|---|---|---|---|---|"
+        "command · server · forkserver · workers | command CPU s in the flow | load before → "
+        "after |\n|---|---|---|---|---|---|---|---|---|---|"
     )
     for (batch, mode), row in rows.items():
         cpu = row["cpu_seconds"]
         split = " · ".join(str(cpu.get(role, "—")) for role in ROLES)
         print(
             f"| {batch} | {mode} | {row['ingested']} | {row['failed']} | {row['flow_seconds']} "
-            f"| {row['docs_per_min']:,.0f} | {row['first_wall']} | {split} | {row['load']} |"
+            f"| {row['docs_per_min']:,.0f} | {row['first_wall']} | {split} "
+            f"| {row['command_cpu_in_flow']} | {row['load']} |"
         )
     print()
     for batch in batches:
