@@ -27,7 +27,7 @@ import numpy as np
 from diacritics.orthography import is_syllable, normalize_tones
 from diacritics.text import BOS, SPECIALS, UNK
 
-LEGAL_WEIGHT = 1.0
+LEGAL_WEIGHT = 0.7
 """Weight of the legal unigram in the mixture: 1.0, the general counts change only what follows
 a word (and give the syllables the legal corpus lacks a share of <unk>'s mass). With the shipped
 counts (Debian's software text, ``debian_general``) 0.8 cost seed 003 0.09% (real legacy OCR:
@@ -36,7 +36,7 @@ news counts (measuring only) on a development split of the legal corpus kept out
 (60 documents, 66,445 syllables, stripped; 12 accent variants a word): legal model alone 572
 errors; one weight for every n-gram 534 at 0.8 (with 8 variants: 0.8: 563, 0.6: 579, 0.4: 605,
 legal alone 586); the n-grams weighted by context (``MERGE_WEIGHT``) 533."""
-MERGE_WEIGHT = 0.25
+MERGE_WEIGHT = 1.0
 """Weight of a general count against a legal one in a context's mixture (``mix``). On the
 development split 0.2: 533 errors, 0.25: 531, 0.3: 533, 0.5: 530 (before the classes kept their
 legal probabilities: 0.1: 537, 0.3: 527, 0.5: 520, 0.7: 525, 1.0: 543); on real legacy OCR
@@ -64,6 +64,17 @@ def load_general(path: Path) -> tuple[dict[str, int], dict[tuple[str, str], int]
                 unigrams[normalize_tones(parts[0])] += int(parts[1])
             else:
                 bigrams[normalize_tones(parts[0]), normalize_tones(parts[1])] += int(parts[2])
+    return dict(unigrams), dict(bigrams)
+
+
+def load_generals(paths: list[Path]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """The counts of several files summed (sources of one kind of text, kept apart by licence)."""
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    for path in paths:
+        uni, bi = load_general(path)
+        unigrams.update(uni)
+        bigrams.update(bi)
     return dict(unigrams), dict(bigrams)
 
 

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from diacritics.training.debian_general import write_counts
+from diacritics.training.everyday_general import (
+    WORD_LIST_PAIR,
+    dictionary_counts,
+    dictionary_lines,
+)
+from diacritics.training.general import load_generals
+
+
+def _dictionary(tmp_path: Path) -> Path:
+    entries = {
+        "canh": [{"definition": "món ăn có nhiều nước", "example": "nấu canh chua ~ canh chua cá"}],
+        "cá": [{"definition": "động vật sống dưới nước", "example": "canh chua cá lóc"}],
+    }
+    (tmp_path / "dictionary.json").write_text(json.dumps(entries), encoding="utf-8")
+    (tmp_path / "Viet74K.txt").write_text("sầu riêng\nrau muống xào\ncá\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_dictionary_prose_and_word_list_give_everyday_pairs(tmp_path: Path) -> None:
+    data = _dictionary(tmp_path)
+    # definitions and each "~"-separated example, entries in a fixed order
+    assert list(dictionary_lines(data)) == [
+        "món ăn có nhiều nước",
+        "nấu canh chua ",
+        " canh chua cá",
+        "động vật sống dưới nước",
+        "canh chua cá lóc",
+    ]
+    unigrams, bigrams = dictionary_counts(data)
+    assert unigrams["canh"] == 3 and unigrams["nước"] == 2
+    assert bigrams["canh", "chua"] == 3 and bigrams["chua", "cá"] == 2
+    assert ("cá", "lóc") not in bigrams  # prose pairs seen once are left out
+    # a listed word is a pair, however rare its use
+    assert bigrams["sầu", "riêng"] == WORD_LIST_PAIR and bigrams["muống", "xào"] == WORD_LIST_PAIR
+
+
+def test_several_count_files_are_summed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.tsv.gz", tmp_path / "b.tsv.gz"
+    write_counts(first, Counter({"canh": 2, "chua": 1}), Counter({("canh", "chua"): 2}))
+    write_counts(second, Counter({"canh": 5}), Counter())
+    unigrams, bigrams = load_generals([first, second])
+    assert unigrams == {"canh": 7, "chua": 1} and bigrams == {("canh", "chua"): 2}
