@@ -88,7 +88,7 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
     """``gen._build`` of every (token, stripped_mode, garbled), in one pass (near keys cached)."""
     lm, inv = gen.lm, gen.inventory
     slots, counts = inv.key_slot, inv.form_count
-    uni = lm.uni_logp
+    uni = lm.prior_logp
     slices = _Slices(inv)
     n_tokens = len(todo)
     foreign = np.zeros(n_tokens)

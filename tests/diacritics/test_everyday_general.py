@@ -47,3 +47,34 @@ def test_several_count_files_are_summed(tmp_path: Path) -> None:
     write_counts(second, Counter({"canh": 5}), Counter())
     unigrams, bigrams = load_generals([first, second])
     assert unigrams == {"canh": 7, "chua": 1} and bigrams == {("canh", "chua"): 2}
+
+
+def test_words_only_general_text_knows_are_no_reading_of_ocr_garble() -> None:
+    from diacritics.training.general import mix
+    from diacritics.training.train import train
+
+    arrays = train(
+        [["căn", "cứ", "luật"], ["căn", "cứ", "nghị", "định"], ["ủy", "ban", "tỉnh"]] * 3
+    )
+    general = ({"căn": 9, "cứ": 9, "vịt": 9}, {("căn", "cứ"): 9, ("cứ", "vịt"): 3})
+    mixed = mix(arrays, *general, legal_tokens=30)
+    vocab = str(mixed["vocab"]).split("\n")
+    # the new words come last, after the legal vocabulary, whose prior stays the legal unigram
+    assert vocab.index("vịt") >= int(mixed["legal_vocab_size"]) > vocab.index("cứ")
+    assert mixed["prior_logp"][vocab.index("cứ")] == arrays["uni_logp"][vocab.index("cứ")]
+
+
+def test_the_shipped_model_reads_garble_as_legal_text_and_bare_prose_as_everyday() -> None:
+    from diacritics.restorer import Restorer
+
+    restorer = Restorer()
+    lm = restorer.generator.lm
+    assert lm.legal_size < len(lm.words)  # the general counts brought words of their own
+    garbled = restorer.generator.candidates("cit", True, True)
+    # "Căn cit" of a legacy dump is "Căn cứ": the legal words near "cit" come first, the
+    # dictionary's ("cật") only as forms of keys the legal corpus has, after them
+    assert "cứ" in garbled.forms
+    general = [n for n, i in enumerate(garbled.ids.tolist()) if i >= lm.legal_size]
+    assert general and min(general) > garbled.forms.index("cứ")
+    text = restorer.restore("me toi nau noi canh chua ca loc, them it rau muong").text
+    assert text == "mẹ tôi nấu nồi canh chua cá lóc, thêm ít rau muống"
