@@ -126,6 +126,10 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
     if sources:
         ids, tok, cost = _with_sources(gen, ids, tok, cost, sources, n_tokens)
     cost = np.where(digit[tok], cost + DIGIT_WORD, cost)
+    if lm.legal_size < len(lm.words):  # OCR garble is legal text: no word only general text knows
+        garbled_tokens = np.fromiter((g for _, _, g in todo), dtype=bool, count=n_tokens)
+        legal = ~garbled_tokens[tok] | (ids < lm.legal_size)
+        ids, tok, cost = ids[legal], tok[legal], cost[legal]
     ranked = _ranked(uni, ids, tok, cost, limit)
     return [
         gen._finish(token, garbled, ids, costs)

@@ -360,6 +360,10 @@ class Generator:
                 ids, cost = self._with_sources(ids, cost, sources)
         if token.isdigit():  # a number stays a number unless its neighbours say it is a word
             cost = cost + DIGIT_WORD
+        if garbled and lm.legal_size < len(lm.words):
+            # OCR garble is legal text: no word only general text knows ("cit" is not "cật")
+            legal = ids < lm.legal_size
+            ids, cost = ids[legal], cost[legal]
         limit = MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES
         return self._finish(token, garbled, *self._ranked(ids, cost, limit))
 
