@@ -34,6 +34,7 @@ from diacritics.pieces import (
     split_word_digits,
     words,
 )
+from diacritics.rescore import rescore
 from kehoach import MODELS_DIR as MODEL_DIR
 from schemas.restore import RestoredToken, RestoreResult
 
@@ -309,13 +310,14 @@ class Restorer:
         return piece._replace(fixed=_lm_form(piece.text, self.lm.index))
 
     def _decode_runs(
-        self, lines: list[str], prepared: list[Lattice | None]
+        self, lines: list[str], prepared: list[Lattice | None], garbled: bool = False
     ) -> list[tuple[list[int], list[float]]]:
         """Decode every prepared line, a wrapped sentence's lines as one sequence.
 
         A line that goes on from the one before (no sentence end there, no list item here) is
         decoded after it, so "... văn bản của / Đảng ..." keeps its context across the break;
-        the result comes back line by line.
+        the result comes back line by line. Outside OCR garble the positions decoded unsure are
+        looked at again with the document's sure words (``diacritics.rescore``).
         """
         runs: list[list[Lattice]] = []
         previous = ""
@@ -333,8 +335,11 @@ class Restorer:
             ([ids for item in run for ids in item.lattice], [c for item in run for c in item.costs])
             for run in runs
         ]
+        decoded = self._decode_batches(joined)
+        if not garbled:  # the unsure positions looked at again with the document's sure words
+            decoded = rescore(self.lm, joined, decoded)
         out: list[tuple[list[int], list[float]]] = []
-        for run, (best, confidence) in zip(runs, self._decode_batches(joined), strict=True):
+        for run, (best, confidence) in zip(runs, decoded, strict=True):
             at = 0
             for item in run:
                 n = len(item.lattice)
@@ -440,7 +445,7 @@ class Restorer:
         for i in list_items_dd(lines):
             if prepared[i] is not None:
                 prepared[i] = self._with_dd(prepared[i])
-        decoded = iter(self._decode_runs(lines, prepared))
+        decoded = iter(self._decode_runs(lines, prepared, garbled))
         out_lines, tokens = [], []
         for i, (line, lattice) in enumerate(zip(lines, prepared, strict=True)):
             if lattice is None:

@@ -13,6 +13,7 @@ Vietnamese in ``DEFAULT_GENERAL`` are summed and mixed in (``diacritics.training
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from collections import Counter
@@ -28,6 +29,7 @@ from diacritics.text import (
     UNK,
     corpus_documents,
     is_abbreviation,
+    is_heldout,
     training_tokens,
 )
 from diacritics.training.general import load_generals, mix
@@ -49,12 +51,26 @@ DEFAULT_GENERAL = tuple(
 dictionary's prose and word list (``diacritics.training.everyday_general``)."""
 EXCLUDED_PLANS = ("002_",)
 """Plan files never trained on (the extraction seed kept for evaluation)."""
+DEV_PERCENT = 4
+"""Share of the non-held-out corpus documents (by a hash of "dev:" + id) in the development split:
+the choices of the model and decoder are measured there (``bench/restore/dev.py``, over a model
+trained with ``--without-dev``), never on the held-out documents; the shipped model trains on
+them."""
 
 
-def training_lines(shared: Path) -> list[list[str]]:
-    """Token lists of every training line: corpus outside the held-out split, plus plans."""
+def is_development(doc_id: str) -> bool:
+    """True for the ~4% of corpus documents of the development split (held-out ones excluded)."""
+    digest = hashlib.sha1(f"dev:{doc_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < DEV_PERCENT and not is_heldout(doc_id)
+
+
+def training_lines(shared: Path, without_dev: bool = False) -> list[list[str]]:
+    """Token lists of every training line: corpus outside the held-out split (and outside the
+    development split with ``without_dev``), plus plans."""
     lines: list[list[str]] = []
-    for _, text in corpus_documents(shared, heldout=False):
+    for doc_id, text in corpus_documents(shared, heldout=False):
+        if without_dev and is_development(doc_id):
+            continue
         lines.extend(tokens for tokens in map(training_tokens, text.split("\n")) if tokens)
     for path in sorted((shared / "corpus" / "plans").glob("*.txt")):
         if not path.name.startswith(EXCLUDED_PLANS):
@@ -202,9 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         help="counts of general Vietnamese to sum and mix in (diacritics.training.general); "
         "'' for none",
     )
+    parser.add_argument(
+        "--without-dev",
+        action="store_true",
+        help="leave the development split out (for bench/restore/dev.py)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    lines = training_lines(args.shared)
+    lines = training_lines(args.shared, args.without_dev)
     print(
         f"{len(lines):,} lines, {sum(map(len, lines)):,} tokens "
         f"({time.perf_counter() - start:.0f} s)",
