@@ -79,3 +79,25 @@ def test_the_shipped_model_reads_garble_as_legal_text_and_bare_prose_as_everyday
     assert lm.index["lẩu"] >= lm.legal_size
     text = restorer.restore("me toi nau noi canh chua ca loc, them it rau muong").text
     assert text == "mẹ tôi nấu nồi canh chua cá lóc, thêm ít rau muống"
+
+
+def test_a_trigram_context_general_text_never_saw_keeps_its_legal_continuations() -> None:
+    import numpy as np
+
+    from diacritics.training.general import mix
+    from diacritics.training.train import train
+
+    arrays = train([["số", "2447", "bộ", "ttg"], ["bộ", "trưởng", "bộ", "y", "tế"]] * 3)
+    general = ({"bộ": 50, "phận": 30, "y": 5}, {("bộ", "phận"): 30, ("bộ", "y"): 5})
+    mixed = mix(arrays, *general, legal_tokens=27)
+    legal = np.cumsum(arrays["tri_keys_delta"], dtype=np.uint64)
+    keys = np.cumsum(mixed["tri_keys_delta"], dtype=np.uint64)
+    assert np.array_equal(legal, keys)
+    contexts = keys >> np.uint64(16)
+    vocab = str(mixed["vocab"]).split("\n")
+    pair = (vocab.index("trưởng") << 16) | vocab.index("bộ")  # general text never saw it
+    kept = contexts == np.uint64(pair)
+    assert kept.any() and np.array_equal(mixed["tri_logp"][kept], arrays["tri_logp"][kept])
+    # a context general text saw ("bộ y") is mixed with it
+    mixed_context = contexts == np.uint64((vocab.index("bộ") << 16) | vocab.index("y"))
+    assert not np.array_equal(mixed["tri_logp"][mixed_context], arrays["tri_logp"][mixed_context])
