@@ -10,25 +10,31 @@
 
 #define MAX_PRINTED 64
 
+/* The version of these functions' arguments (kernels.ABI): raised with any change to them, so
+ * that a library built from an older source is not called with arguments it does not take. */
+int64_t kernels_abi(void) { return 2; }
+
 /* Weighted edit distance of printed tokens of one length m to candidates, pair by pair.
- * Pair p: candidate letters chars[p * width ...] (alphabet indices, lengths[p] of them) against
- * printed token owner[p]. single[k, j, x], pair[k, j, x]: cost of intended letter x printed as
+ * Pair p: candidate letters chars[r * width ...] (alphabet indices, lengths[r] of them; r =
+ * rows[p], or p where rows is NULL: a vocabulary's table read in place) against printed token
+ * owner[p]. single[k, j, x], pair[k, j, x]: cost of intended letter x printed as
  * token k's character j, or as its characters j, j + 1; vanish[x]: x printed as nothing;
  * inserts[k, j]: character j printed with nothing intended. */
 void batch_distance(const int16_t *chars, int64_t width, const int64_t *lengths,
-                    const int64_t *owner, int64_t n_pairs, const double *single,
-                    const double *pair, int64_t m, int64_t alphabet, const double *vanish,
-                    const double *inserts, double *out) {
+                    const int64_t *rows, const int64_t *owner, int64_t n_pairs,
+                    const double *single, const double *pair, int64_t m, int64_t alphabet,
+                    const double *vanish, const double *inserts, double *out) {
     double row[MAX_PRINTED + 1], other[MAX_PRINTED + 1];
     for (int64_t p = 0; p < n_pairs; p++) {
         const int64_t k = owner[p];
         const double *ins = inserts + k * m;
         const double *sk = single + k * m * alphabet;
         const double *pk = pair + k * (m - 1) * alphabet;
-        const int16_t *word = chars + p * width;
+        const int64_t r = rows ? rows[p] : p;
+        const int16_t *word = chars + r * width;
         row[0] = 0.0;
         for (int64_t j = 0; j < m; j++) row[j + 1] = row[j] + ins[j];
-        const int64_t length = lengths[p] > 0 ? lengths[p] : 0;
+        const int64_t length = lengths[r] > 0 ? lengths[r] : 0;
         for (int64_t i = 0; i < length; i++) {
             const int64_t x = word[i];
             const double gone = vanish[x];
@@ -152,6 +158,16 @@ void best_paths(const float *flat, const int64_t *offsets, const int64_t *sizes,
     }
 }
 
+/* A stored bigram as line_scores reads it, in one 16-byte record (one cache line instead of
+ * five arrays' lines): log10 p, the context's backoff weight, and the run of the sorted
+ * trigrams that continue it (n = 0: none does). */
+typedef struct {
+    float logp;
+    float bow;
+    uint32_t tri_lo;
+    uint32_t tri_n;
+} bigram_t;
+
 /* The language model's arrays that line_scores reads (TrigramLM's tables). */
 typedef struct {
     uint64_t vocab;
@@ -170,6 +186,9 @@ typedef struct {
     int64_t n_tri;
     const uint64_t *orphans;
     int64_t n_orphans;
+    const bigram_t *bigrams;
+    const int64_t *bi_row;  /* per word w1 + 1: where its bigrams start in the sorted table */
+    const uint16_t *bi_w2;  /* per stored bigram: its second word */
 } model_t;
 
 /* TrigramLM.pair for one (w1, w2): log10 P(w2 | w1), the context's backoff weight, whether a
@@ -181,9 +200,10 @@ static inline void pair_of(const model_t *lm, uint64_t w1, uint64_t w2, float *p
     const uint64_t upto = lm->bitmap[word] << (63 - (flat & 63));
     if (upto >> 63) {
         const int64_t pos = lm->rank[word] + __builtin_popcountll(upto) - 1;
-        *p = lm->bi_logp[pos];
-        *bow = lm->bi_bow[pos];
-        *continued = lm->bi_continued[pos];
+        const bigram_t found = lm->bigrams[pos];
+        *p = found.logp;
+        *bow = found.bow;
+        *continued = found.tri_n != 0;
         *at = pos;
         return;
     }
@@ -201,7 +221,7 @@ static inline void pair_of(const model_t *lm, uint64_t w1, uint64_t w2, float *p
 static inline float trigram_or(const model_t *lm, int64_t at, uint64_t w1, uint64_t w2,
                                uint64_t w3, float backoff) {
     if (at >= 0) {
-        int64_t lo = lm->tri_lo[at], hi = lm->tri_hi[at];
+        int64_t lo = lm->bigrams[at].tri_lo, hi = lo + lm->bigrams[at].tri_n;
         const int64_t end = hi;
         const uint16_t word = (uint16_t)w3;
         while (lo < hi) {
@@ -263,6 +283,150 @@ void line_scores(const model_t *lm, const uint64_t *ids, const float *costs,
                     out[o] = score;
                 }
             }
+        }
+    }
+}
+
+/* The maxima of pair_maxima for one block (a at p, b at p + 1) through the model's tables.
+ * log10 P(b | a) is the backoff unless (a, b) is stored; a word with few stored bigrams (under
+ * two per b: half the rows of OCR garble's blocks) has them found by one scan of its run of the
+ * sorted table against the block's b (``slot_of``: per word id, its b + 1 in this block, 0
+ * elsewhere, left as found), the others by the bitmap lookup per pair: the same floats, half
+ * the random reads. */
+static void block_maxima(const model_t *lm, const uint64_t *ids, const float *costs,
+                         int64_t a0, int64_t na, int64_t b0, int64_t nb, double *right,
+                         double *left, int32_t *slot_of, float *lp) {
+    int unique = 1;
+    for (int64_t b = 0; b < nb; b++) {
+        left[b0 + b] = -HUGE_VAL;
+        if (slot_of[ids[b0 + b]]) unique = 0; /* a word twice: every pair looked up */
+        slot_of[ids[b0 + b]] = (int32_t)(b + 1);
+    }
+    for (int64_t a = 0; a < na; a++) {
+        const uint64_t w1 = ids[a0 + a];
+        const double cost_a = (double)costs[a0 + a];
+        const int64_t row = lm->bi_row[w1], row_end = lm->bi_row[w1 + 1];
+        if (unique && row_end - row <= 2 * nb) {
+            for (int64_t b = 0; b < nb; b++) lp[b] = lm->uni_bow[w1] + lm->uni_logp[ids[b0 + b]];
+            for (int64_t at = row; at < row_end; at++) {
+                const int32_t b = slot_of[lm->bi_w2[at]];
+                if (b) lp[b - 1] = lm->bi_logp[at];
+            }
+        } else {
+            for (int64_t b = 0; b < nb; b++)
+                lp[b] = bigram_logp(w1, ids[b0 + b], lm->vocab, lm->bitmap, lm->rank, lm->bi_logp,
+                                    lm->uni_bow, lm->uni_logp);
+        }
+        double best = -HUGE_VAL;
+        for (int64_t b = 0; b < nb; b++) {
+            const double value = (double)lp[b];
+            const double r = value - (double)costs[b0 + b];
+            if (r > best) best = r;
+            const double l = value - cost_a;
+            if (l > left[b0 + b]) left[b0 + b] = l;
+        }
+        right[a0 + a] = best;
+    }
+    for (int64_t b = 0; b < nb; b++) slot_of[ids[b0 + b]] = 0;
+}
+
+/* decoder.prune and the re-indexing after it, in one pass: per position with more than ``keep``
+ * candidates, the max-marginal of each (best left neighbour with its channel cost + best right
+ * neighbour, less its own cost, in double as NumPy adds them), those within ``margin`` of the
+ * best, the ``keep`` best of them (ties to the earlier candidate), in their order; every other
+ * position keeps all. Out: per position its new size, and per kept candidate (laid out flat,
+ * position by position) its index in its position, its id and its cost. ``right``, ``left``,
+ * ``marginal``: room for one double per candidate; ``order``: one int64 per candidate;
+ * ``slot_of``: one zeroed int32 per word of the vocabulary, ``lp``: one float per candidate
+ * of the largest position. */
+void prune_keep(const model_t *lm, const uint64_t *ids, const float *costs, const int64_t *sizes,
+                const int64_t *offsets, int64_t n, int64_t keep, double margin, double *right,
+                double *left, double *marginal, int64_t *order, int64_t *new_sizes,
+                int64_t *kept, uint64_t *new_ids, float *new_costs, int32_t *slot_of, float *lp) {
+    /* every block (p, p + 1) next to a big position, once: the right side of p and the left of
+     * p + 1 */
+    for (int64_t p = 0; p + 1 < n; p++) {
+        if (sizes[p] <= keep && sizes[p + 1] <= keep) continue;
+        block_maxima(lm, ids, costs, offsets[p], sizes[p], offsets[p + 1], sizes[p + 1], right,
+                     left, slot_of, lp);
+    }
+    int64_t out = 0;
+    for (int64_t p = 0; p < n; p++) {
+        const int64_t o = offsets[p], size = sizes[p];
+        if (size <= keep) {
+            for (int64_t b = 0; b < size; b++, out++) {
+                kept[out] = b;
+                new_ids[out] = ids[o + b];
+                new_costs[out] = costs[o + b];
+            }
+            new_sizes[p] = size;
+            continue;
+        }
+        double top = -HUGE_VAL;
+        for (int64_t b = 0; b < size; b++) {
+            const double m = left[o + b] + right[o + b] - (double)costs[o + b];
+            marginal[o + b] = m;
+            if (b == 0 || m > top) top = m;
+        }
+        const double floor = top - margin;
+        int64_t *close = order + o;
+        int64_t n_close = 0;
+        for (int64_t b = 0; b < size; b++)
+            if (marginal[o + b] >= floor) close[n_close++] = b;
+        const int64_t count = n_close < keep ? n_close : keep;
+        /* the count best first (a partial selection: highest marginal, then earlier) */
+        for (int64_t i = 0; i < count; i++) {
+            int64_t best = i;
+            for (int64_t j = i + 1; j < n_close; j++) {
+                const double mj = marginal[o + close[j]], mb = marginal[o + close[best]];
+                if (mj > mb || (mj == mb && close[j] < close[best])) best = j;
+            }
+            const int64_t t = close[i];
+            close[i] = close[best];
+            close[best] = t;
+        }
+        /* back in their order (insertion sort of a handful) */
+        for (int64_t i = 1; i < count; i++) {
+            const int64_t v = close[i];
+            int64_t j = i - 1;
+            while (j >= 0 && close[j] > v) {
+                close[j + 1] = close[j];
+                j--;
+            }
+            close[j + 1] = v;
+        }
+        for (int64_t i = 0; i < count; i++, out++) {
+            kept[out] = close[i];
+            new_ids[out] = ids[o + close[i]];
+            new_costs[out] = costs[o + close[i]];
+        }
+        new_sizes[p] = count;
+    }
+}
+
+/* The terms of decoder.confidences: for every candidate k of every word position t (``ts``,
+ * n_ts of them; candidates laid out t by t), the float32 sum of the (up to) three windows of
+ * its line that hold it with its neighbours on the best path, as NumPy adds them: the window
+ * ending at t, then the one centred on t, then (where t + 2 is still in the line, ``last[t]``
+ * its </s>) the one starting at t, else 0. */
+void confidence_terms(const float *flat, const int64_t *offsets, const int64_t *sizes,
+                      const int64_t *path, const int64_t *last, const int64_t *ts, int64_t n_ts,
+                      float *local) {
+    int64_t o = 0;
+    for (int64_t n = 0; n < n_ts; n++) {
+        const int64_t t = ts[n], size = sizes[t];
+        const int64_t before = offsets[t - 2] + path[t - 2] * sizes[t - 1] * sizes[t] +
+                               path[t - 1] * sizes[t];
+        const int64_t centred = offsets[t - 1], after = offsets[t];
+        const int64_t has_next2 = t + 2 <= last[t];
+        for (int64_t k = 0; k < size; k++, o++) {
+            float term = flat[before + k];
+            term = term + flat[centred + (path[t - 1] * size + k) * sizes[t + 1] + path[t + 1]];
+            const float third =
+                has_next2 ? flat[after + (k * sizes[t + 1] + path[t + 1]) * sizes[t + 2] +
+                                 path[t + 2]]
+                          : 0.0f;
+            local[o] = term + third;
         }
     }
 }

@@ -50,28 +50,26 @@ class _Slices:
     def __init__(self, inventory: Inventory) -> None:
         self.inventory = inventory
         self.own: list[tuple[int, int, int, int, int]] = []
-        self.near: list[list[str]] = []
+        self.near: list[np.ndarray] = []
         self.near_of: list[tuple[int, int, int, int]] = []
 
     def add(self, slot: int, lo: int, hi: int, token: int, kind: int) -> None:
         if hi > lo:
             self.own.append((slot, lo, hi, token, kind))
 
-    def add_near(self, keys: list[str], own_slot: int, per_key: int, taken: int, t: int) -> None:
-        """``per_key`` forms of each near key (``Generator._near_forms``), the token's own key
-        (slot ``own_slot``) less its first ``taken``, those the token already holds."""
-        self.near.append(keys)
+    def add_near(self, slots: np.ndarray, own_slot: int, per_key: int, taken: int, t: int) -> None:
+        """``per_key`` forms of each near key (``Generator._near_forms``; ``slots``: the keys'
+        slots, ``Generator._near_slots``), the token's own key (slot ``own_slot``) less its
+        first ``taken``, those the token already holds."""
+        self.near.append(slots)
         self.near_of.append((t, own_slot, per_key, taken))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """(slot, lo, hi, token, kind) of every non-empty range, a token's own ones first."""
         inv = self.inventory
-        get = inv.key_slot.get
         own = np.asarray(self.own, dtype=np.int64).reshape(-1, 5).T
-        lengths = [len(keys) for keys in self.near]
-        slot = np.fromiter(
-            (get(k, -1) for keys in self.near for k in keys), dtype=np.int64, count=sum(lengths)
-        )
+        lengths = [len(slots) for slots in self.near]
+        slot = np.concatenate(self.near) if self.near else np.zeros(0, dtype=np.int64)
         t, own_slot, per_key, taken = (
             np.repeat(col, lengths) for col in np.asarray(self.near_of, np.int64).reshape(-1, 4).T
         )
@@ -110,12 +108,12 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
             taken = sum(1 for i in forms[:MAX_CANDIDATES] if uni[i] >= floor)
             slices.add(slot, 0, taken, t, FREE)
             if garbled:
-                slices.add_near(gen._near(key, NEAR_KEYS), slot, KEY_FORMS_GARBLED, taken, t)
+                slices.add_near(gen._near_slots(key, NEAR_KEYS), slot, KEY_FORMS_GARBLED, taken, t)
             continue
         taken = min(count, MAX_CANDIDATES)
         slices.add(slot, 0, taken, t, OWN)
         per_key = KEY_FORMS_GARBLED if garbled else KEY_FORMS
-        slices.add_near(gen._near(key, _near_limit(key, garbled)), slot, per_key, taken, t)
+        slices.add_near(gen._near_slots(key, _near_limit(key, garbled)), slot, per_key, taken, t)
         known = token.isalpha() and lm.word_id(token) != lm.unk
         doubtful[t] = not known or not is_syllable(token) or not common
         foreign[t] = 0.0 if garbled or is_key_shape(key) else FOREIGN_WORD
@@ -159,13 +157,8 @@ def _scored_rows(
     cost = np.zeros(len(ids))
     scored = np.flatnonzero(kind != FREE)
     if len(scored):
-        owners = tok[scored]
-        bounds = np.flatnonzero(np.diff(owners)) + 1
-        parts = np.split(ids[scored], bounds)
-        batch = [(todo[int(owners[b])][0], part) for b, part in zip(
-            np.concatenate([[0], bounds]).tolist(), parts, strict=True
-        )]  # fmt: skip
-        cost[scored] = np.concatenate(gen.channel.distances_many(batch))
+        printed = [token for token, _, _ in todo]
+        cost[scored] = gen.channel.distances_rows(printed, tok[scored], ids[scored])
     near = kind == NEAR
     cost[near] = cost[near] + foreign[tok[near]]
     keep = ~near | doubtful[tok] | (cost <= VALID_WORD_SWAP)

@@ -12,12 +12,13 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from diacritics.channel import Channel
 from diacritics.lm import TrigramLM
-from diacritics.near import has_near, near_key_lists
+from diacritics.near import deletion_set, has_near, near_key_lists
 from diacritics.orthography import is_key_shape, is_syllable, strip_marks
 
 _VOWELS = re.compile(r"[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
@@ -148,6 +149,12 @@ class Inventory:
         """Whether any syllable key is within the deletion neighbourhood of a key."""
         return has_near(self, key)
 
+    @cached_property
+    def deletions(self) -> frozenset[str]:
+        """The strings up to two deletions from a syllable key (3,400; built on first use, ~5
+        ms, once per model: only long odd words ask, ``Restorer._unjoin``)."""
+        return deletion_set(tuple(self.key_at))
+
     def near_keys(self, key: str) -> list[str]:
         """Syllable keys within the deletion neighbourhood of a (garbled) key, the nearest
         first (``diacritics.near``); the key itself when it is one."""
@@ -176,6 +183,7 @@ class Generator:
         self.lm = inventory.lm
         self._cache: dict[tuple[str, bool, bool], Candidates] = {}
         self._near_cache: dict[tuple[str, int], list[str]] = {}
+        self._near_slot_cache: dict[tuple[str, int], np.ndarray] = {}
         channel.index_words(self.lm.words)
 
     def candidates(self, token: str, stripped_mode: bool, garbled: bool = False) -> Candidates:
@@ -198,6 +206,7 @@ class Generator:
             self._cache.clear()
         if len(self._near_cache) + n > CACHE_LIMIT:
             self._near_cache.clear()
+            self._near_slot_cache.clear()
 
     def abbreviation(self, token: str) -> Candidates:
         """Spelling variants of an upper-case abbreviation the corpus knows ("qd" → "qđ")."""
@@ -230,8 +239,20 @@ class Generator:
             return
         if len(self._near_cache) + len(todo) > CACHE_LIMIT:
             self._near_cache.clear()
+            self._near_slot_cache.clear()
         readings = {key: self.channel.key_variants(key) for key, _ in todo}
         self._near_cache.update(near_key_lists(self.inventory, todo, readings))
+
+    def _near_slots(self, key: str, limit: int) -> np.ndarray:
+        """``_near(key, limit)`` as the inventory's key slots (-1: a key without forms), cached:
+        a document's candidates gather the near keys' forms by slot (``candidate_batch``)."""
+        found = self._near_slot_cache.get((key, limit))
+        if found is None:
+            get = self.inventory.key_slot.get
+            near = self._near(key, limit)
+            found = np.fromiter((get(k, -1) for k in near), dtype=np.int64, count=len(near))
+            self._near_slot_cache[(key, limit)] = found
+        return found
 
     def _near_request(
         self, token: str, stripped_mode: bool, garbled: bool

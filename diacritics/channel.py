@@ -96,7 +96,9 @@ class Channel:
         self._piece_cache: dict[tuple[str, str], tuple[float, list[float], list[float]]] = {}
         self._distance_cache: dict[tuple[str, str], float] = {}
         self._letter = {ch: n for n, ch in enumerate(ALPHABET)}
-        self._columns: dict[str, np.ndarray] = {}
+        self._column_at: dict[str, int] = {}
+        """Each printed piece's row of ``_column_table``: its costs over the alphabet."""
+        self._column_table = np.zeros((64, len(ALPHABET)))
         self._no_pair = np.zeros((1, len(ALPHABET)))
         self.word_chars = np.zeros((0, MAX_WORD), dtype=np.int16)
         self.word_lengths = np.zeros(0, dtype=np.int64)
@@ -209,9 +211,18 @@ class Channel:
     def _column(self, piece: str) -> np.ndarray:
         """Cost of each alphabet letter printed as ``piece`` (``piece_cost`` for all of them at
         once); cached, pieces recur across tokens."""
-        found = self._columns.get(piece)
+        return self._column_table[self._column_row(piece)]
+
+    def _column_row(self, piece: str) -> int:
+        """The row of ``_column_table`` holding ``_column_of(piece)``, added on first use: a
+        batch's columns are then gathered by one indexing, not stacked one array at a time."""
+        found = self._column_at.get(piece)
         if found is None:
-            found = self._columns[piece] = self._column_of(piece)
+            found = len(self._column_at)
+            if found == len(self._column_table):
+                self._column_table = np.concatenate([self._column_table, self._column_table])
+            self._column_table[found] = self._column_of(piece)
+            self._column_at[piece] = found
         return found
 
     def _prepare_columns(self) -> None:
@@ -295,41 +306,57 @@ class Channel:
     def distances_many(self, items: list[tuple[str, np.ndarray]]) -> list[np.ndarray]:
         """``distances`` of many printed tokens, each with its word ids: one vectorised pass per
         printed length (a document's new tokens at once), the same floats."""
-        out: list[np.ndarray] = [np.zeros(0)] * len(items)
-        by_length: dict[int, list[int]] = {}
-        normalized = [unicodedata.normalize("NFC", printed) for printed, _ in items]
-        for n, ((printed, ids), p) in enumerate(zip(items, normalized, strict=True)):
-            if not p or len(p) > MAX_PRINTED:
-                out[n] = np.asarray([self.distance(printed, self.words[i]) for i in ids.tolist()])
-            else:
-                by_length.setdefault(len(p), []).append(n)
-        for m, group in sorted(by_length.items()):
-            tokens = [normalized[n] for n in group]
-            ids = [np.asarray(items[n][1], dtype=np.int64) for n in group]
-            sizes = [len(a) for a in ids]
-            all_ids = np.concatenate(ids)
-            lengths = self.word_lengths[all_ids]
-            column = self._column
-            single = np.stack([column(ch) for p in tokens for ch in p])
-            single = single.reshape(len(tokens), m, -1)
+        if not items:
+            return []
+        sizes = [len(ids) for _, ids in items]
+        owner = np.repeat(np.arange(len(items)), sizes)
+        ids = np.concatenate([np.asarray(ids, dtype=np.int64) for _, ids in items])
+        flat = self.distances_rows([printed for printed, _ in items], owner, ids)
+        return np.split(flat, np.cumsum(sizes)[:-1])
+
+    def distances_rows(self, printed: list[str], owner: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """``distance(printed[owner[r]], words[ids[r]])`` for every row r, laid out flat: one
+        vectorised pass per printed length, the rows of a length in their order (a row's
+        distance depends on its pair alone: the same floats however the rows are grouped)."""
+        normalized = [unicodedata.normalize("NFC", p) for p in printed]
+        token_length = np.fromiter(map(len, normalized), dtype=np.int64, count=len(normalized))
+        owner = np.asarray(owner, dtype=np.int64)
+        ids = np.asarray(ids, dtype=np.int64)
+        out = np.empty(len(ids))
+        row_length = token_length[owner]
+        odd = (row_length == 0) | (row_length > MAX_PRINTED)
+        for r in np.flatnonzero(odd).tolist():
+            out[r] = self.distance(printed[owner[r]], self.words[int(ids[r])])
+        length_key = np.where(odd, 0, row_length)  # the odd rows are done: out of every group
+        order = np.argsort(length_key, kind="stable")
+        bounds = np.searchsorted(length_key[order], np.arange(MAX_PRINTED + 2)).tolist()
+        row = self._column_row
+        for m in range(1, MAX_PRINTED + 1):
+            rows = order[bounds[m] : bounds[m + 1]]
+            if not len(rows):
+                continue
+            owners = owner[rows]
+            present = np.zeros(len(printed), dtype=bool)
+            present[owners] = True  # the group's tokens, in order (not np.unique's sort)
+            tokens = np.flatnonzero(present)
+            local = (np.cumsum(present) - 1)[owners]
+            texts = [normalized[k] for k in tokens.tolist()]
+            at = [row(ch) for p in texts for ch in p]
+            single = self._column_table[at].reshape(len(texts), m, -1)
             if m >= 2:
-                pieces = [column(p[j : j + 2]) for p in tokens for j in range(m - 1)]
-                pair = np.stack(pieces).reshape(len(tokens), m - 1, -1)
+                at = [row(p[j : j + 2]) for p in texts for j in range(m - 1)]
+                pair = self._column_table[at].reshape(len(texts), m - 1, -1)
             else:
                 pair = self._no_pair[None]
-            inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in tokens])
-            owner = np.repeat(np.arange(len(group)), sizes)
+            inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in texts])
+            row_ids = ids[rows]
+            lengths = self.word_lengths[row_ids]
             flat = kernels.batch_distance(
-                self.word_chars[all_ids],
-                np.maximum(lengths, 0),
-                owner,
-                single,
-                pair,
-                self._vanish,
-                inserts,
-            )
+                self.word_chars, self.word_lengths, local, single, pair, self._vanish, inserts,
+                rows=row_ids,
+            )  # fmt: skip
             for k in np.flatnonzero(lengths < 0).tolist():  # a letter outside the alphabet
-                flat[k] = self.distance(items[group[owner[k]]][0], self.words[int(all_ids[k])])
-            for n, part in zip(group, np.split(flat, np.cumsum(sizes)[:-1]), strict=True):
-                out[n] = part
+                token = printed[int(tokens[local[k]])]
+                flat[k] = self.distance(token, self.words[int(row_ids[k])])
+            out[rows] = flat
         return out

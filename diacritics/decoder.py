@@ -122,41 +122,63 @@ def viterbi_lines(
             *(line_costs if weight == 1.0 else (weight * c for c in line_costs)),
             one,
         ]
-    kept = prune(lm, ids, chan, PRUNE_KEEP)
-    for t, k in kept.items():
-        ids[t], chan[t] = ids[t][k], chan[t][k]
-    sizes = np.asarray([len(a) for a in ids])
-    flat = line_scores(lm, ids, chan)
+    sizes, flat, kept = _pruned_scores(lm, ids, chan)
     window_sizes = sizes[:-2] * sizes[1:-1] * sizes[2:]
     window_offsets = np.concatenate([[0], np.cumsum(window_sizes)[:-1]])
     path = np.zeros(len(sizes), dtype=np.intp)
-    last = np.zeros(len(sizes), dtype=np.intp)  # per position: the </s> of its line
     ends = [start + len(lattice) + 3 for start, lattice in zip(starts, lattices, strict=True)]
+    lengths = np.diff(np.asarray([*starts, len(sizes)]))
+    last = np.repeat(np.asarray(ends) - 1, lengths)  # per position: the </s> of its line
     compiled = kernels.COMPILED is not None and flat.dtype == np.float32  # float32 sums, as NumPy
     if compiled:
         path = kernels.best_paths(flat, window_offsets, sizes, np.asarray(starts), np.asarray(ends))
-    for start, end in zip(starts, ends, strict=True):
-        if not compiled:
+    else:
+        for start, end in zip(starts, ends, strict=True):
             line_offsets = window_offsets[start : end - 2]
             base = int(line_offsets[0])
             line_flat = flat[base : int(line_offsets[-1] + window_sizes[end - 3])]
             line_sizes = sizes[start:end]
             path[start:end] = _best_path(line_flat, line_offsets - base, line_sizes)
-        last[start:end] = end - 1
     word = np.ones(len(sizes), dtype=bool)
-    for start in starts:  # <s> <s> of each line; its </s> is at last[start]
-        word[[start, start + 1, last[start]]] = False
+    frame = np.asarray(starts)
+    word[frame] = word[frame + 1] = word[np.asarray(ends) - 1] = False  # <s> <s> ... </s>
     conf = np.ones(len(sizes))
     conf[word] = confidences(flat, window_offsets, sizes, path, last, word)
-    shown = np.round(np.clip(conf, 0.0, 1.0), 4)
-    chosen = path.tolist()
-    for t, k in kept.items():
-        chosen[t] = int(k[chosen[t]])
+    shown = np.round(np.clip(conf, 0.0, 1.0), 4).tolist()
+    if isinstance(kept, dict):
+        chosen = path.tolist()
+        for t, k in kept.items():
+            chosen[t] = int(k[chosen[t]])
+    else:  # every position's kept candidates laid out flat: their indices before the pruning
+        chosen = kept[np.cumsum(sizes) - sizes + path].tolist()
     out = []
     for start, lattice in zip(starts, lattices, strict=True):
-        words = slice(start + 2, start + 2 + len(lattice))
-        out.append((chosen[words], shown[words].tolist()))
+        at, to = start + 2, start + 2 + len(lattice)
+        out.append((chosen[at:to], shown[at:to]))
     return out
+
+
+def _pruned_scores(
+    lm: TrigramLM, ids: list[np.ndarray], chan: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray] | np.ndarray]:
+    """The lattice pruned (``prune``) and scored (``line_scores``): per position its size after
+    the pruning, the scores of every window, and what the pruning kept: compiled, one pass,
+    per kept candidate laid out flat its index before; else per pruned position its kept
+    indices."""
+    if kernels.COMPILED is not None:
+        flat_costs = np.concatenate(chan)
+        if flat_costs.dtype == np.float32:  # the kernels' float32 sums, as NumPy's
+            sizes = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+            sizes, kept, flat_ids, flat_costs = kernels.prune_keep(
+                lm, np.concatenate(ids), flat_costs, sizes, PRUNE_KEEP, PRUNE_MARGIN
+            )
+            offsets = np.cumsum(sizes) - sizes
+            return sizes, kernels.line_scores(lm, flat_ids, flat_costs, sizes, offsets), kept
+    pruned = prune(lm, ids, chan, PRUNE_KEEP)
+    for t, k in pruned.items():
+        ids[t], chan[t] = ids[t][k], chan[t][k]
+    sizes = np.asarray([len(a) for a in ids])
+    return sizes, line_scores(lm, ids, chan), pruned
 
 
 def prune(
@@ -184,18 +206,11 @@ def prune(
     b_local = _ragged_arange(sz[big])
     b_index = offsets[cands] + b_local
     if kernels.COMPILED is not None:
-        right_at, left_at = kernels.pair_maxima(
-            _bigram_tables(lm), len(lm.words), flat_ids, all_costs, sz, offsets, blocks
-        )
+        right_at, left_at = kernels.pair_maxima(lm.arrays, flat_ids, all_costs, sz, offsets, blocks)
         marginal = left_at[b_index] + right_at[b_index] - all_costs[b_index]
     else:
         marginal = _marginals_numpy(lm, flat_ids, all_costs, sz, offsets, blocks, big, b_local)
     return _choose(marginal, big, sz, cands, b_local, keep)
-
-
-def _bigram_tables(lm: TrigramLM) -> tuple[np.ndarray, ...]:
-    """The arrays ``TrigramLM.bigram_logp`` reads, for the compiled pruning."""
-    return (lm._bitmap, lm._rank, lm.bi_logp, lm.uni_bow, lm.uni_logp)
 
 
 def _marginals_numpy(
@@ -313,10 +328,32 @@ def confidences(
     """
     ts = np.flatnonzero(word)
     ks = sizes[ts]
-    rep = np.repeat(ts, ks)
     starts = np.cumsum(ks) - ks
-    k = np.arange(int(ks.sum())) - np.repeat(starts, ks)
     p = np.asarray(path)
+    if kernels.COMPILED is not None and flat.dtype == np.float32:
+        local = kernels.confidence_terms(flat, window_offsets, sizes, p, last, ts)
+    else:
+        local = _confidence_terms(flat, window_offsets, sizes, p, last, ts, ks, starts)
+    top = np.maximum.reduceat(local, starts)
+    z = np.exp((local - np.repeat(top, ks)) * LN10)
+    total = np.add.reduceat(z, starts)
+    return z[starts + p[ts]] / total
+
+
+def _confidence_terms(
+    flat: np.ndarray,
+    window_offsets: np.ndarray,
+    sizes: np.ndarray,
+    p: np.ndarray,
+    last: np.ndarray,
+    ts: np.ndarray,
+    ks: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """``kernels.confidence_terms`` in NumPy: per candidate of each word position, the sum of
+    the windows that hold it with its path neighbours."""
+    rep = np.repeat(ts, ks)
+    k = np.arange(int(ks.sum())) - np.repeat(starts, ks)
     s = sizes
     term = flat[
         window_offsets[rep - 2] + p[rep - 2] * s[rep - 1] * s[rep] + p[rep - 1] * s[rep] + k
@@ -330,8 +367,4 @@ def confidences(
     nxt = np.minimum(rep + 2, end)
     index = window_offsets[r] + (k * s[r + 1] + p[r + 1]) * s[nxt] + p[nxt]
     third = flat[np.where(has_next2, index, 0)]
-    local = term + np.where(has_next2, third, 0.0)
-    top = np.maximum.reduceat(local, starts)
-    z = np.exp((local - np.repeat(top, ks)) * LN10)
-    total = np.add.reduceat(z, starts)
-    return z[starts + p[ts]] / total
+    return term + np.where(has_next2, third, 0.0)

@@ -25,6 +25,10 @@ import numpy as np
 
 MAX_PRINTED_C = 64
 """Longest printed token the compiled distance takes (its rows live on the stack)."""
+ABI = 2
+"""``kernels_abi()`` of the ``_kernels.c`` these declarations fit: a library built from an
+older source (a checkout updated without ``python setup.py build_ext --inplace``) is not
+called with arguments it does not take; the NumPy twins run instead."""
 
 
 class _Model(ctypes.Structure):
@@ -38,6 +42,9 @@ class _Model(ctypes.Structure):
         ("n_tri", ctypes.c_int64),
         ("orphans", ctypes.c_void_p),
         ("n_orphans", ctypes.c_int64),
+        ("bigrams", ctypes.c_void_p),
+        ("bi_row", ctypes.c_void_p),
+        ("bi_w2", ctypes.c_void_p),
     ]
 
 
@@ -55,10 +62,15 @@ def _load_compiled() -> ctypes.CDLL | None:
         lib = ctypes.CDLL(spec.origin)
     except OSError:
         return None
+    if not hasattr(lib, "kernels_abi"):
+        return None  # built before the version was recorded: an older source
+    lib.kernels_abi.argtypes, lib.kernels_abi.restype = [], ctypes.c_int64
+    if lib.kernels_abi() != ABI:
+        return None
     pointer = ctypes.c_void_p
     i64 = ctypes.c_int64
-    lib.batch_distance.argtypes = [pointer, i64, pointer, pointer, i64, pointer, pointer, i64]
-    lib.batch_distance.argtypes += [i64, pointer, pointer, pointer]
+    lib.batch_distance.argtypes = [pointer, i64, pointer, pointer, pointer, i64, pointer, pointer]
+    lib.batch_distance.argtypes += [i64, i64, pointer, pointer, pointer]
     lib.batch_distance.restype = None
     lib.pair_maxima.argtypes = [pointer, pointer, pointer, pointer, pointer, i64, ctypes.c_uint64]
     lib.pair_maxima.argtypes += [pointer] * 7
@@ -67,6 +79,11 @@ def _load_compiled() -> ctypes.CDLL | None:
     lib.best_paths.restype = None
     lib.line_scores.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64] + [pointer] * 6
     lib.line_scores.restype = None
+    lib.prune_keep.argtypes = [ctypes.POINTER(_Model)] + [pointer] * 4 + [i64, i64]
+    lib.prune_keep.argtypes += [ctypes.c_double] + [pointer] * 10
+    lib.prune_keep.restype = None
+    lib.confidence_terms.argtypes = [pointer] * 6 + [i64, pointer]
+    lib.confidence_terms.restype = None
     lib.nearest_many.argtypes = [pointer, i64, i64, pointer, i64, pointer, pointer]
     lib.nearest_many.restype = None
     return lib
@@ -75,8 +92,18 @@ def _load_compiled() -> ctypes.CDLL | None:
 COMPILED = _load_compiled()
 
 
-def _ptr(array: np.ndarray) -> int:
-    return array.ctypes.data
+def _ptr(
+    array: np.ndarray,
+    _view: Any = ctypes.c_char.from_buffer,
+    _address: Any = ctypes.addressof,
+) -> int:
+    """The address of a contiguous array's data: through the buffer protocol (~0.5 µs; a
+    decoding batch passes ~40 arrays), or ``array.ctypes`` where that takes no view (an empty
+    or a read-only array)."""
+    try:
+        return _address(_view(array))
+    except (TypeError, ValueError):
+        return array.ctypes.data
 
 
 def batch_distance(
@@ -87,10 +114,15 @@ def batch_distance(
     pair: np.ndarray,
     vanish: np.ndarray,
     inserts: np.ndarray,
+    rows: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``batch_distance_numpy``, compiled where it was built."""
+    """``batch_distance_numpy``, compiled where it was built. ``rows``: pair p's candidate is
+    row ``rows[p]`` of ``chars`` and ``lengths`` (a vocabulary's tables, read in place: no
+    gathered copy of the letters; a length below 0 counts as 0); None: row p."""
     m = inserts.shape[1]
     if COMPILED is None or m > MAX_PRINTED_C:
+        if rows is not None:
+            chars, lengths = chars[rows], np.maximum(lengths[rows], 0)
         return batch_distance_numpy(chars, lengths, owner, single, pair, vanish, inserts)
     chars = np.ascontiguousarray(chars, dtype=np.int16)
     lengths = np.ascontiguousarray(lengths, dtype=np.int64)
@@ -99,17 +131,20 @@ def batch_distance(
     pair = np.ascontiguousarray(pair, dtype=np.float64)
     vanish = np.ascontiguousarray(vanish, dtype=np.float64)
     inserts = np.ascontiguousarray(inserts, dtype=np.float64)
-    out = np.empty(len(chars), dtype=np.float64)
+    if rows is not None:
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+    n_pairs = len(chars) if rows is None else len(rows)
+    rows_at = None if rows is None else _ptr(rows)
+    out = np.empty(n_pairs, dtype=np.float64)
     COMPILED.batch_distance(
-        _ptr(chars), chars.shape[1], _ptr(lengths), _ptr(owner), len(chars), _ptr(single),
-        _ptr(pair), m, single.shape[2], _ptr(vanish), _ptr(inserts), _ptr(out),
+        _ptr(chars), chars.shape[1], _ptr(lengths), rows_at, _ptr(owner), n_pairs,
+        _ptr(single), _ptr(pair), m, single.shape[2], _ptr(vanish), _ptr(inserts), _ptr(out),
     )  # fmt: skip
     return out
 
 
 def pair_maxima(
-    lm_tables: tuple[np.ndarray, ...],
-    vocab: int,
+    tables: Any,
     ids: np.ndarray,
     costs: np.ndarray,
     sizes: np.ndarray,
@@ -119,10 +154,12 @@ def pair_maxima(
     """Compiled only (``COMPILED`` must be set): per flat candidate, the best right neighbour
     (max over the next position's b of log10 P(b | a) less b's cost) and the best left one (max
     over the previous position's a of log10 P(b | a) less a's cost), for the blocks (p, p + 1)
-    listed; -inf elsewhere. ``lm_tables``: the bigram bitmap, its ranks, bigram log10 p,
-    unigram backoff and log10 p (``TrigramLM.bigram_tables``)."""
+    listed; -inf elsewhere. ``tables``: the model's ``LMArrays`` (``TrigramLM.arrays``), of
+    which the bigram bitmap, its ranks, bigram log10 p, unigram backoff and log10 p are read."""
     assert COMPILED is not None
-    bitmap, rank, bi_logp, uni_bow, uni_logp = lm_tables
+    t = tables
+    bitmap, rank, bi_logp, uni_bow, uni_logp = t.bitmap, t.rank, t.bi_logp, t.uni_bow, t.uni_logp
+    vocab = t.vocab
     ids = np.ascontiguousarray(ids, dtype=np.uint64)
     costs = np.ascontiguousarray(costs, dtype=np.float64)
     sizes = np.ascontiguousarray(sizes, dtype=np.int64)
@@ -168,34 +205,84 @@ _MODELS: dict[int, tuple[object, _Model, list[np.ndarray]]] = {}
 
 
 def _model(lm: Any) -> _Model:
-    """The ``model_t`` of a TrigramLM (its arrays checked for the C types, kept alive with it)."""
-    found = _MODELS.get(id(lm))
-    if found is not None and found[0] is lm:
+    """The ``model_t`` of a TrigramLM's tables (``lm.arrays``, an ``LMArrays``: checked for the C
+    types, kept alive with it)."""
+    tables = lm.arrays
+    found = _MODELS.get(id(tables))
+    if found is not None and found[0] is tables:
         return found[1]
     arrays = {
-        "bitmap": (lm._bitmap, np.uint64),
-        "rank": (lm._rank, np.int64),
-        "bi_logp": (lm.bi_logp, np.float32),
-        "bi_bow": (lm.bi_bow, np.float32),
-        "bi_continued": (lm.bi_continued.view(np.uint8), np.uint8),
-        "uni_bow": (lm.uni_bow, np.float32),
-        "uni_logp": (lm.uni_logp, np.float32),
-        "tri_lo": (lm.tri_lo, np.int64),
-        "tri_hi": (lm.tri_hi, np.int64),
-        "tri_w3": (lm.tri_w3, np.uint16),
-        "tri_logp": (lm.tri_logp, np.float32),
-        "tri_keys": (lm.tri_keys, np.uint64),
-        "orphans": (np.asarray(lm.orphan_contexts, dtype=np.uint64), np.uint64),
+        "bitmap": (tables.bitmap, np.uint64),
+        "rank": (tables.rank, np.int64),
+        "bi_logp": (tables.bi_logp, np.float32),
+        "bi_bow": (tables.bi_bow, np.float32),
+        "bi_continued": (tables.bi_continued.view(np.uint8), np.uint8),
+        "uni_bow": (tables.uni_bow, np.float32),
+        "uni_logp": (tables.uni_logp, np.float32),
+        "tri_lo": (tables.tri_lo, np.int64),
+        "tri_hi": (tables.tri_hi, np.int64),
+        "tri_w3": (tables.tri_w3, np.uint16),
+        "tri_logp": (tables.tri_logp, np.float32),
+        "tri_keys": (tables.tri_keys, np.uint64),
+        "orphans": (np.asarray(tables.orphan_contexts, dtype=np.uint64), np.uint64),
     }
     kept = {k: np.ascontiguousarray(a, dtype=t) for k, (a, t) in arrays.items()}
+    kept["bigrams"] = _bigram_records(tables)
+    first = tables.bi_keys >> np.uint64(16)  # each stored bigram's first word, sorted
+    kept["bi_row"] = np.searchsorted(first, np.arange(tables.vocab + 1, dtype=np.uint64))
+    kept["bi_row"] = kept["bi_row"].astype(np.int64)
+    kept["bi_w2"] = (tables.bi_keys & np.uint64(0xFFFF)).astype(np.uint16)
     model = _Model(
-        vocab=len(lm.words),
+        vocab=tables.vocab,
         n_tri=len(kept["tri_keys"]),
         n_orphans=len(kept["orphans"]),
         **{k: _ptr(a) for k, a in kept.items()},
     )
-    _MODELS[id(lm)] = (lm, model, list(kept.values()))
+    _MODELS[id(tables)] = (tables, model, list(kept.values()))
     return model
+
+
+BIGRAM_RECORD = np.dtype(
+    [("logp", "<f4"), ("bow", "<f4"), ("tri_lo", "<u4"), ("tri_n", "<u4")], align=True
+)
+"""``bigram_t`` of ``_kernels.c``: what the trigram scores read of a stored bigram, together."""
+
+
+def _bigram_records(tables: Any) -> np.ndarray:
+    """Per stored bigram, its ``bigram_t``: the trigram scores find a bigram's fields on one
+    cache line rather than on five arrays' (their lookups are the decoder's memory traffic)."""
+    records = np.zeros(len(tables.bi_logp), dtype=BIGRAM_RECORD)
+    records["logp"], records["bow"] = tables.bi_logp, tables.bi_bow
+    records["tri_lo"] = tables.tri_lo
+    records["tri_n"] = np.where(tables.bi_continued, tables.tri_hi - tables.tri_lo, 0)
+    return records
+
+
+def prune_keep(
+    lm: Any, ids: np.ndarray, costs: np.ndarray, sizes: np.ndarray, keep: int, margin: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Compiled only (``COMPILED`` must be set): ``decoder.prune`` and the pruned lattice it
+    leaves, for candidate ids and float32 costs laid out flat (``sizes[p]`` at position p):
+    per position its new size, and per kept candidate its index in its position, id and cost."""
+    assert COMPILED is not None
+    ids = np.ascontiguousarray(ids, dtype=np.uint64)
+    costs = np.ascontiguousarray(costs, dtype=np.float32)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    offsets = np.cumsum(sizes) - sizes
+    total = len(ids)
+    right, left, marginal = np.empty(total), np.empty(total), np.empty(total)
+    order, kept = np.empty(total, np.int64), np.empty(total, np.int64)
+    new_sizes = np.empty(len(sizes), np.int64)
+    new_ids, new_costs = np.empty(total, np.uint64), np.empty(total, np.float32)
+    slot_of = np.zeros(lm.arrays.vocab, np.int32)
+    lp = np.empty(max(int(sizes.max(initial=0)), 1), np.float32)
+    COMPILED.prune_keep(
+        ctypes.byref(_model(lm)), _ptr(ids), _ptr(costs), _ptr(sizes), _ptr(offsets), len(sizes),
+        keep, margin, _ptr(right), _ptr(left), _ptr(marginal), _ptr(order), _ptr(new_sizes),
+        _ptr(kept), _ptr(new_ids), _ptr(new_costs), _ptr(slot_of), _ptr(lp),
+    )  # fmt: skip
+    m = int(new_sizes.sum())
+    return new_sizes, kept[:m], new_ids[:m], new_costs[:m]
 
 
 def line_scores(
@@ -222,7 +309,32 @@ def line_scores(
     return out
 
 
-def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
+def confidence_terms(
+    flat: np.ndarray,
+    offsets: np.ndarray,
+    sizes: np.ndarray,
+    path: np.ndarray,
+    last: np.ndarray,
+    ts: np.ndarray,
+) -> np.ndarray:
+    """Compiled only (``COMPILED`` must be set): ``decoder.confidences``' float32 sums of the
+    windows that hold each candidate of each word position ``ts`` with its path neighbours."""
+    assert COMPILED is not None
+    flat = np.ascontiguousarray(flat, dtype=np.float32)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    sizes = np.ascontiguousarray(sizes, dtype=np.int64)
+    path = np.ascontiguousarray(path, dtype=np.int64)
+    last = np.ascontiguousarray(last, dtype=np.int64)
+    ts = np.ascontiguousarray(ts, dtype=np.int64)
+    local = np.empty(int(sizes[ts].sum()), dtype=np.float32)
+    COMPILED.confidence_terms(
+        _ptr(flat), _ptr(offsets), _ptr(sizes), _ptr(path), _ptr(last), _ptr(ts), len(ts),
+        _ptr(local),
+    )  # fmt: skip
+    return local
+
+
+def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[list[int]]:
     """Compiled only (``COMPILED`` must be set): ``near._nearest`` of every row of an int32
     distance table (``near.FAR`` and above: not near), ``takes[n]`` columns for row n."""
     assert COMPILED is not None
@@ -235,7 +347,7 @@ def nearest_many(table: np.ndarray, takes: np.ndarray) -> list[np.ndarray]:
         _ptr(table), len(table), table.shape[1] if table.ndim == 2 else 0, _ptr(takes),
         out.shape[1], _ptr(out), _ptr(counts),
     )  # fmt: skip
-    return [out[n, :c] for n, c in enumerate(counts.tolist())]
+    return [row[:c] for row, c in zip(out.tolist(), counts.tolist(), strict=True)]
 
 
 def batch_distance_numpy(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,35 @@ def _presence_bitmap(keys: np.ndarray, vocab: int) -> tuple[np.ndarray, np.ndarr
     return bitmap, rank
 
 
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: arrays have no ==
+class LMArrays:
+    """The model's tables as the lookups read them: one typed view that the compiled kernels
+    (``kernels.py``, ``_kernels.c``'s ``model_t``) and the NumPy lookups below both use.
+
+    Bigrams (w1, w2) are found through ``bitmap``, a bit per possible pair (w1 · vocab + w2),
+    and ``rank``, per 64-bit word of it the stored bigrams before it; a stored context's
+    trigrams are the run ``tri_lo`` .. ``tri_hi`` of the sorted trigram table, by last word
+    (``tri_w3``); ``bi_continued`` flags the bigrams some trigram continues and
+    ``orphan_contexts`` are the few contexts stored only as a trigram's.
+    """
+
+    vocab: int
+    uni_logp: np.ndarray  # float32, per word
+    uni_bow: np.ndarray  # float32, per word
+    bitmap: np.ndarray  # uint64
+    rank: np.ndarray  # int64, len(bitmap) + 1
+    bi_keys: np.ndarray  # uint64, sorted (w1 << 16 | w2)
+    bi_logp: np.ndarray  # float32
+    bi_bow: np.ndarray  # float32
+    bi_continued: np.ndarray  # bool
+    tri_keys: np.ndarray  # uint64, sorted (w1 << 32 | w2 << 16 | w3)
+    tri_logp: np.ndarray  # float32
+    tri_lo: np.ndarray  # int64, per bigram
+    tri_hi: np.ndarray  # int64, per bigram
+    tri_w3: np.ndarray  # uint16, per trigram
+    orphan_contexts: np.ndarray  # uint64
+
+
 class TrigramLM:
     """Backoff trigram model over 16-bit word ids, scores in log10."""
 
@@ -87,7 +117,12 @@ class TrigramLM:
         self.index = {w: i for i, w in enumerate(self.words)}
         self.legal_size = len(self.words) if size is None else int(size)
         """Words with ids from here on are known only from general text (``training.general``)."""
-        self._bitmap, self._rank = _presence_bitmap(self.bi_keys, len(self.words))
+        bitmap, rank = _presence_bitmap(self.bi_keys, len(self.words))
+        self.arrays = LMArrays(
+            len(self.words), self.uni_logp, self.uni_bow, bitmap, rank, self.bi_keys,
+            self.bi_logp, self.bi_bow, self.bi_continued, self.tri_keys, self.tri_logp,
+            self.tri_lo, self.tri_hi, self.tri_w3, self.orphan_contexts,
+        )  # fmt: skip
 
         self.unk, self.bos, self.eos, self.num = (self.index[t] for t in (UNK, BOS, EOS, NUM))
         # the class of rare abbreviations (a model trained before it had none: <unk> stands in)
@@ -103,13 +138,14 @@ class TrigramLM:
 
     def find_bigrams(self, w1: np.ndarray, w2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the bigrams (w1, w2) in the bigram table and whether each is stored."""
-        flat = w1 * np.uint64(len(self.words)) + w2
+        arrays = self.arrays
+        flat = w1 * np.uint64(arrays.vocab) + w2
         word = (flat >> np.uint64(6)).astype(np.intp)
         # the bigram's bit moved to the top: the bits left are it and those below it
-        upto = np.left_shift(self._bitmap[word], np.uint64(63) - (flat & np.uint64(63)))
+        upto = np.left_shift(arrays.bitmap[word], np.uint64(63) - (flat & np.uint64(63)))
         found = upto >= np.uint64(1 << 63)
         # its rank among the stored bigrams; one too many where not stored, kept in the table
-        pos = self._rank[word] + np.bitwise_count(upto)
+        pos = arrays.rank[word] + np.bitwise_count(upto)
         pos -= found
         return np.minimum(pos, len(self.bi_keys) - 1), found
 

@@ -23,3 +23,15 @@ def test_batched_candidates_are_those_of_one_token_at_a_time() -> None:
         assert alone.forms == batched.forms, request
         assert np.array_equal(alone.ids, batched.ids), request
         assert np.array_equal(alone.costs, batched.costs), request
+
+
+def test_the_deletion_set_says_what_the_common_subsequence_row_says() -> None:
+    from diacritics.near import has_near, has_near_matrix
+    from diacritics.restorer import default_restorer
+
+    inventory = default_restorer().generator.inventory
+    keys = ["vanphong", "tronghop", "kehoach", "xyzwq", "ngbiep", "t6", "qu}{et", "a", "gi"]
+    keys += ["thanhpho", "ubnd", "nghiquyet", "kkkkkk", "bcdfg", "uyen", "nguyen", "truong"]
+    assert [has_near(inventory, k) for k in keys] == [has_near_matrix(inventory, k) for k in keys]
+    assert any(has_near(inventory, k) for k in keys)
+    assert not all(has_near(inventory, k) for k in keys)

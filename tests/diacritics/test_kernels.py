@@ -129,3 +129,33 @@ def test_the_near_key_lists_are_the_same(monkeypatch: pytest.MonkeyPatch) -> Non
         plain = near_key_lists(generator.inventory, requests, readings)
     assert compiled == plain
     assert any(len(readings[k]) > 1 for k in keys)  # keys with digits read as letters too
+
+
+def test_the_compiled_pruning_keeps_what_numpy_keeps_with_repeated_and_common_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Positions of more than ``PRUNE_KEEP`` candidates with a word twice (every pair looked
+    up through the bitmap) and with the commonest words (many stored bigrams: the bitmap) beside
+    rare ones (few: the scan of their run of the bigram table)."""
+    lm = Restorer().lm
+    common = [lm.word_id(w) for w in ("của", "và", "các", "tỉnh", "năm", "được", "có", "theo")]
+    rare = sorted(range(len(lm.words)), key=lambda i: lm.uni_logp[i])[:12]
+    rng = np.random.default_rng(7)
+    positions = [common + rare[:6], [*rare[6:], common[0], common[0], *common[1:5]], common[:3]]
+    positions += [rare[:10] + common[5:], [rare[3]] * 9 + common[:2]]
+    ids = [np.asarray([lm.bos], np.uint64)] * 2 + [np.asarray(p, np.uint64) for p in positions]
+    ids.append(np.asarray([lm.eos], np.uint64))
+    chan = [rng.uniform(0, 4, len(a)).astype(np.float32) for a in ids]
+    lattices, costs = [ids[2:-1]], [chan[2:-1]]
+    compiled = decoder.viterbi_lines(lm, lattices, costs)
+    sizes, flat, kept = decoder._pruned_scores(lm, list(ids), list(chan))
+    with monkeypatch.context() as m:
+        m.setattr(kernels, "COMPILED", None)
+        plain = decoder.viterbi_lines(lm, lattices, costs)
+        p_sizes, p_flat, p_kept = decoder._pruned_scores(lm, list(ids), list(chan))
+    assert compiled == plain
+    assert np.array_equal(sizes, p_sizes) and np.array_equal(flat, p_flat)
+    offsets = np.cumsum(sizes) - sizes
+    for t, k in p_kept.items():
+        assert np.array_equal(kept[offsets[t] : offsets[t] + sizes[t]], k)
+    assert len(p_kept) >= 3
