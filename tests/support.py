@@ -294,11 +294,13 @@ def write_plans(folder: Path, count: int, start: int = 0) -> list[Path]:
 
 
 def write_legacy_texts(folder: Path, count: int) -> list[Path]:
-    """``count`` distinct legacy OCR texts (no diacritics) of about 60 KB each, the bundled
-    sample repeated: a text batch worth two workers (``flows.runners.batch_workers``)."""
+    """``count`` distinct legacy texts (the bundled OCR sample stripped of its diacritics and
+    repeated, about 60 KB each): a text batch worth two workers (``flows.runners.batch_workers``:
+    a legacy text is estimated at 9.4 CPU s a MB)."""
+    from diacritics.orthography import strip_marks
     from kehoach import SAMPLES_DIR
 
-    sample = (SAMPLES_DIR / "plan-legacy-ocr.txt").read_text(encoding="utf-8")
+    sample = strip_marks((SAMPLES_DIR / "plan-legacy-ocr.txt").read_text(encoding="utf-8"))
     repeats = max(1, 60_000 // len(sample.encode()))
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
