@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import mul
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,7 @@ class Restorer:
         self._chunks: dict[str, tuple[Piece, ...]] = {}
         self._garble_verdicts: dict[str, bool] = {}
         self._clean_verdicts: dict[str, tuple[bool, bool]] = {}
+        self._fixed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def classify(self, core: str) -> str | None:
         """The fixed LM token of a core that must not change, or None for a word to restore."""
@@ -271,8 +273,9 @@ class Restorer:
         forms: list[tuple[str, ...]] = []
         for piece, request in zip(planned.decoded, planned.requests, strict=True):
             if piece.fixed is not None:
-                lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))
-                costs.append(np.zeros(1, dtype=np.float32))
+                ids, zero = self._fixed_arrays(piece.fixed)
+                lattice.append(ids)
+                costs.append(zero)
                 forms.append((piece.text,))
                 continue
             if request is None:
@@ -283,6 +286,18 @@ class Restorer:
             costs.append(cands.costs)
             forms.append(cands.forms)
         return Lattice(planned.pieces, lattice, costs, forms)
+
+    def _fixed_arrays(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """The one candidate id and zero cost of a fixed LM token, shared as the generator's
+        cached candidate arrays are (the decoder only reads and concatenates them): a fixed
+        piece is every number, symbol and code of a text, two arrays each."""
+        found = self._fixed.get(token)
+        if found is None:
+            ids = np.asarray([self.lm.word_id(token)], dtype=np.uint64)
+            found = (ids, np.zeros(1, dtype=np.float32))
+            if len(self._fixed) < CHUNK_CACHE:
+                self._fixed[token] = found
+        return found
 
     def _with_dd(self, lattice: Lattice) -> Lattice:
         """The lattice of a list item that stands for "đ)": its letter is "đ" for certain."""
@@ -356,10 +371,8 @@ class Restorer:
         batch: list[tuple[list[np.ndarray], list[np.ndarray]]] = []
         triples = 0
         for item in todo:
-            sizes = [1, 1, *(len(ids) for ids in item[0]), 1]
-            triples += sum(
-                a * b * c for a, b, c in zip(sizes[:-2], sizes[1:-1], sizes[2:], strict=True)
-            )
+            sizes = [1, 1, *map(len, item[0]), 1]  # <s> <s> ... </s>: each window's a · b · c
+            triples += sum(map(mul, map(mul, sizes, sizes[1:]), sizes[2:]))
             batch.append(item)
             if triples >= BATCH_TRIPLES:
                 out += viterbi_lines(self.lm, [b[0] for b in batch], [b[1] for b in batch])
@@ -382,15 +395,20 @@ class Restorer:
             return False
         verdicts = self._garble_verdicts
         bad = 0
+        n = len(words)
         for word in words:
             verdict = verdicts.get(word)
             if verdict is None:
                 verdict = self._word_garbled(word)
                 if len(verdicts) < CHUNK_CACHE:
                     verdicts[word] = verdict
-            bad += verdict
-        # one odd word ("mh", "byte") does not make a short text OCR garble
-        return bad >= MIN_GARBLED and bad / len(words) > GARBLED_SHARE
+            if verdict:
+                bad += 1
+                # one odd word ("mh", "byte") does not make a short text OCR garble; the count
+                # only grows: true once, true at the end
+                if bad >= MIN_GARBLED and bad / n > GARBLED_SHARE:
+                    return True
+        return False
 
     def _word_garbled(self, word: str) -> bool:
         """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
@@ -417,6 +435,7 @@ class Restorer:
             return False
         invalid = bare = 0
         verdicts = self._clean_verdicts
+        n = len(words)
         for word in words:
             verdict = verdicts.get(word)
             if verdict is None:
@@ -424,12 +443,17 @@ class Restorer:
                 verdict = (not is_syllable(word) and word not in self.lm.index, not has_marks(word))
                 if len(verdicts) < CHUNK_CACHE:
                     verdicts[word] = verdict
-            invalid += verdict[0]
-            bare += verdict[1]
-        return (
-            invalid / len(words) <= CLEAN_INVALID_SHARE
-            and bare / len(words) <= CLEAN_UNMARKED_SHARE
-        )
+            # either count only grows: past its share once, past it at the end (OCR garble is
+            # told from clean text within its first few dozen words)
+            if verdict[0]:
+                invalid += 1
+                if invalid / n > CLEAN_INVALID_SHARE:
+                    return False
+            if verdict[1]:
+                bare += 1
+                if bare / n > CLEAN_UNMARKED_SHARE:
+                    return False
+        return True
 
     def restore(self, text: str, force: bool = False) -> RestoreResult:
         """Restore every line of ``text``; text that already looks correct passes unchanged."""
