@@ -190,10 +190,17 @@ class Restorer:
         """Words of a line with edge punctuation cut off, each classified."""
         out: list[Piece] = []
         new = tuple.__new__  # a Piece without the namedtuple's Python-level __new__: per word
+        cached = self._chunks.get
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
-            for p in self.chunk_pieces(chunk.group(0)):
-                out.append(new(Piece, (base + p[0], base + p[1], p[2], p[3], n, p[5], p[6])))
+            text = chunk.group(0)
+            found = cached(text)
+            for start, end, word, fixed, _, abbreviation, spaced in (
+                self.chunk_pieces(text) if found is None else found
+            ):
+                out.append(
+                    new(Piece, (base + start, base + end, word, fixed, n, abbreviation, spaced))
+                )
         return merge_split(line, out)
 
     def restore_line(
@@ -224,19 +231,31 @@ class Restorer:
         self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
     ) -> Plan | None:
         """The pieces of a line as they will be decoded, and the candidates each needs."""
-        pieces = [
-            p
-            if p.chunk not in keep or p.fixed is not None
-            else Piece(p.start, p.end, p.text, _lm_form(p.text, self.lm.index), p.chunk)
-            for p in self.pieces(line)
-        ]
+        pieces = self.pieces(line)
+        if keep:
+            pieces = [
+                p
+                if p.chunk not in keep or p.fixed is not None
+                else Piece(p.start, p.end, p.text, _lm_form(p.text, self.lm.index), p.chunk)
+                for p in pieces
+            ]
         if not pieces:
             return None
         # marks on codes ("QĐ-TTg") say nothing about the words: are those bare?
         stripped = not has_marks(line) or not any(
             has_marks(p.text) for p in pieces if p.fixed is None
         )
-        if not garbled and not stripped:
+        if garbled:  # OCR garble: every word not fixed is decoded, codes and numbers too (one
+            # request per piece, in a single pass: most of OCR garble's lines come here)
+            return Plan(
+                pieces,
+                list(pieces),
+                [
+                    None if fixed is not None or abbreviation else (text.lower(), stripped, garbled)
+                    for _, _, text, fixed, _, abbreviation, _ in pieces
+                ],
+            )
+        if not stripped:
             # marked text that is not OCR garble: valid words stay, only the odd ones are decoded
             right = [self._reads_right(p) for p in pieces]
             if all(right):
@@ -247,18 +266,16 @@ class Restorer:
                 else p
                 for p, ok in zip(pieces, right, strict=True)
             ]
-        if not garbled:
-            pieces = [part for piece in pieces for part in split_word_digits(piece)]
+        pieces = [part for piece in pieces for part in split_word_digits(piece)]
         # a code stays a code in the lattice; the line is rendered from the pieces as cut
         decoded = [
-            self._as_code(p) if p.fixed is None and not garbled and not p.text.isalpha() else p
-            for p in pieces
+            self._as_code(p) if p.fixed is None and not p.text.isalpha() else p for p in pieces
         ]
         requests: list[tuple[str, bool, bool] | None] = []
         for piece in decoded:
             if piece.fixed is not None or piece.abbreviation:
                 requests.append(None)
-            elif not garbled and lower_abbreviation(piece.text):
+            elif lower_abbreviation(piece.text):
                 # lower-case text has no capitals to tell abbreviations: outside OCR garble a
                 # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
                 requests.append(None)
