@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
 from operator import mul
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from diacritics.candidates import Generator, Inventory, printed_key
 from diacritics.channel import Channel
-from diacritics.decoder import viterbi, viterbi_lines
+from diacritics.decoder import PRUNE_KEEP, viterbi, viterbi_lines
 from diacritics.lattice import Lattice, Plan, match_case, render_line
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
@@ -52,7 +53,10 @@ _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
 _DOTTED = re.compile(r"[^\W\d_][.:][^\W\d_]")
 CHUNK_CACHE = 200_000
 BATCH_TRIPLES = 500_000
-"""Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
+"""Candidate triples scored per batch of lines, at most ``PRUNE_KEEP`` candidates a position
+(the trigram pass scores no more): bounds memory (~100 bytes a triple). Counted before the
+pruning (24³ a window of OCR garble) it cut a page into ~4 batches, each with its kernels'
+set-up; lines decode alike in any batch."""
 CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
 MIN_GARBLED = 2
@@ -388,7 +392,8 @@ class Restorer:
         batch: list[tuple[list[np.ndarray], list[np.ndarray]]] = []
         triples = 0
         for item in todo:
-            sizes = [1, 1, *map(len, item[0]), 1]  # <s> <s> ... </s>: each window's a · b · c
+            # <s> <s> ... </s>: each window's a · b · c, as the pruning leaves them
+            sizes = [1, 1, *map(min, map(len, item[0]), repeat(PRUNE_KEEP)), 1]
             triples += sum(map(mul, map(mul, sizes, sizes[1:]), sizes[2:]))
             batch.append(item)
             if triples >= BATCH_TRIPLES:
