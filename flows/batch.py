@@ -11,7 +11,6 @@ import pickle
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
@@ -130,16 +129,26 @@ class BatchPlan:
 
     pending: list[SourceDocument] = field(default_factory=list)
     settled: list[DocumentOutcome] = field(default_factory=list)
+    text_work: dict[str, float] = field(default_factory=dict)
+    """Estimated seconds of each pending plain-text file, by sha256
+    (``pipeline.workload.text_seconds``), judged from the bytes identification read: the
+    choice of workers and the sizes of the bundles both go by it."""
+    legacy_texts: int = 0
+    """Pending plain-text files without diacritics (restored line by line)."""
 
     @property
     def total(self) -> int:
         return len(self.pending) + len(self.settled)
 
-    @cached_property
-    def text_work(self) -> dict[str, float]:
-        """Estimated seconds of each pending plain-text file (``text_work``), worked out once:
-        the choice of workers and the sizes of the bundles both go by it."""
-        return text_work(self.pending)
+    def add_pending(self, source: SourceDocument, head: bytes) -> None:
+        """A file to process; a plain-text file's work is judged from its first bytes."""
+        from pipeline.workload import has_diacritics, text_seconds
+
+        self.pending.append(source)
+        if not source.kind.paged:
+            marked = has_diacritics(head)
+            self.text_work[source.sha256] = text_seconds(source, marked)
+            self.legacy_texts += not marked
 
 
 def expand_batch(
@@ -199,7 +208,7 @@ def plan_batch(
 
     An ``ErrorReport`` among ``files`` is an entry refused while expanding the batch.
     """
-    from pipeline.ingest import identify
+    from pipeline.ingest import identify_with_head
 
     plan = BatchPlan()
     first_path: dict[str, str] = {}
@@ -208,7 +217,7 @@ def plan_batch(
             plan.settled.append(DocumentOutcome(path=path.path, outcome="failed", error=path))
             continue
         try:
-            source = identify(path, settings.limits)
+            source, head = identify_with_head(path, settings.limits)
         except Exception as error:  # unreadable (permissions, I/O): this file fails, not the batch
             report = error_report(error, path)
             plan.settled.append(DocumentOutcome(path=report.path, outcome="failed", error=report))
@@ -224,7 +233,7 @@ def plan_batch(
                 DocumentOutcome(path=str(path), sha256=sha256, outcome="skipped", note="unchanged")
             )
         else:
-            plan.pending.append(source)
+            plan.add_pending(source, head)
         first_path.setdefault(sha256, str(path))
     return plan
 
@@ -242,13 +251,6 @@ def page_counts(sources: Iterable[SourceDocument], settings: PipelineSettings) -
             except Exception:
                 counts[source.sha256] = 0
     return counts
-
-
-def text_work(sources: Iterable[SourceDocument]) -> dict[str, float]:
-    """Estimated seconds of each plain-text file (by sha256), what its bundle is sized by."""
-    from pipeline.workload import text_seconds
-
-    return {s.sha256: text_seconds(s) for s in sources if not s.kind.paged}
 
 
 def bundle(

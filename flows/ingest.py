@@ -152,20 +152,24 @@ def run_ingest(
             summary = _settle_without_prefect(dataset, plan, reporter, "ingest", started)
             reporter.stop()
         else:
-            from flows.definitions import ingest_flow
             from flows.runners import batch_workers, dask_threads, task_runner, window_size
 
             if dask_address:  # bundles and the window are sized for the cluster as it is now
                 workers = dask_threads(dask_address)
             if runner is None:  # a small text batch runs in this process: see batch_workers
                 workers = batch_workers(plan.pending, workers, dask_address, plan.text_work)
-            chosen = runner if runner is not None else task_runner(workers, dask_address)
+            paged = any(source.kind.paged for source in plan.pending)
             if runner is None and workers > 1 and not dask_address:
-                from flows.workers import start_forkserver
+                from flows.forkserver import start_forkserver
 
-                start_forkserver()  # the workers' models load while the Prefect server starts
+                # its models load while this process imports Prefect
+                start_forkserver(legacy=plan.legacy_texts > 0 or paged)
+            from flows.definitions import ingest_flow
+
+            if runner is None:
+                runner = task_runner(workers, dask_address, paged=paged)
             flow = ingest_flow.with_options(
-                task_runner=chosen, flow_run_name=run_name("ingest", len(plan.pending), "files")
+                task_runner=runner, flow_run_name=run_name("ingest", len(plan.pending), "files")
             )
             reporter.note(f"{len(plan.pending)} files to process; starting Prefect…")
             with _prefect_batch(dataset, Path(db), reporter, dask_address):
@@ -173,7 +177,7 @@ def run_ingest(
                     paths=[str(p) for p in paths],
                     db=str(db),
                     settings=settings,
-                    window=window_size(workers, dask_address),
+                    window=window_size(workers, dask_address, paged=paged),
                     workers=workers,
                     plan=plan,
                 )
@@ -228,7 +232,9 @@ def run_rebuild(
             reporter.note("documents to re-extract; starting Prefect…")
             with _prefect_batch(dataset, Path(db), reporter, dask_address):
                 summary = flow(
-                    db=str(db), settings=settings, window=window_size(workers, dask_address)
+                    db=str(db),
+                    settings=settings,
+                    window=window_size(workers, dask_address, paged=False),
                 )
     print_summary(summary, title="kehoach rebuild")
     return summary

@@ -41,13 +41,15 @@ def batch_workers(
     return workers
 
 
-def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
+def task_runner(workers: int = 1, dask_address: str | None = None, *, paged: bool = False) -> Any:
     """The task runner for these settings.
 
-    One worker runs tasks in a thread of the command's own process; more run in that many local
-    processes forked from one that loaded the models once (``flows.workers``); a Dask address
-    sends tasks to that cluster's workers, which need kehoach installed and the files at the
-    same paths.
+    One worker runs tasks in a thread of the command's own process. More run, for text work
+    (``paged`` false: plain-text files, or a rebuild's stored texts), in a thread of the command
+    and ``workers - 1`` processes forked from one that loaded the models once; for a batch with
+    PDFs or images (``paged``), in ``workers`` forked processes, OCR's page work kept out of the
+    process that saves (``flows.workers``). A Dask address sends tasks to that cluster's
+    workers, which need kehoach installed and the files at the same paths.
     """
     if dask_address:
         from prefect_dask import DaskTaskRunner
@@ -55,9 +57,13 @@ def task_runner(workers: int = 1, dask_address: str | None = None) -> Any:
         return DaskTaskRunner(address=dask_address)
     if workers <= 1:
         return thread_runner(1)
-    from flows.workers import ForkedProcessPoolTaskRunner
+    if paged:
+        from flows.workers import ForkedProcessPoolTaskRunner
 
-    return ForkedProcessPoolTaskRunner(max_workers=workers)
+        return ForkedProcessPoolTaskRunner(max_workers=workers)
+    from flows.workers import CommandAndForkedTaskRunner
+
+    return CommandAndForkedTaskRunner(max_workers=workers)
 
 
 def thread_runner(workers: int) -> Any:
@@ -91,9 +97,18 @@ def dask_threads(address: str) -> int:
         return max(1, sum(client.nthreads().values()))
 
 
-def window_size(workers: int, dask_address: str | None = None) -> int:
+def window_size(workers: int, dask_address: str | None = None, *, paged: bool = True) -> int:
     """Tasks in flight at once: enough queued that a worker finishing one starts the next at
     once, few enough that documents finish and are saved in order (a crash loses little) and a
-    large batch's texts stay out of memory. ``workers`` is the cluster's threads on Dask."""
-    per_worker = DASK_WINDOW_PER_WORKER if dask_address else LOCAL_WINDOW_PER_WORKER
-    return max(2, workers * per_worker)
+    large batch's texts stay out of memory. ``workers`` is the cluster's threads on Dask.
+
+    Text work on local workers (``paged`` false: ``CommandAndForkedTaskRunner``) keeps one task
+    waiting for the forked processes and none for the command's thread, which takes a task
+    only when it has none (``flows.workers``): every task waiting is one the command could not
+    take back at the end, when the guided bundles are small and the workers should end together.
+    """
+    if dask_address:
+        return max(2, workers * DASK_WINDOW_PER_WORKER)
+    if not paged and workers > 1:
+        return workers + 1
+    return max(2, workers * LOCAL_WINDOW_PER_WORKER)

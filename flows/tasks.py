@@ -22,6 +22,7 @@ from typing import Any
 from prefect import task
 
 from flows.batch import Packed, error_report
+from flows.forkserver import COMMAND_PID_VARIABLE
 from kehoach import PIPELINE_VERSION
 from schemas import (
     DocumentText,
@@ -36,7 +37,6 @@ from schemas import (
 TRANSIENT_RETRIES = 2
 CACHE_DAYS = 14
 PARENT_POLL_SECONDS = 0.5
-COMMAND_PID_VARIABLE = "KEHOACH_COMMAND_PID"  # set by ``flows.workers`` for its workers
 
 
 class DocumentFailed(Exception):

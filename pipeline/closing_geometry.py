@@ -29,6 +29,7 @@ from pipeline.scan import (
     seed_gutter,
     split_row,
 )
+from pipeline.spare_core import side_by_side
 
 LABEL = "noi nhan"  # "Nơi nhận", folded
 LABEL_SCORE = 70  # rapidfuzz ratio: "Noi nhan", "Nơi nhặn:" pass, body words do not
@@ -179,8 +180,12 @@ def read_closing_columns(
     split = round((found.gutter[0] + found.gutter[1]) / 2)
     left = [[t for t in row if t.centre < split] for row in block]
     right = [[t for t in row if t.centre >= split] for row in block]
-    crop_left = [r for r in _read_crop(image, (0, top, split, bottom), 4, read) if _sure_row(r)]
-    crop_right = _read_crop(image, (split, top, image.width, bottom), 4, read)
+    # the two columns' Tesseract runs at once, one process each: the reader waits for the longer
+    crop_left, crop_right = side_by_side(
+        lambda: _read_crop(image, (0, top, split, bottom), 4, read),
+        lambda: _read_crop(image, (split, top, image.width, bottom), 4, read),
+    )
+    crop_left = [r for r in crop_left if _sure_row(r)]
     recipients = best_rows(crop_left, left)
     signer = [_lettered_ends(r) for r in best_rows([r for r in crop_right if _sure_row(r)], right)]
     if not recipients:  # the crop read nothing where the page read a list: keep the page's rows

@@ -1,11 +1,11 @@
-"""A page's costliest cleaning steps in two horizontal bands, one thread each.
+"""A page's costliest cleaning steps in horizontal bands, one thread each.
 
-Pillow releases the GIL in its filters and geometric transforms, so the two bands run on two
-cores. This is done only when a core is spare (``pipeline.spare_core``): on a scan's first page,
-which Tesseract waits for; later pages are cleaned beside Tesseract, on the other core, in one
-thread. The pixels are those of the whole page done at once: a filter's band is cut with a margin
-wider than the filter reaches, and a rotation's band is the same affine transform of the whole
-source page, shifted.
+Pillow releases the GIL in its filters and geometric transforms, so the bands run on separate
+cores. This is done only when a core is spare (``pipeline.spare_core``): on a two-core machine,
+on a scan's first page, which Tesseract waits for, in two bands; later pages are cleaned beside
+Tesseract, on the other core, in one thread. The pixels are those of the whole page done at
+once: a filter's band is cut with a margin wider than the filter reaches, and a rotation's band
+is the same affine transform of the whole source page, shifted.
 """
 
 from __future__ import annotations
@@ -15,15 +15,16 @@ from collections.abc import Callable, Sequence
 
 from PIL import Image, ImageFilter
 
-from pipeline.spare_core import THREADS, has_spare_core, spare_map
+from pipeline.spare_core import has_spare_core, spare_map, spare_threads
 
 MARGIN = 24  # rows beyond a band a filter reads: the unsharp mask (radius 2) and median reach less
 MIN_ROWS = 256  # smaller images are done whole: a thread would cost more than it saves
 
 
 def row_bands(height: int) -> list[tuple[int, int]]:
-    """A page's rows as (top, bottom) bands: two where a core is spare, else the whole page."""
-    count = THREADS if height >= MIN_ROWS and has_spare_core() else 1
+    """A page's rows as (top, bottom) bands: one per spare core (``spare_threads``; two on a
+    two-core machine while no Tesseract runs), else the whole page."""
+    count = spare_threads() if height >= MIN_ROWS else 1
     cuts = [round(height * i / count) for i in range(count + 1)]
     return list(zip(cuts, cuts[1:], strict=False))
 

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from schemas import ErrorCode, KehoachError, Limits, SourceDocument, SourceKind
 from schemas.errors import is_utf8_name, os_error, printable_path
@@ -54,11 +55,19 @@ HTML_START = re.compile(
 
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return _sha256_and_head(handle)[0]
+
+
+def _sha256_and_head(handle: BinaryIO) -> tuple[str, bytes]:
+    """Hex sha256 of what is left to read in ``handle``, and its first ``HEAD_BYTES``: one
+    pass over the file."""
+    digest = hashlib.sha256()
+    head = handle.read(HEAD_BYTES)
+    digest.update(head)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest(), head
 
 
 # Bytes that are not control characters: deleting them leaves the control characters to count.
@@ -150,6 +159,12 @@ def _os_refusal(error: OSError, path: Path) -> KehoachError:
 
 def identify(path: Path, limits: Limits) -> SourceDocument:
     """Identify a file by content; raise ``KehoachError`` naming the file and the reason."""
+    return identify_with_head(path, limits)[0]
+
+
+def identify_with_head(path: Path, limits: Limits) -> tuple[SourceDocument, bytes]:
+    """``identify``, and the file's first ``HEAD_BYTES``, read in the same pass as its hash: a
+    batch judges a text's work by them (``pipeline.workload``) without opening it again."""
     path = Path(path)
     size = _file_status(path).st_size
     if size == 0:
@@ -162,8 +177,7 @@ def identify(path: Path, limits: Limits) -> SourceDocument:
         )
     try:
         with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
-        sha256 = sha256_file(path)
+            sha256, head = _sha256_and_head(handle)
     except OSError as error:
         raise _os_refusal(error, path) from error
     found = detect_kind(head)
@@ -175,7 +189,8 @@ def identify(path: Path, limits: Limits) -> SourceDocument:
             "Word (.docx) and saved web pages (.html)",
         )
     kind, media = found
-    return SourceDocument(path=path, sha256=sha256, kind=kind, size_bytes=size, media_type=media)
+    source = SourceDocument(path=path, sha256=sha256, kind=kind, size_bytes=size, media_type=media)
+    return source, head
 
 
 def pdf_truncated(path: Path) -> bool:

@@ -7,7 +7,8 @@ than Tesseract alone. Here the calling thread runs Tesseract on page k (a subpro
 while one helper thread loads pages k+1 and k+2 (rendering and cleaning) and finishes page k−1
 (the second reader's ONNX runs, the lines): PDFium, Pillow, NumPy and onnxruntime release the
 GIL. Beside the first page's Tesseract it loads the recogniser and the language model, so that
-no page waits for them.
+no page waits for them. Each page's Tesseract process is started as the page's loading begins
+(``pipeline.ocr.start_tesseract``): its model is loaded by the time the image is handed over.
 
 One helper thread, not one per stage: two threads of ours beside Tesseract on two cores would
 take time from Tesseract, which is what the reader waits for. Only while no Tesseract runs is a
@@ -45,27 +46,48 @@ def read_overlapped(reader: PageReader) -> Iterator[PageText]:
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kehoach-page") as helper:
         ahead = deque([helper.submit(on_spare_core, partial(reader.load, 0))])
-        finishing: Future[PageText] | None = None
-        unfinished: Callable[[], PageText] | None = None
-        warming = False
-        for index in range(reader.count):
-            loaded = ahead.popleft().result()
-            # the helper's order while Tesseract reads this page: the pages ahead first
-            # (Tesseract waits for them), then the models once, then the page before
-            for later in range(index + 1 + len(ahead), min(index + 1 + AHEAD, reader.count)):
-                ahead.append(helper.submit(on_spare_core, partial(reader.load, later)))
-            if isinstance(loaded, OcrLoad) and not warming:
-                helper.submit(warm_up)  # a failure shows again in the first finishing
-                warming = True
-            finished = finishing
-            finishing = helper.submit(on_spare_core, unfinished) if unfinished else None
-            unfinished = _after_tesseract(loaded)  # Tesseract, here
-            if finished is not None:
-                yield finished.result()
-        if finishing is not None:
-            yield finishing.result()
-        if unfinished is not None:
-            yield helper.submit(on_spare_core, unfinished).result()
+        try:
+            yield from _pipelined(reader, helper, ahead)
+        finally:  # an error, or the reading given up: pages loaded and never read
+            _discard(ahead)
+
+
+def _pipelined(
+    reader: PageReader, helper: ThreadPoolExecutor, ahead: deque[Future[PageLoad]]
+) -> Iterator[PageText]:
+    """``read_overlapped``'s loop: ``ahead`` holds the pages loading, page 1's first."""
+    assert reader.load is not None
+    finishing: Future[PageText] | None = None
+    unfinished: Callable[[], PageText] | None = None
+    warming = False
+    for index in range(reader.count):
+        loaded = ahead.popleft().result()
+        # the helper's order while Tesseract reads this page: the pages ahead first
+        # (Tesseract waits for them), then the models once, then the page before
+        for later in range(index + 1 + len(ahead), min(index + 1 + AHEAD, reader.count)):
+            ahead.append(helper.submit(on_spare_core, partial(reader.load, later)))
+        if isinstance(loaded, OcrLoad) and not warming:
+            helper.submit(warm_up)  # a failure shows again in the first finishing
+            warming = True
+        finished = finishing
+        finishing = helper.submit(on_spare_core, unfinished) if unfinished else None
+        unfinished = _after_tesseract(loaded)  # Tesseract, here
+        if finished is not None:
+            yield finished.result()
+    if finishing is not None:
+        yield finishing.result()
+    if unfinished is not None:
+        yield helper.submit(on_spare_core, unfinished).result()
+
+
+def _discard(ahead: deque[Future[PageLoad]]) -> None:
+    """Pages loaded ahead that will not be read: their Tesseract processes, started and waiting
+    for the image, are ended now."""
+    for future in ahead:
+        if not future.cancel() and future.exception() is None:
+            loaded = future.result()
+            if isinstance(loaded, OcrLoad):
+                loaded.discard()
 
 
 def _after_tesseract(loaded: PageLoad) -> Callable[[], PageText]:

@@ -18,20 +18,29 @@ SECONDS_PER_MB_MARKED = 4.4  # text with its diacritics
 SECONDS_PER_MB_UNMARKED = 9.4  # legacy text without them: every line restored
 
 
-def has_diacritics(source: SourceDocument) -> bool:
-    """True when the file's first ``SAMPLE_BYTES`` carry Vietnamese diacritics as UTF-8. A file
-    that cannot be read, or is in a legacy encoding, counts as without: the costlier guess."""
+def has_diacritics(head: bytes) -> bool:
+    """True when a file's first bytes (``head``, its first ``SAMPLE_BYTES`` are looked at)
+    carry Vietnamese diacritics as UTF-8; text in a legacy encoding counts as without, the
+    costlier guess."""
     from diacritics.orthography import has_marks
 
+    return has_marks(head[:SAMPLE_BYTES].decode("utf-8", errors="ignore"))
+
+
+def read_head(source: SourceDocument) -> bytes:
+    """The file's first ``SAMPLE_BYTES``; nothing when it cannot be read (counted as legacy
+    text). A batch has them from identification already (``pipeline.ingest.identify_with_head``)."""
     try:
         with open(source.path, "rb") as handle:
-            sample = handle.read(SAMPLE_BYTES)
+            return handle.read(SAMPLE_BYTES)
     except OSError:
-        return False
-    return has_marks(sample.decode("utf-8", errors="ignore"))
+        return b""
 
 
-def text_seconds(source: SourceDocument) -> float:
-    """The CPU seconds reading, restoring and extracting this text file will take, about."""
-    rate = SECONDS_PER_MB_MARKED if has_diacritics(source) else SECONDS_PER_MB_UNMARKED
+def text_seconds(source: SourceDocument, marked: bool | None = None) -> float:
+    """The CPU seconds reading, restoring and extracting this text file will take, about;
+    ``marked`` is ``has_diacritics`` of its start, read here when not given."""
+    if marked is None:
+        marked = has_diacritics(read_head(source))
+    rate = SECONDS_PER_MB_MARKED if marked else SECONDS_PER_MB_UNMARKED
     return rate * source.size_bytes / MB

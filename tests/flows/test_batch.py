@@ -249,6 +249,11 @@ def test_the_work_of_a_text_is_judged_by_whether_it_has_its_diacritics(tmp_path:
 
     assert text_seconds(sources[0]) == SECONDS_PER_MB_MARKED * mb[0]
     assert text_seconds(sources[1]) == SECONDS_PER_MB_UNMARKED * mb[1]
+    # a batch judges them from the bytes identification read to hash them, not read again
+    with Dataset(tmp_path / "k.duckdb") as dataset:
+        plan = plan_batch([marked, legacy], dataset, settings)
+    assert plan.text_work == {s.sha256: text_seconds(s) for s in sources}
+    assert plan.legacy_texts == 1
     # about 0.5 MB each: the text with diacritics is not worth a second worker, the legacy one is
     assert batch_workers(sources[:1], workers=2) == 1
     assert batch_workers(sources[1:], workers=2) == 2

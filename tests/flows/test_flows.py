@@ -267,6 +267,27 @@ def test_texts_bundled_across_two_workers_are_stored_as_one_by_one_and_once(
 
 
 @pytest.mark.slow
+def test_with_two_workers_the_command_runs_tasks_beside_one_forked_process(
+    prefect_api: dict[str, str],
+) -> None:
+    from prefect import flow
+
+    from flows.workers import CommandAndForkedTaskRunner
+    from tests.flows.tasks_for_tests import pid_after
+
+    @flow(task_runner=CommandAndForkedTaskRunner(max_workers=2))
+    def pids() -> list[int]:
+        return [future.result() for future in [pid_after.submit(0.2) for _ in range(4)]]
+
+    ran_in = pids()
+
+    # submitted at once: the command's thread takes the first (it has none), the forked
+    # process the others, queued behind each other
+    assert ran_in[0] == os.getpid()
+    assert len(set(ran_in[1:])) == 1 and os.getpid() not in ran_in[1:]
+
+
+@pytest.mark.slow
 def test_dask_cluster_on_loopback_with_two_workers(
     tmp_path: Path, prefect_api: dict[str, str]
 ) -> None:
