@@ -82,8 +82,9 @@ def match_case(source: str, restored: str) -> str:
     """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
     if source.islower():
         return restored  # no capital anywhere: the common case, decided without counting
-    letters = [c for c in source if c.isalpha()]
-    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+    # a word of letters only (most) is its own list of letters; capitals counted in C
+    letters = source if source.isalpha() else [c for c in source if c.isalpha()]
+    if len(letters) >= 2 and sum(map(str.isupper, letters)) >= 0.6 * len(letters):
         return restored.upper()  # "TiNH" in a heading is upper case with one letter misread
     if source[:1].isupper() or (not source[:1].isalpha() and letters and letters[0].isupper()):
         return restored[:1].upper() + restored[1:]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from diacritics.candidates import Generator, Inventory, printed_key
+from diacritics.candidates import Candidates, Generator, Inventory, printed_key
 from diacritics.channel import Channel
 from diacritics.decoder import PRUNE_KEEP, viterbi, viterbi_lines
 from diacritics.lattice import Lattice, Plan, match_case, render_line
@@ -78,6 +78,7 @@ class Restorer:
         self._garble_verdicts: dict[str, bool] = {}
         self._clean_verdicts: dict[str, tuple[bool, bool]] = {}
         self._fixed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._abbreviations: dict[str, Candidates] = {}
 
     def classify(self, core: str) -> str | None:
         """The fixed LM token of a core that must not change, or None for a word to restore."""
@@ -300,13 +301,23 @@ class Restorer:
                 forms.append((piece.text,))
                 continue
             if request is None:
-                cands = self.generator.abbreviation(piece.text.lower())
+                cands = self._abbreviation(piece.text.lower())
             else:
                 cands = self.generator.candidates(*request)
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
         return Lattice(planned.pieces, lattice, costs, forms)
+
+    def _abbreviation(self, token: str) -> Candidates:
+        """``Generator.abbreviation``, cached per token (a document repeats its abbreviations;
+        the lists are shared as the generator's cached lists are)."""
+        found = self._abbreviations.get(token)
+        if found is None:
+            found = self.generator.abbreviation(token)
+            if len(self._abbreviations) < CHUNK_CACHE:
+                self._abbreviations[token] = found
+        return found
 
     def _fixed_arrays(self, token: str) -> tuple[np.ndarray, np.ndarray]:
         """The one candidate id and zero cost of a fixed LM token, shared as the generator's
