@@ -86,7 +86,7 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
     """``gen._build`` of every (token, stripped_mode, garbled), in one pass (near keys cached)."""
     lm, inv = gen.lm, gen.inventory
     slots, counts = inv.key_slot, inv.form_count
-    uni = lm.uni_logp
+    uni = lm.prior_logp
     slices = _Slices(inv)
     n_tokens = len(todo)
     foreign = np.zeros(n_tokens)
@@ -124,6 +124,10 @@ def build_many(gen: Generator, todo: list[tuple[str, bool, bool]]) -> list[Candi
     if sources:
         ids, tok, cost = _with_sources(gen, ids, tok, cost, sources, n_tokens)
     cost = np.where(digit[tok], cost + DIGIT_WORD, cost)
+    if lm.legal_size < len(lm.words):  # OCR garble is legal text: no word only general text knows
+        garbled_tokens = np.fromiter((g for _, _, g in todo), dtype=bool, count=n_tokens)
+        legal = ~garbled_tokens[tok] | (ids < lm.legal_size)
+        ids, tok, cost = ids[legal], tok[legal], cost[legal]
     ranked = _ranked(uni, ids, tok, cost, limit)
     return [
         gen._finish(token, garbled, ids, costs)

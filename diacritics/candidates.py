@@ -97,7 +97,7 @@ class Inventory:
             ):
                 by_key[strip_marks(word)].append(i)
         self.by_key = {
-            key: sorted(_without_misspellings(ids, lm.words), key=lambda i: -lm.uni_logp[i])
+            key: sorted(_without_misspellings(ids, lm.words), key=lambda i: -lm.prior_logp[i])
             for key, ids in by_key.items()
         }
         self.abbreviations: dict[str, list[int]] = defaultdict(list)
@@ -105,22 +105,26 @@ class Inventory:
             if word.isalpha() and not _VOWELS.search(word):
                 self.abbreviations[strip_marks(word)].append(i)
         # keys OCR garble may stand for: syllables, and marked names outside the syllable rules
-        # ("Đắk", "Krông") that the corpus uses often enough to be more than a typo
+        # ("Đắk", "Krông") that the corpus uses often enough to be more than a typo; words only
+        # general text knows are not among them (garble is legal text: "cit" is "cứ", not "vịt")
         self.syllable_keys = [
             k
             for k, ids in self.by_key.items()
             if any(
-                is_syllable(lm.words[i])
-                or (
-                    lm.uni_logp[i] >= NAME_FLOOR
-                    and lm.words[i] != strip_marks(lm.words[i])
-                    and _ONE_VOWEL_GROUP.match(strip_marks(lm.words[i])) is not None
+                i < lm.legal_size
+                and (
+                    is_syllable(lm.words[i])
+                    or (
+                        lm.prior_logp[i] >= NAME_FLOOR
+                        and lm.words[i] != strip_marks(lm.words[i])
+                        and _ONE_VOWEL_GROUP.match(strip_marks(lm.words[i])) is not None
+                    )
                 )
                 for i in ids
             )
         ]
         self.key_weight = {
-            key: float(lm.uni_logp[ids[0]]) for key, ids in self.by_key.items() if ids
+            key: float(lm.prior_logp[ids[0]]) for key, ids in self.by_key.items() if ids
         }
         """log10 unigram of each key's commonest form: near keys are ranked by it."""
         # syllable keys numbered commonest first (then by spelling): near keys are sorted by
@@ -257,7 +261,7 @@ class Generator:
         """The (key, limit) of near keys a token's candidates need, None when it needs none."""
         key = printed_key(token)
         forms = self.inventory.forms(key)
-        common = bool(forms) and self.lm.uni_logp[forms[0]] >= RARE_KEY
+        common = bool(forms) and self.lm.prior_logp[forms[0]] >= RARE_KEY
         if stripped_mode and common and token == key:
             return (key, NEAR_KEYS) if garbled else None
         return key, _near_limit(key, garbled)
@@ -291,7 +295,7 @@ class Generator:
         so the order never depends on how the candidates were gathered."""
         if not len(ids):
             return [], []
-        score = costs.astype(np.float32) - np.float32(0.3) * self.lm.uni_logp[ids]
+        score = costs.astype(np.float32) - np.float32(0.3) * self.lm.prior_logp[ids]
         order = np.lexsort((ids, score))
         order = order[score[order] <= score[order[0]] + np.float32(MAX_GAP)][:limit]
         return ids[order].tolist(), costs[order].tolist()
@@ -311,8 +315,8 @@ class Generator:
 
     def _common_forms(self, forms: list[int]) -> list[int]:
         """A common bare key's accent variants: the commonest few, none far rarer than the first."""
-        floor = self.lm.uni_logp[forms[0]] - RARE_FORM
-        return [i for i in forms[:MAX_CANDIDATES] if self.lm.uni_logp[i] >= floor]
+        floor = self.lm.prior_logp[forms[0]] - RARE_FORM
+        return [i for i in forms[:MAX_CANDIDATES] if self.lm.prior_logp[i] >= floor]
 
     def _channel_ids(
         self, token: str, stripped_mode: bool, garbled: bool
@@ -322,7 +326,7 @@ class Generator:
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
-        common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
+        common = bool(forms) and lm.prior_logp[forms[0]] >= RARE_KEY
         if stripped_mode and common and token == key:
             if not garbled:
                 return [], []
@@ -353,7 +357,7 @@ class Generator:
         lm, inv = self.lm, self.inventory
         key = printed_key(token)
         forms = inv.forms(key)
-        common = bool(forms) and lm.uni_logp[forms[0]] >= RARE_KEY
+        common = bool(forms) and lm.prior_logp[forms[0]] >= RARE_KEY
         own_forms, near = self._channel_ids(token, stripped_mode, garbled)
         costs = np.asarray(self._costs(token, own_forms + near), dtype=np.float64)
         near_ids = np.asarray(near, dtype=np.int64)
@@ -378,6 +382,10 @@ class Generator:
                 ids, cost = self._with_sources(ids, cost, sources)
         if token.isdigit():  # a number stays a number unless its neighbours say it is a word
             cost = cost + DIGIT_WORD
+        if garbled and lm.legal_size < len(lm.words):
+            # OCR garble is legal text: no word only general text knows ("cit" is not "cật")
+            legal = ids < lm.legal_size
+            ids, cost = ids[legal], cost[legal]
         limit = MAX_OCR_CANDIDATES if garbled else MAX_GARBLED_CANDIDATES
         return self._finish(token, garbled, *self._ranked(ids, cost, limit))
 

@@ -94,6 +94,11 @@ class TrigramLM:
             self.bi_bow = data["bi_bow"].astype(np.float32)
             self.tri_keys = np.cumsum(data["tri_keys_delta"], dtype=np.uint64)
             self.tri_logp = data["tri_logp"].astype(np.float32)
+            # the candidates' prior: the legal corpus's unigram where a general model is mixed
+            # in (its new words rank after the legal ones: OCR garble is legal text)
+            prior = data["prior_logp"] if "prior_logp" in data.files else data["uni_logp"]
+            self.prior_logp = prior.astype(np.float32)
+            size = data["legal_vocab_size"] if "legal_vocab_size" in data.files else None
         contexts = self.tri_keys >> np.uint64(BITS)
         contexts = contexts[np.r_[True, contexts[1:] != contexts[:-1]]]
         # (w1, w2) that some stored trigram continues: other triples need no trigram search.
@@ -110,6 +115,8 @@ class TrigramLM:
         self.tri_lo[pos[found]], self.tri_hi[pos[found]] = starts[found], ends[found]
         self.tri_w3 = (self.tri_keys & LOW16).astype(np.uint16)
         self.index = {w: i for i, w in enumerate(self.words)}
+        self.legal_size = len(self.words) if size is None else int(size)
+        """Words with ids from here on are known only from general text (``training.general``)."""
         bitmap, rank = _presence_bitmap(self.bi_keys, len(self.words))
         self.arrays = LMArrays(
             len(self.words), self.uni_logp, self.uni_bow, bitmap, rank, self.bi_keys,

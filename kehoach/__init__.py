@@ -6,7 +6,7 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-PIPELINE_VERSION = f"{__version__}+8"
+PIPELINE_VERSION = f"{__version__}+9"
 """Bump the suffix when restoration or extraction output changes: stored documents re-extract."""
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -4,7 +4,11 @@ Two sources the models never trained on, both lower-cased as written (names, cod
 words and symbols left in):
 
 - ``everyday_vi.txt`` beside this file: everyday prose written for this benchmark (market, family,
-  weather, travel; people's names, towns and provinces);
+  weather, travel; people's names, towns and provinces), the development set of the general model;
+- ``everyday_heldout_vi.txt`` beside this file: a second, independent everyday set (market, family,
+  health, school, farming, traffic, sport, weather; people's names, communes and provinces after
+  the 2025 merger; homographs such as ông/ống, anh/ảnh, ca/cá/cà), written and committed before
+  any tuning on everyday text and never tuned on: a held-out row;
 - the Vietnamese translations of Debian packages installed on this machine
   (``/usr/share/locale/vi/LC_MESSAGES/*.mo``: apt, dpkg, coreutils, ...): program messages with
   placeholders, option names and English terms. Read at run time, not copied here; the row is
@@ -45,10 +49,15 @@ def _lower(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
-def everyday() -> list[str]:
-    """The everyday prose, one sentence a line, lower-cased."""
-    text = (HERE / "everyday_vi.txt").read_text(encoding="utf-8")
+def everyday(name: str = "everyday_vi.txt") -> list[str]:
+    """The everyday prose of file ``name`` beside this one, one sentence a line, lower-cased."""
+    text = (HERE / name).read_text(encoding="utf-8")
     return [_lower(line) for line in text.splitlines() if line.strip()]
+
+
+def everyday_heldout() -> list[str]:
+    """The held-out everyday prose (never tuned on), one sentence a line, lower-cased."""
+    return everyday("everyday_heldout_vi.txt")
 
 
 def debian_messages(per_package: int = PER_PACKAGE) -> list[str]:

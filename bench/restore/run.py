@@ -265,13 +265,14 @@ def outside_rows(
 ) -> list[tuple[str, str, dict[str, str]]]:
     """Text from outside the legal corpus, lower-cased as written, stripped of its marks: the
     everyday prose beside this file and Debian's installed Vietnamese program messages (one
-    restore call per sentence or message)."""
-    from outside import debian_messages, everyday
+    restore call per sentence or message); last, the held-out everyday prose (never tuned on)."""
+    from outside import debian_messages, everyday, everyday_heldout
 
     rows = []
     for label, lines in (
         ("outside legal: everyday prose, lower-case", everyday()),
         ("outside legal: Debian messages, lower-case", debian_messages()),
+        ("outside legal, held-out: everyday, lower-case", everyday_heldout()),
     ):
         if not lines:
             continue  # the translations are not installed here

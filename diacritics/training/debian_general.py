@@ -147,8 +147,14 @@ def unpack(work: Path, packages: Iterable[str] = PACKAGES) -> list[Path]:
     return roots
 
 
-def write_counts(path: Path, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> None:
-    """The counts file, the same bytes for the same counts (no time stamp in the gzip header)."""
+def write_counts(
+    path: Path,
+    unigrams: Counter[str],
+    bigrams: Counter[tuple[str, str]],
+    min_pair: int = MIN_PAIR,
+) -> None:
+    """The counts file, the same bytes for the same counts (no time stamp in the gzip header);
+    pairs seen fewer than ``min_pair`` times left out."""
     with (
         path.open("wb") as raw,
         gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as packed,
@@ -157,7 +163,7 @@ def write_counts(path: Path, unigrams: Counter[str], bigrams: Counter[tuple[str,
         for word, n in sorted(unigrams.items()):
             out.write(f"{word}\t{n}\n")
         for (a, b), n in sorted(bigrams.items()):
-            if n >= MIN_PAIR:
+            if n >= min_pair:
                 out.write(f"{a}\t{b}\t{n}\n")
 
 

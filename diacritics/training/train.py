@@ -6,8 +6,8 @@ A trigram model with interpolated modified Kneser-Ney smoothing, written in back
 probability per n-gram, log10 backoff weight per context) so that a query is three binary searches.
 Word ids are 16 bits, so an n-gram is one integer key. Training skips the held-out documents
 (``diacritics.text.is_heldout``) and the seeds used for evaluation. The counts of general
-Vietnamese in ``DEFAULT_GENERAL`` are mixed in (``diacritics.training.general``; ``--general FILE``
-for others, ``--general ''`` for the legal model alone).
+Vietnamese in ``DEFAULT_GENERAL`` are summed and mixed in (``diacritics.training.general``;
+``--general FILE ...`` for others, ``--general ''`` for the legal model alone).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from diacritics.text import (
     is_heldout,
     training_tokens,
 )
-from diacritics.training.general import load_general, mix
+from diacritics.training.general import load_generals, mix
 from kehoach import MODELS_DIR
 
 MAX_VOCAB = 65_535
@@ -43,8 +43,12 @@ MIN_TRIGRAM_COUNT = 1
 BITS = 16
 MASK = (1 << BITS) - 1
 DEFAULT_OUT = MODELS_DIR / "syllable_lm.npz"
-DEFAULT_GENERAL = MODELS_DIR / "general_debian.tsv.gz"
-"""Debian packages' Vietnamese text counted (``diacritics.training.debian_general``)."""
+DEFAULT_GENERAL = tuple(
+    MODELS_DIR / name
+    for name in ("general_debian.tsv.gz", "general_dictionary.tsv.gz")
+)
+"""Debian packages' Vietnamese text counted (``diacritics.training.debian_general``) and an npm
+dictionary's prose and word list (``diacritics.training.everyday_general``)."""
 EXCLUDED_PLANS = ("002_",)
 """Plan files never trained on (the extraction seed kept for evaluation)."""
 DEV_PERCENT = 4
@@ -209,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument(
         "--general",
-        default=str(DEFAULT_GENERAL),
-        help="counts of general Vietnamese to mix in (diacritics.training.general); '' for none",
+        nargs="*",
+        default=[str(p) for p in DEFAULT_GENERAL],
+        help="counts of general Vietnamese to sum and mix in (diacritics.training.general); "
+        "'' for none",
     )
     parser.add_argument(
         "--without-dev",
@@ -226,8 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     arrays = train(lines)
-    if args.general:
-        counts = load_general(Path(args.general))
+    general = [Path(p) for p in args.general if p]
+    if general:
+        counts = load_generals(general)
         arrays = mix(arrays, *counts, legal_tokens=sum(map(len, lines)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, **arrays)  # type: ignore[arg-type]
