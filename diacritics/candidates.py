@@ -13,6 +13,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 import numpy as np
 
@@ -250,7 +251,7 @@ class Generator:
         if found is None:
             get = self.inventory.key_slot.get
             near = self._near(key, limit)
-            found = np.fromiter((get(k, -1) for k in near), dtype=np.int64, count=len(near))
+            found = np.fromiter(map(get, near, repeat(-1)), dtype=np.int64, count=len(near))
             self._near_slot_cache[(key, limit)] = found
         return found
 

@@ -330,7 +330,8 @@ class Channel:
         length_key = np.where(odd, 0, row_length)  # the odd rows are done: out of every group
         order = np.argsort(length_key, kind="stable")
         bounds = np.searchsorted(length_key[order], np.arange(MAX_PRINTED + 2)).tolist()
-        row = self._column_row
+        row, known = self._column_row, self._column_at  # most pieces are known: looked up here
+        insert, indel = self.insert.get, DEFAULT_INDEL
         for m in range(1, MAX_PRINTED + 1):
             rows = order[bounds[m] : bounds[m + 1]]
             if not len(rows):
@@ -341,14 +342,18 @@ class Channel:
             tokens = np.flatnonzero(present)
             local = (np.cumsum(present) - 1)[owners]
             texts = [normalized[k] for k in tokens.tolist()]
-            at = [row(ch) for p in texts for ch in p]
+            at = [known[ch] if ch in known else row(ch) for p in texts for ch in p]
             single = self._column_table[at].reshape(len(texts), m, -1)
             if m >= 2:
-                at = [row(p[j : j + 2]) for p in texts for j in range(m - 1)]
+                at = [
+                    known[two] if (two := p[j : j + 2]) in known else row(two)
+                    for p in texts
+                    for j in range(m - 1)
+                ]
                 pair = self._column_table[at].reshape(len(texts), m - 1, -1)
             else:
                 pair = self._no_pair[None]
-            inserts = np.asarray([[self.insert_cost(ch) for ch in p] for p in texts])
+            inserts = np.asarray([[insert(ch, indel) for ch in p] for p in texts])
             row_ids = ids[rows]
             lengths = self.word_lengths[row_ids]
             flat = kernels.batch_distance(

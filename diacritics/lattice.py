@@ -41,28 +41,29 @@ def render_line(
 ) -> tuple[str, list[RestoredToken]]:
     """The line with the chosen candidates put in, cased as printed, and its tokens."""
     out, tokens, cursor, shift = [], [], 0, 0
-    for piece, choice, conf, options in zip(
+    make = restored_token  # one token per word: names bound once, pieces unpacked at once
+    for (p_start, p_end, text, fixed, _, _, spaced), choice, conf, options in zip(
         prepared.pieces, best, confidence, prepared.forms, strict=True
     ):
-        source = line[piece.start : piece.end]
-        text, chosen = piece.text, options[choice]
-        if piece.fixed is not None:
+        source = line[p_start:p_end]
+        chosen = options[choice]
+        if fixed is not None:
             new = source
         elif text.islower():  # most words: no casing to carry over
             new = source if chosen == text else chosen
         else:
             new = source if chosen == text.lower() else match_case(text, chosen)
-        gap = line[cursor : piece.start]
-        if piece.spaced:
+        gap = line[cursor:p_start]
+        if spaced:
             shift += 1 - len(gap)
             gap = " "
         out.append(gap)
-        start = piece.start + shift
+        start = p_start + shift
         out.append(new)
-        cursor = piece.end
+        cursor = p_end
         shift += len(new) - len(source)
         tokens.append(
-            restored_token(  # values are built valid here: skip re-validation
+            make(  # values are built valid here: skip re-validation
                 {
                     "line": index,
                     "start": start,
@@ -81,8 +82,9 @@ def match_case(source: str, restored: str) -> str:
     """Give the restored word the casing of the printed one ("T6" → "Tổ", "MUC" → "MỤC")."""
     if source.islower():
         return restored  # no capital anywhere: the common case, decided without counting
-    letters = [c for c in source if c.isalpha()]
-    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+    # a word of letters only (most) is its own list of letters; capitals counted in C
+    letters = source if source.isalpha() else [c for c in source if c.isalpha()]
+    if len(letters) >= 2 and sum(map(str.isupper, letters)) >= 0.6 * len(letters):
         return restored.upper()  # "TiNH" in a heading is upper case with one letter misread
     if source[:1].isupper() or (not source[:1].isalpha() and letters and letters[0].isupper()):
         return restored[:1].upper() + restored[1:]

@@ -45,22 +45,23 @@ def near_key_lists(
     comes first in its own list; a key with several readings takes the keys near any of them at
     their least distance, and a reading that is no syllable key stands at distance 0."""
     queries = list(dict.fromkeys(r for key, _ in requests for r in readings[key]))
-    rows: dict[str, int] = {}
-    member_rows, dist_rows = [], []
+    rows = {q: n for n, q in enumerate(queries)}
+    far_rows = []
     keys = inventory.key_at
-    key_lengths = inventory.key_lengths
+    # max(len(key) − d, len(syllable key) − 2, 1): the syllable keys' part once per call
+    key_need = np.maximum(inventory.key_lengths - KEY_DELETIONS, 1).astype(np.int32)
     for at in range(0, len(queries), ROWS_PER_CALL):
         part = queries[at : at + ROWS_PER_CALL]
         common = process.cdist(part, keys, scorer=LCSseq.similarity, dtype=np.int32, workers=1)
         dist = process.cdist(part, keys, scorer=Levenshtein.distance, dtype=np.int32, workers=1)
         own = np.asarray([len(q) - max_edits(q) for q in part], dtype=np.int32)
-        need = np.maximum(np.maximum(own[:, None], key_lengths[None, :] - KEY_DELETIONS), 1)
-        member_rows.append(common >= need)
-        dist_rows.append(dist)
-        rows.update((q, at + n) for n, q in enumerate(part))
-    member = np.concatenate(member_rows) if member_rows else np.zeros((0, len(keys)), dtype=bool)
-    dist = np.concatenate(dist_rows) if dist_rows else np.zeros((0, len(keys)), dtype=np.int32)
-    far = np.where(member, dist, FAR)
+        # a Levenshtein distance is never FAR: outside the neighbourhood is "distance FAR"
+        np.putmask(dist, common < np.maximum(own[:, None], key_need[None, :]), FAR)
+        far_rows.append(dist)
+    if len(far_rows) == 1:
+        far = far_rows[0]
+    else:
+        far = np.concatenate(far_rows) if far_rows else np.zeros((0, len(keys)), dtype=np.int32)
     rank_of = inventory.rank_of
     # one row of distances per request: a plain key's own (itself left out: it leads its list),
     # a key with several readings the least over them
@@ -87,7 +88,7 @@ def near_key_lists(
             continue
         d = table[n]
         ranked = [(int(d[rank_of[k]]), -weight.get(k, -99.0), k) for k in near]
-        known = member[[rows[v] for v in variants]].any(axis=0)
+        known = (far[[rows[v] for v in variants]] < FAR).any(axis=0)
         ranked += [
             (0, -weight.get(v, -99.0), v)
             for v in dict.fromkeys(variants)

@@ -26,6 +26,8 @@ _BASE_VOWEL = re.compile(r"[aeiouy]")
 _JOINED = re.compile(r"([^\W\d_]{2,})['’`]([^\W\d_]{2,})")
 """Two words joined by a quote where OCR may have lost the space."""
 _SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}$")
+_LONE_CHARACTER = re.compile(r" \S(?: |\Z)")
+"""A character alone after a space (a digit ``merge_split`` may join is one)."""
 _SENTENCE_END = ".:;!?"
 WRAPPED_SHARE = 0.7
 """A line this share of the document's long lines' length fills the page width: it wraps."""
@@ -90,6 +92,8 @@ def lost_space(left: str, right: str) -> bool:
 
 def merge_split(line: str, pieces: list[Piece]) -> list[Piece]:
     """Join a short word and a lone digit OCR split apart ("T 6 quéc" → one piece "T6")."""
+    if _LONE_CHARACTER.search(line) is None:
+        return pieces  # no lone character between spaces: nothing to join (most lines)
     out: list[Piece] = []
     for piece in pieces:
         prev = out[-1] if out else None

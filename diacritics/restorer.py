@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 import numpy as np
 
-from diacritics.candidates import Generator, Inventory, printed_key
+from diacritics.candidates import Candidates, Generator, Inventory, printed_key
 from diacritics.channel import Channel
-from diacritics.decoder import viterbi, viterbi_lines
+from diacritics.decoder import PRUNE_KEEP, viterbi, viterbi_lines
 from diacritics.lattice import Lattice, Plan, match_case, render_line
 from diacritics.lm import TrigramLM
 from diacritics.orthography import (
@@ -51,7 +53,10 @@ _WORDLIKE_NUMBER = re.compile(r"^\d{1,2}$")
 _DOTTED = re.compile(r"[^\W\d_][.:][^\W\d_]")
 CHUNK_CACHE = 200_000
 BATCH_TRIPLES = 500_000
-"""Candidate triples scored per batch of lines: bounds memory (~100 bytes a triple)."""
+"""Candidate triples scored per batch of lines, at most ``PRUNE_KEEP`` candidates a position
+(the trigram pass scores no more): bounds memory (~100 bytes a triple). Counted before the
+pruning (24³ a window of OCR garble) it cut a page into ~4 batches, each with its kernels'
+set-up; lines decode alike in any batch."""
 CLEAN_INVALID_SHARE = 0.03
 GARBLED_SHARE = 0.05
 MIN_GARBLED = 2
@@ -72,6 +77,8 @@ class Restorer:
         self._chunks: dict[str, tuple[Piece, ...]] = {}
         self._garble_verdicts: dict[str, bool] = {}
         self._clean_verdicts: dict[str, tuple[bool, bool]] = {}
+        self._fixed: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._abbreviations: dict[str, Candidates] = {}
 
     def classify(self, core: str) -> str | None:
         """The fixed LM token of a core that must not change, or None for a word to restore."""
@@ -188,10 +195,17 @@ class Restorer:
         """Words of a line with edge punctuation cut off, each classified."""
         out: list[Piece] = []
         new = tuple.__new__  # a Piece without the namedtuple's Python-level __new__: per word
+        cached = self._chunks.get
         for n, chunk in enumerate(_CHUNK.finditer(line)):
             base = chunk.start()
-            for p in self.chunk_pieces(chunk.group(0)):
-                out.append(new(Piece, (base + p[0], base + p[1], p[2], p[3], n, p[5], p[6])))
+            text = chunk.group(0)
+            found = cached(text)
+            for start, end, word, fixed, _, abbreviation, spaced in (
+                self.chunk_pieces(text) if found is None else found
+            ):
+                out.append(
+                    new(Piece, (base + start, base + end, word, fixed, n, abbreviation, spaced))
+                )
         return merge_split(line, out)
 
     def restore_line(
@@ -222,19 +236,31 @@ class Restorer:
         self, line: str, keep: set[int] | frozenset[int] = frozenset(), garbled: bool = False
     ) -> Plan | None:
         """The pieces of a line as they will be decoded, and the candidates each needs."""
-        pieces = [
-            p
-            if p.chunk not in keep or p.fixed is not None
-            else Piece(p.start, p.end, p.text, _lm_form(p.text, self.lm.index), p.chunk)
-            for p in self.pieces(line)
-        ]
+        pieces = self.pieces(line)
+        if keep:
+            pieces = [
+                p
+                if p.chunk not in keep or p.fixed is not None
+                else Piece(p.start, p.end, p.text, _lm_form(p.text, self.lm.index), p.chunk)
+                for p in pieces
+            ]
         if not pieces:
             return None
         # marks on codes ("QĐ-TTg") say nothing about the words: are those bare?
         stripped = not has_marks(line) or not any(
             has_marks(p.text) for p in pieces if p.fixed is None
         )
-        if not garbled and not stripped:
+        if garbled:  # OCR garble: every word not fixed is decoded, codes and numbers too (one
+            # request per piece, in a single pass: most of OCR garble's lines come here)
+            return Plan(
+                pieces,
+                list(pieces),
+                [
+                    None if fixed is not None or abbreviation else (text.lower(), stripped, garbled)
+                    for _, _, text, fixed, _, abbreviation, _ in pieces
+                ],
+            )
+        if not stripped:
             # marked text that is not OCR garble: valid words stay, only the odd ones are decoded
             right = [self._reads_right(p) for p in pieces]
             if all(right):
@@ -245,18 +271,16 @@ class Restorer:
                 else p
                 for p, ok in zip(pieces, right, strict=True)
             ]
-        if not garbled:
-            pieces = [part for piece in pieces for part in split_word_digits(piece)]
+        pieces = [part for piece in pieces for part in split_word_digits(piece)]
         # a code stays a code in the lattice; the line is rendered from the pieces as cut
         decoded = [
-            self._as_code(p) if p.fixed is None and not garbled and not p.text.isalpha() else p
-            for p in pieces
+            self._as_code(p) if p.fixed is None and not p.text.isalpha() else p for p in pieces
         ]
         requests: list[tuple[str, bool, bool] | None] = []
         for piece in decoded:
             if piece.fixed is not None or piece.abbreviation:
                 requests.append(None)
-            elif not garbled and lower_abbreviation(piece.text):
+            elif lower_abbreviation(piece.text):
                 # lower-case text has no capitals to tell abbreviations: outside OCR garble a
                 # word without a vowel ("hdnd", "qd", "mh") only takes its own spelling variants
                 requests.append(None)
@@ -271,18 +295,41 @@ class Restorer:
         forms: list[tuple[str, ...]] = []
         for piece, request in zip(planned.decoded, planned.requests, strict=True):
             if piece.fixed is not None:
-                lattice.append(np.asarray([self.lm.word_id(piece.fixed)], dtype=np.uint64))
-                costs.append(np.zeros(1, dtype=np.float32))
+                ids, zero = self._fixed_arrays(piece.fixed)
+                lattice.append(ids)
+                costs.append(zero)
                 forms.append((piece.text,))
                 continue
             if request is None:
-                cands = self.generator.abbreviation(piece.text.lower())
+                cands = self._abbreviation(piece.text.lower())
             else:
                 cands = self.generator.candidates(*request)
             lattice.append(cands.ids)
             costs.append(cands.costs)
             forms.append(cands.forms)
         return Lattice(planned.pieces, lattice, costs, forms)
+
+    def _abbreviation(self, token: str) -> Candidates:
+        """``Generator.abbreviation``, cached per token (a document repeats its abbreviations;
+        the lists are shared as the generator's cached lists are)."""
+        found = self._abbreviations.get(token)
+        if found is None:
+            found = self.generator.abbreviation(token)
+            if len(self._abbreviations) < CHUNK_CACHE:
+                self._abbreviations[token] = found
+        return found
+
+    def _fixed_arrays(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """The one candidate id and zero cost of a fixed LM token, shared as the generator's
+        cached candidate arrays are (the decoder only reads and concatenates them): a fixed
+        piece is every number, symbol and code of a text, two arrays each."""
+        found = self._fixed.get(token)
+        if found is None:
+            ids = np.asarray([self.lm.word_id(token)], dtype=np.uint64)
+            found = (ids, np.zeros(1, dtype=np.float32))
+            if len(self._fixed) < CHUNK_CACHE:
+                self._fixed[token] = found
+        return found
 
     def _with_dd(self, lattice: Lattice) -> Lattice:
         """The lattice of a list item that stands for "đ)": its letter is "đ" for certain."""
@@ -356,10 +403,9 @@ class Restorer:
         batch: list[tuple[list[np.ndarray], list[np.ndarray]]] = []
         triples = 0
         for item in todo:
-            sizes = [1, 1, *(len(ids) for ids in item[0]), 1]
-            triples += sum(
-                a * b * c for a, b, c in zip(sizes[:-2], sizes[1:-1], sizes[2:], strict=True)
-            )
+            # <s> <s> ... </s>: each window's a · b · c, as the pruning leaves them
+            sizes = [1, 1, *map(min, map(len, item[0]), repeat(PRUNE_KEEP)), 1]
+            triples += sum(map(mul, map(mul, sizes, sizes[1:]), sizes[2:]))
             batch.append(item)
             if triples >= BATCH_TRIPLES:
                 out += viterbi_lines(self.lm, [b[0] for b in batch], [b[1] for b in batch])
@@ -382,15 +428,20 @@ class Restorer:
             return False
         verdicts = self._garble_verdicts
         bad = 0
+        n = len(words)
         for word in words:
             verdict = verdicts.get(word)
             if verdict is None:
                 verdict = self._word_garbled(word)
                 if len(verdicts) < CHUNK_CACHE:
                     verdicts[word] = verdict
-            bad += verdict
-        # one odd word ("mh", "byte") does not make a short text OCR garble
-        return bad >= MIN_GARBLED and bad / len(words) > GARBLED_SHARE
+            if verdict:
+                bad += 1
+                # one odd word ("mh", "byte") does not make a short text OCR garble; the count
+                # only grows: true once, true at the end
+                if bad >= MIN_GARBLED and bad / n > GARBLED_SHARE:
+                    return True
+        return False
 
     def _word_garbled(self, word: str) -> bool:
         """A whitespace-separated word that is not Vietnamese at all (document symbols are)."""
@@ -417,6 +468,7 @@ class Restorer:
             return False
         invalid = bare = 0
         verdicts = self._clean_verdicts
+        n = len(words)
         for word in words:
             verdict = verdicts.get(word)
             if verdict is None:
@@ -424,12 +476,17 @@ class Restorer:
                 verdict = (not is_syllable(word) and word not in self.lm.index, not has_marks(word))
                 if len(verdicts) < CHUNK_CACHE:
                     verdicts[word] = verdict
-            invalid += verdict[0]
-            bare += verdict[1]
-        return (
-            invalid / len(words) <= CLEAN_INVALID_SHARE
-            and bare / len(words) <= CLEAN_UNMARKED_SHARE
-        )
+            # either count only grows: past its share once, past it at the end (OCR garble is
+            # told from clean text within its first few dozen words)
+            if verdict[0]:
+                invalid += 1
+                if invalid / n > CLEAN_INVALID_SHARE:
+                    return False
+            if verdict[1]:
+                bare += 1
+                if bare / n > CLEAN_UNMARKED_SHARE:
+                    return False
+        return True
 
     def restore(self, text: str, force: bool = False) -> RestoreResult:
         """Restore every line of ``text``; text that already looks correct passes unchanged."""

@@ -44,8 +44,7 @@ BITS = 16
 MASK = (1 << BITS) - 1
 DEFAULT_OUT = MODELS_DIR / "syllable_lm.npz"
 DEFAULT_GENERAL = tuple(
-    MODELS_DIR / name
-    for name in ("general_debian.tsv.gz", "general_dictionary.tsv.gz")
+    MODELS_DIR / name for name in ("general_debian.tsv.gz", "general_dictionary.tsv.gz")
 )
 """Debian packages' Vietnamese text counted (``diacritics.training.debian_general``) and an npm
 dictionary's prose and word list (``diacritics.training.everyday_general``)."""
