@@ -160,14 +160,8 @@ def warm_up(legacy: bool = True) -> None:
     which texts that have their diacritics never need (1.2 instead of 1.7 CPU s).
     """
     from diacritics.restorer import default_restorer
-    from extractors.obligations import plan_obligations
     from kehoach import SAMPLES_DIR
 
-    sample = SAMPLES_DIR / "plan-legacy-ocr.txt"
-    if legacy:
-        process_file(sample)
-        return
-    raw = read_text(sample, PipelineSettings())
-    default_restorer()
-    plan, _ = extract(raw)
-    plan_obligations(plan, raw.source.sha256)
+    if not legacy:
+        default_restorer()
+    process_file(SAMPLES_DIR / "plan-legacy-ocr.txt", PipelineSettings(restore=legacy))
